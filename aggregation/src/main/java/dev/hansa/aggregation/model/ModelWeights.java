@@ -1,0 +1,77 @@
+package dev.hansa.aggregation.model;
+
+import java.util.Arrays;
+import java.util.Objects;
+
+/**
+ * Values for every tensor of a {@link ModelSpec}, stored as one flat float vector in spec order. Used for models,
+ * deltas and any other per-parameter quantity. The array is owned: {@link #values()} exposes it for fast kernels,
+ * callers that keep a reference must not mutate a weights object they do not own.
+ */
+public final class ModelWeights {
+
+    private final ModelSpec spec;
+    private final float[] values;
+
+    public ModelWeights(ModelSpec spec, float[] values) {
+        this.spec = Objects.requireNonNull(spec, "spec");
+        this.values = Objects.requireNonNull(values, "values");
+        if (values.length != spec.parameterCount()) {
+            throw new IllegalArgumentException("values has " + values.length + " floats, spec needs " + spec.parameterCount());
+        }
+    }
+
+    public static ModelWeights zeros(ModelSpec spec) {
+        return new ModelWeights(spec, new float[spec.parameterCount()]);
+    }
+
+    public ModelSpec spec() {
+        return spec;
+    }
+
+    /** The flat vector (not a copy). */
+    public float[] values() {
+        return values;
+    }
+
+    /** A copy of tensor {@code name}'s values. */
+    public float[] tensor(String name) {
+        int offset = spec.offset(name);
+        return Arrays.copyOfRange(values, offset, offset + spec.tensor(name).elementCount());
+    }
+
+    public ModelWeights copy() {
+        return new ModelWeights(spec, values.clone());
+    }
+
+    /** Index of the first NaN or infinite value, or -1 when all are finite. */
+    public int firstNonFinite() {
+        for (int i = 0; i < values.length; i++) {
+            if (!Float.isFinite(values[i])) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /** Name of the tensor that holds flat index {@code index}. */
+    public String tensorAt(int index) {
+        Objects.checkIndex(index, values.length);
+        var tensors = spec.tensors();
+        for (int i = tensors.size() - 1; i >= 0; i--) {
+            if (spec.offset(i) <= index) {
+                return tensors.get(i).name();
+            }
+        }
+        throw new IllegalStateException("unreachable");
+    }
+
+    /** Euclidean norm, accumulated in double. */
+    public double l2Norm() {
+        double sum = 0;
+        for (float v : values) {
+            sum += (double) v * v;
+        }
+        return Math.sqrt(sum);
+    }
+}

@@ -1,0 +1,16 @@
+package dev.hansa.aggregation.strategy;
+
+import dev.hansa.aggregation.model.ModelWeights;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The server's instructions for a round: one plan per participant, plus tensors every participant downloads
+ * besides the model (FedAMD's bullseye), if the strategy needs any.
+ */
+public record RoundPlan(Map<String, TrainingPlan> plans, Optional<ModelWeights> broadcast) {
+
+    public RoundPlan {
+        plans = Map.copyOf(plans);
+    }
+}

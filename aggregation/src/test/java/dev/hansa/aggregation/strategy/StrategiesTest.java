@@ -1,0 +1,58 @@
+package dev.hansa.aggregation.strategy;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.math.BigDecimal;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.function.Executable;
+
+class StrategiesTest {
+
+    static void assertRejected(String field, Executable call) {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, call);
+        assertTrue(e.getMessage().contains(field), "message names " + field + ": " + e.getMessage());
+    }
+
+    @Test
+    void everyNameHasAStrategyAndALocalProcedureOfThatName() {
+        assertTrue(Strategies.names().contains("fedavg"));
+        for (String name : Strategies.names()) {
+            assertEquals(name, Strategies.create(name, Map.of()).name());
+            assertEquals(name, Strategies.localProcedure(name).name());
+        }
+    }
+
+    @Test
+    void acceptsJsonNumberTypes() {
+        for (Object eta : new Object[] {1, 2L, 0.5, new BigDecimal("0.25")}) {
+            assertEquals("fedavg", Strategies.create("fedavg", Map.of("serverLearningRate", eta)).name());
+        }
+    }
+
+    @Test
+    void rejectsUnknownNamesParametersAndRanges() {
+        assertRejected("fedfoo", () -> Strategies.create("fedfoo", Map.of()));
+        assertRejected("fedfoo", () -> Strategies.localProcedure("fedfoo"));
+        assertRejected("serverLearningrate", () -> Strategies.create("fedavg", Map.of("serverLearningrate", 1)));
+        assertRejected("serverLearningRate", () -> Strategies.create("fedavg", Map.of("serverLearningRate", 0)));
+        assertRejected("serverLearningRate", () -> Strategies.create("fedavg", Map.of("serverLearningRate", "1")));
+        assertRejected("serverLearningRate",
+                () -> Strategies.create("fedavg", Map.of("serverLearningRate", Double.NaN)));
+    }
+
+    @Test
+    void parsesTheTrainingSection() {
+        TrainingConfig t = TrainingConfig.fromMap(Map.of("localEpochs", 2, "batchSize", 64L, "learningRate", 0.01,
+                "params", Map.of("momentum", 0.9)), Strategies.defaultTraining("fedavg"));
+        assertEquals(new TrainingConfig(2, 0, 64, 0.01, Map.of("momentum", 0.9)), t);
+        assertEquals("fedavg", Strategies.create("fedavg", Map.of(), t).name());
+        assertRejected("batchSize", () -> TrainingConfig.fromMap(Map.of("batchSize", 0), t));
+        assertRejected("localEpochs", () -> TrainingConfig.fromMap(Map.of("localEpochs", 1.5), t));
+        assertRejected("epochs", () -> TrainingConfig.fromMap(Map.of("epochs", 1), t));
+        assertRejected("momentum", () -> Strategies.create("fedavg", Map.of(),
+                TrainingConfig.fromMap(Map.of("params", Map.of("momentum", 2)), t)));
+    }
+}

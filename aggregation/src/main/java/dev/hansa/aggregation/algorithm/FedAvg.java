@@ -20,7 +20,7 @@ import java.util.Optional;
  * FedAvg (McMahan et al., AISTATS 2017) in the FedOpt form of Reddi et al. (ICLR 2021): every participant runs
  * {@link LocalSgd} from x_t; the server folds the sample-weighted mean {@code D = sum n_i Delta_i / sum n_i} and hands
  * it to a {@link ServerOptimizer}. With {@link ServerSgd} this is FedAvg, {@code x_{t+1} = x_t + eta_g D}; with
- * {@code FedAvgM}, {@code FedAdam}, {@code FedYogi} or {@code FedAdagrad} it is that method, and with a proximal
+ * {@link FedAvgM}, {@link FedAdam}, {@link FedYogi} or {@link FedAdagrad} it is that method, and with a proximal
  * {@link LocalSgd} it is FedProx. The optimizer's state (moments) is this strategy's state.
  */
 public final class FedAvg implements Strategy {

@@ -1,7 +1,13 @@
 package dev.hansa.aggregation.strategy;
 
+import dev.hansa.aggregation.algorithm.FedAdagrad;
+import dev.hansa.aggregation.algorithm.FedAdam;
 import dev.hansa.aggregation.algorithm.FedAvg;
+import dev.hansa.aggregation.algorithm.FedAvgM;
+import dev.hansa.aggregation.algorithm.FedYogi;
 import dev.hansa.aggregation.algorithm.LocalSgd;
+import dev.hansa.aggregation.algorithm.ServerOptimizer;
+import dev.hansa.aggregation.algorithm.ServerSgd;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -23,10 +29,33 @@ public final class Strategies {
                          Function<String, LocalProcedure> local) {
     }
 
-    private static final Map<String, Entry> REGISTRY = new TreeMap<>(Map.of(
-            "fedavg", new Entry(sgdDefaults(),
-                    (h, t) -> FedAvg.plain(t, serverLearningRate(h)),
-                    LocalSgd::plain)));
+    private static final double INF = Double.POSITIVE_INFINITY;
+
+    private static final Map<String, Entry> REGISTRY = new TreeMap<>(Map.ofEntries(
+            Map.entry("fedavg", new Entry(sgdDefaults(0.05),
+                    (h, t) -> FedAvg.plain(t, eta(h, 1.0)),
+                    LocalSgd::plain)),
+            Map.entry("fedprox", new Entry(sgdDefaults(0.05),
+                    (h, t) -> new FedAvg(LocalSgd.fedProx("fedprox"), t,
+                            Map.of(LocalSgd.MU, h.real(LocalSgd.MU, 0.01, 0, true, INF, false)),
+                            new ServerSgd(eta(h, 1.0))),
+                    LocalSgd::fedProx)),
+            Map.entry("fedavgm", new Entry(sgdDefaults(0.05),
+                    (h, t) -> serverOptimized("fedavgm", t,
+                            new FedAvgM(eta(h, 1.0), h.real("serverMomentum", 0.9, 0, true, 1, false))),
+                    LocalSgd::plain)),
+            Map.entry("fedadam", new Entry(sgdDefaults(0.1),
+                    (h, t) -> serverOptimized("fedadam", t,
+                            new FedAdam(eta(h, 0.1), beta1(h, 0.9), beta2(h, 0.99), tau(h, 1e-3))),
+                    LocalSgd::plain)),
+            Map.entry("fedyogi", new Entry(sgdDefaults(0.0316),
+                    (h, t) -> serverOptimized("fedyogi", t,
+                            new FedYogi(eta(h, 0.01), beta1(h, 0.9), beta2(h, 0.99), tau(h, 1e-3))),
+                    LocalSgd::plain)),
+            Map.entry("fedadagrad", new Entry(sgdDefaults(0.1),
+                    (h, t) -> serverOptimized("fedadagrad", t,
+                            new FedAdagrad(eta(h, 0.1), beta1(h, 0.0), tau(h, 1e-3))),
+                    LocalSgd::plain))));
 
     private Strategies() {
     }
@@ -73,11 +102,27 @@ public final class Strategies {
         return e;
     }
 
-    private static TrainingConfig sgdDefaults() {
-        return new TrainingConfig(1, 0, 32, 0.05, Map.of());
+    private static TrainingConfig sgdDefaults(double learningRate) {
+        return new TrainingConfig(1, 0, 32, learningRate, Map.of());
     }
 
-    private static double serverLearningRate(Hyperparameters h) {
-        return h.real("serverLearningRate", 1.0, 0, false, Double.POSITIVE_INFINITY, false);
+    private static Strategy serverOptimized(String name, TrainingConfig training, ServerOptimizer optimizer) {
+        return new FedAvg(LocalSgd.plain(name), training, Map.of(), optimizer);
+    }
+
+    private static double eta(Hyperparameters h, double fallback) {
+        return h.real("serverLearningRate", fallback, 0, false, INF, false);
+    }
+
+    private static double beta1(Hyperparameters h, double fallback) {
+        return h.real("beta1", fallback, 0, true, 1, false);
+    }
+
+    private static double beta2(Hyperparameters h, double fallback) {
+        return h.real("beta2", fallback, 0, true, 1, false);
+    }
+
+    private static double tau(Hyperparameters h, double fallback) {
+        return h.real("tau", fallback, 0, false, INF, false);
     }
 }

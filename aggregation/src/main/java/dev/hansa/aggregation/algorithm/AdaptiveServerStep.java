@@ -48,13 +48,13 @@ final class AdaptiveServerStep {
     }
 
     StrategyState initialState(ModelWeights model) {
-        return new StrategyState(Map.of(FIRST_MOMENT, ServerState.filled(model, 0f),
-                SECOND_MOMENT, ServerState.filled(model, (float) (tau * tau))), Map.of());
+        return new StrategyState(Map.of(FIRST_MOMENT, StateTensors.filled(model, 0f),
+                SECOND_MOMENT, StateTensors.filled(model, (float) (tau * tau))), Map.of());
     }
 
     ServerOptimizer.Step step(ModelWeights model, double[] meanDelta, StrategyState state) {
-        float[] m = ServerState.require(state, FIRST_MOMENT, model);
-        float[] v = ServerState.require(state, SECOND_MOMENT, model);
+        float[] m = StateTensors.require(state, FIRST_MOMENT, model);
+        float[] v = StateTensors.require(state, SECOND_MOMENT, model);
         float[] x = model.values();
         float[] nextM = new float[x.length];
         float[] nextV = new float[x.length];

@@ -33,12 +33,12 @@ public final class FedAvgM implements ServerOptimizer {
 
     @Override
     public StrategyState initialState(ModelWeights model) {
-        return new StrategyState(Map.of(VELOCITY, ServerState.filled(model, 0f)), Map.of());
+        return new StrategyState(Map.of(VELOCITY, StateTensors.filled(model, 0f)), Map.of());
     }
 
     @Override
     public Step step(ModelWeights model, double[] meanDelta, StrategyState state) {
-        float[] v = ServerState.require(state, VELOCITY, model);
+        float[] v = StateTensors.require(state, VELOCITY, model);
         float[] x = model.values();
         float[] nextV = new float[v.length];
         float[] nextX = new float[x.length];

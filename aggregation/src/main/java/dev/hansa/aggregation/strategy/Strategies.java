@@ -4,6 +4,8 @@ import dev.hansa.aggregation.algorithm.FedAdagrad;
 import dev.hansa.aggregation.algorithm.FedAdam;
 import dev.hansa.aggregation.algorithm.FedAvg;
 import dev.hansa.aggregation.algorithm.FedAvgM;
+import dev.hansa.aggregation.algorithm.FedSpeed;
+import dev.hansa.aggregation.algorithm.FedSpeedLocal;
 import dev.hansa.aggregation.algorithm.FedYogi;
 import dev.hansa.aggregation.algorithm.LocalSgd;
 import dev.hansa.aggregation.algorithm.ServerOptimizer;
@@ -55,7 +57,13 @@ public final class Strategies {
             Map.entry("fedadagrad", new Entry(sgdDefaults(0.1),
                     (h, t) -> serverOptimized("fedadagrad", t,
                             new FedAdagrad(eta(h, 0.1), beta1(h, 0.0), tau(h, 1e-3))),
-                    LocalSgd::plain))));
+                    LocalSgd::plain)),
+            Map.entry(FedSpeedLocal.NAME, new Entry(
+                    new TrainingConfig(5, 0, 50, 0.1, Map.of(TrainingConfig.WEIGHT_DECAY, 1e-3, TrainingConfig.CLIP_NORM, 10.0)),
+                    (h, t) -> new FedSpeed(t, h.real(FedSpeedLocal.BETA, 0.1, 0, true, INF, false),
+                            h.real(FedSpeedLocal.RHO, 0.1, 0, true, INF, false),
+                            h.real("lrDecay", 0.998, 0, false, 1, true)),
+                    name -> new FedSpeedLocal()))));
 
     private Strategies() {
     }

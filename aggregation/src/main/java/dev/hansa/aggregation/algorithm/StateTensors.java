@@ -5,9 +5,9 @@ import dev.hansa.aggregation.strategy.StrategyState;
 import java.util.Arrays;
 
 /** Reading per-parameter vectors out of a {@link StrategyState}, checked against the model. */
-final class ServerState {
+final class StateTensors {
 
-    private ServerState() {
+    private StateTensors() {
     }
 
     /** The tensor {@code key} of {@code state}, required to have {@code model}'s spec. */

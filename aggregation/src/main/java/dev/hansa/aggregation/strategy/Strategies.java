@@ -1,6 +1,9 @@
 package dev.hansa.aggregation.strategy;
 
+import dev.hansa.aggregation.algorithm.AnchorSchedule;
 import dev.hansa.aggregation.algorithm.FedAdagrad;
+import dev.hansa.aggregation.algorithm.FedAmd;
+import dev.hansa.aggregation.algorithm.FedAmdLocal;
 import dev.hansa.aggregation.algorithm.FedAdam;
 import dev.hansa.aggregation.algorithm.FedAvg;
 import dev.hansa.aggregation.algorithm.FedAvgM;
@@ -63,7 +66,11 @@ public final class Strategies {
                     (h, t) -> new FedSpeed(t, h.real(FedSpeedLocal.BETA, 0.1, 0, true, INF, false),
                             h.real(FedSpeedLocal.RHO, 0.1, 0, true, INF, false),
                             h.real("lrDecay", 0.998, 0, false, 1, true)),
-                    name -> new FedSpeedLocal()))));
+                    name -> new FedSpeedLocal())),
+            Map.entry(FedAmdLocal.NAME, new Entry(new TrainingConfig(0, 10, 64, 0.01, Map.of()),
+                    (h, t) -> new FedAmd(t, AnchorSchedule.from(h), eta(h, 1.0),
+                            (int) h.integer(FedAmdLocal.ANCHOR_BATCH_SIZE, 0, 0, Integer.MAX_VALUE)),
+                    name -> new FedAmdLocal()))));
 
     private Strategies() {
     }

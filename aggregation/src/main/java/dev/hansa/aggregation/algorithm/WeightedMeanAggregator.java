@@ -83,7 +83,7 @@ public final class WeightedMeanAggregator implements RoundAggregator {
         return means;
     }
 
-    static WeightedMeanAggregator of(Object aggregate) {
+    static WeightedMeanAggregator of(RoundAggregator aggregate) {
         if (aggregate instanceof WeightedMeanAggregator w) {
             return w;
         }

@@ -110,6 +110,9 @@ public final class Strategies {
     }
 
     private static Entry entry(String name) {
+        if (name == null) {
+            throw new IllegalArgumentException("strategy: name is required; known: " + names());
+        }
         Entry e = REGISTRY.get(name);
         if (e == null) {
             throw new IllegalArgumentException("strategy: unknown name '" + name + "'; known: " + names());

@@ -38,27 +38,28 @@ public final class Strategies {
 
     private static final Map<String, Entry> REGISTRY = new TreeMap<>(Map.ofEntries(
             Map.entry("fedavg", new Entry(sgdDefaults(0.05),
-                    (h, t) -> FedAvg.plain(t, eta(h, 1.0)),
+                    (h, t) -> new FedAvg(LocalSgd.plain("fedavg"), t, Map.of(), new ServerSgd(eta(h, 1.0)),
+                            weighted(h)),
                     LocalSgd::plain)),
             Map.entry("fedprox", new Entry(sgdDefaults(0.05),
                     (h, t) -> new FedAvg(LocalSgd.fedProx("fedprox"), t,
                             Map.of(LocalSgd.MU, h.real(LocalSgd.MU, 0.01, 0, true, INF, false)),
-                            new ServerSgd(eta(h, 1.0))),
+                            new ServerSgd(eta(h, 1.0)), weighted(h)),
                     LocalSgd::fedProx)),
             Map.entry("fedavgm", new Entry(sgdDefaults(0.05),
-                    (h, t) -> serverOptimized("fedavgm", t,
+                    (h, t) -> serverOptimized("fedavgm", h, t,
                             new FedAvgM(eta(h, 1.0), h.real("serverMomentum", 0.9, 0, true, 1, false))),
                     LocalSgd::plain)),
             Map.entry("fedadam", new Entry(sgdDefaults(0.1),
-                    (h, t) -> serverOptimized("fedadam", t,
+                    (h, t) -> serverOptimized("fedadam", h, t,
                             new FedAdam(eta(h, 0.1), beta1(h, 0.9), beta2(h, 0.99), tau(h, 1e-3))),
                     LocalSgd::plain)),
             Map.entry("fedyogi", new Entry(sgdDefaults(0.0316),
-                    (h, t) -> serverOptimized("fedyogi", t,
+                    (h, t) -> serverOptimized("fedyogi", h, t,
                             new FedYogi(eta(h, 0.01), beta1(h, 0.9), beta2(h, 0.99), tau(h, 1e-3))),
                     LocalSgd::plain)),
             Map.entry("fedadagrad", new Entry(sgdDefaults(0.1),
-                    (h, t) -> serverOptimized("fedadagrad", t,
+                    (h, t) -> serverOptimized("fedadagrad", h, t,
                             new FedAdagrad(eta(h, 0.1), beta1(h, 0.0), tau(h, 1e-3))),
                     LocalSgd::plain)),
             Map.entry(FedSpeedLocal.NAME, new Entry(
@@ -124,8 +125,14 @@ public final class Strategies {
         return new TrainingConfig(1, 0, 32, learningRate, Map.of());
     }
 
-    private static Strategy serverOptimized(String name, TrainingConfig training, ServerOptimizer optimizer) {
-        return new FedAvg(LocalSgd.plain(name), training, Map.of(), optimizer);
+    private static Strategy serverOptimized(String name, Hyperparameters h, TrainingConfig training,
+                                            ServerOptimizer optimizer) {
+        return new FedAvg(LocalSgd.plain(name), training, Map.of(), optimizer, weighted(h));
+    }
+
+    /** {@code weighting}: {@code samples} (default, McMahan) or {@code uniform} (plain mean over the round). */
+    private static boolean weighted(Hyperparameters h) {
+        return h.choice("weighting", "samples", List.of("samples", "uniform")).equals("samples");
     }
 
     private static double eta(Hyperparameters h, double fallback) {

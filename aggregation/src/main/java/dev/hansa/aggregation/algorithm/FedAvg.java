@@ -18,9 +18,10 @@ import java.util.Optional;
 
 /**
  * FedAvg (McMahan et al., AISTATS 2017) in the FedOpt form of Reddi et al. (ICLR 2021): every participant runs
- * {@link LocalSgd} from x_t; the server folds the sample-weighted mean {@code D = sum n_i Delta_i / sum n_i} and hands
+ * {@link LocalSgd} from x_t; the server folds the sample-weighted mean {@code D = sum n_i Delta_i / sum n_i} (or the
+ * plain mean, when configured) and hands
  * it to a {@link ServerOptimizer}. With {@link ServerSgd} this is FedAvg, {@code x_{t+1} = x_t + eta_g D}; with
- * {@code FedAvgM}, {@code FedAdam}, {@code FedYogi} or {@code FedAdagrad} it is that method, and with a proximal
+ * {@link FedAvgM}, {@link FedAdam}, {@link FedYogi} or {@link FedAdagrad} it is that method, and with a proximal
  * {@link LocalSgd} it is FedProx. The optimizer's state (moments) is this strategy's state.
  */
 public final class FedAvg implements Strategy {
@@ -29,15 +30,25 @@ public final class FedAvg implements Strategy {
     private final TrainingConfig training;
     private final Map<String, Double> clientParams;
     private final ServerOptimizer optimizer;
+    private final boolean weightedBySamples;
+
+    /** As {@link #FedAvg(LocalSgd, TrainingConfig, Map, ServerOptimizer, boolean)}, weighted by sample count. */
+    public FedAvg(LocalSgd local, TrainingConfig training, Map<String, Double> clientParams, ServerOptimizer optimizer) {
+        this(local, training, clientParams, optimizer, true);
+    }
 
     /**
      * @param local        the client half; its name is this strategy's name
      * @param training     the federation's training config, stamped into every plan
      * @param clientParams strategy hyperparameters the client needs (e.g. FedProx's {@code mu}), added to the plans
      * @param optimizer    the server step
+     * @param weightedBySamples {@code true}: D weights client i by n_i (McMahan); {@code false}: plain mean over the
+     *                     round's updates (FL-Simulator, whose partitions are balanced)
      * @throws IllegalArgumentException when the plans would carry an option the client procedure rejects
      */
-    public FedAvg(LocalSgd local, TrainingConfig training, Map<String, Double> clientParams, ServerOptimizer optimizer) {
+    public FedAvg(LocalSgd local, TrainingConfig training, Map<String, Double> clientParams, ServerOptimizer optimizer,
+                  boolean weightedBySamples) {
+        this.weightedBySamples = weightedBySamples;
         this.local = local;
         this.training = training;
         this.clientParams = Map.copyOf(clientParams);
@@ -74,7 +85,7 @@ public final class FedAvg implements Strategy {
 
     @Override
     public RoundAggregator newAggregator(RoundContext round, ModelSpec spec) {
-        return new WeightedMeanAggregator(spec, true);
+        return new WeightedMeanAggregator(spec, weightedBySamples);
     }
 
     @Override

@@ -71,6 +71,11 @@ public final class WeightedMeanAggregator implements RoundAggregator {
         return mean;
     }
 
+    /** The running sum {@code sum_i w_i Delta_i} (a copy). */
+    public double[] sum() {
+        return sum.clone();
+    }
+
     /** Weighted means of the client metrics, by name in sorted order. */
     public Map<String, Double> metricMeans() {
         Map<String, Double> means = new TreeMap<>();
@@ -78,7 +83,7 @@ public final class WeightedMeanAggregator implements RoundAggregator {
         return means;
     }
 
-    static WeightedMeanAggregator of(Object aggregate) {
+    static WeightedMeanAggregator of(RoundAggregator aggregate) {
         if (aggregate instanceof WeightedMeanAggregator w) {
             return w;
         }

@@ -64,6 +64,19 @@ public final class Hyperparameters {
         return v;
     }
 
+    /** One of {@code allowed} (a JSON string), or {@code fallback} when absent. */
+    public String choice(String name, String fallback, java.util.List<String> allowed) {
+        read.add(name);
+        Object raw = values.get(name);
+        if (raw == null) {
+            return fallback;
+        }
+        if (!(raw instanceof String s) || !allowed.contains(s)) {
+            throw new IllegalArgumentException(owner + ": " + name + " must be one of " + allowed + ", got " + raw);
+        }
+        return s;
+    }
+
     /** Whether {@code name} is present (marks it as known). */
     public boolean has(String name) {
         read.add(name);

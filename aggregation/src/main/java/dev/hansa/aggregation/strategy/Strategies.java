@@ -1,7 +1,18 @@
 package dev.hansa.aggregation.strategy;
 
+import dev.hansa.aggregation.algorithm.AnchorSchedule;
+import dev.hansa.aggregation.algorithm.FedAdagrad;
+import dev.hansa.aggregation.algorithm.FedAmd;
+import dev.hansa.aggregation.algorithm.FedAmdLocal;
+import dev.hansa.aggregation.algorithm.FedAdam;
 import dev.hansa.aggregation.algorithm.FedAvg;
+import dev.hansa.aggregation.algorithm.FedAvgM;
+import dev.hansa.aggregation.algorithm.FedSpeed;
+import dev.hansa.aggregation.algorithm.FedSpeedLocal;
+import dev.hansa.aggregation.algorithm.FedYogi;
 import dev.hansa.aggregation.algorithm.LocalSgd;
+import dev.hansa.aggregation.algorithm.ServerOptimizer;
+import dev.hansa.aggregation.algorithm.ServerSgd;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -23,10 +34,44 @@ public final class Strategies {
                          Function<String, LocalProcedure> local) {
     }
 
-    private static final Map<String, Entry> REGISTRY = new TreeMap<>(Map.of(
-            "fedavg", new Entry(sgdDefaults(),
-                    (h, t) -> FedAvg.plain(t, serverLearningRate(h)),
-                    LocalSgd::plain)));
+    private static final double INF = Double.POSITIVE_INFINITY;
+
+    private static final Map<String, Entry> REGISTRY = new TreeMap<>(Map.ofEntries(
+            Map.entry("fedavg", new Entry(sgdDefaults(0.05),
+                    (h, t) -> new FedAvg(LocalSgd.plain("fedavg"), t, Map.of(), new ServerSgd(eta(h, 1.0)),
+                            weighted(h)),
+                    LocalSgd::plain)),
+            Map.entry("fedprox", new Entry(sgdDefaults(0.05),
+                    (h, t) -> new FedAvg(LocalSgd.fedProx("fedprox"), t,
+                            Map.of(LocalSgd.MU, h.real(LocalSgd.MU, 0.01, 0, true, INF, false)),
+                            new ServerSgd(eta(h, 1.0)), weighted(h)),
+                    LocalSgd::fedProx)),
+            Map.entry("fedavgm", new Entry(sgdDefaults(0.05),
+                    (h, t) -> serverOptimized("fedavgm", h, t,
+                            new FedAvgM(eta(h, 1.0), h.real("serverMomentum", 0.9, 0, true, 1, false))),
+                    LocalSgd::plain)),
+            Map.entry("fedadam", new Entry(sgdDefaults(0.1),
+                    (h, t) -> serverOptimized("fedadam", h, t,
+                            new FedAdam(eta(h, 0.1), beta1(h, 0.9), beta2(h, 0.99), tau(h, 1e-3))),
+                    LocalSgd::plain)),
+            Map.entry("fedyogi", new Entry(sgdDefaults(0.0316),
+                    (h, t) -> serverOptimized("fedyogi", h, t,
+                            new FedYogi(eta(h, 0.01), beta1(h, 0.9), beta2(h, 0.99), tau(h, 1e-3))),
+                    LocalSgd::plain)),
+            Map.entry("fedadagrad", new Entry(sgdDefaults(0.1),
+                    (h, t) -> serverOptimized("fedadagrad", h, t,
+                            new FedAdagrad(eta(h, 0.1), beta1(h, 0.0), tau(h, 1e-3))),
+                    LocalSgd::plain)),
+            Map.entry(FedSpeedLocal.NAME, new Entry(
+                    new TrainingConfig(5, 0, 50, 0.1, Map.of(TrainingConfig.WEIGHT_DECAY, 1e-3, TrainingConfig.CLIP_NORM, 10.0)),
+                    (h, t) -> new FedSpeed(t, h.real(FedSpeedLocal.BETA, 0.1, 0, true, INF, false),
+                            h.real(FedSpeedLocal.RHO, 0.1, 0, true, INF, false),
+                            h.real("lrDecay", 0.998, 0, false, 1, true)),
+                    name -> new FedSpeedLocal())),
+            Map.entry(FedAmdLocal.NAME, new Entry(new TrainingConfig(0, 10, 64, 0.01, Map.of()),
+                    (h, t) -> new FedAmd(t, AnchorSchedule.from(h), eta(h, 1.0),
+                            (int) h.integer(FedAmdLocal.ANCHOR_BATCH_SIZE, 0, 0, Integer.MAX_VALUE)),
+                    name -> new FedAmdLocal()))));
 
     private Strategies() {
     }
@@ -66,6 +111,9 @@ public final class Strategies {
     }
 
     private static Entry entry(String name) {
+        if (name == null) {
+            throw new IllegalArgumentException("strategy: name is required; known: " + names());
+        }
         Entry e = REGISTRY.get(name);
         if (e == null) {
             throw new IllegalArgumentException("strategy: unknown name '" + name + "'; known: " + names());
@@ -73,11 +121,33 @@ public final class Strategies {
         return e;
     }
 
-    private static TrainingConfig sgdDefaults() {
-        return new TrainingConfig(1, 0, 32, 0.05, Map.of());
+    private static TrainingConfig sgdDefaults(double learningRate) {
+        return new TrainingConfig(1, 0, 32, learningRate, Map.of());
     }
 
-    private static double serverLearningRate(Hyperparameters h) {
-        return h.real("serverLearningRate", 1.0, 0, false, Double.POSITIVE_INFINITY, false);
+    private static Strategy serverOptimized(String name, Hyperparameters h, TrainingConfig training,
+                                            ServerOptimizer optimizer) {
+        return new FedAvg(LocalSgd.plain(name), training, Map.of(), optimizer, weighted(h));
+    }
+
+    /** {@code weighting}: {@code samples} (default, McMahan) or {@code uniform} (plain mean over the round). */
+    private static boolean weighted(Hyperparameters h) {
+        return h.choice("weighting", "samples", List.of("samples", "uniform")).equals("samples");
+    }
+
+    private static double eta(Hyperparameters h, double fallback) {
+        return h.real("serverLearningRate", fallback, 0, false, INF, false);
+    }
+
+    private static double beta1(Hyperparameters h, double fallback) {
+        return h.real("beta1", fallback, 0, true, 1, false);
+    }
+
+    private static double beta2(Hyperparameters h, double fallback) {
+        return h.real("beta2", fallback, 0, true, 1, false);
+    }
+
+    private static double tau(Hyperparameters h, double fallback) {
+        return h.real("tau", fallback, 0, false, INF, false);
     }
 }

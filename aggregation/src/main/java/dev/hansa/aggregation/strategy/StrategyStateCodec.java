@@ -30,6 +30,7 @@ public final class StrategyStateCodec {
     private StrategyStateCodec() {
     }
 
+    /** The state as safetensors bytes; throws {@link IllegalArgumentException} for a key outside the pattern. */
     public static byte[] encode(StrategyState state) {
         List<TensorSpec> specs = new ArrayList<>();
         List<float[]> parts = new ArrayList<>();

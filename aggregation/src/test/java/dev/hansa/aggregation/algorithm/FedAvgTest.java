@@ -71,6 +71,19 @@ class FedAvgTest {
         }
 
         @Test
+        void uniformWeightingIgnoresSampleCounts() {
+            var spec = dev.hansa.aggregation.model.ModelSpec.of(new TensorSpec("x", new int[] {1}));
+            var strategy = dev.hansa.aggregation.strategy.Strategies.create("fedavg", Map.of("weighting", "uniform"));
+            ModelWeights x = TestVectors.of(spec, 1.0);
+            RoundAggregator agg = strategy.newAggregator(ROUND, spec);
+            agg.add(TestVectors.update("a", TestVectors.of(spec, 1.0), 1));
+            agg.add(TestVectors.update("b", TestVectors.of(spec, 3.0), 99));
+            assertEquals(3.0f, strategy.finishRound(ROUND, x, StrategyState.EMPTY, agg).model().values()[0], 1e-6f);
+            assertThrows(IllegalArgumentException.class, () -> dev.hansa.aggregation.strategy.Strategies.create(
+                    "fedadam", Map.of("weighting", "equal")));
+        }
+
+        @Test
         void isInvariantToTheOrderOfUpdates() {
             Random r = new Random(11);
             ModelWeights x = TestVectors.random(SPEC, r);

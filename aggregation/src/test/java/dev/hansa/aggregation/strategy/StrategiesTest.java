@@ -26,6 +26,20 @@ class StrategiesTest {
     }
 
     @Test
+    void fedProxPlansCarryMuAndTheTrainingOptions() {
+        TrainingConfig t = new TrainingConfig(1, 5, 10, 0.1, Map.of("weightDecay", 1e-4));
+        Strategy prox = Strategies.create("fedprox", Map.of("mu", 0.5), t);
+        TrainingPlan plan = prox.planRound(new RoundContext(1, 3, 1, 9), java.util.List.of("a"),
+                dev.hansa.aggregation.model.ModelWeights.zeros(dev.hansa.aggregation.model.ModelSpec.of(
+                        new dev.hansa.aggregation.model.TensorSpec("x", new int[] {2}))), StrategyState.EMPTY)
+                .plans().get("a");
+        assertEquals(0.5, plan.param("mu", -1));
+        assertEquals(1e-4, plan.param("weightDecay", -1));
+        assertRejected("mu", () -> Strategies.create("fedprox", Map.of("mu", -1)));
+        assertRejected("mu", () -> Strategies.create("fedavg", Map.of("mu", 0.1)));
+    }
+
+    @Test
     void acceptsJsonNumberTypes() {
         for (Object eta : new Object[] {1, 2L, 0.5, new BigDecimal("0.25")}) {
             assertEquals("fedavg", Strategies.create("fedavg", Map.of("serverLearningRate", eta)).name());

@@ -1,0 +1,99 @@
+package dev.hansa.aggregation.algorithm;
+
+import dev.hansa.aggregation.model.ModelWeights;
+import dev.hansa.aggregation.strategy.GradientModel;
+import dev.hansa.aggregation.strategy.Hyperparameters;
+import dev.hansa.aggregation.strategy.LocalProcedure;
+import dev.hansa.aggregation.strategy.LocalResult;
+import dev.hansa.aggregation.strategy.StrategyState;
+import dev.hansa.aggregation.strategy.TrainingConfig;
+import dev.hansa.aggregation.strategy.TrainingPlan;
+import dev.hansa.compute.Backend;
+import dev.hansa.compute.FloatArray;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * FedSpeed's client (Sun et al., ICLR 2023) in the form of the official FL-Simulator code ({@code client/fedspeed.py},
+ * {@code optimizer/ESAM.py}), with the client's accumulated delta {@code h_i} kept in its own state ({@value #H})
+ * instead of a server-side N x d table. One step on minibatch b, starting from w0 = x_t:
+ * <pre>
+ *   g1 = grad f(w; b);   e = rho g1 / (||g1|| + 1e-7)        (one global L2 norm)
+ *   g  = grad f(w + e; b)                                    (same batch; SAM, alpha = 1)
+ *   g  = clip_C(g + beta (h_i - w0)) + (wd + beta) w         (C = clipNorm, 10 in the code)
+ *   w  = w - lr g
+ * </pre>
+ * Upload {@code Delta_i = w - w0}; new state {@code h_i + Delta_i}. {@code train_loss} is the mean of f(w; b) at the
+ * unperturbed weights. The returned state must be kept only once the server has accepted the upload, or the
+ * client's h_i and the server's running sum drift apart.
+ */
+public final class FedSpeedLocal implements LocalProcedure {
+
+    public static final String NAME = "fedspeed";
+    /** Client state tensor: the sum of this client's accepted deltas. */
+    public static final String H = "h";
+    public static final String BETA = "beta";
+    public static final String RHO = "rho";
+    static final double DEFAULT_WEIGHT_DECAY = 1e-3;
+    static final double DEFAULT_CLIP_NORM = 10;
+    private static final float SAM_EPSILON = 1e-7f;
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    record Options(double beta, double rho, double weightDecay, double clipNorm) {
+    }
+
+    static Options options(Map<String, Double> params) {
+        Hyperparameters h = new Hyperparameters(NAME, params);
+        double inf = Double.POSITIVE_INFINITY;
+        Options o = new Options(h.real(BETA, 0.1, 0, true, inf, false), h.real(RHO, 0.1, 0, true, inf, false),
+                h.real(TrainingConfig.WEIGHT_DECAY, DEFAULT_WEIGHT_DECAY, 0, true, inf, false),
+                h.real(TrainingConfig.CLIP_NORM, DEFAULT_CLIP_NORM, 0, true, inf, false));
+        h.done();
+        return o;
+    }
+
+    @Override
+    public LocalResult train(GradientModel model, ModelWeights global, TrainingPlan plan,
+                             Optional<ModelWeights> broadcast, StrategyState state) {
+        LocalChecks.require(NAME, model, global, plan);
+        Options o = options(plan.params());
+        float[] h = state.tensor(H).isPresent() ? StateTensors.require(state, H, global) : new float[global.values().length];
+        Backend b = model.backend();
+        int n = model.numSamples();
+        long steps = MinibatchSchedule.steps(plan, n);
+        MinibatchSchedule schedule = new MinibatchSchedule(n, plan.batchSize(), plan.seed());
+        float lr = (float) plan.learningRate();
+        try (FloatArray w = b.upload(global.values()); FloatArray w0 = b.upload(global.values());
+             FloatArray correction = b.upload(h); FloatArray g = b.allocate(w.length());
+             FloatArray e = b.allocate(w.length())) {
+            b.axpy(-1f, w0, correction);
+            double lossSum = 0;
+            for (long s = 0; s < steps; s++) {
+                int[] batch = schedule.next();
+                lossSum += model.lossAndGradient(w, batch, g);
+                float norm = b.nrm2(g);
+                b.copy(g, e);
+                b.scal((float) (o.rho() / (norm + SAM_EPSILON)), e);
+                b.axpy(1f, e, w);
+                model.lossAndGradient(w, batch, g);
+                b.axpy(-1f, e, w);
+                b.axpy((float) o.beta(), correction, g);
+                SgdOptions.clipToNorm(b, g, o.clipNorm());
+                b.axpy((float) (o.weightDecay() + o.beta()), w, g);
+                b.axpy(-lr, g, w);
+            }
+            b.axpy(-1f, w0, w);
+            float[] delta = w.toHost();
+            float[] nextH = new float[h.length];
+            for (int i = 0; i < h.length; i++) {
+                nextH[i] = h[i] + delta[i];
+            }
+            StrategyState next = new StrategyState(Map.of(H, new ModelWeights(global.spec(), nextH)), state.scalars());
+            return new LocalResult(new ModelWeights(global.spec(), delta), n, Map.of("train_loss", lossSum / steps), next);
+        }
+    }
+}

@@ -1,0 +1,69 @@
+package dev.hansa.server.client;
+
+import dev.hansa.server.system.AuditLog;
+import dev.hansa.server.system.HansaProblem;
+import dev.hansa.server.system.Secrets;
+import jakarta.servlet.http.HttpServletRequest;
+import java.time.Clock;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.Map;
+import java.util.UUID;
+import org.springframework.http.HttpStatus;
+import org.springframework.transaction.annotation.Transactional;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.ResponseStatus;
+import org.springframework.web.bind.annotation.RestController;
+import tools.jackson.databind.ObjectMapper;
+
+/** {@code POST /api/v1/enroll}: trades a one-time enrollment token for a client credential. */
+@RestController
+class EnrollmentController {
+
+    /** The request body; every field is optional. */
+    record EnrollRequest(String name, Long numSamples, Map<String, Object> device) {
+    }
+
+    private final ClientRepository clients;
+    private final AuditLog audit;
+    private final ObjectMapper json;
+    private final Clock clock;
+
+    EnrollmentController(ClientRepository clients, AuditLog audit, ObjectMapper json, Clock clock) {
+        this.clients = clients;
+        this.audit = audit;
+        this.json = json;
+        this.clock = clock;
+    }
+
+    @PostMapping("/api/v1/enroll")
+    @ResponseStatus(HttpStatus.CREATED)
+    @Transactional
+    Map<String, Object> enroll(HttpServletRequest request, @RequestBody(required = false) EnrollRequest body) {
+        String header = request.getHeader("Authorization");
+        String token = header != null && header.regionMatches(true, 0, "Bearer ", 0, 7) ? header.substring(7).trim() : null;
+        OffsetDateTime now = OffsetDateTime.now(clock.withZone(ZoneOffset.UTC));
+        if (token == null || !token.startsWith("he_")) {
+            throw new HansaProblem(HttpStatus.UNAUTHORIZED, "invalid-credential", "enrollment needs a bearer enrollment token");
+        }
+        String hash = Secrets.hash(token);
+        UUID federation = clients.lockUnusedToken(hash, now).orElseThrow(() -> new HansaProblem(HttpStatus.UNAUTHORIZED,
+                "invalid-credential", "the enrollment token is unknown, expired or already used"));
+        EnrollRequest req = body == null ? new EnrollRequest(null, null, null) : body;
+        if (req.numSamples() != null && req.numSamples() < 0) {
+            throw new IllegalArgumentException("numSamples must be >= 0: " + req.numSamples());
+        }
+        String name = req.name() == null || req.name().isBlank() ? "client" : req.name().strip();
+        if (name.length() > 200) {
+            throw new IllegalArgumentException("name must hold at most 200 characters");
+        }
+        UUID id = UUID.randomUUID();
+        String credential = Secrets.generate("hc_");
+        clients.insert(id, federation, name, Secrets.hash(credential), req.numSamples(),
+                req.device() == null ? null : json.writeValueAsString(req.device()), now);
+        clients.useToken(hash, id, now);
+        audit.record("client:" + id, "client.enroll", federation.toString(), Map.of("name", name));
+        return Map.of("clientId", id.toString(), "federationId", federation.toString(), "credential", credential);
+    }
+}

@@ -1,0 +1,80 @@
+package dev.hansa.server.federation;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.OffsetDateTime;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+import tools.jackson.core.type.TypeReference;
+import tools.jackson.databind.ObjectMapper;
+
+/** Federations and their enrollment tokens. */
+@Repository
+public class FederationRepository {
+
+    private static final String SQL_INSERT = """
+            INSERT INTO federations (id, name, config, strategy, seed, status, created_at)
+            VALUES (:id, :name, CAST(:config AS jsonb), :strategy, :seed, 'CREATED', :at)
+            """;
+    private static final String SQL_SELECT = """
+            SELECT id, name, config, status, failure_reason, created_at, started_at, finished_at FROM federations
+            """;
+    private static final String SQL_SET_STATUS = """
+            UPDATE federations SET status = :status,
+                   started_at = CASE WHEN :status = 'RUNNING' AND started_at IS NULL THEN :at ELSE started_at END,
+                   finished_at = CASE WHEN :status IN ('FINISHED', 'FAILED') THEN :at ELSE finished_at END,
+                   failure_reason = :reason
+            WHERE id = :id
+            """;
+    private static final String SQL_INSERT_TOKEN = """
+            INSERT INTO enrollment_tokens (token_hash, federation_id, created_at, expires_at)
+            VALUES (:hash, :federation, :at, :expires)
+            """;
+
+    private final JdbcClient jdbc;
+    private final ObjectMapper json;
+
+    FederationRepository(JdbcClient jdbc, ObjectMapper json) {
+        this.jdbc = jdbc;
+        this.json = json;
+    }
+
+    void insert(UUID id, FederationConfig config, OffsetDateTime at) {
+        jdbc.sql(SQL_INSERT).param("id", id).param("name", config.name())
+                .param("config", json.writeValueAsString(config.toMap())).param("strategy", config.strategyName())
+                .param("seed", config.seed()).param("at", at).update();
+    }
+
+    public Optional<Federation> find(UUID id) {
+        return jdbc.sql(SQL_SELECT + " WHERE id = :id").param("id", id).query(this::map).optional();
+    }
+
+    public List<Federation> all() {
+        return jdbc.sql(SQL_SELECT + " ORDER BY created_at").query(this::map).list();
+    }
+
+    public List<Federation> running() {
+        return jdbc.sql(SQL_SELECT + " WHERE status = 'RUNNING' ORDER BY created_at").query(this::map).list();
+    }
+
+    public void setStatus(UUID id, String status, String reason, OffsetDateTime at) {
+        jdbc.sql(SQL_SET_STATUS).param("id", id).param("status", status).param("reason", reason).param("at", at).update();
+    }
+
+    void insertEnrollmentToken(String hash, UUID federation, OffsetDateTime at, OffsetDateTime expires) {
+        jdbc.sql(SQL_INSERT_TOKEN).param("hash", hash).param("federation", federation).param("at", at)
+                .param("expires", expires).update();
+    }
+
+    private Federation map(ResultSet rs, int row) throws SQLException {
+        Map<String, Object> config = json.readValue(rs.getString("config"), new TypeReference<Map<String, Object>>() { });
+        return new Federation(rs.getObject("id", UUID.class), rs.getString("name"), FederationConfig.parse(config),
+                rs.getString("status"), rs.getString("failure_reason"),
+                rs.getObject("created_at", OffsetDateTime.class), rs.getObject("started_at", OffsetDateTime.class),
+                rs.getObject("finished_at", OffsetDateTime.class));
+    }
+}

@@ -1,0 +1,27 @@
+package dev.hansa.server.system;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.util.unit.DataSize;
+
+/**
+ * Hansa's settings (prefix {@code hansa}); see docs/operations.md.
+ *
+ * @param databaseDir      data directory of the embedded PostgreSQL (ignored when spring.datasource.url is set)
+ * @param adminToken       bootstrap admin token; when empty and none exists, one is generated and logged once
+ * @param maxUploadSize    largest accepted update body
+ * @param liveWindow       a client counts as live while its last heartbeat is younger than this
+ * @param tick             orchestrator period
+ * @param ingestPermits    uploads decoded at once (bounds heap to a few model sizes)
+ */
+@ConfigurationProperties("hansa")
+public record HansaProperties(
+        @DefaultValue("hansa-data/postgres") Path databaseDir,
+        @DefaultValue("") String adminToken,
+        @DefaultValue("64MB") DataSize maxUploadSize,
+        @DefaultValue("30s") Duration liveWindow,
+        @DefaultValue("200ms") Duration tick,
+        @DefaultValue("4") int ingestPermits) {
+}

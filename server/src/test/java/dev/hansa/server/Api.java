@@ -1,0 +1,73 @@
+package dev.hansa.server;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.Map;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.ObjectMapper;
+import tools.jackson.databind.json.JsonMapper;
+
+/** A thin HTTP client for tests: raw status, headers and body, nothing hidden. */
+public final class Api {
+
+    /** A response. */
+    public record Reply(int status, JsonNode json, byte[] bytes, HttpResponse<byte[]> raw) {
+        public String reason() {
+            return json == null || !json.has("reason") ? null : json.get("reason").asString();
+        }
+    }
+
+    public static final ObjectMapper JSON = JsonMapper.builder().build();
+    private final HttpClient http = HttpClient.newHttpClient();
+    private final String base;
+
+    public Api(int port) {
+        this.base = "http://127.0.0.1:" + port;
+    }
+
+    public Reply get(String path, String token) {
+        return send(request(path, token).GET());
+    }
+
+    public Reply post(String path, String token, Object body) {
+        return send(request(path, token).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(body == null ? Map.of() : body))));
+    }
+
+    public Reply put(String path, String token, byte[] body, String idempotencyKey) {
+        HttpRequest.Builder b = request(path, token).header("Content-Type", "application/octet-stream")
+                .PUT(HttpRequest.BodyPublishers.ofByteArray(body));
+        if (idempotencyKey != null) {
+            b.header("Idempotency-Key", idempotencyKey);
+        }
+        return send(b);
+    }
+
+    private HttpRequest.Builder request(String path, String token) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path));
+        if (token != null) {
+            b.header("Authorization", "Bearer " + token);
+        }
+        return b;
+    }
+
+    private Reply send(HttpRequest.Builder b) {
+        try {
+            HttpResponse<byte[]> r = http.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
+            JsonNode json = null;
+            String type = r.headers().firstValue("Content-Type").orElse("");
+            if (type.contains("json") && r.body().length > 0) {
+                json = JSON.readTree(r.body());
+            }
+            return new Reply(r.statusCode(), json, r.body(), r);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+}

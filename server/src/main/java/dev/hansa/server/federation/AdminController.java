@@ -115,6 +115,14 @@ class AdminController {
                 .header("X-Hansa-Model-Version", Integer.toString(model.version())).body(model.blob());
     }
 
+    @GetMapping(value = "/federations/{id}/models/{version:\\d+}", produces = MediaType.APPLICATION_OCTET_STREAM_VALUE)
+    ResponseEntity<byte[]> model(@PathVariable UUID id, @PathVariable int version) {
+        service.require(id);
+        var model = models.byVersion(id, version).orElseThrow(() -> new HansaProblem(HttpStatus.NOT_FOUND,
+                "no-model", "federation " + id + " has no model version " + version));
+        return ResponseEntity.ok().eTag("\"" + model.contentHash() + "\"").body(model.blob());
+    }
+
     private static Map<String, Object> view(Federation f) {
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("id", f.id().toString());

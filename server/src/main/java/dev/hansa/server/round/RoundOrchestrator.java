@@ -21,7 +21,6 @@ import dev.hansa.server.system.Secrets;
 import java.time.Clock;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -57,6 +56,7 @@ public class RoundOrchestrator {
     private final HansaProperties properties;
     private final Clock clock;
     private final AtomicBoolean wakeUp = new AtomicBoolean();
+    private volatile long lastTick = System.nanoTime();
 
     RoundOrchestrator(FederationRepository federations, FederationRuntime runtime, RoundRepository rounds,
                       ModelRepository models, RunningAggregates aggregates, RoundSignals signals,
@@ -78,20 +78,14 @@ public class RoundOrchestrator {
         return OffsetDateTime.now(clock.withZone(ZoneOffset.UTC));
     }
 
-    /** Periodic driver; a signal (upload, start) makes the next tick run at once instead of idling. */
+    /** Periodic driver: ticks every {@code hansa.tick}, or at once after a signal (an upload, a start). */
     @Scheduled(fixedDelay = 50)
     void scheduledTick() {
-        long period = properties.tick().toMillis();
-        long waitedFor = System.nanoTime();
-        while (!wakeUp.getAndSet(false) && System.nanoTime() - waitedFor < period * 1_000_000) {
-            try {
-                Thread.sleep(10);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            }
+        long now = System.nanoTime();
+        if (wakeUp.getAndSet(false) || now - lastTick >= properties.tick().toNanos()) {
+            lastTick = now;
+            tick();
         }
-        tick();
     }
 
     /** Advances every running federation by at most one step each. */
@@ -131,7 +125,7 @@ public class RoundOrchestrator {
         if (live.size() < schedule.minClients()) {
             return;
         }
-        long seed = roundSeed(ctx.federation().config().seed(), number, attempt);
+        long seed = RoundContext.seedFor(ctx.federation().config().seed(), number, attempt);
         List<String> sampled = new UniformSampler(schedule.clientFraction(), schedule.minClients(), schedule.maxClients())
                 .sample(live.stream().map(UUID::toString).toList(), seed);
         ModelVersion model = models.latest(fid).orElseThrow();
@@ -234,14 +228,6 @@ public class RoundOrchestrator {
             signals.afterCommit(fid);
         });
         log.info("federation {} is {}{}", fid, status, reason == null ? "" : ": " + reason);
-    }
-
-    /** Seed of a round: the federation seed mixed with the round number and attempt (SplitMix64 finaliser). */
-    public static long roundSeed(long federationSeed, int number, int attempt) {
-        long z = federationSeed + 0x9E3779B97F4A7C15L * number + 0xBF58476D1CE4E5B9L * attempt;
-        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
-        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
-        return z ^ (z >>> 31);
     }
 
     private static Map<String, Double> finiteOnly(Map<String, Double> metrics) {

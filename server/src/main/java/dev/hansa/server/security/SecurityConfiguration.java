@@ -10,6 +10,8 @@ import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.http.SessionCreationPolicy;
+import org.springframework.security.core.userdetails.UserDetailsService;
+import org.springframework.security.provisioning.InMemoryUserDetailsManager;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.authentication.AnonymousAuthenticationFilter;
 import tools.jackson.databind.ObjectMapper;
@@ -37,6 +39,12 @@ class SecurityConfiguration {
                         .accessDeniedHandler((req, res, ex) -> problem(res, json, HttpStatus.FORBIDDEN,
                                 "forbidden", "this credential may not use " + req.getRequestURI())));
         return http.build();
+    }
+
+    /** No username/password users: every credential is a bearer token (keeps Boot from generating a password). */
+    @Bean
+    UserDetailsService noPasswordUsers() {
+        return new InMemoryUserDetailsManager();
     }
 
     private static void problem(HttpServletResponse res, ObjectMapper json, HttpStatus status, String reason,

@@ -1,0 +1,157 @@
+package dev.hansa.client.cli;
+
+import dev.hansa.aggregation.strategy.Strategies;
+import dev.hansa.aggregation.strategy.Strategy;
+import dev.hansa.aggregation.strategy.TrainingConfig;
+import dev.hansa.client.model.ModelArchitecture;
+import dev.hansa.client.model.ModelArchitectures;
+import dev.hansa.client.simulation.FederatedData;
+import dev.hansa.client.simulation.RoundRecord;
+import dev.hansa.client.simulation.SimulationRunner;
+import dev.hansa.compute.Backend;
+import dev.hansa.compute.JavaBackend;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/** {@code hansa simulate}: N virtual clients in one process through the same strategy code as the server. */
+public final class SimulateCommand {
+
+    private SimulateCommand() {
+    }
+
+    public static void main(String[] args) {
+        System.exit(run(args));
+    }
+
+    /** Runs the command; returns the exit status. */
+    public static int run(String[] args) {
+        Options o = new Options()
+                .option("dataset", "fashion-mnist", "fashion-mnist or synthetic")
+                .option("partition", "dirichlet:0.5", "iid, dirichlet:ALPHA or shards:PER_CLIENT (Fashion-MNIST)")
+                .option("synthetic-alpha", "1", "Synthetic(alpha, beta): model heterogeneity")
+                .option("synthetic-beta", "1", "Synthetic(alpha, beta): data heterogeneity")
+                .option("clients", "100", "number of clients")
+                .option("per-round", "10", "clients sampled per round")
+                .option("rounds", "100", "rounds")
+                .option("model", "mlp", "mlp or softmax")
+                .option("hidden", "200", "hidden layer widths, comma separated (mlp)")
+                .option("strategy", "fedavg", "one of " + Strategies.names())
+                .option("strategy-param", "", "strategy hyperparameter k=v (repeatable)")
+                .option("lr", "0.05", "local learning rate")
+                .option("batch", "32", "minibatch size")
+                .option("epochs", "1", "local epochs (when --steps is 0)")
+                .option("steps", "0", "local steps per round (0: use --epochs)")
+                .option("momentum", "0", "local SGD momentum")
+                .option("weight-decay", "0", "local L2 weight decay")
+                .option("seed", "1", "seed of data split, model and sampling")
+                .option("eval-every", "1", "evaluate the global model every k rounds")
+                .option("csv", "", "write per-round metrics to this CSV file");
+        try {
+            if (!o.parse(args)) {
+                System.out.print(o.usage("hansa simulate"));
+                return 0;
+            }
+            simulate(o);
+            return 0;
+        } catch (IllegalArgumentException e) {
+            System.err.println("hansa simulate: " + e.getMessage());
+            return 2;
+        } catch (IOException e) {
+            System.err.println("hansa simulate: " + e);
+            return 1;
+        }
+    }
+
+    private static void simulate(Options o) throws IOException {
+        int clients = o.integer("clients");
+        long seed = o.longValue("seed");
+        FederatedData data = FederatedData.load(o.string("dataset"), o.string("partition"), clients,
+                o.real("synthetic-alpha"), o.real("synthetic-beta"), seed, msg -> System.err.println("note: " + msg));
+        Map<String, Object> modelParams = new HashMap<>();
+        modelParams.put("inputSize", data.featureCount());
+        modelParams.put("numClasses", data.numClasses());
+        if (o.string("model").equals("mlp")) {
+            modelParams.put("hiddenLayers", Arrays.stream(o.string("hidden").split(",")).map(String::trim)
+                    .map(Integer::parseInt).toList());
+        }
+        ModelArchitecture architecture = ModelArchitectures.create(o.string("model"), modelParams);
+        Map<String, Object> training = new HashMap<>();
+        training.put("learningRate", o.real("lr"));
+        training.put("batchSize", o.integer("batch"));
+        training.put("localEpochs", o.integer("epochs"));
+        training.put("localSteps", o.integer("steps"));
+        Map<String, Object> options = new HashMap<>();
+        if (o.real("momentum") != 0) {
+            options.put(TrainingConfig.MOMENTUM, o.real("momentum"));
+        }
+        if (o.real("weight-decay") != 0) {
+            options.put(TrainingConfig.WEIGHT_DECAY, o.real("weight-decay"));
+        }
+        training.put("params", options);
+        String name = o.string("strategy");
+        Map<String, Object> strategyParams = new HashMap<>();
+        for (String kv : o.all("strategy-param")) {
+            String[] parts = kv.split("=", 2);
+            if (parts.length != 2) {
+                throw new IllegalArgumentException("--strategy-param must be k=v: " + kv);
+            }
+            strategyParams.put(parts[0], Double.parseDouble(parts[1]));
+        }
+        Strategy strategy = Strategies.create(name, strategyParams,
+                TrainingConfig.fromMap(training, Strategies.defaultTraining(name)));
+        int perRound = o.integer("per-round");
+        var settings = new SimulationRunner.Settings(o.integer("rounds"), (double) perRound / clients, perRound,
+                perRound, seed, o.integer("eval-every"));
+        Backend backend = new JavaBackend();
+        System.err.printf(Locale.ROOT, "simulating %s: %s, %s %s (%d parameters), %d of %d clients per round, %d rounds, backend %s%n",
+                name, data.name(), architecture.name(), modelParams, architecture.spec().parameterCount(), perRound,
+                clients, settings.rounds(), backend.name());
+        Progress progress = new Progress(System.err, settings.rounds());
+        PrintWriter csv = o.string("csv").isEmpty() ? null : new PrintWriter(Files.newBufferedWriter(Path.of(o.string("csv"))));
+        double[] last = {Double.NaN, Double.NaN};
+        try {
+            if (csv != null) {
+                csv.println(csvHeader());
+            }
+            new SimulationRunner(architecture, data.clients(), data.test(), backend, strategy, settings)
+                    .run(architecture.initialize(seed), r -> {
+                        if (!Double.isNaN(r.testAccuracy())) {
+                            last[0] = r.testAccuracy();
+                            last[1] = r.testLoss();
+                        }
+                        if (csv != null) {
+                            csv.println(csvLine(r));
+                            csv.flush();
+                        }
+                        progress.update(r.round(), String.format(Locale.ROOT, "round %d: test acc %.4f, loss %.4f, train loss %.4f",
+                                r.round(), last[0], last[1], r.trainLoss()));
+                    });
+        } finally {
+            if (csv != null) {
+                csv.close();
+            }
+        }
+        System.out.printf(Locale.ROOT, "final test accuracy %.4f, test loss %.4f%n", last[0], last[1]);
+    }
+
+    static String csvHeader() {
+        return String.join(",", List.of("round", "participants", "test_accuracy", "test_loss", "train_loss", "bytes_up",
+                "bytes_down", "seconds"));
+    }
+
+    static String csvLine(RoundRecord r) {
+        return String.format(Locale.ROOT, "%d,%d,%s,%s,%s,%d,%d,%.3f", r.round(), r.participants(), num(r.testAccuracy()),
+                num(r.testLoss()), num(r.trainLoss()), r.bytesUp(), r.bytesDown(), r.seconds());
+    }
+
+    private static String num(double v) {
+        return Double.isNaN(v) ? "" : String.format(Locale.ROOT, "%.6f", v);
+    }
+}

@@ -1,0 +1,9 @@
+package dev.hansa.client.simulation;
+
+/**
+ * Metrics of one simulated round. Test metrics are NaN in rounds without evaluation. Bytes are the sizes of the
+ * safetensors payloads the HTTP protocol would move for the same round.
+ */
+public record RoundRecord(int round, int participants, double testAccuracy, double testLoss, double trainLoss,
+                          long bytesUp, long bytesDown, double seconds) {
+}

@@ -1,0 +1,166 @@
+package dev.hansa.server.demo;
+
+import dev.hansa.aggregation.model.ModelWeights;
+import dev.hansa.aggregation.model.Safetensors;
+import dev.hansa.client.GradientTrainer;
+import dev.hansa.client.HansaClient;
+import dev.hansa.client.HansaClientConfig;
+import dev.hansa.client.cli.Options;
+import dev.hansa.client.model.Evaluation;
+import dev.hansa.client.model.ModelArchitecture;
+import dev.hansa.client.model.ModelArchitectures;
+import dev.hansa.client.simulation.FederatedData;
+import dev.hansa.compute.JavaBackend;
+import dev.hansa.server.HansaServerApplication;
+import dev.hansa.server.system.Secrets;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * {@code hansa demo}: starts the server on its embedded PostgreSQL, creates a federation through the admin API and
+ * runs real {@link HansaClient}s over HTTP against it, printing one line per closed round (participants, accuracy and
+ * loss of the new global model on the held-out test set, bytes moved). Everything lands in the database as in
+ * production; docs/operations.md shows the SQL to inspect it.
+ */
+public final class DemoCommand {
+
+    private DemoCommand() {
+    }
+
+    public static int run(String[] args) throws Exception {
+        Options o = new Options()
+                .option("clients", "10", "SDK clients")
+                .option("rounds", "20", "rounds")
+                .option("partition", "dirichlet:0.5", "label skew of the client split: iid, dirichlet:ALPHA, shards:N")
+                .option("hidden", "200", "MLP hidden widths, comma separated")
+                .option("strategy", "fedavg", "strategy name")
+                .option("lr", "0.1", "local learning rate")
+                .option("batch", "32", "minibatch size")
+                .option("epochs", "1", "local epochs per round")
+                .option("seed", "1", "seed of the data split, model and sampling")
+                .option("data-dir", "hansa-data", "where the embedded PostgreSQL and client state live")
+                .option("port", "0", "HTTP port on 127.0.0.1 (0: any free port)");
+        if (!o.parse(args)) {
+            System.out.print(o.usage("hansa demo"));
+            return 0;
+        }
+        int clients = o.integer("clients");
+        int rounds = o.integer("rounds");
+        Path dataDir = Path.of(o.string("data-dir")).toAbsolutePath();
+        FederatedData data = FederatedData.load("fashion-mnist", o.string("partition"), clients, 1, 1, o.longValue("seed"),
+                msg -> System.out.println("note: " + msg));
+        String adminToken = Secrets.generate("ha_");
+        System.out.println("starting the Hansa server (embedded PostgreSQL in " + dataDir.resolve("postgres") + ") ...");
+        ConfigurableApplicationContext server = new SpringApplicationBuilder(HansaServerApplication.class)
+                .run("--hansa.database-dir=" + dataDir.resolve("postgres"), "--hansa.admin-token=" + adminToken,
+                        "--server.port=" + o.integer("port"), "--spring.main.banner-mode=off", "--logging.level.root=WARN");
+        List<Thread> threads = new ArrayList<>();
+        try {
+            String base = "http://127.0.0.1:" + server.getEnvironment().getProperty("local.server.port");
+            AdminApi admin = new AdminApi(base, adminToken);
+            List<Integer> hidden = Arrays.stream(o.string("hidden").split(",")).map(String::trim).map(Integer::parseInt).toList();
+            Map<String, Object> modelParams = Map.of("inputSize", data.featureCount(), "hiddenLayers", hidden,
+                    "numClasses", data.numClasses());
+            JsonNode federation = admin.post("/api/v1/admin/federations", Map.of(
+                    "name", "demo " + data.name(),
+                    "model", Map.of("architecture", "mlp", "params", modelParams, "seed", o.longValue("seed")),
+                    "strategy", Map.of("name", o.string("strategy"), "params", Map.of()),
+                    "training", Map.of("learningRate", o.real("lr"), "batchSize", o.integer("batch"),
+                            "localEpochs", o.integer("epochs")),
+                    "schedule", Map.of("rounds", rounds, "clientFraction", 1.0, "minClients", clients,
+                            "maxClients", clients, "roundDeadlineSeconds", 600, "quorumFraction", 0.8),
+                    "seed", o.longValue("seed")));
+            String id = federation.get("id").asString();
+            JsonNode tokens = admin.post("/api/v1/admin/federations/" + id + "/enrollment-tokens", Map.of("count", clients));
+            ModelArchitecture architecture = ModelArchitectures.create("mlp", modelParams);
+            for (int i = 0; i < clients; i++) {
+                var config = new HansaClientConfig(URI.create(base), tokens.get("tokens").get(i).asString(),
+                        dataDir.resolve("clients").resolve(id).resolve("client-" + i), "demo-" + i,
+                        Map.of("backend", "java"), Duration.ofSeconds(20), null, 8, null, null);
+                var trainer = new GradientTrainer(architecture, data.clients().get(i), null, new JavaBackend());
+                threads.add(Thread.ofPlatform().name("demo-client-" + i).start(() -> runClient(config, trainer)));
+            }
+            admin.post("/api/v1/admin/federations/" + id + "/start", Map.of());
+            System.out.printf(Locale.ROOT, "federation %s: %s, MLP %s, %s, %d SDK clients over HTTP at %s%n",
+                    id, data.name(), hidden, o.string("strategy"), clients, base);
+            return watch(admin, id, rounds, architecture, data);
+        } finally {
+            threads.forEach(Thread::interrupt);
+            for (Thread t : threads) {
+                t.join(10_000);
+            }
+            server.close();
+        }
+    }
+
+    private static void runClient(HansaClientConfig config, GradientTrainer trainer) {
+        try (HansaClient client = new HansaClient(config, trainer)) {
+            client.run();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException e) {
+            System.err.println(Thread.currentThread().getName() + " stopped: " + e.getMessage());
+        }
+    }
+
+    /** Prints a line per closed round until the federation ends; returns the exit status. */
+    private static int watch(AdminApi admin, String id, int rounds, ModelArchitecture architecture, FederatedData data)
+            throws Exception {
+        long start = System.nanoTime();
+        int printed = 0;
+        var backend = new JavaBackend();
+        double lastAccuracy = Double.NaN;
+        while (true) {
+            JsonNode roundList = admin.get("/api/v1/admin/federations/" + id + "/rounds");
+            for (JsonNode r : roundList) {
+                if (r.get("number").asInt() <= printed || !"CLOSED".equals(r.get("state").asString())) {
+                    if ("FAILED".equals(r.get("state").asString()) && r.get("number").asInt() > printed) {
+                        System.out.printf("round %d attempt %d failed: %s%n", r.get("number").asInt(),
+                                r.get("attempt").asInt(), r.get("failureReason").asString());
+                    }
+                    continue;
+                }
+                int number = r.get("number").asInt();
+                ModelWeights model = modelOf(admin, id, number);
+                Evaluation e = architecture.evaluate(model, data.test(), backend);
+                long up = 0;
+                for (JsonNode p : admin.get("/api/v1/admin/rounds/" + r.get("id").asString() + "/participants")) {
+                    up += p.path("bytesReceived").asLong(0);
+                }
+                long down = (long) r.get("participants").asInt() * Safetensors.write(model, Map.of()).length;
+                System.out.printf(Locale.ROOT, "round %2d/%d  participants %d/%d  test accuracy %.4f  loss %.4f  up %.1f MB  down %.1f MB  %.0fs%n",
+                        number, rounds, r.get("accepted").asInt(), r.get("participants").asInt(), e.accuracy(), e.loss(),
+                        up / 1e6, down / 1e6, (System.nanoTime() - start) / 1e9);
+                printed = number;
+                lastAccuracy = e.accuracy();
+            }
+            String status = admin.get("/api/v1/admin/federations/" + id).get("status").asString();
+            if ((status.equals("FINISHED") && printed >= rounds) || status.equals("FAILED") || status.equals("STOPPED")) {
+                System.out.printf(Locale.ROOT, "federation %s %s after %d rounds; final test accuracy %.4f. "
+                        + "Rounds, participants and model versions are in PostgreSQL (see docs/operations.md).%n",
+                        id, status, printed, lastAccuracy);
+                return status.equals("FINISHED") ? 0 : 1;
+            }
+            Thread.sleep(300);
+        }
+    }
+
+    /** The model version produced by round {@code number} (version numbers count closed rounds). */
+    private static ModelWeights modelOf(AdminApi admin, String id, int number) throws Exception {
+        for (JsonNode m : admin.get("/api/v1/admin/federations/" + id + "/models")) {
+            if (m.get("version").asInt() == number) {
+                return Safetensors.read(admin.bytes("/api/v1/admin/federations/" + id + "/models/" + number)).weights();
+            }
+        }
+        throw new IllegalStateException("no model version " + number);
+    }
+}

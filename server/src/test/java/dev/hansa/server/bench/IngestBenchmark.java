@@ -1,0 +1,143 @@
+package dev.hansa.server.bench;
+
+import dev.hansa.aggregation.model.ModelSpec;
+import dev.hansa.aggregation.model.ModelWeights;
+import dev.hansa.aggregation.model.Safetensors;
+import dev.hansa.client.model.ModelArchitectures;
+import dev.hansa.server.Api;
+import dev.hansa.server.HansaServerApplication;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicLong;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+
+/**
+ * Benchmark (not a test): one round of N uploads of a ~10^6-parameter model into an in-process server on loopback.
+ * Reports upload throughput, the peak heap in use and the largest live heap after a collection. Run it with a small
+ * -Xmx to show that ingestion memory is O(model size), not O(clients x model size):
+ * <pre>server/bin/bench-ingest [uploads] [concurrency]</pre>
+ */
+public final class IngestBenchmark {
+
+    private static final String ADMIN = "ha_bench_admin_token_0123456789";
+
+    public static void main(String[] args) throws Exception {
+        int uploads = args.length > 0 ? Integer.parseInt(args[0]) : 200;
+        int concurrency = args.length > 1 ? Integer.parseInt(args[1]) : 8;
+        Path dir = Files.createTempDirectory("hansa-bench");
+        ConfigurableApplicationContext server = new SpringApplicationBuilder(HansaServerApplication.class).run(
+                "--hansa.database-dir=" + dir.resolve("pg"), "--hansa.admin-token=" + ADMIN, "--server.port=0",
+                "--logging.level.root=WARN", "--spring.main.banner-mode=off", "--hansa.max-upload-size=16MB",
+                "--hansa.live-window=1h");
+        try {
+            Api api = new Api(Integer.parseInt(server.getEnvironment().getProperty("local.server.port")));
+            Map<String, Object> modelParams = Map.of("inputSize", 784, "hiddenLayers", List.of(1024, 200), "numClasses", 10);
+            ModelSpec spec = ModelArchitectures.create("mlp", modelParams).spec();
+            var created = api.post("/api/v1/admin/federations", ADMIN, Map.of("name", "bench",
+                    "model", Map.of("architecture", "mlp", "params", modelParams, "seed", 1),
+                    "strategy", Map.of("name", "fedavg"),
+                    "schedule", Map.of("rounds", 1, "minClients", uploads, "maxClients", uploads,
+                            "roundDeadlineSeconds", 3600, "quorumFraction", 1.0)));
+            String federation = created.json().get("id").asString();
+            var tokens = api.post("/api/v1/admin/federations/" + federation + "/enrollment-tokens", ADMIN, Map.of("count", uploads));
+            List<String> credentials = new ArrayList<>();
+            for (var token : tokens.json().get("tokens")) {
+                credentials.add(api.post("/api/v1/enroll", token.asString(), Map.of()).json().get("credential").asString());
+            }
+            api.post("/api/v1/admin/federations/" + federation + "/start", ADMIN, null);
+            String round;
+            while (true) {
+                var a = api.get("/api/v1/client/assignment?waitSeconds=5", credentials.getFirst()).json();
+                if (a.get("state").asString().equals("ASSIGNED")) {
+                    round = a.get("roundId").asString();
+                    break;
+                }
+            }
+            float[] values = new float[spec.parameterCount()];
+            SplittableRandom random = new SplittableRandom(1);
+            for (int i = 0; i < values.length; i++) {
+                values[i] = (float) (random.nextDouble() - 0.5) * 1e-3f;
+            }
+            byte[] body = Safetensors.write(new ModelWeights(spec, values), Map.of("num_samples", "100"));
+
+            System.gc();
+            long baseline = liveHeapAfterGc();
+            HeapSampler sampler = new HeapSampler();
+            Thread samplerThread = Thread.ofPlatform().daemon().start(sampler);
+            long start = System.nanoTime();
+            ExecutorService pool = Executors.newFixedThreadPool(concurrency);
+            List<Future<Integer>> results = new ArrayList<>();
+            String path = "/api/v1/client/rounds/" + round + "/update";
+            for (String credential : credentials) {
+                results.add(pool.submit(() -> api.put(path, credential, body, "bench").status()));
+            }
+            for (Future<Integer> r : results) {
+                if (r.get() != 202) {
+                    throw new IllegalStateException("upload answered " + r.get());
+                }
+            }
+            double uploadSeconds = (System.nanoTime() - start) / 1e9;
+            pool.shutdown();
+            while (!api.get("/api/v1/admin/federations/" + federation, ADMIN).json().get("status").asString().equals("FINISHED")) {
+                Thread.sleep(20);
+            }
+            double roundSeconds = (System.nanoTime() - start) / 1e9;
+            sampler.stop = true;
+            samplerThread.join();
+            double mb = 1024.0 * 1024;
+            System.out.printf(Locale.ROOT, "parameters %d, update %.2f MiB, uploads %d, concurrency %d, max heap %.0f MiB%n",
+                    spec.parameterCount(), body.length / mb, uploads, concurrency, Runtime.getRuntime().maxMemory() / mb);
+            System.out.printf(Locale.ROOT, "upload: %.2f s, %.1f uploads/s, %.1f MiB/s; round closed %.2f s after the first upload%n",
+                    uploadSeconds, uploads / uploadSeconds, uploads * body.length / mb / uploadSeconds, roundSeconds);
+            System.out.printf(Locale.ROOT, "heap: live before %.1f MiB; peak in use %.1f MiB; largest live set after GC %.1f MiB "
+                            + "(%.1f model sizes above the baseline); all uploads together %.0f MiB%n",
+                    baseline / mb, sampler.peakUsed.get() / mb, sampler.peakLive.get() / mb,
+                    (sampler.peakLive.get() - baseline) / (double) body.length, uploads * body.length / mb);
+        } finally {
+            server.close();
+        }
+    }
+
+    private static long liveHeapAfterGc() {
+        long live = 0;
+        for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
+            if (pool.getType() == MemoryType.HEAP && pool.getCollectionUsage() != null) {
+                live += pool.getCollectionUsage().getUsed();
+            }
+        }
+        return live;
+    }
+
+    /** Samples heap in use and the live set after each collection. */
+    private static final class HeapSampler implements Runnable {
+        final AtomicLong peakUsed = new AtomicLong();
+        final AtomicLong peakLive = new AtomicLong();
+        volatile boolean stop;
+
+        @Override
+        public void run() {
+            var memory = ManagementFactory.getMemoryMXBean();
+            while (!stop) {
+                peakUsed.accumulateAndGet(memory.getHeapMemoryUsage().getUsed(), Math::max);
+                peakLive.accumulateAndGet(liveHeapAfterGc(), Math::max);
+                try {
+                    Thread.sleep(5);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        }
+    }
+}

@@ -12,10 +12,6 @@ import dev.hansa.aggregation.model.ModelSpec;
 import dev.hansa.aggregation.model.ModelWeights;
 import dev.hansa.aggregation.model.Safetensors;
 import dev.hansa.aggregation.model.TensorSpec;
-import dev.hansa.server.round.RoundOrchestrator;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -27,56 +23,9 @@ import java.util.concurrent.Future;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
-import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.context.TestConfiguration;
-import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.Primary;
-import org.springframework.jdbc.core.simple.JdbcClient;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 
 /** Rounds over real HTTP against the embedded PostgreSQL, with a clock the tests move. */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
-@org.springframework.context.annotation.Import(RoundLifecycleTest.Clocks.class)
-class RoundLifecycleTest {
-
-    @TestConfiguration
-    static class Clocks {
-        @Bean
-        @Primary
-        MutableClock testClock() {
-            return new MutableClock();
-        }
-    }
-
-    @DynamicPropertySource
-    static void properties(DynamicPropertyRegistry registry) throws IOException {
-        Path dir = Files.createTempDirectory("hansa-test-db");
-        registry.add("hansa.database-dir", () -> dir.resolve("pg").toString());
-        registry.add("hansa.admin-token", () -> ADMIN);
-        registry.add("hansa.max-upload-size", () -> "64KB");
-        registry.add("hansa.tick", () -> "1h");
-    }
-
-    @LocalServerPort
-    int port;
-    @Autowired
-    RoundOrchestrator orchestrator;
-    @Autowired
-    MutableClock clock;
-    @Autowired
-    JdbcClient jdbc;
-    @Autowired
-    dev.hansa.server.round.RunningAggregatesAccess aggregates;
-
-    Api api;
-
-    @BeforeEach
-    void setUp() {
-        api = new Api(port);
-    }
+class RoundLifecycleTest extends EmbeddedServerTest {
 
     private FederationFixture running(int clients, int rounds, double quorum) {
         FederationFixture f = new FederationFixture(api, clients, rounds, 60, quorum, "fedavg");

@@ -92,8 +92,18 @@ public final class SimulationRunner {
         return out;
     }
 
-    /** Runs every round from {@code initial}; returns the final model. */
-    public ModelWeights run(ModelWeights initial, Consumer<RoundRecord> onRound) {
+    /**
+     * Where a run ends: the final model, the server's strategy state and the state each client holds (clients that
+     * never took part hold none).
+     */
+    public record Result(ModelWeights model, StrategyState serverState, Map<String, StrategyState> clientStates) {
+        public Result {
+            clientStates = Map.copyOf(clientStates);
+        }
+    }
+
+    /** Runs every round from {@code initial}, reporting each round to {@code onRound}. */
+    public Result run(ModelWeights initial, Consumer<RoundRecord> onRound) {
         ModelWeights model = initial;
         StrategyState state = strategy.initialState(initial);
         UniformSampler sampler = new UniformSampler(settings.clientFraction(), settings.minClients(), settings.maxClients());
@@ -136,7 +146,7 @@ public final class SimulationRunner {
                         (System.nanoTime() - start) / 1e9));
             }
         }
-        return model;
+        return new Result(model, state, clientStates);
     }
 
     /** Test loss and accuracy, shard by shard in parallel, combined in shard order. */

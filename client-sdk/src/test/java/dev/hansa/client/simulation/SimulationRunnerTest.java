@@ -64,7 +64,7 @@ class SimulationRunnerTest {
         List<Dataset> data = users.stream().map(SyntheticDataset.UserData::train).toList();
         List<RoundRecord> records = new ArrayList<>();
         ModelWeights simulated = new SimulationRunner(net, SimulationRunner.numbered(data), data.getFirst(), backend,
-                fedAvg(0.1), new SimulationRunner.Settings(1, 1.0, 2, 2, 11, 1, 1)).run(initial, records::add);
+                fedAvg(0.1), new SimulationRunner.Settings(1, 1.0, 2, 2, 11, 1, 1)).run(initial, records::add).model();
 
         // By hand: each client trains from the initial model with the plan the strategy gives it, then the
         // sample-weighted mean of the deltas is added (server learning rate 1).
@@ -107,7 +107,7 @@ class SimulationRunnerTest {
         }
     }
 
-    private record Run(ModelWeights model, List<Outcome> rounds) {
+    private record Run(SimulationRunner.Result result, List<Outcome> rounds) {
     }
 
     private Run simulateWith(String strategy, Map<String, Object> params, int threads) {
@@ -116,11 +116,11 @@ class SimulationRunnerTest {
         Strategy s = Strategies.create(strategy, params, TrainingConfig.fromMap(
                 Map.of("learningRate", 0.02, "batchSize", 8, "localSteps", 3), Strategies.defaultTraining(strategy)));
         List<Outcome> rounds = new ArrayList<>();
-        ModelWeights model = new SimulationRunner(net,
+        SimulationRunner.Result result = new SimulationRunner(net,
                 SimulationRunner.numbered(users.stream().map(SyntheticDataset.UserData::train).toList()),
                 SyntheticDataset.pooledTest(users), backend, s, new SimulationRunner.Settings(5, 0.5, 1, 8, 3, 2, threads))
                 .run(net.initialize(5), r -> rounds.add(Outcome.of(r)));
-        return new Run(model, rounds);
+        return new Run(result, rounds);
     }
 
     @ParameterizedTest
@@ -129,8 +129,11 @@ class SimulationRunnerTest {
         Map<String, Object> params = anchorProbability == null ? Map.of() : Map.of("anchorProbability", anchorProbability);
         Run serial = simulateWith(strategy, params, 1);
         Run parallel = simulateWith(strategy, params, 3);
-        assertArrayEquals(serial.model().values(), parallel.model().values());
+        assertArrayEquals(serial.result().model().values(), parallel.result().model().values());
         assertEquals(serial.rounds(), parallel.rounds());
+        assertStatesEqual(serial.result().serverState(), parallel.result().serverState());
+        assertEquals(serial.result().clientStates().keySet(), parallel.result().clientStates().keySet());
+        serial.result().clientStates().forEach((id, st) -> assertStatesEqual(st, parallel.result().clientStates().get(id)));
         assertTrue(Double.isNaN(serial.rounds().getFirst().testAccuracy()), "round 1 is not evaluated (every 2)");
         assertTrue(serial.rounds().get(1).testAccuracy() > 0);
     }
@@ -150,5 +153,11 @@ class SimulationRunnerTest {
         long broadcast = Safetensors.write(initial, Map.of()).length;
         assertEquals(2 * model, records.get(0).bytesDown());
         assertEquals(2 * (model + broadcast), records.get(1).bytesDown());
+    }
+
+    private static void assertStatesEqual(StrategyState expected, StrategyState actual) {
+        assertEquals(expected.scalars(), actual.scalars());
+        assertEquals(expected.tensors().keySet(), actual.tensors().keySet());
+        expected.tensors().forEach((k, w) -> assertArrayEquals(w.values(), actual.tensors().get(k).values(), k));
     }
 }

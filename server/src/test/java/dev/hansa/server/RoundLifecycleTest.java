@@ -282,6 +282,26 @@ class RoundLifecycleTest extends EmbeddedServerTest {
         }
 
         @Test
+        void aRoundsOutcomeIsVisibleToItsParticipantsOnly() {
+            FederationFixture a = running(2, 1, 1.0);
+            FederationFixture b = new FederationFixture(api, 1, 1, 60, 1.0, "fedavg");
+            String round = a.roundIdOf(a.clients.get(0));
+            String path = "/api/v1/client/rounds/" + round;
+            Api.Reply open = api.get(path, a.clients.get(0).credential());
+            assertEquals(200, open.status());
+            assertEquals("OPEN", open.json().get("state").asString());
+            assertEquals(false, open.json().get("counted").asBoolean());
+            api.put(path + "/update", a.clients.get(0).credential(), upload(randomDelta(1), 1), "k0");
+            api.put(path + "/update", a.clients.get(1).credential(), upload(randomDelta(2), 1), "k1");
+            orchestrator.tick();
+            Api.Reply closed = api.get(path, a.clients.get(0).credential());
+            assertEquals("CLOSED", closed.json().get("state").asString());
+            assertEquals("ACCEPTED", closed.json().get("participantState").asString());
+            assertEquals(true, closed.json().get("counted").asBoolean());
+            assertEquals(404, api.get(path, b.clients.get(0).credential()).status(), "another federation's round");
+        }
+
+        @Test
         void unselectedClientIsRefused() {
             FederationFixture f = new FederationFixture(api, 3, 1, 60, 1.0, "fedavg");
             // Sample 2 of 3: lower maxClients through a new federation would need config; instead revoke liveness.

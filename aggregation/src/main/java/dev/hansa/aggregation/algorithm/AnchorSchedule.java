@@ -21,11 +21,12 @@ public sealed interface AnchorSchedule {
     static AnchorSchedule from(Hyperparameters h) {
         String kind = h.choice(SCHEDULE, "constant", List.of("constant", "period", "sequential", "optb", "optc"));
         if (h.has(PROBABILITY) && !kind.equals("constant")) {
-            throw new IllegalArgumentException("fedamd: " + PROBABILITY + " applies only to " + SCHEDULE + "=constant");
+            throw new IllegalArgumentException(h.field(PROBABILITY) + " applies only to " + h.field(SCHEDULE)
+                    + " = constant");
         }
         if (h.has(PERIOD) != kind.equals("period")) {
-            throw new IllegalArgumentException("fedamd: " + PERIOD + " is required with, and only with, " + SCHEDULE
-                    + "=period");
+            throw new IllegalArgumentException(h.field(PERIOD) + " is required with, and only with, "
+                    + h.field(SCHEDULE) + " = period");
         }
         return switch (kind) {
             case "constant" -> new Constant(h.real(PROBABILITY, 0.2, 0, false, 1, false));

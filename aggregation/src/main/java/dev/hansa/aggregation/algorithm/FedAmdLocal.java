@@ -46,7 +46,7 @@ public final class FedAmdLocal implements LocalProcedure {
     }
 
     static int anchorBatchSize(Map<String, Double> params) {
-        Hyperparameters h = new Hyperparameters(NAME, params);
+        Hyperparameters h = new Hyperparameters("training.params", NAME, params);
         int size = (int) h.integer(ANCHOR_BATCH_SIZE, 0, 0, Integer.MAX_VALUE);
         h.done();
         return size;

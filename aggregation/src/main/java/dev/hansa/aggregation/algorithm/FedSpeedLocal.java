@@ -47,7 +47,7 @@ public final class FedSpeedLocal implements LocalProcedure {
     }
 
     static Options options(Map<String, Double> params) {
-        Hyperparameters h = new Hyperparameters(NAME, params);
+        Hyperparameters h = new Hyperparameters("training.params", NAME, params);
         double inf = Double.POSITIVE_INFINITY;
         Options o = new Options(h.real(BETA, 0.1, 0, true, inf, false), h.real(RHO, 0.1, 0, true, inf, false),
                 h.real(TrainingConfig.WEIGHT_DECAY, DEFAULT_WEIGHT_DECAY, 0, true, inf, false),

@@ -56,7 +56,7 @@ public final class LocalSgd implements LocalProcedure {
     }
 
     Options options(Map<String, Double> params) {
-        Hyperparameters h = new Hyperparameters(name, params);
+        Hyperparameters h = new Hyperparameters("training.params", name, params);
         SgdOptions sgd = SgdOptions.read(h, 0, 0);
         double mu = proximal ? h.real(MU, 0, 0, true, Double.POSITIVE_INFINITY, false) : 0;
         h.done();

@@ -1,29 +1,42 @@
 package dev.hansa.aggregation.strategy;
 
 import java.math.BigDecimal;
+import java.util.Collections;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
  * Validated reader of a hyperparameter map as it arrives from JSON (numbers may be Integer, Long, Double or
- * BigDecimal). Each getter names the field and its allowed range when a value is missing its mark; {@link #done()}
- * rejects names nobody asked for, so a typo such as {@code learningrate} fails instead of being ignored.
+ * BigDecimal). Each getter names the field by its path in the federation config (e.g. {@code strategy.params.beta1})
+ * and its allowed range when a value is missing its mark; {@link #done()} rejects names nobody asked for, so a typo
+ * such as {@code learningrate} fails instead of being ignored.
  */
 public final class Hyperparameters {
 
-    private final String owner;
+    private final String path;
+    private final String subject;
     private final Map<String, ?> values;
     private final Set<String> read = new HashSet<>();
+    private final Map<String, Object> effective = new TreeMap<>();
 
     /**
-     * @param owner  what the map configures, used in messages (e.g. {@code fedavg})
-     * @param values the raw map; not modified
+     * @param path    where the map sits in a federation config, prefixed to field names in messages
+     *                (e.g. {@code strategy.params})
+     * @param subject what the map configures, named when a field is unknown (e.g. {@code fedavg})
+     * @param values  the raw map; not modified
      */
-    public Hyperparameters(String owner, Map<String, ?> values) {
-        this.owner = owner;
+    public Hyperparameters(String path, String subject, Map<String, ?> values) {
+        this.path = path;
+        this.subject = subject;
         this.values = Map.copyOf(values);
+    }
+
+    /** The path of field {@code name}, as messages name it. */
+    public String field(String name) {
+        return path + "." + name;
     }
 
     /** A real number in the given range (bounds inclusive unless flagged), or {@code fallback} when absent. */
@@ -31,14 +44,16 @@ public final class Hyperparameters {
         read.add(name);
         Object raw = values.get(name);
         if (raw == null) {
+            effective.put(name, fallback);
             return fallback;
         }
         double v = number(name, raw).doubleValue();
         boolean ok = Double.isFinite(v) && (minInclusive ? v >= min : v > min) && (maxInclusive ? v <= max : v < max);
         if (!ok) {
-            throw new IllegalArgumentException(owner + ": " + name + " must be in " + (minInclusive ? "[" : "(")
+            throw new IllegalArgumentException(field(name) + " must be in " + (minInclusive ? "[" : "(")
                     + format(min) + ", " + format(max) + (maxInclusive ? "]" : ")") + ", got " + raw);
         }
+        effective.put(name, v);
         return v;
     }
 
@@ -47,6 +62,7 @@ public final class Hyperparameters {
         read.add(name);
         Object raw = values.get(name);
         if (raw == null) {
+            effective.put(name, fallback);
             return fallback;
         }
         Number n = number(name, raw);
@@ -54,13 +70,14 @@ public final class Hyperparameters {
         try {
             v = (n instanceof BigDecimal b ? b : new BigDecimal(n.toString())).longValueExact();
         } catch (ArithmeticException | NumberFormatException e) {
-            throw new IllegalArgumentException(owner + ": " + name + " must be an integer in [" + min + ", " + max
+            throw new IllegalArgumentException(field(name) + " must be an integer in [" + min + ", " + max
                     + "], got " + raw);
         }
         if (v < min || v > max) {
-            throw new IllegalArgumentException(owner + ": " + name + " must be an integer in [" + min + ", " + max
+            throw new IllegalArgumentException(field(name) + " must be an integer in [" + min + ", " + max
                     + "], got " + raw);
         }
+        effective.put(name, v);
         return v;
     }
 
@@ -69,11 +86,13 @@ public final class Hyperparameters {
         read.add(name);
         Object raw = values.get(name);
         if (raw == null) {
+            effective.put(name, fallback);
             return fallback;
         }
         if (!(raw instanceof String s) || !allowed.contains(s)) {
-            throw new IllegalArgumentException(owner + ": " + name + " must be one of " + allowed + ", got " + raw);
+            throw new IllegalArgumentException(field(name) + " must be one of " + allowed + ", got " + raw);
         }
+        effective.put(name, s);
         return s;
     }
 
@@ -88,16 +107,24 @@ public final class Hyperparameters {
         Set<String> unknown = new TreeSet<>(values.keySet());
         unknown.removeAll(read);
         if (!unknown.isEmpty()) {
-            throw new IllegalArgumentException(owner + ": unknown parameter(s) " + unknown + "; allowed: "
-                    + new TreeSet<>(read));
+            throw new IllegalArgumentException(path + ": unknown field(s) " + unknown + " for " + subject
+                    + "; allowed: " + new TreeSet<>(read));
         }
+    }
+
+    /**
+     * Every value the getters returned, given or defaulted, by name in sorted order: what the configured object
+     * actually runs with, worth recording beside its results.
+     */
+    public Map<String, Object> effective() {
+        return Collections.unmodifiableMap(new TreeMap<>(effective));
     }
 
     private Number number(String name, Object raw) {
         if (raw instanceof Number n) {
             return n;
         }
-        throw new IllegalArgumentException(owner + ": " + name + " must be a number, got "
+        throw new IllegalArgumentException(field(name) + " must be a number, got "
                 + (raw == null ? "null" : raw.getClass().getSimpleName() + " " + raw));
     }
 

@@ -94,10 +94,23 @@ public final class Strategies {
      *                                  training option the strategy's local procedure does not support
      */
     public static Strategy create(String name, Map<String, Object> params, TrainingConfig training) {
-        Hyperparameters h = new Hyperparameters(name, params);
+        return configure(name, params, training).strategy();
+    }
+
+    /** A strategy and the hyperparameters it runs with. */
+    public record Configured(Strategy strategy, Map<String, Object> effectiveParams) {
+    }
+
+    /**
+     * As {@link #create(String, Map, TrainingConfig)}, also returning every strategy parameter with the value the
+     * strategy uses, given or defaulted: what the server records with each round, so a round's results stay
+     * explained even if a later release changes a default.
+     */
+    public static Configured configure(String name, Map<String, Object> params, TrainingConfig training) {
+        Hyperparameters h = new Hyperparameters("strategy.params", name, params);
         Strategy strategy = entry(name).factory.apply(h, training);
         h.done();
-        return strategy;
+        return new Configured(strategy, h.effective());
     }
 
     /** The training settings a federation of strategy {@code name} gets when its config leaves them out. */

@@ -31,14 +31,14 @@ public record TrainingConfig(int localEpochs, int localSteps, int batchSize, dou
 
     public TrainingConfig {
         if (localEpochs < 0 || localSteps < 0 || (localEpochs == 0 && localSteps == 0)) {
-            throw new IllegalArgumentException("training: localEpochs or localSteps must be positive (got localEpochs="
+            throw new IllegalArgumentException("training.localEpochs or training.localSteps must be positive (got localEpochs="
                     + localEpochs + ", localSteps=" + localSteps + ")");
         }
         if (batchSize < 1) {
-            throw new IllegalArgumentException("training: batchSize must be >= 1, got " + batchSize);
+            throw new IllegalArgumentException("training.batchSize must be >= 1, got " + batchSize);
         }
         if (!(learningRate > 0) || Double.isInfinite(learningRate)) {
-            throw new IllegalArgumentException("training: learningRate must be finite and > 0, got " + learningRate);
+            throw new IllegalArgumentException("training.learningRate must be finite and > 0, got " + learningRate);
         }
         params = Map.copyOf(params);
     }
@@ -49,7 +49,7 @@ public record TrainingConfig(int localEpochs, int localSteps, int batchSize, dou
      * {@code defaults}; unknown fields are rejected. Ranges of the option values are checked by the strategy.
      */
     public static TrainingConfig fromMap(Map<String, ?> section, TrainingConfig defaults) {
-        Hyperparameters h = new Hyperparameters("training", section);
+        Hyperparameters h = new Hyperparameters("training", "the training section", section);
         int epochs = (int) h.integer("localEpochs", defaults.localEpochs, 0, 100_000);
         int steps = (int) h.integer("localSteps", defaults.localSteps, 0, 100_000_000);
         int batch = (int) h.integer("batchSize", defaults.batchSize, 1, Integer.MAX_VALUE);
@@ -58,11 +58,11 @@ public record TrainingConfig(int localEpochs, int localSteps, int batchSize, dou
         if (h.has("params")) {
             Object raw = section.get("params");
             if (!(raw instanceof Map<?, ?> map)) {
-                throw new IllegalArgumentException("training: params must be an object of numbers, got " + raw);
+                throw new IllegalArgumentException("training.params must be an object of numbers, got " + raw);
             }
             for (var e : map.entrySet()) {
                 if (!(e.getKey() instanceof String key) || !(e.getValue() instanceof Number n)) {
-                    throw new IllegalArgumentException("training: params." + e.getKey() + " must be a number, got "
+                    throw new IllegalArgumentException("training.params." + e.getKey() + " must be a number, got "
                             + e.getValue());
                 }
                 options.put(key, n.doubleValue());

@@ -58,6 +58,28 @@ class StrategiesTest {
     }
 
     @Test
+    void reportsTheParametersItRunsWithGivenOrDefaulted() {
+        var fedAmd = Strategies.configure("fedamd", Map.of("anchorSchedule", "sequential", "serverLearningRate", 2),
+                Strategies.defaultTraining("fedamd"));
+        assertEquals("fedamd", fedAmd.strategy().name());
+        // A sequential schedule reads no probability; the integer parameter keeps its integer type.
+        assertEquals(Map.of("anchorSchedule", "sequential", "serverLearningRate", 2.0, "anchorBatchSize", 0L),
+                fedAmd.effectiveParams());
+        assertEquals(Map.of("serverLearningRate", 1.0, "mu", 0.01, "weighting", "samples"),
+                Strategies.configure("fedprox", Map.of(), Strategies.defaultTraining("fedprox")).effectiveParams());
+    }
+
+    @Test
+    void messagesNameTheFieldByItsPathInTheFederationConfig() {
+        assertRejected("strategy.params.beta1 must be in [0, 1), got 1.5",
+                () -> Strategies.create("fedadam", Map.of("beta1", 1.5)));
+        assertRejected("strategy.params: unknown field(s) [mu] for fedavg",
+                () -> Strategies.create("fedavg", Map.of("mu", 0.1)));
+        assertRejected("training.learningRate", () -> TrainingConfig.fromMap(Map.of("learningRate", -1),
+                Strategies.defaultTraining("fedavg")));
+    }
+
+    @Test
     void parsesTheTrainingSection() {
         TrainingConfig t = TrainingConfig.fromMap(Map.of("localEpochs", 2, "batchSize", 64L, "learningRate", 0.01,
                 "params", Map.of("momentum", 0.9)), Strategies.defaultTraining("fedavg"));

@@ -76,13 +76,22 @@ public record FederationConfig(String name, String architecture, Map<String, Obj
 
     /** A fresh strategy object for this configuration (strategies are immutable; callers may cache it). */
     public Strategy strategy() {
+        return configured().strategy();
+    }
+
+    /** The strategy's parameters with every default filled in: what each round records it ran with. */
+    public Map<String, Object> effectiveStrategyParams() {
+        return configured().effectiveParams();
+    }
+
+    private Strategies.Configured configured() {
         TrainingConfig defaults;
         try {
             defaults = Strategies.defaultTraining(strategyName);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("strategy.name: " + e.getMessage());
         }
-        return Strategies.create(strategyName, strategyParams, TrainingConfig.fromMap(training, defaults));
+        return Strategies.configure(strategyName, strategyParams, TrainingConfig.fromMap(training, defaults));
     }
 
     /** The configuration as stored (JSON-shaped). */

@@ -144,7 +144,7 @@ public class RoundOrchestrator {
         String hash = broadcastHash;
         tx.executeWithoutResult(s -> {
             rounds.insertRound(round, ctx.strategy().name(),
-                    json.writeValueAsString(ctx.federation().config().strategyParams()));
+                    json.writeValueAsString(ctx.federation().config().effectiveStrategyParams()));
             if (broadcast != null) {
                 models.insertBroadcast(fid, hash, broadcast, now);
             }

@@ -75,7 +75,7 @@ class RoundRepository {
             WHERE federation_id = :federation AND last_heartbeat_at >= :since ORDER BY id
             """;
     private static final String SQL_LIST_ROUNDS = """
-            SELECT id, number, attempt, state, strategy, participants, quorum, accepted, total_clients,
+            SELECT id, number, attempt, state, strategy, strategy_params, participants, quorum, accepted, total_clients,
                    metrics, failure_reason, opened_at, deadline_at, closed_at,
                    model_version_out
             FROM rounds WHERE federation_id = :federation ORDER BY number, attempt

@@ -14,7 +14,8 @@ import org.springframework.util.unit.DataSize;
  * @param maxUploadSize    largest accepted update body
  * @param liveWindow       a client counts as live while its last heartbeat is younger than this
  * @param tick             orchestrator period
- * @param ingestPermits    uploads decoded at once (bounds heap to a few model sizes)
+ * @param ingestPermits    uploads held in memory at once (read, decoded, stored and folded); bounds the heap to a
+ *                         few model sizes whatever the number of concurrent uploads
  */
 @ConfigurationProperties("hansa")
 public record HansaProperties(
@@ -23,5 +24,5 @@ public record HansaProperties(
         @DefaultValue("64MB") DataSize maxUploadSize,
         @DefaultValue("30s") Duration liveWindow,
         @DefaultValue("200ms") Duration tick,
-        @DefaultValue("4") int ingestPermits) {
+        @DefaultValue("2") int ingestPermits) {
 }

@@ -142,7 +142,7 @@ class ClientController {
         try (InputStream in = request.getInputStream()) {
             if (declared >= 0) {
                 byte[] body = new byte[(int) declared];
-                if (in.readNBytes(body, 0, body.length) < body.length) {
+                if (readFully(in, body) < body.length) {
                     throw new HansaProblem(HttpStatus.BAD_REQUEST, "truncated-body",
                             "the body ended before its declared Content-Length of " + declared + " bytes");
                 }
@@ -153,6 +153,15 @@ class ClientController {
                 throw tooLarge(limit);
             }
             return body;
+        }
+    }
+
+    /** Bytes read before the end of the stream; a connection the client closed early counts as an end. */
+    private static int readFully(InputStream in, byte[] body) {
+        try {
+            return in.readNBytes(body, 0, body.length);
+        } catch (IOException e) {
+            return -1;
         }
     }
 

@@ -10,6 +10,7 @@ import org.springframework.util.unit.DataSize;
  * Hansa's settings (prefix {@code hansa}); see docs/operations.md.
  *
  * @param databaseDir      data directory of the embedded PostgreSQL (ignored when spring.datasource.url is set)
+ * @param databasePort     TCP port of the embedded PostgreSQL on 127.0.0.1 (0: any free port, logged at start)
  * @param adminToken       bootstrap admin token; when empty and none exists, one is generated and logged once
  * @param maxUploadSize    largest accepted update body
  * @param liveWindow       a client counts as live while its last heartbeat is younger than this
@@ -20,6 +21,7 @@ import org.springframework.util.unit.DataSize;
 @ConfigurationProperties("hansa")
 public record HansaProperties(
         @DefaultValue("hansa-data/postgres") Path databaseDir,
+        @DefaultValue("0") int databasePort,
         @DefaultValue("") String adminToken,
         @DefaultValue("64MB") DataSize maxUploadSize,
         @DefaultValue("30s") Duration liveWindow,

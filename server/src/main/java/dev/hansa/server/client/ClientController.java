@@ -119,6 +119,11 @@ class ClientController {
                 : ResponseEntity.status(HttpStatus.ACCEPTED).body(outcome.body());
     }
 
+    @GetMapping("/rounds/{roundId}")
+    Map<String, Object> round(@AuthenticationPrincipal ClientPrincipal me, @PathVariable UUID roundId) {
+        return participants.outcome(me, roundId);
+    }
+
     @PostMapping("/rounds/{roundId}/metrics")
     ResponseEntity<Void> metrics(@AuthenticationPrincipal ClientPrincipal me, @PathVariable UUID roundId,
                                  @RequestBody MetricsReport report) {

@@ -120,7 +120,7 @@ public final class HansaClient implements AutoCloseable {
                             credential.secret(), config.requestTimeout())
                     .header("Idempotency-Key", idempotencyKey(roundId))
                     .header("Content-Type", "application/octet-stream")
-                    .PUT(HttpRequest.BodyPublishers.ofByteArray(body)).build();
+                    .PUT(HttpTransport.binaryBody(body)).build();
             transport.send(request);
         } catch (HansaProtocolException e) {
             log.log(System.Logger.Level.WARNING, "round {0}: update refused: {1}", roundId, e.getMessage());

@@ -12,6 +12,9 @@ import dev.hansa.aggregation.model.ModelSpec;
 import dev.hansa.aggregation.model.ModelWeights;
 import dev.hansa.aggregation.model.Safetensors;
 import dev.hansa.aggregation.model.TensorSpec;
+import java.io.IOException;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -255,6 +258,24 @@ class RoundLifecycleTest extends EmbeddedServerTest {
         void badCredential() {
             assertRefused(401, "invalid-credential", api.put(path, "hc_not_a_real_credential", upload(randomDelta(1), 1), "k"));
             assertRefused(401, "invalid-credential", api.put(path, null, upload(randomDelta(1), 1), "k"));
+        }
+
+        @Test
+        void truncatedBody() throws IOException {
+            byte[] body = upload(randomDelta(1), 10);
+            String head = "PUT " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " + me.credential()
+                    + "\r\nIdempotency-Key: k\r\nContent-Type: application/octet-stream\r\nContent-Length: " + body.length
+                    + "\r\nConnection: close\r\n\r\n";
+            String response;
+            try (Socket socket = new Socket("127.0.0.1", port)) {
+                socket.getOutputStream().write(head.getBytes(StandardCharsets.US_ASCII));
+                socket.getOutputStream().write(body, 0, body.length / 2);
+                socket.shutdownOutput();
+                response = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            }
+            assertTrue(response.startsWith("HTTP/1.1 400"), response);
+            assertTrue(response.contains("\"reason\":\"truncated-body\""), response);
+            assertNothingStored();
         }
 
         @Test

@@ -1,0 +1,57 @@
+package dev.hansa.client.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class SimulateCommandTest {
+
+    @TempDir
+    Path dir;
+
+    private static final String[] SMALL = {"--dataset", "synthetic", "--clients", "6", "--per-round", "3",
+            "--rounds", "3", "--model", "softmax", "--eval-every", "2"};
+
+    private static String[] with(String... more) {
+        String[] all = new String[SMALL.length + more.length];
+        System.arraycopy(SMALL, 0, all, 0, SMALL.length);
+        System.arraycopy(more, 0, all, SMALL.length, more.length);
+        return all;
+    }
+
+    @Test
+    void runsAStrategyWithItsOwnDefaultsAndWordParametersAndWritesEveryRound() throws IOException {
+        Path csv = dir.resolve("fedamd.csv");
+        // FedAMD refuses momentum, weight decay and clipping: the command must not impose its own training options.
+        assertEquals(0, SimulateCommand.run(with("--strategy", "fedamd", "--strategy-param", "anchorSchedule=sequential",
+                "--csv", csv.toString())));
+        List<String> lines = Files.readAllLines(csv);
+        assertEquals(SimulateCommand.csvHeader(), lines.getFirst());
+        assertEquals(4, lines.size(), "header and three rounds");
+        String[] first = lines.get(1).split(",", -1), second = lines.get(2).split(",", -1);
+        assertEquals("", first[2], "round 1 is not evaluated with --eval-every 2");
+        assertTrue(Double.parseDouble(second[2]) > 0, "round 2 is");
+        assertTrue(Long.parseLong(first[5]) > 0 && Long.parseLong(first[6]) > 0, "bytes in both directions");
+    }
+
+    @Test
+    void aBadParameterExitsWithTwoAndNamesTheField() {
+        PrintStream err = System.err;
+        ByteArrayOutputStream captured = new ByteArrayOutputStream();
+        System.setErr(new PrintStream(captured, true));
+        try {
+            assertEquals(2, SimulateCommand.run(with("--strategy", "fedadam", "--strategy-param", "beta1=1.5")));
+        } finally {
+            System.setErr(err);
+        }
+        assertTrue(captured.toString().contains("strategy.params.beta1"), captured.toString());
+    }
+}

@@ -102,8 +102,9 @@ public final class SimulationRunner {
         }
     }
 
-    /** Runs every round from {@code initial}, reporting each round to {@code onRound}. */
+    /** Runs every round from {@code initial} with fresh clients, reporting each round to {@code onRound}. */
     public Result run(ModelWeights initial, Consumer<RoundRecord> onRound) {
+        clientStates.clear();
         ModelWeights model = initial;
         StrategyState state = strategy.initialState(initial);
         UniformSampler sampler = new UniformSampler(settings.clientFraction(), settings.minClients(), settings.maxClients());

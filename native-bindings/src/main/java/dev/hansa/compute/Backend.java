@@ -24,14 +24,17 @@ public interface Backend extends AutoCloseable {
     }
 
     /**
-     * C = alpha * op(A) * op(B) + beta * C, with op(A) m x k, op(B) k x n and C m x n. When beta is 0, C is not read
-     * (NaN in C does not propagate).
+     * C = alpha * op(A) * op(B) + beta * C, with op(A) m x k, op(B) k x n and C m x n. As in BLAS, C is not read when
+     * beta is 0 and A and B are not read when alpha or k is 0 (NaN there does not propagate).
      */
     void gemm(Transpose transA, Transpose transB, int m, int n, int k,
               float alpha, FloatArray a, int lda, FloatArray b, int ldb,
               float beta, FloatArray c, int ldc);
 
-    /** y = alpha * op(A) * x + beta * y, with A stored m x n (row-major, leading dimension lda). */
+    /**
+     * y = alpha * op(A) * x + beta * y, with A stored m x n (row-major, leading dimension lda). As in {@link #gemm}, y
+     * is not read when beta is 0, and A and x are not read when alpha is 0.
+     */
     void gemv(Transpose transA, int m, int n, float alpha, FloatArray a, int lda, FloatArray x, float beta, FloatArray y);
 
     /** y += alpha * x (equal lengths). */

@@ -17,10 +17,7 @@ public final class JavaBackend implements Backend {
     }
 
     private HostFloatArray host(FloatArray array, String name) {
-        if (!(array instanceof HostFloatArray h) || h.backend() != this) {
-            throw new IllegalArgumentException(name + " does not belong to the " + name() + " backend");
-        }
-        return h;
+        return HostFloatArray.of(array, this, name);
     }
 
     @Override
@@ -35,7 +32,7 @@ public final class JavaBackend implements Backend {
         for (int i = 0; i < m; i++) {
             for (int j = 0; j < n; j++) {
                 double sum = 0;
-                for (int p = 0; p < k; p++) {
+                for (int p = 0; p < k && alpha != 0f; p++) {
                     float av = ta ? ad[ao + p * lda + i] : ad[ao + i * lda + p];
                     float bv = tb ? bd[bo + j * ldb + p] : bd[bo + p * ldb + j];
                     sum += (double) av * bv;
@@ -57,7 +54,7 @@ public final class JavaBackend implements Backend {
         int outLen = t ? n : m, inLen = t ? m : n;
         for (int i = 0; i < outLen; i++) {
             double sum = 0;
-            for (int p = 0; p < inLen; p++) {
+            for (int p = 0; p < inLen && alpha != 0f; p++) {
                 float av = t ? ad[ao + p * lda + i] : ad[ao + i * lda + p];
                 sum += (double) av * xd[xo + p];
             }
@@ -189,22 +186,27 @@ public final class JavaBackend implements Backend {
         Shapes.checkMatrix("gradOut", rows, cols, gradOut);
         Shapes.checkLabels(rows, cols, labels);
         HostFloatArray hl = host(logits, "logits"), hg = host(gradOut, "gradOut");
+        return softmaxCrossEntropy(rows, cols, hl.data(), hl.offset(), labels, hg.data(), hg.offset());
+    }
+
+    /** The row-wise softmax cross-entropy on raw arrays, in double; shared with {@link CpuBackend}. */
+    static double softmaxCrossEntropy(int rows, int cols, float[] logits, int lo, int[] labels, float[] grad, int go) {
         double loss = 0;
         for (int i = 0; i < rows; i++) {
-            int base = hl.offset() + i * cols, gbase = hg.offset() + i * cols;
+            int base = lo + i * cols, gbase = go + i * cols;
             double max = Double.NEGATIVE_INFINITY;
             for (int j = 0; j < cols; j++) {
-                max = Math.max(max, hl.data()[base + j]);
+                max = Math.max(max, logits[base + j]);
             }
             double sum = 0;
             for (int j = 0; j < cols; j++) {
-                sum += Math.exp(hl.data()[base + j] - max);
+                sum += Math.exp(logits[base + j] - max);
             }
             double logSum = Math.log(sum) + max;
-            loss += logSum - hl.data()[base + labels[i]];
+            loss += logSum - logits[base + labels[i]];
             for (int j = 0; j < cols; j++) {
-                double p = Math.exp(hl.data()[base + j] - logSum);
-                hg.data()[gbase + j] = (float) (j == labels[i] ? p - 1.0 : p);
+                double p = Math.exp(logits[base + j] - logSum);
+                grad[gbase + j] = (float) (j == labels[i] ? p - 1.0 : p);
             }
         }
         return loss;

@@ -57,8 +57,7 @@ final class CudaContext implements AutoCloseable {
         this.scratch = arena.allocate(64, 8);
         List<AutoCloseable> opened = new ArrayList<>();
         try {
-            Status.runtime(cuda_runtime_api_h.cudaSetDevice(device), "cudaSetDevice(" + device + ")");
-            boundThread = Thread.currentThread();
+            makeCurrent();
             Status.runtime(cuda_runtime_api_h.cudaStreamCreateWithFlags(scratch,
                     cuda_runtime_api_h.cudaStreamNonBlocking()), "cudaStreamCreateWithFlags(NonBlocking)");
             this.stream = scratch.get(ValueLayout.ADDRESS, 0);
@@ -127,9 +126,18 @@ final class CudaContext implements AutoCloseable {
 
     private void bind() {
         if (boundThread != Thread.currentThread()) {
-            Status.runtime(cuda_runtime_api_h.cudaSetDevice(device), "cudaSetDevice(" + device + ")");
-            boundThread = Thread.currentThread();
+            makeCurrent();
         }
+    }
+
+    /**
+     * Makes the device's primary context current on this thread. cudaSetDevice does that itself from CUDA 12 on;
+     * the no-op cudaFree(NULL) forces it on older runtimes, whose driver-API launches would otherwise find no context.
+     */
+    private void makeCurrent() {
+        Status.runtime(cuda_runtime_api_h.cudaSetDevice(device), "cudaSetDevice(" + device + ")");
+        Status.runtime(cuda_runtime_api_h.cudaFree(MemorySegment.NULL), "cudaFree(NULL)");
+        boundThread = Thread.currentThread();
     }
 
     /** A new device allocation of {@code bytes} (at least 1), tracked until freed. */

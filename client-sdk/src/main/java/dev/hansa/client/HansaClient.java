@@ -3,6 +3,7 @@ package dev.hansa.client;
 import dev.hansa.aggregation.model.ModelWeights;
 import dev.hansa.aggregation.model.Safetensors;
 import dev.hansa.aggregation.strategy.LocalResult;
+import dev.hansa.aggregation.strategy.StrategyState;
 import dev.hansa.aggregation.strategy.TrainingPlan;
 import dev.hansa.client.http.HttpTransport;
 import dev.hansa.client.http.Sleeper;
@@ -24,6 +25,12 @@ import tools.jackson.databind.json.JsonMapper;
  * downloads the model by hash (cached, verified), trains with the app's {@link LocalTrainer}, uploads the update
  * with an idempotency key derived from the round and the client (so a retry or a restarted client is recognised and
  * never counted twice), keeps its strategy state across restarts and reports evaluation metrics.
+ *
+ * <p>Client-held strategy state (FedSpeed's h_i, FedAMD's anchor gradient) must advance exactly when the server
+ * counts the update that goes with it. The state a round's training produces is therefore stored as <em>pending</em>
+ * before the upload and resolved once the round is over (before the next training, or when the federation
+ * finishes): kept if the round closed with this client's update accepted, dropped if the round failed or the update
+ * was refused. A crash anywhere in between leaves the pending state on disk to be resolved the same way.
  *
  * <p>No hidden threads: call {@link #step()} from your own scheduler, or {@link #run()} to loop until the
  * federation finishes. Not thread-safe.
@@ -78,7 +85,10 @@ public final class HansaClient implements AutoCloseable {
         String state = assignment.get("state").asString();
         return switch (state) {
             case "ASSIGNED" -> train(assignment);
-            case "FINISHED" -> StepResult.FINISHED;
+            case "FINISHED" -> {
+                resolvePendingState(null);
+                yield StepResult.FINISHED;
+            }
             default -> StepResult.WAITING;
         };
     }
@@ -94,7 +104,13 @@ public final class HansaClient implements AutoCloseable {
             reportEvaluation(roundId, global);
             lastRoundId = roundId;
         }
-        LocalResult result = trainer.train(global, plan, broadcast, store.strategyState(credential.federationId()));
+        resolvePendingState(roundId);
+        StrategyState state = store.strategyState(credential.federationId());
+        LocalResult result = trainer.train(global, plan, broadcast, state);
+        if (result.state() != state) {
+            // Stored before the upload, so a crash after the server accepted it cannot lose the state.
+            store.savePendingState(credential.federationId(), roundId, result.state());
+        }
         Map<String, String> metadata = new LinkedHashMap<>();
         metadata.put("num_samples", Long.toString(result.numSamples()));
         result.metrics().forEach((k, v) -> metadata.put(k, Double.toString(v)));
@@ -104,15 +120,46 @@ public final class HansaClient implements AutoCloseable {
                             credential.secret(), config.requestTimeout())
                     .header("Idempotency-Key", idempotencyKey(roundId))
                     .header("Content-Type", "application/octet-stream")
-                    .PUT(HttpRequest.BodyPublishers.ofByteArray(body)).build();
+                    .PUT(HttpTransport.binaryBody(body)).build();
             transport.send(request);
         } catch (HansaProtocolException e) {
             log.log(System.Logger.Level.WARNING, "round {0}: update refused: {1}", roundId, e.getMessage());
             return StepResult.REJECTED;
         }
-        // The state only advances once the server holds the update that goes with it.
-        store.saveStrategyState(credential.federationId(), result.state());
         return StepResult.TRAINED;
+    }
+
+    /**
+     * Keeps or drops the pending strategy state of an earlier round by asking the server whether that round counted
+     * this client's update; a pending state of {@code currentRoundId} (a retry of the same round) is left alone.
+     */
+    private void resolvePendingState(String currentRoundId) throws InterruptedException {
+        String federation = credential.federationId();
+        Optional<ClientStateStore.PendingState> pending = store.pendingState(federation);
+        if (pending.isEmpty() || pending.get().roundId().equals(currentRoundId)) {
+            return;
+        }
+        String roundId = pending.get().roundId();
+        boolean counted;
+        try {
+            JsonNode outcome = get("/api/v1/client/rounds/" + roundId, config.requestTimeout());
+            if ("OPEN".equals(outcome.get("state").asString())) {
+                return;
+            }
+            counted = outcome.get("counted").asBoolean();
+        } catch (HansaProtocolException e) {
+            if (e.status() != 403 && e.status() != 404) {
+                throw e;
+            }
+            counted = false; // the server does not know this client in that round: nothing of it was counted
+        }
+        if (counted) {
+            store.commitPendingState(federation);
+        } else {
+            log.log(System.Logger.Level.INFO, "round {0} did not count this client''s update; its strategy state "
+                    + "stays as before the round", roundId);
+            store.discardPendingState(federation);
+        }
     }
 
     private void reportEvaluation(String roundId, ModelWeights global) throws InterruptedException {

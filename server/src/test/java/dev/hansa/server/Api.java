@@ -1,5 +1,6 @@
 package dev.hansa.server;
 
+import dev.hansa.client.http.HttpTransport;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -39,7 +40,7 @@ public final class Api {
 
     public Reply put(String path, String token, byte[] body, String idempotencyKey) {
         HttpRequest.Builder b = request(path, token).header("Content-Type", "application/octet-stream")
-                .PUT(HttpRequest.BodyPublishers.ofByteArray(body));
+                .PUT(HttpTransport.binaryBody(body));
         if (idempotencyKey != null) {
             b.header("Idempotency-Key", idempotencyKey);
         }

@@ -12,10 +12,9 @@ import dev.hansa.aggregation.model.ModelSpec;
 import dev.hansa.aggregation.model.ModelWeights;
 import dev.hansa.aggregation.model.Safetensors;
 import dev.hansa.aggregation.model.TensorSpec;
-import dev.hansa.server.round.RoundOrchestrator;
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -27,56 +26,9 @@ import java.util.concurrent.Future;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
-import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.context.TestConfiguration;
-import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.Primary;
-import org.springframework.jdbc.core.simple.JdbcClient;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 
 /** Rounds over real HTTP against the embedded PostgreSQL, with a clock the tests move. */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
-@org.springframework.context.annotation.Import(RoundLifecycleTest.Clocks.class)
-class RoundLifecycleTest {
-
-    @TestConfiguration
-    static class Clocks {
-        @Bean
-        @Primary
-        MutableClock testClock() {
-            return new MutableClock();
-        }
-    }
-
-    @DynamicPropertySource
-    static void properties(DynamicPropertyRegistry registry) throws IOException {
-        Path dir = Files.createTempDirectory("hansa-test-db");
-        registry.add("hansa.database-dir", () -> dir.resolve("pg").toString());
-        registry.add("hansa.admin-token", () -> ADMIN);
-        registry.add("hansa.max-upload-size", () -> "64KB");
-        registry.add("hansa.tick", () -> "1h");
-    }
-
-    @LocalServerPort
-    int port;
-    @Autowired
-    RoundOrchestrator orchestrator;
-    @Autowired
-    MutableClock clock;
-    @Autowired
-    JdbcClient jdbc;
-    @Autowired
-    dev.hansa.server.round.RunningAggregatesAccess aggregates;
-
-    Api api;
-
-    @BeforeEach
-    void setUp() {
-        api = new Api(port);
-    }
+class RoundLifecycleTest extends EmbeddedServerTest {
 
     private FederationFixture running(int clients, int rounds, double quorum) {
         FederationFixture f = new FederationFixture(api, clients, rounds, 60, quorum, "fedavg");
@@ -309,6 +261,24 @@ class RoundLifecycleTest {
         }
 
         @Test
+        void truncatedBody() throws IOException {
+            byte[] body = upload(randomDelta(1), 10);
+            String head = "PUT " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " + me.credential()
+                    + "\r\nIdempotency-Key: k\r\nContent-Type: application/octet-stream\r\nContent-Length: " + body.length
+                    + "\r\nConnection: close\r\n\r\n";
+            String response;
+            try (Socket socket = new Socket("127.0.0.1", port)) {
+                socket.getOutputStream().write(head.getBytes(StandardCharsets.US_ASCII));
+                socket.getOutputStream().write(body, 0, body.length / 2);
+                socket.shutdownOutput();
+                response = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            }
+            assertTrue(response.startsWith("HTTP/1.1 400"), response);
+            assertTrue(response.contains("\"reason\":\"truncated-body\""), response);
+            assertNothingStored();
+        }
+
+        @Test
         void theRoundCarriesOnAfterRefusals() {
             api.put(path, me.credential(), new byte[] {1, 2, 3}, "k");
             assertEquals(202, api.put(path, me.credential(), upload(randomDelta(2), 10), "k").status());
@@ -330,6 +300,26 @@ class RoundLifecycleTest {
             Api.Reply foreign = api.put("/api/v1/client/rounds/" + roundA + "/update", outsider.credential(), upload(randomDelta(1), 1), "k");
             assertEquals(403, foreign.status());
             assertEquals("not-a-participant", foreign.reason());
+        }
+
+        @Test
+        void aRoundsOutcomeIsVisibleToItsParticipantsOnly() {
+            FederationFixture a = running(2, 1, 1.0);
+            FederationFixture b = new FederationFixture(api, 1, 1, 60, 1.0, "fedavg");
+            String round = a.roundIdOf(a.clients.get(0));
+            String path = "/api/v1/client/rounds/" + round;
+            Api.Reply open = api.get(path, a.clients.get(0).credential());
+            assertEquals(200, open.status());
+            assertEquals("OPEN", open.json().get("state").asString());
+            assertEquals(false, open.json().get("counted").asBoolean());
+            api.put(path + "/update", a.clients.get(0).credential(), upload(randomDelta(1), 1), "k0");
+            api.put(path + "/update", a.clients.get(1).credential(), upload(randomDelta(2), 1), "k1");
+            orchestrator.tick();
+            Api.Reply closed = api.get(path, a.clients.get(0).credential());
+            assertEquals("CLOSED", closed.json().get("state").asString());
+            assertEquals("ACCEPTED", closed.json().get("participantState").asString());
+            assertEquals(true, closed.json().get("counted").asBoolean());
+            assertEquals(404, api.get(path, b.clients.get(0).credential()).status(), "another federation's round");
         }
 
         @Test

@@ -40,13 +40,34 @@ public final class Safetensors {
 
     /** Serialises {@code weights} in spec order with the given metadata (may be empty). */
     public static byte[] write(ModelWeights weights, Map<String, String> metadata) {
+        byte[] json = header(weights.spec(), metadata);
+        int padded = padded(json.length);
+        ByteBuffer out = ByteBuffer.allocate(8 + padded + 4 * weights.values().length).order(ByteOrder.LITTLE_ENDIAN);
+        out.putLong(padded);
+        out.put(json);
+        for (int i = json.length; i < padded; i++) {
+            out.put((byte) ' ');
+        }
+        out.asFloatBuffer().put(weights.values());
+        return out.array();
+    }
+
+    /**
+     * The length of {@link #write}'s output for tensors of {@code spec} with {@code metadata}, without serialising
+     * the data: what a simulation counts as the bytes an upload or download would move.
+     */
+    public static long size(ModelSpec spec, Map<String, String> metadata) {
+        return 8L + padded(header(spec, metadata).length) + 4L * spec.parameterCount();
+    }
+
+    private static byte[] header(ModelSpec spec, Map<String, String> metadata) {
         ObjectNode header = JSON.createObjectNode();
         if (!metadata.isEmpty()) {
             ObjectNode meta = header.putObject("__metadata__");
             metadata.forEach(meta::put);
         }
         long offset = 0;
-        for (TensorSpec t : weights.spec().tensors()) {
+        for (TensorSpec t : spec.tensors()) {
             ObjectNode entry = header.putObject(t.name());
             entry.put("dtype", "F32");
             var shape = entry.putArray("shape");
@@ -57,17 +78,12 @@ public final class Safetensors {
             entry.putArray("data_offsets").add(offset).add(end);
             offset = end;
         }
-        byte[] json = JSON.writeValueAsBytes(header);
-        // Pad the header with spaces so the data starts 8-byte aligned, as the reference writer does.
-        int padded = (json.length + 7) & ~7;
-        ByteBuffer out = ByteBuffer.allocate(8 + padded + 4 * weights.values().length).order(ByteOrder.LITTLE_ENDIAN);
-        out.putLong(padded);
-        out.put(json);
-        for (int i = json.length; i < padded; i++) {
-            out.put((byte) ' ');
-        }
-        out.asFloatBuffer().put(weights.values());
-        return out.array();
+        return JSON.writeValueAsBytes(header);
+    }
+
+    /** The header is padded with spaces so the data starts 8-byte aligned, as the reference writer does. */
+    private static int padded(int headerLength) {
+        return (headerLength + 7) & ~7;
     }
 
     /** Decodes {@code bytes}, taking the tensor list (in header data order) from the file itself. */

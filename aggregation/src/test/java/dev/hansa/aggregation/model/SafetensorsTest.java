@@ -44,6 +44,14 @@ class SafetensorsTest {
     }
 
     @Test
+    void sizeIsTheLengthOfTheWrittenFileWithoutWritingIt() {
+        // {"x":{"dtype":"F32","shape":[1],"data_offsets":[0,4]}} is 54 bytes, padded to 56: 8 + 56 + 4 (see above).
+        assertEquals(68, Safetensors.size(ModelSpec.of(new TensorSpec("x", new int[] {1})), Map.of()));
+        Map<String, String> meta = Map.of("num_samples", "600", "train_loss", "0.4183749217");
+        assertEquals(Safetensors.write(sample(), meta).length, Safetensors.size(SPEC, meta));
+    }
+
+    @Test
     void roundTripKeepsValuesAndMetadata() {
         byte[] bytes = Safetensors.write(sample(), Map.of("num_samples", "600"));
         Safetensors.Contents c = Safetensors.read(bytes, SPEC);

@@ -9,6 +9,7 @@ import dev.hansa.client.simulation.FederatedData;
 import dev.hansa.client.simulation.RoundRecord;
 import dev.hansa.client.simulation.SimulationRunner;
 import dev.hansa.compute.Backend;
+import dev.hansa.compute.CpuBackend;
 import dev.hansa.compute.JavaBackend;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -19,6 +20,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.TreeMap;
 
 /** {@code hansa simulate}: N virtual clients in one process through the same strategy code as the server. */
 public final class SimulateCommand {
@@ -43,15 +45,19 @@ public final class SimulateCommand {
                 .option("model", "mlp", "mlp or softmax")
                 .option("hidden", "200", "hidden layer widths, comma separated (mlp)")
                 .option("strategy", "fedavg", "one of " + Strategies.names())
-                .option("strategy-param", "", "strategy hyperparameter k=v (repeatable)")
-                .option("lr", "0.05", "local learning rate")
-                .option("batch", "32", "minibatch size")
-                .option("epochs", "1", "local epochs (when --steps is 0)")
-                .option("steps", "0", "local steps per round (0: use --epochs)")
-                .option("momentum", "0", "local SGD momentum")
-                .option("weight-decay", "0", "local L2 weight decay")
+                .option("strategy-param", "", "strategy hyperparameter k=v, a number or a word (repeatable)")
+                .option("lr", "", "local learning rate (default: the strategy's)")
+                .option("batch", "", "minibatch size (default: the strategy's)")
+                .option("epochs", "", "local epochs, used when the steps are 0 (default: the strategy's)")
+                .option("steps", "", "local steps per round, 0 for epochs (default: the strategy's)")
+                .option("momentum", "", "local SGD momentum (default: the strategy's)")
+                .option("weight-decay", "", "local L2 weight decay (default: the strategy's)")
+                .option("clip-norm", "", "clip each local gradient to this L2 norm, 0 = off (default: the strategy's)")
                 .option("seed", "1", "seed of data split, model and sampling")
-                .option("eval-every", "1", "evaluate the global model every k rounds")
+                .option("backend", "cpu", "compute backend: cpu (Vector API) or java (plain reference)")
+                .option("eval-every", "1", "evaluate the global model every k rounds (and after the last)")
+                .option("threads", Integer.toString(Runtime.getRuntime().availableProcessors()),
+                        "workers training a round's clients in parallel (results do not depend on it)")
                 .option("csv", "", "write per-round metrics to this CSV file");
         try {
             if (!o.parse(args)) {
@@ -83,18 +89,17 @@ public final class SimulateCommand {
         }
         ModelArchitecture architecture = ModelArchitectures.create(o.string("model"), modelParams);
         Map<String, Object> training = new HashMap<>();
-        training.put("learningRate", o.real("lr"));
-        training.put("batchSize", o.integer("batch"));
-        training.put("localEpochs", o.integer("epochs"));
-        training.put("localSteps", o.integer("steps"));
+        putIfGiven(o, "lr", "learningRate", training, Double::parseDouble);
+        putIfGiven(o, "batch", "batchSize", training, Integer::parseInt);
+        putIfGiven(o, "epochs", "localEpochs", training, Integer::parseInt);
+        putIfGiven(o, "steps", "localSteps", training, Integer::parseInt);
         Map<String, Object> options = new HashMap<>();
-        if (o.real("momentum") != 0) {
-            options.put(TrainingConfig.MOMENTUM, o.real("momentum"));
+        putIfGiven(o, "momentum", TrainingConfig.MOMENTUM, options, Double::parseDouble);
+        putIfGiven(o, "weight-decay", TrainingConfig.WEIGHT_DECAY, options, Double::parseDouble);
+        putIfGiven(o, "clip-norm", TrainingConfig.CLIP_NORM, options, Double::parseDouble);
+        if (!options.isEmpty()) {
+            training.put("params", options);
         }
-        if (o.real("weight-decay") != 0) {
-            options.put(TrainingConfig.WEIGHT_DECAY, o.real("weight-decay"));
-        }
-        training.put("params", options);
         String name = o.string("strategy");
         Map<String, Object> strategyParams = new HashMap<>();
         for (String kv : o.all("strategy-param")) {
@@ -102,17 +107,23 @@ public final class SimulateCommand {
             if (parts.length != 2) {
                 throw new IllegalArgumentException("--strategy-param must be k=v: " + kv);
             }
-            strategyParams.put(parts[0], Double.parseDouble(parts[1]));
+            strategyParams.put(parts[0], numberOrWord(parts[1]));
         }
-        Strategy strategy = Strategies.create(name, strategyParams,
-                TrainingConfig.fromMap(training, Strategies.defaultTraining(name)));
+        TrainingConfig trainingConfig = TrainingConfig.fromMap(training, Strategies.defaultTraining(name));
+        Strategy strategy = Strategies.create(name, strategyParams, trainingConfig);
         int perRound = o.integer("per-round");
         var settings = new SimulationRunner.Settings(o.integer("rounds"), (double) perRound / clients, perRound,
-                perRound, seed, o.integer("eval-every"));
-        Backend backend = new JavaBackend();
-        System.err.printf(Locale.ROOT, "simulating %s: %s, %s %s (%d parameters), %d of %d clients per round, %d rounds, backend %s%n",
-                name, data.name(), architecture.name(), modelParams, architecture.spec().parameterCount(), perRound,
-                clients, settings.rounds(), backend.name());
+                perRound, seed, o.integer("eval-every"), o.integer("threads"));
+        Backend backend = switch (o.string("backend")) {
+            case "cpu" -> new CpuBackend();
+            case "java" -> new JavaBackend();
+            default -> throw new IllegalArgumentException("--backend must be cpu or java: " + o.string("backend"));
+        };
+        System.err.printf(Locale.ROOT, "simulating %s %s, training %s: %s, %s %s (%d parameters), %d of %d clients per "
+                        + "round, %d rounds, backend %s, %d threads%n",
+                name, new TreeMap<>(strategyParams), trainingConfig, data.name(), architecture.name(), modelParams,
+                architecture.spec().parameterCount(), perRound, clients, settings.rounds(), backend.name(),
+                settings.threads());
         Progress progress = new Progress(System.err, settings.rounds());
         PrintWriter csv = o.string("csv").isEmpty() ? null : new PrintWriter(Files.newBufferedWriter(Path.of(o.string("csv"))));
         double[] last = {Double.NaN, Double.NaN};
@@ -120,7 +131,8 @@ public final class SimulateCommand {
             if (csv != null) {
                 csv.println(csvHeader());
             }
-            new SimulationRunner(architecture, data.clients(), data.test(), backend, strategy, settings)
+            new SimulationRunner(architecture, SimulationRunner.numbered(data.clients()), data.test(), backend, strategy,
+                    settings)
                     .run(architecture.initialize(seed), r -> {
                         if (!Double.isNaN(r.testAccuracy())) {
                             last[0] = r.testAccuracy();
@@ -139,6 +151,28 @@ public final class SimulateCommand {
             }
         }
         System.out.printf(Locale.ROOT, "final test accuracy %.4f, test loss %.4f%n", last[0], last[1]);
+    }
+
+    private static void putIfGiven(Options o, String option, String field, Map<String, Object> into,
+                                   java.util.function.Function<String, Object> parse) {
+        String raw = o.string(option);
+        if (raw.isEmpty()) {
+            return;
+        }
+        try {
+            into.put(field, parse.apply(raw));
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("--" + option + " must be a number: " + raw);
+        }
+    }
+
+    /** A strategy parameter as JSON would carry it: a number when it parses as one, else the word itself. */
+    static Object numberOrWord(String raw) {
+        try {
+            return Double.parseDouble(raw);
+        } catch (NumberFormatException e) {
+            return raw;
+        }
     }
 
     static String csvHeader() {

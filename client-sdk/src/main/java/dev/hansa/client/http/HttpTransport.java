@@ -1,6 +1,7 @@
 package dev.hansa.client.http;
 
 import dev.hansa.client.HansaProtocolException;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -92,6 +93,15 @@ public final class HttpTransport implements AutoCloseable {
             b.header("Authorization", "Bearer " + bearer);
         }
         return b;
+    }
+
+    /**
+     * A body that streams {@code bytes} with a Content-Length and without copying them: {@code ofByteArray} copies the
+     * whole array into buffers up front, which doubles the memory of a multi-megabyte update while it is sent.
+     */
+    public static HttpRequest.BodyPublisher binaryBody(byte[] bytes) {
+        return HttpRequest.BodyPublishers.fromPublisher(
+                HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(bytes)), bytes.length);
     }
 
     public HttpRequest.BodyPublisher jsonBody(Map<String, ?> body) {

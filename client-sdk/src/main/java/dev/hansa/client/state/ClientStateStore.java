@@ -17,7 +17,8 @@ import java.util.Properties;
 
 /**
  * A client's durable state in one directory: its credential ({@code credential.properties}, owner-only), its
- * strategy state per federation, and a content-addressed cache of downloaded tensors. Every write goes to a temporary
+ * strategy state per federation (plus at most one pending state whose round is unresolved, see
+ * {@code HansaClient}), and a content-addressed cache of downloaded tensors. Every write goes to a temporary
  * file first and is moved into place atomically, so a crash never leaves a half-written file.
  */
 public final class ClientStateStore {
@@ -25,6 +26,12 @@ public final class ClientStateStore {
     /** What enrollment returned. */
     public record Credential(String clientId, String federationId, String secret) {
     }
+
+    /** The strategy state that training for round {@code roundId} produced, kept until that round's outcome is known. */
+    public record PendingState(String roundId, StrategyState state) {
+    }
+
+    private static final java.util.regex.Pattern ROUND_ID = java.util.regex.Pattern.compile("[A-Za-z0-9-]{1,64}");
 
     private final Path dir;
 
@@ -56,6 +63,7 @@ public final class ClientStateStore {
         write(dir.resolve("credential.properties"), text.getBytes(java.nio.charset.StandardCharsets.UTF_8), true);
     }
 
+    /** The strategy state of federation {@code federationId} as of the last round that counted this client. */
     public StrategyState strategyState(String federationId) {
         Path file = dir.resolve("strategy-state-" + federationId + ".bin");
         try {
@@ -65,8 +73,57 @@ public final class ClientStateStore {
         }
     }
 
-    public void saveStrategyState(String federationId, StrategyState state) {
-        write(dir.resolve("strategy-state-" + federationId + ".bin"), StrategyStateCodec.encode(state), false);
+    /** The pending state of federation {@code federationId}, if training produced one whose round is unresolved. */
+    public Optional<PendingState> pendingState(String federationId) {
+        String prefix = pendingPrefix(federationId);
+        try (var files = Files.list(dir)) {
+            Optional<Path> file = files.filter(f -> f.getFileName().toString().startsWith(prefix)
+                    && f.getFileName().toString().endsWith(".bin")).findFirst();
+            if (file.isEmpty()) {
+                return Optional.empty();
+            }
+            String name = file.get().getFileName().toString();
+            String roundId = name.substring(prefix.length(), name.length() - ".bin".length());
+            return Optional.of(new PendingState(roundId, StrategyStateCodec.decode(Files.readAllBytes(file.get()))));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the pending strategy state in " + dir, e);
+        }
+    }
+
+    /**
+     * Keeps {@code state} as pending for round {@code roundId}; at most one round is pending per federation, since a
+     * client resolves the previous one before it trains again.
+     */
+    public void savePendingState(String federationId, String roundId, StrategyState state) {
+        if (!ROUND_ID.matcher(roundId).matches()) {
+            throw new IllegalArgumentException("roundId must match " + ROUND_ID.pattern() + ": " + roundId);
+        }
+        write(pendingFile(federationId, roundId), StrategyStateCodec.encode(state), false);
+    }
+
+    /** Makes the pending state the federation's strategy state, in one atomic rename. */
+    public void commitPendingState(String federationId) {
+        pendingState(federationId).ifPresent(p -> move(pendingFile(federationId, p.roundId()),
+                dir.resolve("strategy-state-" + federationId + ".bin")));
+    }
+
+    /** Forgets the pending state: its round failed or did not count the update. */
+    public void discardPendingState(String federationId) {
+        pendingState(federationId).ifPresent(p -> {
+            try {
+                Files.deleteIfExists(pendingFile(federationId, p.roundId()));
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot delete the pending strategy state in " + dir, e);
+            }
+        });
+    }
+
+    private static String pendingPrefix(String federationId) {
+        return "strategy-state-" + federationId + ".pending-";
+    }
+
+    private Path pendingFile(String federationId, String roundId) {
+        return dir.resolve(pendingPrefix(federationId) + roundId + ".bin");
     }
 
     /** Cached bytes whose SHA-256 is {@code hash}, verified on read. */
@@ -105,13 +162,21 @@ public final class ClientStateStore {
                 Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rw-------"));
             }
             Files.write(tmp, bytes);
-            try {
-                Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
-            }
+            move(tmp, target);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + target, e);
+        }
+    }
+
+    private static void move(Path from, Path to) {
+        try {
+            try {
+                Files.move(from, to, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(from, to, StandardCopyOption.REPLACE_EXISTING);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot move " + from + " to " + to, e);
         }
     }
 }

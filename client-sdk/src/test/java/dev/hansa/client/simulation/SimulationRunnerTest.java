@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.hansa.aggregation.model.ModelWeights;
+import dev.hansa.aggregation.model.Safetensors;
 import dev.hansa.aggregation.strategy.LocalResult;
 import dev.hansa.aggregation.strategy.Strategies;
 import dev.hansa.aggregation.strategy.Strategy;
@@ -20,6 +21,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 class SimulationRunnerTest {
 
@@ -33,9 +36,9 @@ class SimulationRunnerTest {
     private List<RoundRecord> simulate(long seed, int rounds, List<SyntheticDataset.UserData> users) {
         DenseNetwork net = DenseNetwork.softmaxRegression(SyntheticDataset.FEATURES, SyntheticDataset.CLASSES);
         List<RoundRecord> records = new ArrayList<>();
-        new SimulationRunner(net, users.stream().map(SyntheticDataset.UserData::train).toList(),
+        new SimulationRunner(net, SimulationRunner.numbered(users.stream().map(SyntheticDataset.UserData::train).toList()),
                 SyntheticDataset.pooledTest(users), backend, fedAvg(0.05),
-                new SimulationRunner.Settings(rounds, 0.5, 1, 10, seed, 1)).run(net.initialize(seed), records::add);
+                new SimulationRunner.Settings(rounds, 0.5, 1, 10, seed, 1, 1)).run(net.initialize(seed), records::add);
         return records;
     }
 
@@ -59,8 +62,9 @@ class SimulationRunnerTest {
         DenseNetwork net = DenseNetwork.softmaxRegression(SyntheticDataset.FEATURES, SyntheticDataset.CLASSES);
         ModelWeights initial = net.initialize(4);
         List<Dataset> data = users.stream().map(SyntheticDataset.UserData::train).toList();
-        ModelWeights simulated = new SimulationRunner(net, data, data.getFirst(), backend, fedAvg(0.1),
-                new SimulationRunner.Settings(1, 1.0, 2, 2, 11, 1)).run(initial, r -> { });
+        List<RoundRecord> records = new ArrayList<>();
+        ModelWeights simulated = new SimulationRunner(net, SimulationRunner.numbered(data), data.getFirst(), backend,
+                fedAvg(0.1), new SimulationRunner.Settings(1, 1.0, 2, 2, 11, 1, 1)).run(initial, records::add).model();
 
         // By hand: each client trains from the initial model with the plan the strategy gives it, then the
         // sample-weighted mean of the deltas is added (server learning rate 1).
@@ -70,6 +74,7 @@ class SimulationRunnerTest {
         var plan = s.planRound(context, List.of("client-00000", "client-00001"), initial, s.initialState(initial));
         double[] sum = new double[initial.values().length];
         long samples = 0;
+        long uploadBytes = 0;
         for (int c = 0; c < 2; c++) {
             TrainingPlan p = plan.plans().get(String.format("client-%05d", c));
             LocalResult r = Strategies.localProcedure("fedavg").train(net.bind(data.get(c), backend), initial, p,
@@ -78,11 +83,81 @@ class SimulationRunnerTest {
                 sum[i] += (double) r.numSamples() * r.upload().values()[i];
             }
             samples += r.numSamples();
+            // The body HansaClient sends: the delta with num_samples and the metrics as metadata.
+            Map<String, String> metadata = new java.util.LinkedHashMap<>();
+            metadata.put("num_samples", Long.toString(r.numSamples()));
+            r.metrics().forEach((k, v) -> metadata.put(k, Double.toString(v)));
+            uploadBytes += Safetensors.write(r.upload(), metadata).length;
         }
         float[] expected = new float[sum.length];
         for (int i = 0; i < sum.length; i++) {
             expected[i] = (float) (initial.values()[i] + sum[i] / samples);
         }
         assertArrayEquals(expected, simulated.values(), 1e-6f);
+        assertEquals(uploadBytes, records.getFirst().bytesUp());
+        assertEquals(2L * Safetensors.write(initial, Map.of("format", "pt")).length, records.getFirst().bytesDown());
+    }
+
+    /** A round's outcome without its wall time, which is the one thing allowed to differ between runs. */
+    private record Outcome(int round, int participants, double testAccuracy, double testLoss, double trainLoss,
+                           long bytesUp, long bytesDown) {
+        static Outcome of(RoundRecord r) {
+            return new Outcome(r.round(), r.participants(), r.testAccuracy(), r.testLoss(), r.trainLoss(), r.bytesUp(),
+                    r.bytesDown());
+        }
+    }
+
+    private record Run(SimulationRunner.Result result, List<Outcome> rounds) {
+    }
+
+    private Run simulateWith(String strategy, Map<String, Object> params, int threads) {
+        var users = SyntheticDataset.generate(1, 1, 8, false, 21);
+        DenseNetwork net = DenseNetwork.mlp(SyntheticDataset.FEATURES, new int[] {8}, SyntheticDataset.CLASSES);
+        Strategy s = Strategies.create(strategy, params, TrainingConfig.fromMap(
+                Map.of("learningRate", 0.02, "batchSize", 8, "localSteps", 3), Strategies.defaultTraining(strategy)));
+        List<Outcome> rounds = new ArrayList<>();
+        SimulationRunner.Result result = new SimulationRunner(net,
+                SimulationRunner.numbered(users.stream().map(SyntheticDataset.UserData::train).toList()),
+                SyntheticDataset.pooledTest(users), backend, s, new SimulationRunner.Settings(5, 0.5, 1, 8, 3, 2, threads))
+                .run(net.initialize(5), r -> rounds.add(Outcome.of(r)));
+        return new Run(result, rounds);
+    }
+
+    @ParameterizedTest
+    @CsvSource({"fedavg,", "fedadam,", "fedspeed,", "fedamd,0.5"})
+    void parallelTrainingGivesBitIdenticalResultsForAnyNumberOfThreads(String strategy, Double anchorProbability) {
+        Map<String, Object> params = anchorProbability == null ? Map.of() : Map.of("anchorProbability", anchorProbability);
+        Run serial = simulateWith(strategy, params, 1);
+        Run parallel = simulateWith(strategy, params, 3);
+        assertArrayEquals(serial.result().model().values(), parallel.result().model().values());
+        assertEquals(serial.rounds(), parallel.rounds());
+        assertStatesEqual(serial.result().serverState(), parallel.result().serverState());
+        assertEquals(serial.result().clientStates().keySet(), parallel.result().clientStates().keySet());
+        serial.result().clientStates().forEach((id, st) -> assertStatesEqual(st, parallel.result().clientStates().get(id)));
+        assertTrue(Double.isNaN(serial.rounds().getFirst().testAccuracy()), "round 1 is not evaluated (every 2)");
+        assertTrue(serial.rounds().get(1).testAccuracy() > 0);
+    }
+
+    @Test
+    void bytesAreThoseOfTheSafetensorsFilesTheProtocolMoves() {
+        var users = SyntheticDataset.generate(0.5, 0.5, 2, false, 9);
+        DenseNetwork net = DenseNetwork.softmaxRegression(SyntheticDataset.FEATURES, SyntheticDataset.CLASSES);
+        List<Dataset> data = users.stream().map(SyntheticDataset.UserData::train).toList();
+        ModelWeights initial = net.initialize(4);
+        // FedAMD: round 1 is all anchors (nothing reported yet, no broadcast); round 2 has miners and the bullseye.
+        Strategy s = Strategies.create("fedamd", Map.of("anchorProbability", 0.01), Strategies.defaultTraining("fedamd"));
+        List<RoundRecord> records = new ArrayList<>();
+        new SimulationRunner(net, SimulationRunner.numbered(data), data.getFirst(), backend, s,
+                new SimulationRunner.Settings(2, 1.0, 2, 2, 11, 1, 1)).run(initial, records::add);
+        long model = Safetensors.write(initial, Map.of("format", "pt")).length;
+        long broadcast = Safetensors.write(initial, Map.of()).length;
+        assertEquals(2 * model, records.get(0).bytesDown());
+        assertEquals(2 * (model + broadcast), records.get(1).bytesDown());
+    }
+
+    private static void assertStatesEqual(StrategyState expected, StrategyState actual) {
+        assertEquals(expected.scalars(), actual.scalars());
+        assertEquals(expected.tensors().keySet(), actual.tensors().keySet());
+        expected.tensors().forEach((k, w) -> assertArrayEquals(w.values(), actual.tensors().get(k).values(), k));
     }
 }

@@ -113,10 +113,15 @@ class ClientController {
     ResponseEntity<Map<String, Object>> upload(@AuthenticationPrincipal ClientPrincipal me, @PathVariable UUID roundId,
                                                @RequestHeader(value = "Idempotency-Key", required = false) String key,
                                                HttpServletRequest request) throws IOException {
-        IngestService.Outcome outcome = ingest.ingest(me, roundId, key, readBounded(request));
+        IngestService.Outcome outcome = ingest.ingest(me, roundId, key, () -> readBounded(request));
         return outcome.replayed()
                 ? ResponseEntity.ok().header("Idempotent-Replayed", "true").body(outcome.body())
                 : ResponseEntity.status(HttpStatus.ACCEPTED).body(outcome.body());
+    }
+
+    @GetMapping("/rounds/{roundId}")
+    Map<String, Object> round(@AuthenticationPrincipal ClientPrincipal me, @PathVariable UUID roundId) {
+        return participants.outcome(me, roundId);
     }
 
     @PostMapping("/rounds/{roundId}/metrics")
@@ -129,7 +134,10 @@ class ClientController {
         return ResponseEntity.noContent().build();
     }
 
-    /** Reads the body, refusing with 413 as soon as it exceeds the limit (no buffering beyond it). */
+    /**
+     * Reads the body, refusing with 413 before reading when the declared length exceeds the limit and as soon as a
+     * chunked body does. A declared length is read straight into one exact array, so an upload costs its size once.
+     */
     private byte[] readBounded(HttpServletRequest request) throws IOException {
         long limit = properties.maxUploadSize().toBytes();
         long declared = request.getContentLengthLong();
@@ -137,11 +145,28 @@ class ClientController {
             throw tooLarge(limit);
         }
         try (InputStream in = request.getInputStream()) {
+            if (declared >= 0) {
+                byte[] body = new byte[(int) declared];
+                if (readFully(in, body) < body.length) {
+                    throw new HansaProblem(HttpStatus.BAD_REQUEST, "truncated-body",
+                            "the body ended before its declared Content-Length of " + declared + " bytes");
+                }
+                return body;
+            }
             byte[] body = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, limit + 1));
             if (body.length > limit) {
                 throw tooLarge(limit);
             }
             return body;
+        }
+    }
+
+    /** Bytes read before the end of the stream; a connection the client closed early counts as an end. */
+    private static int readFully(InputStream in, byte[] body) {
+        try {
+            return in.readNBytes(body, 0, body.length);
+        } catch (IOException e) {
+            return -1;
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.hansa.server.model;
 
+import dev.hansa.server.system.Blobs;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.OffsetDateTime;
@@ -49,12 +50,12 @@ public class ModelRepository {
 
     public void insert(ModelVersion m) {
         jdbc.sql(SQL_INSERT).param("id", m.id()).param("federation", m.federationId()).param("version", m.version())
-                .param("hash", m.contentHash()).param("blob", m.blob()).param("state", m.strategyState())
+                .param("hash", m.contentHash()).param("blob", Blobs.streamed(m.blob())).param("state", m.strategyState())
                 .param("round", m.producedByRound()).param("at", m.createdAt()).update();
     }
 
     public void replaceInitial(UUID federation, String hash, byte[] blob, byte[] state, OffsetDateTime at) {
-        jdbc.sql(SQL_REPLACE_INITIAL).param("federation", federation).param("hash", hash).param("blob", blob)
+        jdbc.sql(SQL_REPLACE_INITIAL).param("federation", federation).param("hash", hash).param("blob", Blobs.streamed(blob))
                 .param("state", state).param("at", at).update();
     }
 
@@ -83,7 +84,7 @@ public class ModelRepository {
     }
 
     public void insertBroadcast(UUID federation, String hash, byte[] blob, OffsetDateTime at) {
-        jdbc.sql(SQL_INSERT_BROADCAST).param("federation", federation).param("hash", hash).param("blob", blob)
+        jdbc.sql(SQL_INSERT_BROADCAST).param("federation", federation).param("hash", hash).param("blob", Blobs.streamed(blob))
                 .param("at", at).update();
     }
 

@@ -9,6 +9,7 @@ import dev.hansa.server.security.ClientPrincipal;
 import dev.hansa.server.system.AuditLog;
 import dev.hansa.server.system.HansaProblem;
 import dev.hansa.server.system.HansaProperties;
+import java.io.IOException;
 import java.time.Clock;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -24,9 +25,11 @@ import tools.jackson.databind.ObjectMapper;
 
 /**
  * Validates and records one uploaded update exactly once. Cheap checks (membership, round state, replay) come
- * first; decoding runs under a semaphore so the heap holds at most a few updates at a time; acceptance stores the
- * update and the participant's result in one transaction under the participant's row lock, then folds the update
- * into the round's running aggregate. A refused upload stores nothing but its reason.
+ * first, before the body is read; reading, decoding, storing and folding run under a semaphore, so the heap holds
+ * the bytes and floats of at most {@code hansa.ingest-permits} uploads at a time however many clients upload at once
+ * (the others wait with their bodies still in the socket). Acceptance stores the update and the participant's result
+ * in one transaction under the participant's row lock, then folds the update into the round's running aggregate.
+ * A refused upload stores nothing but its reason.
  */
 @Service
 public class IngestService {
@@ -43,7 +46,7 @@ public class IngestService {
     private final TransactionTemplate tx;
     private final ObjectMapper json;
     private final Clock clock;
-    private final Semaphore decoding;
+    private final Semaphore permits;
 
     IngestService(RoundRepository rounds, FederationRuntime runtime, RunningAggregates aggregates, RoundSignals signals,
                   AuditLog audit, TransactionTemplate tx, ObjectMapper json, Clock clock, HansaProperties properties) {
@@ -55,10 +58,16 @@ public class IngestService {
         this.tx = tx;
         this.json = json;
         this.clock = clock;
-        this.decoding = new Semaphore(Math.max(1, properties.ingestPermits()));
+        this.permits = new Semaphore(Math.max(1, properties.ingestPermits()));
     }
 
-    public Outcome ingest(ClientPrincipal client, UUID roundId, String key, byte[] body) {
+    /** The bytes of an upload, read only once the service is ready to hold them. */
+    @FunctionalInterface
+    public interface Body {
+        byte[] read() throws IOException;
+    }
+
+    public Outcome ingest(ClientPrincipal client, UUID roundId, String key, Body body) throws IOException {
         if (key == null || key.isBlank() || key.length() > 128) {
             throw new HansaProblem(HttpStatus.BAD_REQUEST, "missing-idempotency-key",
                     "header Idempotency-Key is required (1..128 characters)");
@@ -79,28 +88,37 @@ public class IngestService {
             refuseLate(round, client);
         }
         FederationRuntime.Context ctx = runtime.context(round.federationId());
-        Decoded decoded = decode(round, client, body, ctx);
-        Outcome outcome = tx.execute(s -> record(round, client, key, body, decoded));
-        if (!outcome.replayed()) {
-            aggregates.fold(roundId, client.clientId(),
-                    new ClientUpdate(client.clientId().toString(), participant.role(), decoded.weights(),
-                            decoded.meta().numSamples(), decoded.meta().metrics()),
-                    () -> ctx.strategy().newAggregator(round.context(), ctx.spec()));
-            signals.signal(round.federationId());
+        acquirePermit();
+        try {
+            byte[] bytes = body.read();
+            Decoded decoded = decode(round, client, bytes, ctx);
+            Outcome outcome = tx.execute(s -> record(round, client, key, bytes, decoded));
+            if (!outcome.replayed()) {
+                aggregates.fold(roundId, client.clientId(),
+                        new ClientUpdate(client.clientId().toString(), participant.role(), decoded.weights(),
+                                decoded.meta().numSamples(), decoded.meta().metrics()),
+                        () -> ctx.strategy().newAggregator(round.context(), ctx.spec()));
+                signals.signal(round.federationId());
+            }
+            return outcome;
+        } finally {
+            permits.release();
         }
-        return outcome;
+    }
+
+    private void acquirePermit() {
+        try {
+            permits.acquire();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new HansaProblem(HttpStatus.SERVICE_UNAVAILABLE, "shutting-down", "the server is shutting down");
+        }
     }
 
     private record Decoded(ModelWeights weights, UpdateMetadata meta, double norm) {
     }
 
     private Decoded decode(Round round, ClientPrincipal client, byte[] body, FederationRuntime.Context ctx) {
-        try {
-            decoding.acquire();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new HansaProblem(HttpStatus.SERVICE_UNAVAILABLE, "shutting-down", "the server is shutting down");
-        }
         try {
             Safetensors.Contents contents = Safetensors.read(body, ctx.spec());
             int bad = contents.weights().firstNonFinite();
@@ -115,8 +133,6 @@ public class IngestService {
         } catch (HansaProblem e) {
             reject(round, client, e.reason(), e.getMessage());
             throw e;
-        } finally {
-            decoding.release();
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.hansa.server.round;
 
+import dev.hansa.server.system.Blobs;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.OffsetDateTime;
@@ -165,7 +166,7 @@ class RoundRepository {
     }
 
     void insertUpdate(UUID round, UUID client, byte[] blob) {
-        jdbc.sql(SQL_INSERT_UPDATE).param("round", round).param("client", client).param("blob", blob).update();
+        jdbc.sql(SQL_INSERT_UPDATE).param("round", round).param("client", client).param("blob", Blobs.streamed(blob)).update();
     }
 
     byte[] updateBlob(UUID round, UUID client) {

@@ -40,12 +40,18 @@ class EmbeddedDatabaseConfiguration {
         Path dir = properties.databaseDir().toAbsolutePath();
         Files.createDirectories(dir.getParent());
         stopStalePostmaster(dir);
-        log.info("starting embedded PostgreSQL with data in {}", dir);
-        return EmbeddedPostgres.builder()
+        EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()
                 .setDataDirectory(dir.toFile())
                 .setCleanDataDirectory(false)
-                .setPGStartupWait(Duration.ofSeconds(60))
-                .start();
+                .setServerConfig("listen_addresses", "127.0.0.1")
+                .setPGStartupWait(Duration.ofSeconds(60));
+        if (properties.databasePort() > 0) {
+            builder.setPort(properties.databasePort());
+        }
+        EmbeddedPostgres postgres = builder.start();
+        log.info("embedded PostgreSQL with data in {} listens on 127.0.0.1:{} (psql -h 127.0.0.1 -p {} -U postgres)",
+                dir, postgres.getPort(), postgres.getPort());
+        return postgres;
     }
 
     @Bean(destroyMethod = "close")

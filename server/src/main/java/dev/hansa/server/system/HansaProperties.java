@@ -10,18 +10,21 @@ import org.springframework.util.unit.DataSize;
  * Hansa's settings (prefix {@code hansa}); see docs/operations.md.
  *
  * @param databaseDir      data directory of the embedded PostgreSQL (ignored when spring.datasource.url is set)
+ * @param databasePort     TCP port of the embedded PostgreSQL on 127.0.0.1 (0: any free port, logged at start)
  * @param adminToken       bootstrap admin token; when empty and none exists, one is generated and logged once
  * @param maxUploadSize    largest accepted update body
  * @param liveWindow       a client counts as live while its last heartbeat is younger than this
  * @param tick             orchestrator period
- * @param ingestPermits    uploads decoded at once (bounds heap to a few model sizes)
+ * @param ingestPermits    uploads held in memory at once (read, decoded, stored and folded); bounds the heap to a
+ *                         few model sizes whatever the number of concurrent uploads
  */
 @ConfigurationProperties("hansa")
 public record HansaProperties(
         @DefaultValue("hansa-data/postgres") Path databaseDir,
+        @DefaultValue("0") int databasePort,
         @DefaultValue("") String adminToken,
         @DefaultValue("64MB") DataSize maxUploadSize,
         @DefaultValue("30s") Duration liveWindow,
         @DefaultValue("200ms") Duration tick,
-        @DefaultValue("4") int ingestPermits) {
+        @DefaultValue("2") int ingestPermits) {
 }

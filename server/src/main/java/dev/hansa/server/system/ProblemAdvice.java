@@ -10,6 +10,8 @@ import org.springframework.web.HttpRequestMethodNotSupportedException;
 import org.springframework.web.bind.MissingRequestHeaderException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
+import org.springframework.web.context.request.RequestAttributes;
+import org.springframework.web.context.request.RequestContextHolder;
 import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
 import org.springframework.web.servlet.resource.NoResourceFoundException;
 
@@ -72,6 +74,11 @@ class ProblemAdvice {
     }
 
     private static ResponseEntity<ProblemDetail> respond(HttpStatus status, String reason, String detail) {
-        return ResponseEntity.status(status).body(Problems.of(status, reason, detail));
+        ProblemDetail problem = Problems.of(status, reason, detail);
+        RequestAttributes request = RequestContextHolder.getRequestAttributes();
+        if (request != null) {
+            request.setAttribute(Problems.CHOSEN_ATTRIBUTE, problem, RequestAttributes.SCOPE_REQUEST);
+        }
+        return ResponseEntity.status(status).body(problem);
     }
 }

@@ -8,6 +8,8 @@ import org.springframework.http.ProblemDetail;
 public final class Problems {
 
     public static final String TYPE_BASE = "https://hansa.dev/problems/";
+    /** Request attribute holding the problem a handler answered with, for the container's error dispatch. */
+    static final String CHOSEN_ATTRIBUTE = Problems.class.getName() + ".chosen";
 
     private Problems() {
     }

@@ -7,8 +7,6 @@ import dev.hansa.client.model.ModelArchitectures;
 import dev.hansa.server.Api;
 import dev.hansa.server.HansaServerApplication;
 import java.lang.management.ManagementFactory;
-import java.lang.management.MemoryPoolMXBean;
-import java.lang.management.MemoryType;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -25,8 +23,9 @@ import org.springframework.context.ConfigurableApplicationContext;
 
 /**
  * Benchmark (not a test): one round of N uploads of a ~10^6-parameter model into an in-process server on loopback.
- * Reports upload throughput, the peak heap in use and the largest live heap after a collection. Run it with a small
- * -Xmx to show that ingestion memory is O(model size), not O(clients x model size):
+ * Reports upload throughput, the peak heap in use, and the largest live set: a sampler forces a full collection
+ * every 50 ms during the round and reads the heap in use right after it. Run it with a small -Xmx to show that
+ * ingestion memory is O(model size), not O(clients x model size):
  * <pre>server/bin/bench-ingest [uploads] [concurrency]</pre>
  */
 public final class IngestBenchmark {
@@ -72,8 +71,7 @@ public final class IngestBenchmark {
             }
             byte[] body = Safetensors.write(new ModelWeights(spec, values), Map.of("num_samples", "100"));
 
-            System.gc();
-            long baseline = liveHeapAfterGc();
+            long baseline = liveHeap();
             HeapSampler sampler = new HeapSampler();
             Thread samplerThread = Thread.ofPlatform().daemon().start(sampler);
             long start = System.nanoTime();
@@ -101,7 +99,7 @@ public final class IngestBenchmark {
                     spec.parameterCount(), body.length / mb, uploads, concurrency, Runtime.getRuntime().maxMemory() / mb);
             System.out.printf(Locale.ROOT, "upload: %.2f s, %.1f uploads/s, %.1f MiB/s; round closed %.2f s after the first upload%n",
                     uploadSeconds, uploads / uploadSeconds, uploads * body.length / mb / uploadSeconds, roundSeconds);
-            System.out.printf(Locale.ROOT, "heap: live before %.1f MiB; peak in use %.1f MiB; largest live set after GC %.1f MiB "
+            System.out.printf(Locale.ROOT, "heap: live before %.1f MiB; peak in use %.1f MiB; largest live set %.1f MiB "
                             + "(%.1f model sizes above the baseline); all uploads together %.0f MiB%n",
                     baseline / mb, sampler.peakUsed.get() / mb, sampler.peakLive.get() / mb,
                     (sampler.peakLive.get() - baseline) / (double) body.length, uploads * body.length / mb);
@@ -110,17 +108,13 @@ public final class IngestBenchmark {
         }
     }
 
-    private static long liveHeapAfterGc() {
-        long live = 0;
-        for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
-            if (pool.getType() == MemoryType.HEAP && pool.getCollectionUsage() != null) {
-                live += pool.getCollectionUsage().getUsed();
-            }
-        }
-        return live;
+    /** Heap in use right after a full collection (ParallelGC's System.gc() is a full, compacting one). */
+    private static long liveHeap() {
+        System.gc();
+        return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
     }
 
-    /** Samples heap in use and the live set after each collection. */
+    /** Samples the heap in use every millisecond and the live set every 50 ms. */
     private static final class HeapSampler implements Runnable {
         final AtomicLong peakUsed = new AtomicLong();
         final AtomicLong peakLive = new AtomicLong();
@@ -129,11 +123,15 @@ public final class IngestBenchmark {
         @Override
         public void run() {
             var memory = ManagementFactory.getMemoryMXBean();
+            long nextLive = 0;
             while (!stop) {
                 peakUsed.accumulateAndGet(memory.getHeapMemoryUsage().getUsed(), Math::max);
-                peakLive.accumulateAndGet(liveHeapAfterGc(), Math::max);
+                if (System.nanoTime() >= nextLive) {
+                    peakLive.accumulateAndGet(liveHeap(), Math::max);
+                    nextLive = System.nanoTime() + 50_000_000L;
+                }
                 try {
-                    Thread.sleep(5);
+                    Thread.sleep(1);
                 } catch (InterruptedException e) {
                     return;
                 }

@@ -1,0 +1,66 @@
+package dev.hansa.server;
+
+import static dev.hansa.server.FederationFixture.ADMIN;
+
+import dev.hansa.server.round.RoundOrchestrator;
+import dev.hansa.server.round.RunningAggregatesAccess;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.BeforeEach;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.context.TestConfiguration;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Import;
+import org.springframework.context.annotation.Primary;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+/**
+ * The server on a random port over one embedded PostgreSQL, with a clock the tests move and a slow periodic tick
+ * (rounds advance on upload signals or when a test calls {@link RoundOrchestrator#tick()}). Every test class that
+ * extends it shares one application context, so the database starts once per test run.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@Import(EmbeddedServerTest.Clocks.class)
+abstract class EmbeddedServerTest {
+
+    @TestConfiguration
+    static class Clocks {
+        @Bean
+        @Primary
+        MutableClock testClock() {
+            return new MutableClock();
+        }
+    }
+
+    @DynamicPropertySource
+    static void properties(DynamicPropertyRegistry registry) throws IOException {
+        Path dir = Files.createTempDirectory("hansa-test-db");
+        registry.add("hansa.database-dir", () -> dir.resolve("pg").toString());
+        registry.add("hansa.admin-token", () -> ADMIN);
+        registry.add("hansa.max-upload-size", () -> "64KB");
+        registry.add("hansa.tick", () -> "1h");
+    }
+
+    @LocalServerPort
+    int port;
+    @Autowired
+    RoundOrchestrator orchestrator;
+    @Autowired
+    MutableClock clock;
+    @Autowired
+    JdbcClient jdbc;
+    @Autowired
+    RunningAggregatesAccess aggregates;
+
+    Api api;
+
+    @BeforeEach
+    void connect() {
+        api = new Api(port);
+    }
+}

@@ -1,0 +1,183 @@
+package dev.hansa.server;
+
+import static dev.hansa.server.FederationFixture.ADMIN;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.hansa.aggregation.model.ModelWeights;
+import dev.hansa.aggregation.model.Safetensors;
+import dev.hansa.aggregation.strategy.Strategies;
+import dev.hansa.aggregation.strategy.Strategy;
+import dev.hansa.aggregation.strategy.StrategyState;
+import dev.hansa.aggregation.strategy.StrategyStateCodec;
+import dev.hansa.aggregation.strategy.TrainingConfig;
+import dev.hansa.client.GradientTrainer;
+import dev.hansa.client.HansaClient;
+import dev.hansa.client.HansaClientConfig;
+import dev.hansa.client.data.Dataset;
+import dev.hansa.client.data.SyntheticDataset;
+import dev.hansa.client.model.ModelArchitecture;
+import dev.hansa.client.model.ModelArchitectures;
+import dev.hansa.client.simulation.SimulationRunner;
+import dev.hansa.client.state.ClientStateStore;
+import dev.hansa.compute.JavaBackend;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * The promise that the same algorithm runs in simulation and in production: for every registered strategy, real
+ * {@link HansaClient}s training over HTTP against the server (embedded PostgreSQL) end with the same model, bit for
+ * bit, as the {@link SimulationRunner} with the same client ids, data, seeds and configuration, and the same server
+ * and client strategy state (FedSpeed's h_i and running sum, FedAMD's anchor gradients, bullseye and count).
+ *
+ * <p>Bit-identity needs one thing the protocol leaves open: the server folds updates in arrival order, the runner in
+ * participant order, and double sums depend on their order. The test therefore steps the participants one after
+ * another in participant order; with concurrent clients the two agree up to the rounding of that order.
+ */
+class HttpSimulationEquivalenceTest extends EmbeddedServerTest {
+
+    private static final int CLIENTS = 4;
+    private static final int PER_ROUND = 3;
+    private static final int ROUNDS = 4;
+    private static final long FEDERATION_SEED = 7;
+    private static final long MODEL_SEED = 5;
+    private static final Map<String, Object> MODEL_PARAMS = Map.of("inputSize", SyntheticDataset.FEATURES,
+            "hiddenLayers", List.of(6), "numClasses", SyntheticDataset.CLASSES);
+    private static final Map<String, Object> TRAINING = Map.of("learningRate", 0.05, "batchSize", 8, "localSteps", 4);
+    /** Non-default values where the default would hide the strategy's client-side term. */
+    private static final Map<String, Map<String, Object>> PARAMS = Map.of(
+            "fedprox", Map.of("mu", 0.5),
+            "fedamd", Map.of("anchorProbability", 0.5));
+
+    @TempDir
+    Path stateDirs;
+
+    static Stream<String> strategies() {
+        return Strategies.names().stream();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("strategies")
+    void sdkClientsOverHttpEndWithTheSimulatedModelAndState(String strategy) throws InterruptedException {
+        Map<String, Object> params = PARAMS.getOrDefault(strategy, Map.of());
+        List<Dataset> data = SyntheticDataset.generate(1, 1, CLIENTS, false, 3).stream()
+                .map(SyntheticDataset.UserData::train).toList();
+        ModelArchitecture architecture = ModelArchitectures.create("mlp", MODEL_PARAMS);
+        String federation = createFederation(strategy, params);
+
+        Map<String, HansaClient> clients = new LinkedHashMap<>();
+        Map<String, Dataset> dataById = new LinkedHashMap<>();
+        Map<String, Path> stateById = new LinkedHashMap<>();
+        List<String> tokens = new ArrayList<>();
+        api.post("/api/v1/admin/federations/" + federation + "/enrollment-tokens", ADMIN, Map.of("count", CLIENTS))
+                .json().get("tokens").forEach(t -> tokens.add(t.asString()));
+        for (int i = 0; i < CLIENTS; i++) {
+            Path dir = stateDirs.resolve(strategy + "-" + i);
+            var config = new HansaClientConfig(URI.create("http://127.0.0.1:" + port), tokens.get(i), dir, "c" + i,
+                    Map.of(), Duration.ZERO, Duration.ofSeconds(10), 2, Duration.ofMillis(10), Duration.ofMillis(100));
+            HansaClient client = new HansaClient(config, new GradientTrainer(architecture, data.get(i), null,
+                    new JavaBackend()));
+            assertEquals(HansaClient.StepResult.WAITING, client.step(), "enrolls and heartbeats before the start");
+            String id = client.clientId().orElseThrow();
+            clients.put(id, client);
+            dataById.put(id, data.get(i));
+            stateById.put(id, dir);
+        }
+        try {
+            assertEquals(200, api.post("/api/v1/admin/federations/" + federation + "/start", ADMIN, null).status());
+            Set<String> roles = new HashSet<>();
+            for (int round = 1; round <= ROUNDS; round++) {
+                String roundId = awaitOpenRound(federation, round);
+                for (JsonNode p : api.get("/api/v1/admin/rounds/" + roundId + "/participants", ADMIN).json()) {
+                    roles.add(p.get("plan").get("role").asString());
+                    assertEquals(HansaClient.StepResult.TRAINED, clients.get(p.get("clientId").asString()).step());
+                }
+                orchestrator.tick();
+            }
+            for (HansaClient c : clients.values()) {
+                assertEquals(HansaClient.StepResult.FINISHED, c.step());
+            }
+            if (strategy.equals("fedamd")) {
+                assertEquals(Set.of("anchor", "miner"), roles, "the case must exercise both FedAMD roles");
+            }
+        } finally {
+            clients.values().forEach(HansaClient::close);
+        }
+
+        Strategy simulated = Strategies.create(strategy, params,
+                TrainingConfig.fromMap(TRAINING, Strategies.defaultTraining(strategy)));
+        ModelWeights initial = architecture.initialize(MODEL_SEED);
+        assertArrayEquals(initial.values(), modelVersion(federation, 0).values(), "same initial model");
+        SimulationRunner.Result expected = new SimulationRunner(architecture, dataById, data.getFirst(), new JavaBackend(),
+                simulated, new SimulationRunner.Settings(ROUNDS, (double) PER_ROUND / CLIENTS, PER_ROUND, PER_ROUND,
+                FEDERATION_SEED, ROUNDS, 2)).run(initial, r -> { });
+
+        assertArrayEquals(expected.model().values(), modelVersion(federation, ROUNDS).values(), strategy + ": model");
+        assertStatesEqual(expected.serverState(), serverState(federation, ROUNDS), strategy + ": server state");
+        for (var e : stateById.entrySet()) {
+            StrategyState held = new ClientStateStore(e.getValue()).strategyState(federation);
+            assertStatesEqual(expected.clientStates().getOrDefault(e.getKey(), StrategyState.EMPTY), held,
+                    strategy + ": state of client " + e.getKey());
+        }
+    }
+
+    private String createFederation(String strategy, Map<String, Object> params) {
+        Api.Reply created = api.post("/api/v1/admin/federations", ADMIN, Map.of(
+                "name", "equivalence " + strategy,
+                "model", Map.of("architecture", "mlp", "params", MODEL_PARAMS, "seed", MODEL_SEED),
+                "strategy", Map.of("name", strategy, "params", params),
+                "training", TRAINING,
+                "schedule", Map.of("rounds", ROUNDS, "clientFraction", (double) PER_ROUND / CLIENTS,
+                        "minClients", PER_ROUND, "maxClients", PER_ROUND, "roundDeadlineSeconds", 600,
+                        "quorumFraction", 1.0),
+                "seed", FEDERATION_SEED));
+        assertEquals(201, created.status(), () -> new String(created.bytes()));
+        return created.json().get("id").asString();
+    }
+
+    private String awaitOpenRound(String federation, int number) throws InterruptedException {
+        for (int attempt = 0; attempt < 100; attempt++) {
+            var open = jdbc.sql("SELECT id FROM rounds WHERE federation_id = :f AND number = :n AND state = 'OPEN'")
+                    .param("f", UUID.fromString(federation)).param("n", number).query(UUID.class).optional();
+            if (open.isPresent()) {
+                return open.get().toString();
+            }
+            orchestrator.tick();
+            Thread.sleep(20);
+        }
+        throw new AssertionError("round " + number + " of " + federation + " never opened");
+    }
+
+    private ModelWeights modelVersion(String federation, int version) {
+        Api.Reply r = api.get("/api/v1/admin/federations/" + federation + "/models/" + version, ADMIN);
+        assertEquals(200, r.status());
+        return Safetensors.read(r.bytes()).weights();
+    }
+
+    private StrategyState serverState(String federation, int version) {
+        return StrategyStateCodec.decode(jdbc.sql(
+                        "SELECT strategy_state FROM model_versions WHERE federation_id = :f AND version = :v")
+                .param("f", UUID.fromString(federation)).param("v", version).query(byte[].class).single());
+    }
+
+    private static void assertStatesEqual(StrategyState expected, StrategyState actual, String what) {
+        assertEquals(expected.scalars(), actual.scalars(), what + " scalars");
+        assertEquals(expected.tensors().keySet(), actual.tensors().keySet(), what + " tensors");
+        expected.tensors().forEach((k, w) -> assertArrayEquals(w.values(), actual.tensors().get(k).values(), what + " " + k));
+        assertTrue(expected.tensors().values().stream().allMatch(w -> w.firstNonFinite() < 0), what + " is finite");
+    }
+}

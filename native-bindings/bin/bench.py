@@ -127,6 +127,7 @@ def run_sgemm(runner, reps, shapes, log):
     rows = []
     for rep in range(reps):
         clock = runner.clock()
+        load = os.getloadavg()[0]
         java_first = rep % 2 == 0
         java, numpy_ms = None, {}
         for side in (["java", "numpy"] if java_first else ["numpy", "java"]):
@@ -139,11 +140,11 @@ def run_sgemm(runner, reps, shapes, log):
             shape = entry["params"]["shape"]
             cpu_ms = entry["primaryMetric"]["score"]
             np_ms = statistics.median(numpy_ms[shape])
-            rows.append({"rep": rep, "shape": shape, "clock_ghz": clock, "cpu_ms": cpu_ms, "numpy_ms": np_ms,
+            rows.append({"rep": rep, "shape": shape, "clock_ghz": clock, "load1": load, "cpu_ms": cpu_ms, "numpy_ms": np_ms,
                          "cpu_gflops": flops(shape) / cpu_ms / 1e6, "numpy_gflops": flops(shape) / np_ms / 1e6,
                          "ratio": np_ms / cpu_ms,
                          "cpu_iterations_ms": entry["primaryMetric"]["rawData"][0], "numpy_iterations_ms": numpy_ms[shape]})
-        log(f"sgemm rep {rep + 1}/{reps} done (clock {clock:.2f} GHz)")
+        log(f"sgemm rep {rep + 1}/{reps} done (clock {clock:.2f} GHz, load average {load:.1f})")
     return rows
 
 
@@ -184,6 +185,9 @@ def markdown(results):
     if clocks:
         c = summary(clocks)
         peak = lambda ghz: 32 * ghz * env["cpus"]
+        loads = summary([r["load1"] for r in results["sgemm"]])
+        lines += [f"1-minute load average at the start of each SGEMM repetition: median {loads['median']:.1f} "
+                  f"(min {loads['min']:.1f}, max {loads['max']:.1f}) on {env['cpus']} CPUs.", ""]
         lines += [f"Measured clock during the SGEMM runs: median {c['median']:.2f} GHz (min {c['min']:.2f}, "
                   f"max {c['max']:.2f}). 2-core FP32 peak at 32 FLOP/cycle/core: {peak(env['cpuinfo_mhz'] / 1000):.0f} "
                   f"GFLOP/s at the nominal clock, {peak(c['max']):.0f} GFLOP/s at the highest measured clock.", ""]

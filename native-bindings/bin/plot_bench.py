@@ -36,26 +36,38 @@ def main():
     out = sys.argv[2]
     os.makedirs(out, exist_ok=True)
     env = results["environment"]
-    panels = [k for k in ("sgemm", "level1", "mlp") if results.get(k)]
-    fig, axes = plt.subplots(1, len(panels), figsize=(6.5 * len(panels), 4.8), squeeze=False)
-    for ax, panel in zip(axes[0], panels):
-        if panel == "sgemm":
-            shapes, values = [], {}
-            for r in results["sgemm"]:
+    panels = [k for k in ("sgemm", "sgemm1", "level1", "mlp") if results.get(k)]
+    columns = 2 if len(panels) > 2 else len(panels)
+    rows = (len(panels) + columns - 1) // columns
+    fig, axes = plt.subplots(rows, columns, figsize=(7.5 * columns, 4.8 * rows), squeeze=False)
+    for ax in axes.flat[len(panels):]:
+        ax.axis("off")
+    for ax, panel in zip(axes.flat, panels):
+        if panel in ("sgemm", "sgemm1"):
+            threads = 2 if panel == "sgemm" else 1
+            shapes, values, best = [], {}, {}
+            for r in results[panel]:
                 if r["shape"] not in values:
                     shapes.append(r["shape"])
                     values[r["shape"]] = {"CpuBackend": [], "numpy / OpenBLAS": []}
+                    best[r["shape"]] = [0, 0]
                 values[r["shape"]]["CpuBackend"].append(r["cpu_gflops"])
                 values[r["shape"]]["numpy / OpenBLAS"].append(r["numpy_gflops"])
+                best[r["shape"]][0] = max(best[r["shape"]][0], r["cpu_best_gflops"])
+                best[r["shape"]][1] = max(best[r["shape"]][1], r["numpy_best_gflops"])
             bars(ax, shapes, ["CpuBackend", "numpy / OpenBLAS"], values, ["tab:blue", "tab:gray"])
-            clock = max(r["clock_ghz"] for r in results["sgemm"])
+            for x, shape in enumerate(shapes):
+                ax.plot([x - 0.2, x + 0.2], best[shape], "k_", markersize=14,
+                        label="fastest 1-s window" if x == 0 else None)
+            clock = max(r["clock_ghz"] for r in results.get("sgemm", []) + results.get("sgemm1", []))
             for ghz, style, label in ((env["cpuinfo_mhz"] / 1000, ":", "nominal"), (clock, "--", "measured max")):
-                peak = 32 * ghz * env["cpus"]
+                peak = 32 * ghz * threads
                 ax.axhline(peak, color="tab:red", linestyle=style, linewidth=1)
-                ax.text(len(shapes) - 0.5, peak, f"peak {peak:.0f} ({label} {ghz:.2f} GHz)", ha="right",
-                        va="bottom", fontsize=7, color="tab:red")
-            ax.set_ylabel("GFLOP/s (median, bars: min-max over repetitions)")
-            ax.set_title("SGEMM, 2 threads: square n, then the MLP step's shapes", fontsize=10)
+                ax.text(0.98, peak, f"peak {peak:.0f} ({label} {ghz:.2f} GHz)", ha="right", va="bottom",
+                        fontsize=7, color="tab:red", transform=ax.get_yaxis_transform())
+            ax.set_ylabel("GFLOP/s (median; bars: min-max over repetitions)")
+            ax.set_title(f"SGEMM, {threads} thread{'s' if threads > 1 else ''} each"
+                         + (": square n, then the MLP step's shapes" if panel == "sgemm" else ""), fontsize=10)
             ax.tick_params(axis="x", labelrotation=20)
         elif panel == "level1":
             names = {"axpyCpu": "axpy CpuBackend", "axpyCpuOneThread": "axpy 1 thread", "axpyJava": "axpy JavaBackend",

@@ -179,15 +179,6 @@ final class CudaContext implements AutoCloseable {
         return live.size();
     }
 
-    /** Scratch native memory for out-parameters; valid while the lock is held. */
-    MemorySegment scratch() {
-        return scratch;
-    }
-
-    boolean isClosed() {
-        return closed;
-    }
-
     @Override
     public void close() {
         lock.lock();

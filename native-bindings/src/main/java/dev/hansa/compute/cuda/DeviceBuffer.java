@@ -34,10 +34,6 @@ final class DeviceBuffer implements AutoCloseable {
         return bytes;
     }
 
-    boolean isFreed() {
-        return freed.get();
-    }
-
     @Override
     public void close() {
         if (freed.compareAndSet(false, true)) {

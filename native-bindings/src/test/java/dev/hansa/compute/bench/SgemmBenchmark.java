@@ -2,8 +2,10 @@ package dev.hansa.compute.bench;
 
 import dev.hansa.compute.Backend;
 import dev.hansa.compute.Backends;
+import dev.hansa.compute.CpuBackend;
 import dev.hansa.compute.FloatArray;
 import dev.hansa.compute.Transpose;
+import dev.hansa.compute.cpu.CpuKernelChoice;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -38,6 +40,10 @@ public class SgemmBenchmark {
     @Param({"cpu"})
     public String backend;
 
+    /** Threads for the cpu backend; 0 means one per available processor. */
+    @Param({"0"})
+    public int threads;
+
     private Backend be;
     private FloatArray a;
     private FloatArray b;
@@ -60,7 +66,8 @@ public class SgemmBenchmark {
         } else {
             m = n = k = Integer.parseInt(shape);
         }
-        be = Backends.choose(backend).backend();
+        be = backend.equals("cpu") && threads > 0 ? new CpuBackend(CpuKernelChoice.best(), threads)
+                : Backends.choose(backend).backend();
         a = random(be, (long) m * k, 1);
         b = random(be, (long) k * n, 2);
         c = be.allocate((long) m * n);

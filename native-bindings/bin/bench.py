@@ -138,6 +138,20 @@ def run_sgemm(runner, reps, shapes, threads, log):
     return rows
 
 
+def run_kernel(runner, reps, log):
+    """The micro-kernel alone (6 x 32 tile, 256 steps, in L1), one thread: 2 * 6 * 32 * 256 FLOP per call."""
+    rows = []
+    for rep in range(reps):
+        clock = runner.clock()
+        for entry in runner.jmh("native-bindings", "MicroKernelBenchmark", {}):
+            ns = entry["primaryMetric"]["score"]
+            best = min(entry["primaryMetric"]["rawData"][0])
+            rows.append({"rep": rep, "clock_ghz": clock, "ns": ns, "gflops": 2 * 6 * 32 * 256 / ns,
+                         "best_gflops": 2 * 6 * 32 * 256 / best})
+        log(f"kernel rep {rep + 1}/{reps} done")
+    return rows
+
+
 def run_level1(runner, reps, sizes, log):
     rows = []
     for rep in range(reps):
@@ -203,6 +217,14 @@ def markdown(results):
                              f"{best_np:.1f} | {best_cpu / best_np:.2f} | "
                              f"{100 * best_cpu / peak(c['max'], threads):.0f}% |")
             lines.append("")
+    if results.get("kernel"):
+        k = summary([r["gflops"] for r in results["kernel"]])
+        best = max(r["best_gflops"] for r in results["kernel"])
+        clock = max(r["clock_ghz"] for r in results["kernel"])
+        lines += [f"Micro-kernel alone (6 x 32 tile, 256 steps, in L1, 1 thread): median {k['median']:.1f} GFLOP/s "
+                  f"({k['min']:.1f}-{k['max']:.1f}), fastest window {best:.1f} GFLOP/s = "
+                  f"{100 * best / (32 * clock):.0f}% of one core's peak at the highest clock measured with it "
+                  f"({clock:.2f} GHz).", ""]
     if results.get("level1"):
         lines += ["| n | axpy CpuBackend GB/s | axpy 1 thread GB/s | axpy JavaBackend GB/s | array copy GB/s | "
                   "ratio axpy/copy |", "|---|---|---|---|---|---|"]
@@ -233,8 +255,8 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--repo", required=True)
     ap.add_argument("--reps", type=int, default=5)
-    ap.add_argument("--sections", default="sgemm,sgemm1,level1,mlp",
-                    help="sgemm (2 threads), sgemm1 (1 thread each), level1, mlp")
+    ap.add_argument("--sections", default="kernel,sgemm,sgemm1,level1,mlp",
+                    help="kernel (micro-kernel alone), sgemm (2 threads), sgemm1 (1 thread each), level1, mlp")
     ap.add_argument("--quick", action="store_true", help="fewer shapes and sizes, no JavaBackend MLP run")
     ap.add_argument("--plots", help="directory for the PNG plots (runs bin/plot_bench.py with /usr/bin/python3)")
     args = ap.parse_args()
@@ -250,6 +272,8 @@ def main():
         results["sgemm"] = run_sgemm(runner, args.reps, shapes, 2, log)
     if "sgemm1" in sections:
         results["sgemm1"] = run_sgemm(runner, max(1, min(args.reps, 3)), SQUARE[:2] if args.quick else SQUARE, 1, log)
+    if "kernel" in sections:
+        results["kernel"] = run_kernel(runner, max(1, min(args.reps, 3)), log)
     if "level1" in sections:
         results["level1"] = run_level1(runner, max(1, min(args.reps, 3)), LEVEL1_SIZES[:1] if args.quick
                                        else LEVEL1_SIZES, log)

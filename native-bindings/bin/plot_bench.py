@@ -93,7 +93,9 @@ def main():
             ax.set_yscale("log")
             ax.set_ylabel("samples/s (median, log scale)")
             ax.set_title("MLP 784-1024-1024-10 training step, batch 256", fontsize=10)
-        ax.legend(fontsize=7, loc="upper left") if panel != "mlp" else None
+        if panel != "mlp":
+            ax.legend(fontsize=7, loc="upper center", bbox_to_anchor=(0.5, -0.16 if panel != "level1" else -0.08),
+                      ncol=4, frameon=False)
         ax.grid(axis="y", alpha=0.3)
     java = env["java"].split('"')[1] if '"' in env["java"] else env["java"]
     fig.suptitle(f"{env['cpu']}, {env['cpus']} cores, Java {java}; numpy {env['numpy']} ({env['blas']}); "

@@ -29,7 +29,10 @@ public final class Backends {
     private Backends() {
     }
 
-    /** The backend the setting asks for (default {@code auto}), logged once per call. */
+    /**
+     * The backend the setting asks for (default {@code auto}), logged. Each call builds a new backend with its own
+     * threads or GPU context: create one per process and share it; close it when done.
+     */
     public static Backend fromEnvironment() {
         return log(choose(setting()));
     }

@@ -4,14 +4,25 @@ import dev.hansa.aggregation.model.ModelSpec;
 import dev.hansa.client.model.ModelArchitectures;
 import dev.hansa.server.Api;
 import dev.hansa.server.HansaServerApplication;
+import com.sun.management.GarbageCollectionNotificationInfo;
+import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
+import java.lang.management.MemoryUsage;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
+import javax.management.Notification;
+import javax.management.NotificationEmitter;
+import javax.management.NotificationListener;
+import javax.management.openmbean.CompositeData;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 
@@ -19,7 +30,7 @@ import org.springframework.context.ConfigurableApplicationContext;
  * Benchmark (not a test): one round of N uploads of a ~10^6-parameter model into an in-process server on loopback,
  * sent by {@link UploadLoad} in a separate JVM so that only the server's memory is measured.
  * Reports upload throughput, the peak heap in use, and the largest live set: a sampler forces a full collection
- * every 50 ms during the round and reads the heap in use right after it. Run it with a small -Xmx to show that
+ * every 50 ms during the round and takes the heap in use at the end of it from the collector's notification. Run it with a small -Xmx to show that
  * ingestion memory is O(model size), not O(clients x model size):
  * <pre>server/bin/bench-ingest [uploads] [concurrency]</pre>
  */
@@ -99,10 +110,56 @@ public final class IngestBenchmark {
         }
     }
 
-    /** Heap in use right after a full collection (ParallelGC's System.gc() is a full, compacting one). */
+    /**
+     * The live set: heap in use at the end of a forced full collection, as the collector reports it in its
+     * notification (read before any thread allocates again; the serial collector bench-ingest runs compacts fully).
+     */
     private static long liveHeap() {
+        long before = LIVE.count.get();
         System.gc();
-        return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+        while (LIVE.count.get() == before) {
+            Thread.onSpinWait();
+        }
+        return LIVE.last.get();
+    }
+
+    private static final LiveSet LIVE = new LiveSet();
+
+    /** Listens to every collection and keeps the heap in use after the latest one caused by System.gc(). */
+    private static final class LiveSet implements NotificationListener {
+        final AtomicLong last = new AtomicLong();
+        final AtomicLong count = new AtomicLong();
+        private final Set<String> heapPools = new HashSet<>();
+
+        LiveSet() {
+            for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
+                if (pool.getType() == MemoryType.HEAP) {
+                    heapPools.add(pool.getName());
+                }
+            }
+            for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
+                ((NotificationEmitter) gc).addNotificationListener(this, null, null);
+            }
+        }
+
+        @Override
+        public void handleNotification(Notification notification, Object handback) {
+            if (!notification.getType().equals(GarbageCollectionNotificationInfo.GARBAGE_COLLECTION_NOTIFICATION)) {
+                return;
+            }
+            var info = GarbageCollectionNotificationInfo.from((CompositeData) notification.getUserData());
+            if (!info.getGcCause().equals("System.gc()")) {
+                return;
+            }
+            long used = 0;
+            for (Map.Entry<String, MemoryUsage> pool : info.getGcInfo().getMemoryUsageAfterGc().entrySet()) {
+                if (heapPools.contains(pool.getKey())) {
+                    used += pool.getValue().getUsed();
+                }
+            }
+            last.set(used);
+            count.incrementAndGet();
+        }
     }
 
     /** Samples the heap in use every millisecond and the live set every 50 ms. */

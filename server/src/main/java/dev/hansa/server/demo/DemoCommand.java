@@ -11,7 +11,7 @@ import dev.hansa.client.model.ModelArchitecture;
 import dev.hansa.client.model.ModelArchitectures;
 import dev.hansa.client.simulation.FederatedData;
 import dev.hansa.compute.Backend;
-import dev.hansa.compute.CpuBackend;
+import dev.hansa.compute.Backends;
 import dev.hansa.server.HansaServerApplication;
 import dev.hansa.server.system.Secrets;
 import java.net.URI;
@@ -67,7 +67,9 @@ public final class DemoCommand {
                         "--server.port=" + o.integer("port"), "--spring.main.banner-mode=off", "--logging.level.root=WARN");
         List<Thread> threads = new ArrayList<>();
         // One backend for every client and the evaluation: its kernels are thread-safe and share one worker pool.
-        Backend backend = new CpuBackend();
+        Backends.Choice choice = Backends.choose(Backends.setting());
+        Backend backend = choice.backend();
+        System.out.println("backend " + backend.name() + ": " + choice.reason());
         try {
             String base = "http://127.0.0.1:" + server.getEnvironment().getProperty("local.server.port");
             AdminApi admin = new AdminApi(base, adminToken);

@@ -25,6 +25,7 @@ import javax.management.NotificationListener;
 import javax.management.openmbean.CompositeData;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.util.FileSystemUtils;
 
 /**
  * Benchmark (not a test): one round of N uploads of a ~10^6-parameter model into an in-process server on loopback,
@@ -107,6 +108,7 @@ public final class IngestBenchmark {
                     (sampler.peakLive.get() - baseline) / (double) bodyLength, uploads * bodyLength / mb);
         } finally {
             server.close();
+            FileSystemUtils.deleteRecursively(dir);
         }
     }
 

@@ -18,6 +18,7 @@ import org.springframework.context.annotation.Primary;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.util.FileSystemUtils;
 
 /**
  * The server on a random port over one embedded PostgreSQL, with a clock the tests move and a slow periodic tick
@@ -37,9 +38,19 @@ abstract class EmbeddedServerTest {
         }
     }
 
+    /**
+     * The database lives under target/ (removed by {@code mvn clean}); directories of earlier runs, whose PostgreSQL
+     * stopped with their JVM, are deleted first so repeated runs do not pile up.
+     */
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) throws IOException {
-        Path dir = Files.createTempDirectory("hansa-test-db");
+        Path target = Files.createDirectories(Path.of("target"));
+        try (var earlier = Files.newDirectoryStream(target, "test-db-*")) {
+            for (Path old : earlier) {
+                FileSystemUtils.deleteRecursively(old);
+            }
+        }
+        Path dir = Files.createTempDirectory(target, "test-db-");
         registry.add("hansa.database-dir", () -> dir.resolve("pg").toString());
         registry.add("hansa.admin-token", () -> ADMIN);
         registry.add("hansa.max-upload-size", () -> "64KB");

@@ -9,8 +9,7 @@ import dev.hansa.client.simulation.FederatedData;
 import dev.hansa.client.simulation.RoundRecord;
 import dev.hansa.client.simulation.SimulationRunner;
 import dev.hansa.compute.Backend;
-import dev.hansa.compute.CpuBackend;
-import dev.hansa.compute.JavaBackend;
+import dev.hansa.compute.Backends;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -54,7 +53,7 @@ public final class SimulateCommand {
                 .option("weight-decay", "", "local L2 weight decay (default: the strategy's)")
                 .option("clip-norm", "", "clip each local gradient to this L2 norm, 0 = off (default: the strategy's)")
                 .option("seed", "1", "seed of data split, model and sampling")
-                .option("backend", "cpu", "compute backend: cpu (Vector API) or java (plain reference)")
+                .option("backend", "", "compute backend: auto, cuda, cpu or java (default: HANSA_BACKEND, else auto)")
                 .option("eval-every", "1", "evaluate the global model every k rounds (and after the last)")
                 .option("threads", Integer.toString(Runtime.getRuntime().availableProcessors()),
                         "workers training a round's clients in parallel (results do not depend on it)")
@@ -114,11 +113,9 @@ public final class SimulateCommand {
         int perRound = o.integer("per-round");
         var settings = new SimulationRunner.Settings(o.integer("rounds"), (double) perRound / clients, perRound,
                 perRound, seed, o.integer("eval-every"), o.integer("threads"));
-        Backend backend = switch (o.string("backend")) {
-            case "cpu" -> new CpuBackend();
-            case "java" -> new JavaBackend();
-            default -> throw new IllegalArgumentException("--backend must be cpu or java: " + o.string("backend"));
-        };
+        Backends.Choice choice = Backends.choose(o.string("backend").isEmpty() ? Backends.setting() : o.string("backend"));
+        Backend backend = choice.backend();
+        System.err.println("backend " + backend.name() + ": " + choice.reason());
         System.err.printf(Locale.ROOT, "simulating %s %s, training %s: %s, %s %s (%d parameters), %d of %d clients per "
                         + "round, %d rounds, backend %s, %d threads%n",
                 name, new TreeMap<>(strategyParams), trainingConfig, data.name(), architecture.name(), modelParams,
@@ -149,6 +146,7 @@ public final class SimulateCommand {
             if (csv != null) {
                 csv.close();
             }
+            backend.close();
         }
         System.out.printf(Locale.ROOT, "final test accuracy %.4f, test loss %.4f%n", last[0], last[1]);
     }

@@ -9,8 +9,8 @@ import jdk.incubator.vector.VectorSpecies;
  * {@link CpuKernels} on the Vector API with the platform's preferred species (AVX-512: 16 floats, AVX2: 8).
  *
  * <p>The GEMM micro-kernel keeps a 6 x (2 vectors) tile in 12 accumulators: with the two B vectors and one broadcast
- * that is 15 registers, so it fits AVX2's 16 as well as AVX-512's 32; on Zen 4 it measured the same as 12 x 2 and
- * 8 x 3 tiles (about 98% of one core's FMA peak in L1). Reductions use four accumulators and add each block of
+ * that is 15 registers, so it fits AVX2's 16 as well as AVX-512's 32; on Zen 4 it ran as fast as 12 x 2 and 8 x 3
+ * tiles in L1 (bin/bench's "kernel" section measures it). Reductions use four accumulators and add each block of
  * {@link #BLOCK} floats into a double, which bounds float rounding to a block. Loops run vectors first and finish
  * with a scalar tail; this class is only loaded when {@code jdk.incubator.vector} is in the boot layer.
  */

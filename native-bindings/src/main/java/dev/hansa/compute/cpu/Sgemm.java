@@ -22,6 +22,8 @@ public final class Sgemm {
     static final int NC = 4096;
     /** Below this many multiply-adds, one thread finishes before a hand-off to a second one would pay off. */
     static final long PARALLEL_MIN_WORK = 1L << 21;
+    /** Largest C (in floats) computed transposed through scratch when it is narrower than a micro-tile. */
+    static final long NARROW_MAX = 1L << 22;
 
     private final CpuKernels kernels;
     private final WorkerPool pool;
@@ -72,6 +74,10 @@ public final class Sgemm {
             scale(m, n, beta, c, co, ldc);
             return;
         }
+        if (n < nr && m >= 2 * n && (long) m * n <= NARROW_MAX) {
+            narrow(transA, transB, m, n, k, alpha, a, ao, lda, b, bo, ldb, beta, c, co, ldc);
+            return;
+        }
         boolean splitRows = m > n;
         int unit = splitRows ? mr : nr, extent = splitRows ? m : n;
         int parts = parts((long) m * n * k, extent, unit);
@@ -93,6 +99,23 @@ public final class Sgemm {
                 serial(transA, transB, m, size, k, alpha, a, ao, lda, b, bAt, ldb, beta, c, co + from, ldc);
             }
         });
+    }
+
+    /**
+     * C with fewer columns than a micro-tile (logits: batch x 10 classes) would waste most of every tile, so compute
+     * C^T = op(B)^T op(A)^T (n x m, the long side along the vector lanes) into a scratch matrix and transpose it in.
+     */
+    private void narrow(boolean transA, boolean transB, int m, int n, int k, float alpha,
+                        float[] a, int ao, int lda, float[] b, int bo, int ldb, float beta, float[] c, int co, int ldc) {
+        float[] transposed = new float[m * n];
+        gemm(!transB, !transA, n, m, k, alpha, b, bo, ldb, a, ao, lda, 0f, transposed, 0, m);
+        for (int i = 0; i < m; i++) {
+            int row = co + i * ldc;
+            for (int j = 0; j < n; j++) {
+                float v = transposed[j * m + i];
+                c[row + j] = beta == 0f ? v : Math.fma(beta, c[row + j], v);
+            }
+        }
     }
 
     private int parts(long work, int extent, int unit) {

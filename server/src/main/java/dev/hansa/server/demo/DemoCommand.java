@@ -10,7 +10,8 @@ import dev.hansa.client.model.Evaluation;
 import dev.hansa.client.model.ModelArchitecture;
 import dev.hansa.client.model.ModelArchitectures;
 import dev.hansa.client.simulation.FederatedData;
-import dev.hansa.compute.JavaBackend;
+import dev.hansa.compute.Backend;
+import dev.hansa.compute.Backends;
 import dev.hansa.server.HansaServerApplication;
 import dev.hansa.server.system.Secrets;
 import java.net.URI;
@@ -43,7 +44,8 @@ public final class DemoCommand {
                 .option("partition", "dirichlet:0.5", "label skew of the client split: iid, dirichlet:ALPHA, shards:N")
                 .option("hidden", "200", "MLP hidden widths, comma separated")
                 .option("strategy", "fedavg", "strategy name")
-                .option("lr", "0.1", "local learning rate")
+                .option("lr", "0.03", "local learning rate")
+                .option("momentum", "0.9", "local SGD momentum (0: none; FedSpeed and FedAMD need 0)")
                 .option("batch", "32", "minibatch size")
                 .option("epochs", "1", "local epochs per round")
                 .option("seed", "1", "seed of the data split, model and sampling")
@@ -64,6 +66,10 @@ public final class DemoCommand {
                 .run("--hansa.database-dir=" + dataDir.resolve("postgres"), "--hansa.admin-token=" + adminToken,
                         "--server.port=" + o.integer("port"), "--spring.main.banner-mode=off", "--logging.level.root=WARN");
         List<Thread> threads = new ArrayList<>();
+        // One backend for every client and the evaluation: its kernels are thread-safe and share one worker pool.
+        Backends.Choice choice = Backends.choose(Backends.setting());
+        Backend backend = choice.backend();
+        System.out.println("backend " + backend.name() + ": " + choice.reason());
         try {
             String base = "http://127.0.0.1:" + server.getEnvironment().getProperty("local.server.port");
             AdminApi admin = new AdminApi(base, adminToken);
@@ -75,7 +81,8 @@ public final class DemoCommand {
                     "model", Map.of("architecture", "mlp", "params", modelParams, "seed", o.longValue("seed")),
                     "strategy", Map.of("name", o.string("strategy"), "params", Map.of()),
                     "training", Map.of("learningRate", o.real("lr"), "batchSize", o.integer("batch"),
-                            "localEpochs", o.integer("epochs")),
+                            "localEpochs", o.integer("epochs"),
+                            "params", o.real("momentum") > 0 ? Map.of("momentum", o.real("momentum")) : Map.of()),
                     "schedule", Map.of("rounds", rounds, "clientFraction", 1.0, "minClients", clients,
                             "maxClients", clients, "roundDeadlineSeconds", 600, "quorumFraction", 0.8),
                     "seed", o.longValue("seed")));
@@ -85,20 +92,21 @@ public final class DemoCommand {
             for (int i = 0; i < clients; i++) {
                 var config = new HansaClientConfig(URI.create(base), tokens.get("tokens").get(i).asString(),
                         dataDir.resolve("clients").resolve(id).resolve("client-" + i), "demo-" + i,
-                        Map.of("backend", "java"), Duration.ofSeconds(20), null, 8, null, null);
-                var trainer = new GradientTrainer(architecture, data.clients().get(i), null, new JavaBackend());
+                        Map.of("backend", backend.name()), Duration.ofSeconds(20), null, 8, null, null);
+                var trainer = new GradientTrainer(architecture, data.clients().get(i), null, backend);
                 threads.add(Thread.ofPlatform().name("demo-client-" + i).start(() -> runClient(config, trainer)));
             }
             admin.post("/api/v1/admin/federations/" + id + "/start", Map.of());
             System.out.printf(Locale.ROOT, "federation %s: %s, MLP %s, %s, %d SDK clients over HTTP at %s%n",
                     id, data.name(), hidden, o.string("strategy"), clients, base);
-            return watch(admin, id, rounds, architecture, data);
+            return watch(admin, id, rounds, architecture, data, backend);
         } finally {
             threads.forEach(Thread::interrupt);
             for (Thread t : threads) {
                 t.join(10_000);
             }
             server.close();
+            backend.close();
         }
     }
 
@@ -113,11 +121,10 @@ public final class DemoCommand {
     }
 
     /** Prints a line per closed round until the federation ends; returns the exit status. */
-    private static int watch(AdminApi admin, String id, int rounds, ModelArchitecture architecture, FederatedData data)
-            throws Exception {
+    private static int watch(AdminApi admin, String id, int rounds, ModelArchitecture architecture, FederatedData data,
+                             Backend backend) throws Exception {
         long start = System.nanoTime();
         int printed = 0;
-        var backend = new JavaBackend();
         double lastAccuracy = Double.NaN;
         while (true) {
             JsonNode roundList = admin.get("/api/v1/admin/federations/" + id + "/rounds");

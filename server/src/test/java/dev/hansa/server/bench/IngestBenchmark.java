@@ -1,30 +1,37 @@
 package dev.hansa.server.bench;
 
 import dev.hansa.aggregation.model.ModelSpec;
-import dev.hansa.aggregation.model.ModelWeights;
-import dev.hansa.aggregation.model.Safetensors;
 import dev.hansa.client.model.ModelArchitectures;
 import dev.hansa.server.Api;
 import dev.hansa.server.HansaServerApplication;
+import com.sun.management.GarbageCollectionNotificationInfo;
+import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
+import java.lang.management.MemoryUsage;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.SplittableRandom;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
+import javax.management.Notification;
+import javax.management.NotificationEmitter;
+import javax.management.NotificationListener;
+import javax.management.openmbean.CompositeData;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.util.FileSystemUtils;
 
 /**
- * Benchmark (not a test): one round of N uploads of a ~10^6-parameter model into an in-process server on loopback.
+ * Benchmark (not a test): one round of N uploads of a ~10^6-parameter model into an in-process server on loopback,
+ * sent by {@link UploadLoad} in a separate JVM so that only the server's memory is measured.
  * Reports upload throughput, the peak heap in use, and the largest live set: a sampler forces a full collection
- * every 50 ms during the round and reads the heap in use right after it. Run it with a small -Xmx to show that
+ * every 50 ms during the round and takes the heap in use at the end of it from the collector's notification. Run it with a small -Xmx to show that
  * ingestion memory is O(model size), not O(clients x model size):
  * <pre>server/bin/bench-ingest [uploads] [concurrency]</pre>
  */
@@ -41,7 +48,8 @@ public final class IngestBenchmark {
                 "--logging.level.root=WARN", "--spring.main.banner-mode=off", "--hansa.max-upload-size=16MB",
                 "--hansa.live-window=1h");
         try {
-            Api api = new Api(Integer.parseInt(server.getEnvironment().getProperty("local.server.port")));
+            int port = Integer.parseInt(server.getEnvironment().getProperty("local.server.port"));
+            Api api = new Api(port);
             Map<String, Object> modelParams = Map.of("inputSize", 784, "hiddenLayers", List.of(1024, 200), "numClasses", 10);
             ModelSpec spec = ModelArchitectures.create("mlp", modelParams).spec();
             var created = api.post("/api/v1/admin/federations", ADMIN, Map.of("name", "bench",
@@ -64,30 +72,25 @@ public final class IngestBenchmark {
                     break;
                 }
             }
-            float[] values = new float[spec.parameterCount()];
-            SplittableRandom random = new SplittableRandom(1);
-            for (int i = 0; i < values.length; i++) {
-                values[i] = (float) (random.nextDouble() - 0.5) * 1e-3f;
-            }
-            byte[] body = Safetensors.write(new ModelWeights(spec, values), Map.of("num_samples", "100"));
+            Path credentialFile = dir.resolve("credentials.txt");
+            Files.write(credentialFile, credentials);
+            Path specFile = dir.resolve("model.safetensors");
+            Files.write(specFile, api.get("/api/v1/admin/federations/" + federation + "/models/0", ADMIN).bytes());
 
             long baseline = liveHeap();
             HeapSampler sampler = new HeapSampler();
             Thread samplerThread = Thread.ofPlatform().daemon().start(sampler);
             long start = System.nanoTime();
-            ExecutorService pool = Executors.newFixedThreadPool(concurrency);
-            List<Future<Integer>> results = new ArrayList<>();
-            String path = "/api/v1/client/rounds/" + round + "/update";
-            for (String credential : credentials) {
-                results.add(pool.submit(() -> api.put(path, credential, body, "bench").status()));
+            Process load = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                    "-Xmx512m", "-cp", System.getProperty("java.class.path"), UploadLoad.class.getName(),
+                    Integer.toString(port), round, credentialFile.toString(), Integer.toString(concurrency),
+                    specFile.toString()).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+            String[] loadReport = new String(load.getInputStream().readAllBytes()).trim().split(" ");
+            if (load.waitFor() != 0) {
+                throw new IllegalStateException("the upload process failed");
             }
-            for (Future<Integer> r : results) {
-                if (r.get() != 202) {
-                    throw new IllegalStateException("upload answered " + r.get());
-                }
-            }
-            double uploadSeconds = (System.nanoTime() - start) / 1e9;
-            pool.shutdown();
+            double uploadSeconds = Double.parseDouble(loadReport[0]);
+            long bodyLength = Long.parseLong(loadReport[1]);
             while (!api.get("/api/v1/admin/federations/" + federation, ADMIN).json().get("status").asString().equals("FINISHED")) {
                 Thread.sleep(20);
             }
@@ -96,22 +99,69 @@ public final class IngestBenchmark {
             samplerThread.join();
             double mb = 1024.0 * 1024;
             System.out.printf(Locale.ROOT, "parameters %d, update %.2f MiB, uploads %d, concurrency %d, max heap %.0f MiB%n",
-                    spec.parameterCount(), body.length / mb, uploads, concurrency, Runtime.getRuntime().maxMemory() / mb);
-            System.out.printf(Locale.ROOT, "upload: %.2f s, %.1f uploads/s, %.1f MiB/s; round closed %.2f s after the first upload%n",
-                    uploadSeconds, uploads / uploadSeconds, uploads * body.length / mb / uploadSeconds, roundSeconds);
+                    spec.parameterCount(), bodyLength / mb, uploads, concurrency, Runtime.getRuntime().maxMemory() / mb);
+            System.out.printf(Locale.ROOT, "upload: %.2f s, %.1f uploads/s, %.1f MiB/s; round closed %.2f s after the load started%n",
+                    uploadSeconds, uploads / uploadSeconds, uploads * bodyLength / mb / uploadSeconds, roundSeconds);
             System.out.printf(Locale.ROOT, "heap: live before %.1f MiB; peak in use %.1f MiB; largest live set %.1f MiB "
                             + "(%.1f model sizes above the baseline); all uploads together %.0f MiB%n",
                     baseline / mb, sampler.peakUsed.get() / mb, sampler.peakLive.get() / mb,
-                    (sampler.peakLive.get() - baseline) / (double) body.length, uploads * body.length / mb);
+                    (sampler.peakLive.get() - baseline) / (double) bodyLength, uploads * bodyLength / mb);
         } finally {
             server.close();
+            FileSystemUtils.deleteRecursively(dir);
         }
     }
 
-    /** Heap in use right after a full collection (ParallelGC's System.gc() is a full, compacting one). */
+    /**
+     * The live set: heap in use at the end of a forced full collection, as the collector reports it in its
+     * notification (read before any thread allocates again; the serial collector bench-ingest runs compacts fully).
+     */
     private static long liveHeap() {
+        long before = LIVE.count.get();
         System.gc();
-        return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+        while (LIVE.count.get() == before) {
+            Thread.onSpinWait();
+        }
+        return LIVE.last.get();
+    }
+
+    private static final LiveSet LIVE = new LiveSet();
+
+    /** Listens to every collection and keeps the heap in use after the latest one caused by System.gc(). */
+    private static final class LiveSet implements NotificationListener {
+        final AtomicLong last = new AtomicLong();
+        final AtomicLong count = new AtomicLong();
+        private final Set<String> heapPools = new HashSet<>();
+
+        LiveSet() {
+            for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
+                if (pool.getType() == MemoryType.HEAP) {
+                    heapPools.add(pool.getName());
+                }
+            }
+            for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
+                ((NotificationEmitter) gc).addNotificationListener(this, null, null);
+            }
+        }
+
+        @Override
+        public void handleNotification(Notification notification, Object handback) {
+            if (!notification.getType().equals(GarbageCollectionNotificationInfo.GARBAGE_COLLECTION_NOTIFICATION)) {
+                return;
+            }
+            var info = GarbageCollectionNotificationInfo.from((CompositeData) notification.getUserData());
+            if (!info.getGcCause().equals("System.gc()")) {
+                return;
+            }
+            long used = 0;
+            for (Map.Entry<String, MemoryUsage> pool : info.getGcInfo().getMemoryUsageAfterGc().entrySet()) {
+                if (heapPools.contains(pool.getKey())) {
+                    used += pool.getValue().getUsed();
+                }
+            }
+            last.set(used);
+            count.incrementAndGet();
+        }
     }
 
     /** Samples the heap in use every millisecond and the live set every 50 ms. */

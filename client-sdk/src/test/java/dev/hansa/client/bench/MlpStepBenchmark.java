@@ -1,0 +1,80 @@
+package dev.hansa.client.bench;
+
+import dev.hansa.aggregation.strategy.GradientModel;
+import dev.hansa.client.data.Dataset;
+import dev.hansa.client.model.DenseNetwork;
+import dev.hansa.compute.Backend;
+import dev.hansa.compute.Backends;
+import dev.hansa.compute.FloatArray;
+import java.util.SplittableRandom;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+
+/**
+ * One SGD training step of the built-in MLP 784-1024-1024-10 at batch 256, as LocalSgd runs it: stage the batch on
+ * the backend, forward, softmax cross-entropy (the loss comes back to the host), backward, then w -= lr * g on the
+ * backend. Samples/s = batch / time; native-bindings/bin/bench converts. {@code backend} is cpu, java or cuda.
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.MILLISECONDS)
+public class MlpStepBenchmark {
+
+    private static final int SAMPLES = 4096;
+
+    @Param({"cpu"})
+    public String backend;
+
+    @Param({"256"})
+    public int batch;
+
+    private Backend be;
+    private GradientModel model;
+    private FloatArray params;
+    private FloatArray grad;
+    private int[][] batches;
+    private int next;
+
+    @Setup(Level.Trial)
+    public void setUp() {
+        be = Backends.choose(backend).backend();
+        DenseNetwork net = DenseNetwork.mlp(784, new int[] {1024, 1024}, 10);
+        SplittableRandom r = new SplittableRandom(7);
+        float[] features = new float[SAMPLES * 784];
+        for (int i = 0; i < features.length; i++) {
+            features[i] = (float) r.nextDouble();
+        }
+        int[] labels = r.ints(SAMPLES, 0, 10).toArray();
+        model = net.bind(new Dataset(features, labels, 784, 10), be);
+        params = be.upload(net.initialize(1).values());
+        grad = be.allocate(params.length());
+        batches = new int[16][];
+        for (int b = 0; b < batches.length; b++) {
+            batches[b] = r.ints(batch, 0, SAMPLES).toArray();
+        }
+    }
+
+    @Benchmark
+    public double step() {
+        double loss = model.lossAndGradient(params, batches[next++ & 15], grad);
+        be.axpy(-0.01f, grad, params);
+        return loss;
+    }
+
+    @TearDown(Level.Trial)
+    public void tearDown() {
+        be.synchronize();
+        params.close();
+        grad.close();
+        be.close();
+    }
+}

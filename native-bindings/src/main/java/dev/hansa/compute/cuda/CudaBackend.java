@@ -1,0 +1,417 @@
+package dev.hansa.compute.cuda;
+
+import dev.hansa.compute.Backend;
+import dev.hansa.compute.FloatArray;
+import dev.hansa.compute.Shapes;
+import dev.hansa.compute.Transpose;
+import dev.hansa.compute.cuda.bindings.cuda_runtime_api_h;
+import java.lang.foreign.MemorySegment;
+
+/**
+ * {@link Backend} on an NVIDIA GPU: arrays live in device memory, BLAS work goes to cuBLAS, the network helpers to
+ * the kernels of {@code hansa_kernels.cu}, all queued on one stream. Host copies and the loss of
+ * {@link #softmaxCrossEntropy} are the only points where the host waits; everything else returns once queued.
+ *
+ * <p>Row-major on column-major cuBLAS: a row-major m x n matrix with leading dimension ld is the column-major n x m
+ * matrix with the same ld, so C = op(A) op(B) is computed as C^T = op(B)^T op(A)^T, i.e. {@code cublasSgemm} with the
+ * operands swapped and m and n exchanged; GEMV uses the opposite transpose flag. Shapes cuBLAS does not define the
+ * way {@link Backend} does (k = 0, alpha = 0, empty GEMV) are handled here with a scaling kernel.
+ *
+ * <p>Thread-safe: calls serialise on the context. {@link #close()} frees arrays still open and everything else.
+ */
+public final class CudaBackend implements Backend {
+
+    /** cuBLAS level-1 lengths are C ints: longer vectors go in chunks of this many floats. */
+    private static final int CHUNK = 1 << 30;
+    /** Columns per centred block of {@link #pairwiseSquaredDistances}: enough for one GEMM to fill the GPU. */
+    private static final long PAIRWISE_BLOCK_FLOATS = 1L << 24;
+
+    private final CudaContext context;
+    private final boolean tf32;
+    // Scratch of softmaxCrossEntropy, grown as needed: int labels, per-row losses, their double total.
+    private DeviceFloatArray labels;
+    private DeviceFloatArray rowLoss;
+    private DeviceFloatArray total;
+
+    private CudaBackend(CudaContext context, boolean tf32) {
+        this.context = context;
+        this.tf32 = tf32;
+    }
+
+    /** Device 0 with full FP32 GEMMs; throws {@link CudaUnavailableException} if CUDA cannot run here. */
+    public static CudaBackend create() {
+        return create(0, false);
+    }
+
+    /**
+     * Device {@code device}; with {@code tf32}, cuBLAS may round GEMM inputs to TF32 (10-bit mantissa) on tensor
+     * cores, several times faster on Ampere and newer, about 1e-3 relative error.
+     */
+    public static CudaBackend create(int device, boolean tf32) {
+        return new CudaBackend(CudaContext.open(device, tf32), tf32);
+    }
+
+    @Override
+    public String name() {
+        return "cuda";
+    }
+
+    /** The device and library versions. */
+    public CudaDeviceInfo device() {
+        return context.info;
+    }
+
+    /** For a log line: device, versions and math mode. */
+    public String description() {
+        return context.info + (tf32 ? ", TF32 GEMMs" : ", FP32 GEMMs");
+    }
+
+    /** Bytes of device memory held by arrays that are still open. */
+    public long allocatedBytes() {
+        return context.liveBytes();
+    }
+
+    /** Number of arrays (owners) still open. */
+    public int openArrays() {
+        return context.liveBuffers();
+    }
+
+    /** {free, total} device memory in bytes as the driver reports it. */
+    public long[] deviceMemory() {
+        context.lock();
+        try {
+            return context.memoryInfo();
+        } finally {
+            context.unlock();
+        }
+    }
+
+    @Override
+    public FloatArray allocate(long length) {
+        FloatArray array = allocateUninitialised(length);
+        fill(array, 0f);
+        return array;
+    }
+
+    @Override
+    public FloatArray upload(float[] host) {
+        FloatArray array = allocateUninitialised(host.length);
+        array.copyFromHost(host);
+        return array;
+    }
+
+    private DeviceFloatArray allocateUninitialised(long length) {
+        if (length < 0) {
+            throw new IllegalArgumentException("length must be >= 0: " + length);
+        }
+        return DeviceFloatArray.own(this, context.allocate(length * Float.BYTES), length);
+    }
+
+    private DeviceFloatArray device(FloatArray array, String name) {
+        if (!(array instanceof DeviceFloatArray d) || d.backend() != this) {
+            throw new IllegalArgumentException(name + " does not belong to this " + name() + " backend");
+        }
+        return d;
+    }
+
+    void upload(float[] src, int srcOffset, DeviceFloatArray dst, long dstOffset, int count) {
+        if (count == 0) {
+            return;
+        }
+        context.lock();
+        try {
+            context.staging.upload(src, srcOffset, dst.address() + dstOffset * Float.BYTES, count);
+        } finally {
+            context.unlock();
+        }
+    }
+
+    void download(DeviceFloatArray src, long srcOffset, float[] dst, int dstOffset, int count) {
+        if (count == 0) {
+            return;
+        }
+        context.lock();
+        try {
+            context.staging.download(src.address() + srcOffset * Float.BYTES, dst, dstOffset, count);
+        } finally {
+            context.unlock();
+        }
+    }
+
+    @Override
+    public void gemm(Transpose transA, Transpose transB, int m, int n, int k,
+                     float alpha, FloatArray a, int lda, FloatArray b, int ldb,
+                     float beta, FloatArray c, int ldc) {
+        Shapes.checkGemm(transA, transB, m, n, k, a, lda, b, ldb, c, ldc);
+        DeviceFloatArray da = device(a, "a"), db = device(b, "b"), dc = device(c, "c");
+        if (m == 0 || n == 0) {
+            return;
+        }
+        context.lock();
+        try {
+            if (k == 0 || alpha == 0f) {
+                context.kernels.scaleMatrix(m, n, beta, dc.address(), ldc);
+            } else {
+                context.cublas.sgemm(transB.transposed(), transA.transposed(), n, m, k, alpha, db.address(), ldb,
+                        da.address(), lda, beta, dc.address(), ldc);
+            }
+        } finally {
+            context.unlock();
+        }
+    }
+
+    @Override
+    public void gemv(Transpose transA, int m, int n, float alpha, FloatArray a, int lda, FloatArray x,
+                     float beta, FloatArray y) {
+        Shapes.checkGemv(transA, m, n, a, lda, x, y);
+        DeviceFloatArray da = device(a, "a"), dx = device(x, "x"), dy = device(y, "y");
+        context.lock();
+        try {
+            if (alpha == 0f || m == 0 || n == 0) {
+                context.kernels.scaleMatrix(1, (int) y.length(), beta, dy.address(), (int) Math.max(1, y.length()));
+            } else {
+                // Row-major A (m x n) is column-major A^T (n x m): y = A x is (A^T)^T x.
+                context.cublas.sgemv(!transA.transposed(), n, m, alpha, da.address(), lda, dx.address(), beta,
+                        dy.address());
+            }
+        } finally {
+            context.unlock();
+        }
+    }
+
+    @Override
+    public void axpy(float alpha, FloatArray x, FloatArray y) {
+        Shapes.checkSameLength(x, y);
+        DeviceFloatArray dx = device(x, "x"), dy = device(y, "y");
+        context.lock();
+        try {
+            for (long at = 0; at < x.length(); at += CHUNK) {
+                int n = (int) Math.min(CHUNK, x.length() - at);
+                context.cublas.saxpy(n, alpha, dx.address() + at * Float.BYTES, dy.address() + at * Float.BYTES);
+            }
+        } finally {
+            context.unlock();
+        }
+    }
+
+    @Override
+    public float dot(FloatArray x, FloatArray y) {
+        Shapes.checkSameLength(x, y);
+        DeviceFloatArray dx = device(x, "x"), dy = device(y, "y");
+        context.lock();
+        try {
+            double sum = 0;
+            for (long at = 0; at < x.length(); at += CHUNK) {
+                int n = (int) Math.min(CHUNK, x.length() - at);
+                sum += context.cublas.sdot(n, dx.address() + at * Float.BYTES, dy.address() + at * Float.BYTES);
+            }
+            return (float) sum;
+        } finally {
+            context.unlock();
+        }
+    }
+
+    @Override
+    public float nrm2(FloatArray x) {
+        DeviceFloatArray dx = device(x, "x");
+        context.lock();
+        try {
+            double sumOfSquares = 0;
+            for (long at = 0; at < x.length(); at += CHUNK) {
+                double norm = context.cublas.snrm2((int) Math.min(CHUNK, x.length() - at), dx.address() + at * Float.BYTES);
+                sumOfSquares += norm * norm;
+            }
+            return (float) Math.sqrt(sumOfSquares);
+        } finally {
+            context.unlock();
+        }
+    }
+
+    @Override
+    public void scal(float alpha, FloatArray x) {
+        DeviceFloatArray dx = device(x, "x");
+        context.lock();
+        try {
+            for (long at = 0; at < x.length(); at += CHUNK) {
+                context.cublas.sscal((int) Math.min(CHUNK, x.length() - at), alpha, dx.address() + at * Float.BYTES);
+            }
+        } finally {
+            context.unlock();
+        }
+    }
+
+    @Override
+    public void copy(FloatArray src, FloatArray dst) {
+        Shapes.checkSameLength(src, dst);
+        DeviceFloatArray ds = device(src, "src"), dd = device(dst, "dst");
+        if (src.length() == 0) {
+            return;
+        }
+        context.lock();
+        try {
+            long bytes = src.length() * Float.BYTES;
+            int status = cuda_runtime_api_h.cudaMemcpyAsync(MemorySegment.ofAddress(dd.address()),
+                    MemorySegment.ofAddress(ds.address()), bytes, cuda_runtime_api_h.cudaMemcpyDeviceToDevice(),
+                    context.stream);
+            if (status != 0) {
+                Status.runtime(status, "cudaMemcpyAsync(" + bytes + " bytes, device to device)");
+            }
+        } finally {
+            context.unlock();
+        }
+    }
+
+    @Override
+    public void fill(FloatArray x, float value) {
+        DeviceFloatArray dx = device(x, "x");
+        context.lock();
+        try {
+            context.kernels.fill(x.length(), value, dx.address());
+        } finally {
+            context.unlock();
+        }
+    }
+
+    @Override
+    public void pairwiseSquaredDistances(int n, int d, FloatArray x, FloatArray out) {
+        Shapes.checkPairwise(n, d, x, out);
+        DeviceFloatArray dx = device(x, "x"), dout = device(out, "out");
+        if (n == 0) {
+            return;
+        }
+        if (d == 0) {
+            fill(out.slice(0, (long) n * n), 0f);
+            return;
+        }
+        int width = (int) Math.min(d, Math.max(4096, PAIRWISE_BLOCK_FLOATS / n));
+        try (DeviceFloatArray negMean = allocateUninitialised(d);
+             DeviceFloatArray centred = allocateUninitialised((long) n * width)) {
+            context.lock();
+            try {
+                context.kernels.columnSums(n, d, dx.address(), negMean.address());
+                context.cublas.sscal(d, -1f / n, negMean.address());
+                for (int d0 = 0; d0 < d; d0 += width) {
+                    int w = Math.min(width, d - d0);
+                    context.kernels.centreBlock(n, d, d0, w, dx.address(), negMean.address(), centred.address());
+                    // out (row-major n x n) += centred centred^T: column-major, that is centred^T^T centred^T.
+                    context.cublas.sgemm(true, false, n, n, w, 1f, centred.address(), w, centred.address(), w,
+                            d0 == 0 ? 0f : 1f, dout.address(), n);
+                }
+                context.kernels.gramToDistances(n, dout.address());
+            } finally {
+                context.unlock();
+            }
+        }
+    }
+
+    @Override
+    public void addRowVector(int rows, int cols, FloatArray matrix, FloatArray bias) {
+        Shapes.checkMatrix("matrix", rows, cols, matrix);
+        Shapes.checkLength("bias", cols, bias);
+        DeviceFloatArray dm = device(matrix, "matrix"), db = device(bias, "bias");
+        context.lock();
+        try {
+            context.kernels.addRowVector(rows, cols, dm.address(), db.address());
+        } finally {
+            context.unlock();
+        }
+    }
+
+    @Override
+    public void columnSums(int rows, int cols, FloatArray matrix, FloatArray out) {
+        Shapes.checkMatrix("matrix", rows, cols, matrix);
+        Shapes.checkLength("out", cols, out);
+        DeviceFloatArray dm = device(matrix, "matrix"), dout = device(out, "out");
+        context.lock();
+        try {
+            context.kernels.columnSums(rows, cols, dm.address(), dout.address());
+        } finally {
+            context.unlock();
+        }
+    }
+
+    @Override
+    public void relu(FloatArray x) {
+        DeviceFloatArray dx = device(x, "x");
+        context.lock();
+        try {
+            context.kernels.relu(x.length(), dx.address());
+        } finally {
+            context.unlock();
+        }
+    }
+
+    @Override
+    public void reluBackward(FloatArray activation, FloatArray grad) {
+        Shapes.checkSameLength(activation, grad);
+        DeviceFloatArray da = device(activation, "activation"), dg = device(grad, "grad");
+        context.lock();
+        try {
+            context.kernels.reluBackward(grad.length(), da.address(), dg.address());
+        } finally {
+            context.unlock();
+        }
+    }
+
+    /**
+     * Uploads the labels (queued, no wait), runs one warp per row, sums the row losses in double on the device in a
+     * fixed order, and waits for that one double: the only host round trip of a training step.
+     */
+    @Override
+    public double softmaxCrossEntropy(int rows, int cols, FloatArray logits, int[] labels, FloatArray gradOut) {
+        Shapes.checkMatrix("logits", rows, cols, logits);
+        Shapes.checkMatrix("gradOut", rows, cols, gradOut);
+        Shapes.checkLabels(rows, cols, labels);
+        DeviceFloatArray dl = device(logits, "logits"), dg = device(gradOut, "gradOut");
+        if (rows == 0) {
+            return 0;
+        }
+        context.lock();
+        try {
+            ensureLossBuffers(rows);
+            context.staging.uploadInts(labels, rows, this.labels.address());
+            context.kernels.softmaxXent(rows, cols, dl.address(), this.labels.address(), dg.address(), rowLoss.address());
+            context.kernels.sumToDouble(rows, rowLoss.address(), total.address());
+            return context.staging.downloadDouble(total.address());
+        } finally {
+            context.unlock();
+        }
+    }
+
+    /** Grows the label and row-loss buffers (floats and ints are both 4 bytes); called under the lock. */
+    private void ensureLossBuffers(int rows) {
+        if (labels == null || labels.length() < rows) {
+            if (labels != null) {
+                labels.close();
+                rowLoss.close();
+            }
+            labels = allocateUninitialised(rows);
+            rowLoss = allocateUninitialised(rows);
+        }
+        if (total == null) {
+            total = allocateUninitialised(2); // one double
+        }
+    }
+
+    @Override
+    public void synchronize() {
+        context.lock();
+        try {
+            Status.runtime(cuda_runtime_api_h.cudaStreamSynchronize(context.stream), "cudaStreamSynchronize");
+        } finally {
+            context.unlock();
+        }
+    }
+
+    /** Frees every array still open (with a warning), the staging buffer, module, cuBLAS handle and stream. */
+    @Override
+    public void close() {
+        // The loss scratch is the backend's own, so it must not show up as leaked arrays.
+        for (DeviceFloatArray own : new DeviceFloatArray[] {labels, rowLoss, total}) {
+            if (own != null) {
+                own.close();
+            }
+        }
+        context.close();
+    }
+}

@@ -35,7 +35,8 @@ if [ -z "${RESULTS:-}" ]; then images=docs/img; else images="$results/img"; fi
 # The shared protocol: the same local work for every method (K local steps of batch B), the same data, model, client
 # sampling and seeds (the seed fixes the data split, the initial model and the client sampling). Per-method settings
 # come from the sweep (`tune`), see docs/experiments.md.
-common=(--dataset fashion-mnist --clients 100 --per-round 10 --model mlp --hidden 200 --steps 20 --batch 32)
+# The backend is pinned: `auto` would pick CUDA where there is a GPU, whose sums differ in the last bits.
+common=(--dataset fashion-mnist --clients 100 --per-round 10 --model mlp --hidden 200 --steps 20 --batch 32 --backend cpu)
 
 # Per-method options chosen by the sweep (`tune`, results/tune/summary.md): for each method the candidate with the
 # highest final accuracy averaged over the two partitions.
@@ -122,7 +123,8 @@ case "$mode" in
   fedamd)
     # FedAMD against FedAvg in the official code's regime (20 clients, 10 per round, K = 10, B = 64, lr 0.01 for
     # both, as main_emnist.py runs them), and FedAMD in this page's regime with fresher bullseyes.
-    official=(--dataset fashion-mnist --clients 20 --per-round 10 --model mlp --hidden 200 --steps 10 --batch 64 --lr 0.01)
+    official=(--dataset fashion-mnist --clients 20 --per-round 10 --model mlp --hidden 200 --steps 10 --batch 64 --lr 0.01
+      --backend cpu)
     for alpha in $alphas; do
       for m in fedavg fedamd; do
         run "$results/fedamd/official-dir$alpha/$m.csv" "${official[@]}" --partition "dirichlet:$alpha" --seed "$tune_seed" --strategy "$m"
@@ -142,7 +144,7 @@ case "$mode" in
     done
     # Full participation (10 clients, all in every round) with every other round an anchor round: the bullseye is
     # then the exact mean gradient at the previous model, so FedAMD runs with its least stale bullseye.
-    full=(--dataset fashion-mnist --clients 10 --per-round 10 --model mlp --hidden 200 --steps 20 --batch 32)
+    full=(--dataset fashion-mnist --clients 10 --per-round 10 --model mlp --hidden 200 --steps 20 --batch 32 --backend cpu)
     for alpha in $alphas; do
       run "$results/fedamd/full-dir$alpha/fedavg-lr0.01.csv" "${full[@]}" --partition "dirichlet:$alpha" --seed "$tune_seed" \
         --strategy fedavg --lr 0.01

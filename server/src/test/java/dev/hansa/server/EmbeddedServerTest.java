@@ -7,6 +7,7 @@ import dev.hansa.server.round.RunningAggregatesAccess;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -18,6 +19,7 @@ import org.springframework.context.annotation.Primary;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
+import tools.jackson.databind.JsonNode;
 import org.springframework.util.FileSystemUtils;
 
 /**
@@ -73,5 +75,19 @@ abstract class EmbeddedServerTest {
     @BeforeEach
     void connect() {
         api = new Api(port);
+    }
+
+    /**
+     * Stops the federations a test left running, so that later tests' ticks do not walk them and no tick is busy
+     * when the JVM exits: the embedded PostgreSQL's own shutdown hook stops the database while Spring shuts down,
+     * and a tick caught in between waits out the connection pool's timeout.
+     */
+    @AfterEach
+    void stopRunningFederations() {
+        for (JsonNode federation : api.get("/api/v1/admin/federations", ADMIN).json()) {
+            if ("RUNNING".equals(federation.get("status").asString())) {
+                api.post("/api/v1/admin/federations/" + federation.get("id").asString() + "/stop", ADMIN, null);
+            }
+        }
     }
 }

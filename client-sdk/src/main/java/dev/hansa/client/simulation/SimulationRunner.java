@@ -35,7 +35,8 @@ import java.util.stream.IntStream;
  * <p>The participants of a round train in parallel on {@link Settings#threads()} workers. Each client owns its bound
  * model (and so its buffers) and its strategy state, the global model and the round's broadcast are only read, and
  * updates are folded in participant order once all have finished: the result is bit for bit the same for any number
- * of threads. For the same client ids, data, seeds and strategy it is also the model an HTTP federation on the server
+ * of threads, given a backend whose kernels return the same bits for the same inputs (see docs/algorithms.md for
+ * the CPU backend's vector reductions). For the same client ids, data, seeds and strategy it is also the model an HTTP federation on the server
  * produces when updates arrive in participant order (the server folds in arrival order).
  */
 public final class SimulationRunner {

@@ -1,9 +1,9 @@
 package dev.hansa.client;
 
+import static dev.hansa.client.FakeServerReplies.reply;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.hansa.aggregation.model.ModelSpec;
 import dev.hansa.aggregation.model.ModelWeights;
@@ -16,7 +16,6 @@ import dev.hansa.client.state.ClientStateStore;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -87,14 +86,6 @@ class HansaClientStateTest {
     @AfterEach
     void stop() {
         server.stop(0);
-    }
-
-    private static void reply(HttpExchange ex, int status, String body) throws IOException {
-        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-        ex.getResponseHeaders().add("Content-Type", "application/json");
-        ex.sendResponseHeaders(status, bytes.length);
-        ex.getResponseBody().write(bytes);
-        ex.close();
     }
 
     /** Counts its participations in its state, like a client-held sum, and remembers the state it was given. */

@@ -1,10 +1,10 @@
 package dev.hansa.client;
 
+import static dev.hansa.client.FakeServerReplies.reply;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.hansa.aggregation.model.ModelSpec;
 import dev.hansa.aggregation.model.ModelWeights;
@@ -17,7 +17,6 @@ import dev.hansa.client.state.ClientStateStore;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -84,14 +83,6 @@ class HansaClientTest {
     @AfterEach
     void stop() {
         server.stop(0);
-    }
-
-    private static void reply(HttpExchange ex, int status, String body) throws IOException {
-        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-        ex.getResponseHeaders().add("Content-Type", status >= 400 ? "application/problem+json" : "application/json");
-        ex.sendResponseHeaders(status, bytes.length);
-        ex.getResponseBody().write(bytes);
-        ex.close();
     }
 
     /** Uploads the global model scaled by -0.5 and counts its calls. */

@@ -151,6 +151,21 @@ class HansaClientStateTest {
     }
 
     @Test
+    void theStoreKeepsOnePendingStatePerFederation() {
+        ClientStateStore store = new ClientStateStore(dir);
+        store.savePendingState("f1", "r1", new StrategyState(Map.of(), Map.of("count", 1.0)));
+        store.savePendingState("f1", "r2", new StrategyState(Map.of(), Map.of("count", 2.0)));
+        store.savePendingState("f2", "r9", StrategyState.EMPTY);
+        ClientStateStore.PendingState pending = store.pendingState("f1").orElseThrow();
+        assertEquals("r2", pending.roundId());
+        assertEquals(2.0, pending.state().scalar("count", 0));
+        store.commitPendingState("f1");
+        assertEquals(2.0, committedCount());
+        assertTrue(store.pendingState("f1").isEmpty());
+        assertEquals(Optional.of("r9"), store.pendingState("f2").map(ClientStateStore.PendingState::roundId));
+    }
+
+    @Test
     void aRoundThatDidNotCountTheUpdateLeavesTheStateAsBefore() throws Exception {
         assignments.addAll(List.of("r1"));
         outcomes.put("r1", "CLOSED"); // closed, but this client's update was late or refused

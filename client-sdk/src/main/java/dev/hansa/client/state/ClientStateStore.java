@@ -77,8 +77,7 @@ public final class ClientStateStore {
     public Optional<PendingState> pendingState(String federationId) {
         String prefix = pendingPrefix(federationId);
         try (var files = Files.list(dir)) {
-            Optional<Path> file = files.filter(f -> f.getFileName().toString().startsWith(prefix)
-                    && f.getFileName().toString().endsWith(".bin")).findFirst();
+            Optional<Path> file = files.filter(f -> isPending(f, federationId)).findFirst();
             if (file.isEmpty()) {
                 return Optional.empty();
             }
@@ -91,14 +90,27 @@ public final class ClientStateStore {
     }
 
     /**
-     * Keeps {@code state} as pending for round {@code roundId}; at most one round is pending per federation, since a
-     * client resolves the previous one before it trains again.
+     * Keeps {@code state} as pending for round {@code roundId}, replacing any pending state of another round: at most
+     * one round is pending per federation (a client resolves the previous one before it trains again).
      */
     public void savePendingState(String federationId, String roundId, StrategyState state) {
         if (!ROUND_ID.matcher(roundId).matches()) {
             throw new IllegalArgumentException("roundId must match " + ROUND_ID.pattern() + ": " + roundId);
         }
-        write(pendingFile(federationId, roundId), StrategyStateCodec.encode(state), false);
+        Path file = pendingFile(federationId, roundId);
+        write(file, StrategyStateCodec.encode(state), false);
+        try (var files = Files.list(dir)) {
+            for (Path other : files.filter(f -> isPending(f, federationId) && !f.equals(file)).toList()) {
+                Files.deleteIfExists(other);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot clear older pending strategy states in " + dir, e);
+        }
+    }
+
+    private static boolean isPending(Path file, String federationId) {
+        String name = file.getFileName().toString();
+        return name.startsWith(pendingPrefix(federationId)) && name.endsWith(".bin");
     }
 
     /** Makes the pending state the federation's strategy state, in one atomic rename. */

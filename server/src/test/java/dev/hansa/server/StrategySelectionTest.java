@@ -82,15 +82,21 @@ class StrategySelectionTest extends EmbeddedServerTest {
 
         Map<String, Object> expected = new HashMap<>(DEFAULTS.get("fedadam"));
         expected.putAll(Map.of("beta1", 0.8, "serverLearningRate", 0.05));
-        // SQL: model version -> producing round -> strategy (the query docs/experiments.md documents).
-        Map<String, Object> row = jdbc.sql("""
-                        SELECT r.strategy, r.strategy_params::text AS params, r.number, r.attempt
-                        FROM model_versions m JOIN rounds r ON r.id = m.produced_by_round
-                        WHERE m.federation_id = :f AND m.version = 1
-                        """).param("f", UUID.fromString(id)).query().singleRow();
+        // SQL: model version -> producing round -> strategy, the query docs/algorithms.md documents, verbatim.
+        List<Map<String, Object>> rows = jdbc.sql("""
+                        SELECT m.version, r.number, r.attempt, r.strategy, r.strategy_params, p.plan
+                        FROM model_versions m
+                        JOIN rounds r ON r.id = m.produced_by_round
+                        JOIN round_participants p ON p.round_id = r.id AND p.state = 'ACCEPTED'
+                        WHERE m.federation_id = :federation AND m.version = :version
+                        ORDER BY p.ordinal;
+                        """).param("federation", UUID.fromString(id)).param("version", 1).query().listOfRows();
+        assertEquals(1, rows.size(), "one accepted participant");
+        Map<String, Object> row = rows.getFirst();
         assertEquals("fedadam", row.get("strategy"));
-        assertEquals(expected, Api.JSON.readValue((String) row.get("params"), Map.class));
-        assertEquals(1, row.get("number"));
+        assertEquals(expected, Api.JSON.readValue(row.get("strategy_params").toString(), Map.class));
+        assertEquals("fedadam", Api.JSON.readTree(row.get("plan").toString()).get("strategy").asString());
+        assertEquals(List.of(1, 1), List.of(row.get("number"), row.get("attempt")));
         // REST: the models list names the producing round, the rounds list its strategy and parameters.
         JsonNode version = api.get("/api/v1/admin/federations/" + id + "/models", ADMIN).json().get(1);
         assertEquals(1, version.get("version").asInt());

@@ -5,6 +5,7 @@
 #   docs/experiments/fmnist.sh grid    every run of the page (2 partitions x 5 methods x 5 seeds), then the plots
 #   docs/experiments/fmnist.sh tune    the learning-rate sweep that chose each method's rates (one seed, fewer rounds)
 #   docs/experiments/fmnist.sh fedamd  the runs that explain FedAMD's result (official regime, anchor probability)
+#   docs/experiments/fmnist.sh compute FedSpeed at FedAvg's gradient budget (K = 10: two gradients per step)
 #   docs/experiments/fmnist.sh plot    plots and table from the CSVs already there
 #
 # Runs whose CSV is complete are skipped, so an interrupted grid resumes. Every run's exact command is appended to
@@ -18,7 +19,7 @@ export JAVA_HOME="${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}"
 mode="${1:-grid}"
 # The sweep and the FedAMD runs take 100 rounds evaluated every 5, on a seed the grid does not use (its partition and
 # initialisation differ); the grid takes 200 rounds evaluated every 2.
-if [ "$mode" = grid ] || [ "$mode" = plot ]; then
+if [ "$mode" = grid ] || [ "$mode" = plot ] || [ "$mode" = compute ]; then
   rounds="${ROUNDS:-200}"; eval_every="${EVAL_EVERY:-2}"
 else
   rounds="${ROUNDS:-100}"; eval_every="${EVAL_EVERY:-5}"
@@ -153,11 +154,23 @@ case "$mode" in
     done
     /usr/bin/python3 docs/experiments/plot.py --runs "$results/fedamd" "$images"
     ;;
+  compute)
+    # The grid gives every method K = 20 steps; FedSpeed's step takes two gradients, so K = 10 matches FedAvg's
+    # 20 gradient evaluations per round.
+    for alpha in $alphas; do
+      for seed in $seeds; do
+        # shellcheck disable=SC2046
+        run "$results/equal-compute/dir$alpha/fedspeed-seed$seed.csv" "${common[@]}" --partition "dirichlet:$alpha" \
+          --seed "$seed" $(method_args fedspeed) --steps 10
+      done
+    done
+    /usr/bin/python3 docs/experiments/plot.py "$results/equal-compute" "$results/equal-compute/img"
+    ;;
   plot)
     /usr/bin/python3 docs/experiments/plot.py "$results" "$images"
     ;;
   *)
-    echo "usage: $0 grid|tune|fedamd|plot" >&2
+    echo "usage: $0 grid|tune|fedamd|compute|plot" >&2
     exit 2
     ;;
 esac

@@ -46,6 +46,27 @@ class CpuBackendTest {
         }
     }
 
+    @Test
+    void reductionsRepeatBitForBitWhileTheJitCompilesThem() {
+        float[] x = new float[1000];
+        float[] y = new float[1000];
+        java.util.SplittableRandom random = new java.util.SplittableRandom(3);
+        for (int i = 0; i < x.length; i++) {
+            x[i] = (float) random.nextGaussian();
+            y[i] = (float) random.nextGaussian();
+        }
+        try (CpuBackend backend = new CpuBackend(CpuKernelChoice.best(), 1);
+             FloatArray a = backend.upload(x); FloatArray b = backend.upload(y)) {
+            float dot = backend.dot(a, b);
+            float norm = backend.nrm2(a);
+            // Enough calls for the interpreter, C1 and C2 versions of the kernels to each take a turn.
+            for (int call = 0; call < 50_000; call++) {
+                assertEquals(Float.floatToRawIntBits(dot), Float.floatToRawIntBits(backend.dot(a, b)), "dot, call " + call);
+                assertEquals(Float.floatToRawIntBits(norm), Float.floatToRawIntBits(backend.nrm2(a)), "nrm2, call " + call);
+            }
+        }
+    }
+
     @Nested
     @TestInstance(TestInstance.Lifecycle.PER_CLASS)
     class VectorKernels implements BackendContract {

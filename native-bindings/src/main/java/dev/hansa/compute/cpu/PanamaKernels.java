@@ -152,7 +152,7 @@ final class PanamaKernels implements CpuKernels {
         for (int bound = S.loopBound(n); i < bound; i += L) {
             s0 = FloatVector.fromArray(S, x, xo + i).fma(FloatVector.fromArray(S, y, yo + i), s0);
         }
-        float sum = s0.add(s1).add(s2.add(s3)).reduceLanes(VectorOperators.ADD);
+        float sum = sumLanes(s0.add(s1).add(s2.add(s3)));
         for (; i < n; i++) {
             sum = Math.fma(x[xo + i], y[yo + i], sum);
         }
@@ -189,7 +189,7 @@ final class PanamaKernels implements CpuKernels {
             s0 = v0.fma(v0, s0);
             s1 = v1.fma(v1, s1);
         }
-        float sum = s0.add(s1).reduceLanes(VectorOperators.ADD);
+        float sum = sumLanes(s0.add(s1));
         for (; i < n; i++) {
             float v = x[xo + i] * scale;
             sum = Math.fma(v, v, sum);
@@ -281,5 +281,17 @@ final class PanamaKernels implements CpuKernels {
                 g[go + i] = 0f;
             }
         }
+    }
+
+    /**
+     * The lanes' sum in lane order. {@code reduceLanes(ADD)} leaves the order open, and its result changed in the last
+     * bits once the JIT compiled the kernel, which made identical runs differ.
+     */
+    private static float sumLanes(FloatVector v) {
+        float sum = 0;
+        for (float lane : v.toArray()) {
+            sum += lane;
+        }
+        return sum;
     }
 }

@@ -29,6 +29,8 @@ import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.context.event.ContextClosedEvent;
+import org.springframework.context.event.EventListener;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -57,6 +59,7 @@ public class RoundOrchestrator {
     private final Clock clock;
     private final AtomicBoolean wakeUp = new AtomicBoolean();
     private volatile long lastTick = System.nanoTime();
+    private volatile boolean closing;
 
     RoundOrchestrator(FederationRepository federations, FederationRuntime runtime, RoundRepository rounds,
                       ModelRepository models, RunningAggregates aggregates, RoundSignals signals,
@@ -81,11 +84,24 @@ public class RoundOrchestrator {
     /** Periodic driver: ticks every {@code hansa.tick}, or at once after a signal (an upload, a start). */
     @Scheduled(fixedDelay = 50)
     void scheduledTick() {
+        if (closing) {
+            return;
+        }
         long now = System.nanoTime();
         if (wakeUp.getAndSet(false) || now - lastTick >= properties.tick().toNanos()) {
             lastTick = now;
             tick();
         }
+    }
+
+    /**
+     * Stops ticking as soon as the application starts to close: the embedded PostgreSQL library stops the database
+     * from its own JVM shutdown hook, in parallel with Spring's, and a tick that then waits for a connection would
+     * hold the shutdown for the pool's connection timeout.
+     */
+    @EventListener(ContextClosedEvent.class)
+    void stopTicking() {
+        closing = true;
     }
 
     /** Advances every running federation by at most one step each. */

@@ -201,6 +201,7 @@ TITLES = {
     "official": "FedAMD's official regime: 20 clients, 10 per round, K=10, B=64, lr 0.01, Dirichlet({})",
     "full": "Full participation: 10 clients, all per round, anchors every other round, Dirichlet({})",
     "dir": "This page's regime (100 clients, 10 per round, K=20, B=32), seed 101, Dirichlet({})",
+    "e5": "FedAvg, 100 clients, 10 per round, 5 local epochs of batch 32, lr 0.05, Dirichlet({})",
 }
 
 

@@ -78,12 +78,7 @@ public final class CudaBackend implements Backend {
 
     /** {free, total} device memory in bytes as the driver reports it. */
     public long[] deviceMemory() {
-        context.lock();
-        try {
-            return context.memoryInfo();
-        } finally {
-            context.unlock();
-        }
+        return context.call(context::memoryInfo);
     }
 
     @Override
@@ -118,24 +113,14 @@ public final class CudaBackend implements Backend {
         if (count == 0) {
             return;
         }
-        context.lock();
-        try {
-            context.staging.upload(src, srcOffset, dst.address() + dstOffset * Float.BYTES, count);
-        } finally {
-            context.unlock();
-        }
+        context.run(() -> context.staging.upload(src, srcOffset, dst.address() + dstOffset * Float.BYTES, count));
     }
 
     void download(DeviceFloatArray src, long srcOffset, float[] dst, int dstOffset, int count) {
         if (count == 0) {
             return;
         }
-        context.lock();
-        try {
-            context.staging.download(src.address() + srcOffset * Float.BYTES, dst, dstOffset, count);
-        } finally {
-            context.unlock();
-        }
+        context.run(() -> context.staging.download(src.address() + srcOffset * Float.BYTES, dst, dstOffset, count));
     }
 
     @Override
@@ -147,17 +132,14 @@ public final class CudaBackend implements Backend {
         if (m == 0 || n == 0) {
             return;
         }
-        context.lock();
-        try {
+        context.run(() -> {
             if (k == 0 || alpha == 0f) {
                 context.kernels.scaleMatrix(m, n, beta, dc.address(), ldc);
             } else {
                 context.cublas.sgemm(transB.transposed(), transA.transposed(), n, m, k, alpha, db.address(), ldb,
                         da.address(), lda, beta, dc.address(), ldc);
             }
-        } finally {
-            context.unlock();
-        }
+        });
     }
 
     @Override
@@ -165,8 +147,7 @@ public final class CudaBackend implements Backend {
                      float beta, FloatArray y) {
         Shapes.checkGemv(transA, m, n, a, lda, x, y);
         DeviceFloatArray da = device(a, "a"), dx = device(x, "x"), dy = device(y, "y");
-        context.lock();
-        try {
+        context.run(() -> {
             if (alpha == 0f || m == 0 || n == 0) {
                 context.kernels.scaleMatrix(1, (int) y.length(), beta, dy.address(), (int) Math.max(1, y.length()));
             } else {
@@ -174,70 +155,56 @@ public final class CudaBackend implements Backend {
                 context.cublas.sgemv(!transA.transposed(), n, m, alpha, da.address(), lda, dx.address(), beta,
                         dy.address());
             }
-        } finally {
-            context.unlock();
-        }
+        });
     }
 
     @Override
     public void axpy(float alpha, FloatArray x, FloatArray y) {
         Shapes.checkSameLength(x, y);
         DeviceFloatArray dx = device(x, "x"), dy = device(y, "y");
-        context.lock();
-        try {
+        context.run(() -> {
             for (long at = 0; at < x.length(); at += CHUNK) {
                 int n = (int) Math.min(CHUNK, x.length() - at);
                 context.cublas.saxpy(n, alpha, dx.address() + at * Float.BYTES, dy.address() + at * Float.BYTES);
             }
-        } finally {
-            context.unlock();
-        }
+        });
     }
 
     @Override
     public float dot(FloatArray x, FloatArray y) {
         Shapes.checkSameLength(x, y);
         DeviceFloatArray dx = device(x, "x"), dy = device(y, "y");
-        context.lock();
-        try {
+        return context.call(() -> {
             double sum = 0;
             for (long at = 0; at < x.length(); at += CHUNK) {
                 int n = (int) Math.min(CHUNK, x.length() - at);
                 sum += context.cublas.sdot(n, dx.address() + at * Float.BYTES, dy.address() + at * Float.BYTES);
             }
             return (float) sum;
-        } finally {
-            context.unlock();
-        }
+        });
     }
 
     @Override
     public float nrm2(FloatArray x) {
         DeviceFloatArray dx = device(x, "x");
-        context.lock();
-        try {
+        return context.call(() -> {
             double sumOfSquares = 0;
             for (long at = 0; at < x.length(); at += CHUNK) {
                 double norm = context.cublas.snrm2((int) Math.min(CHUNK, x.length() - at), dx.address() + at * Float.BYTES);
                 sumOfSquares += norm * norm;
             }
             return (float) Math.sqrt(sumOfSquares);
-        } finally {
-            context.unlock();
-        }
+        });
     }
 
     @Override
     public void scal(float alpha, FloatArray x) {
         DeviceFloatArray dx = device(x, "x");
-        context.lock();
-        try {
+        context.run(() -> {
             for (long at = 0; at < x.length(); at += CHUNK) {
                 context.cublas.sscal((int) Math.min(CHUNK, x.length() - at), alpha, dx.address() + at * Float.BYTES);
             }
-        } finally {
-            context.unlock();
-        }
+        });
     }
 
     @Override
@@ -247,8 +214,7 @@ public final class CudaBackend implements Backend {
         if (src.length() == 0) {
             return;
         }
-        context.lock();
-        try {
+        context.run(() -> {
             long bytes = src.length() * Float.BYTES;
             int status = cuda_runtime_api_h.cudaMemcpyAsync(MemorySegment.ofAddress(dd.address()),
                     MemorySegment.ofAddress(ds.address()), bytes, cuda_runtime_api_h.cudaMemcpyDeviceToDevice(),
@@ -256,20 +222,13 @@ public final class CudaBackend implements Backend {
             if (status != 0) {
                 Status.runtime(status, "cudaMemcpyAsync(" + bytes + " bytes, device to device)");
             }
-        } finally {
-            context.unlock();
-        }
+        });
     }
 
     @Override
     public void fill(FloatArray x, float value) {
         DeviceFloatArray dx = device(x, "x");
-        context.lock();
-        try {
-            context.kernels.fill(x.length(), value, dx.address());
-        } finally {
-            context.unlock();
-        }
+        context.run(() -> context.kernels.fill(x.length(), value, dx.address()));
     }
 
     @Override
@@ -286,8 +245,7 @@ public final class CudaBackend implements Backend {
         int width = (int) Math.min(d, Math.max(4096, PAIRWISE_BLOCK_FLOATS / n));
         try (DeviceFloatArray negMean = allocateUninitialised(d);
              DeviceFloatArray centred = allocateUninitialised((long) n * width)) {
-            context.lock();
-            try {
+            context.run(() -> {
                 context.kernels.columnSums(n, d, dx.address(), negMean.address());
                 context.cublas.sscal(d, -1f / n, negMean.address());
                 for (int d0 = 0; d0 < d; d0 += width) {
@@ -298,9 +256,7 @@ public final class CudaBackend implements Backend {
                             d0 == 0 ? 0f : 1f, dout.address(), n);
                 }
                 context.kernels.gramToDistances(n, dout.address());
-            } finally {
-                context.unlock();
-            }
+            });
         }
     }
 
@@ -309,12 +265,7 @@ public final class CudaBackend implements Backend {
         Shapes.checkMatrix("matrix", rows, cols, matrix);
         Shapes.checkLength("bias", cols, bias);
         DeviceFloatArray dm = device(matrix, "matrix"), db = device(bias, "bias");
-        context.lock();
-        try {
-            context.kernels.addRowVector(rows, cols, dm.address(), db.address());
-        } finally {
-            context.unlock();
-        }
+        context.run(() -> context.kernels.addRowVector(rows, cols, dm.address(), db.address()));
     }
 
     @Override
@@ -322,35 +273,20 @@ public final class CudaBackend implements Backend {
         Shapes.checkMatrix("matrix", rows, cols, matrix);
         Shapes.checkLength("out", cols, out);
         DeviceFloatArray dm = device(matrix, "matrix"), dout = device(out, "out");
-        context.lock();
-        try {
-            context.kernels.columnSums(rows, cols, dm.address(), dout.address());
-        } finally {
-            context.unlock();
-        }
+        context.run(() -> context.kernels.columnSums(rows, cols, dm.address(), dout.address()));
     }
 
     @Override
     public void relu(FloatArray x) {
         DeviceFloatArray dx = device(x, "x");
-        context.lock();
-        try {
-            context.kernels.relu(x.length(), dx.address());
-        } finally {
-            context.unlock();
-        }
+        context.run(() -> context.kernels.relu(x.length(), dx.address()));
     }
 
     @Override
     public void reluBackward(FloatArray activation, FloatArray grad) {
         Shapes.checkSameLength(activation, grad);
         DeviceFloatArray da = device(activation, "activation"), dg = device(grad, "grad");
-        context.lock();
-        try {
-            context.kernels.reluBackward(grad.length(), da.address(), dg.address());
-        } finally {
-            context.unlock();
-        }
+        context.run(() -> context.kernels.reluBackward(grad.length(), da.address(), dg.address()));
     }
 
     /**
@@ -366,16 +302,13 @@ public final class CudaBackend implements Backend {
         if (rows == 0) {
             return 0;
         }
-        context.lock();
-        try {
+        return context.call(() -> {
             ensureLossBuffers(rows);
             context.staging.uploadInts(labels, rows, this.labels.address());
             context.kernels.softmaxXent(rows, cols, dl.address(), this.labels.address(), dg.address(), rowLoss.address());
             context.kernels.sumToDouble(rows, rowLoss.address(), total.address());
             return context.staging.downloadDouble(total.address());
-        } finally {
-            context.unlock();
-        }
+        });
     }
 
     /** Grows the label and row-loss buffers (floats and ints are both 4 bytes); called under the lock. */
@@ -395,12 +328,7 @@ public final class CudaBackend implements Backend {
 
     @Override
     public void synchronize() {
-        context.lock();
-        try {
-            Status.runtime(cuda_runtime_api_h.cudaStreamSynchronize(context.stream), "cudaStreamSynchronize");
-        } finally {
-            context.unlock();
-        }
+        context.run(() -> Status.runtime(cuda_runtime_api_h.cudaStreamSynchronize(context.stream), "cudaStreamSynchronize"));
     }
 
     /** Frees every array still open (with a warning), the staging buffer, module, cuBLAS handle and stream. */

@@ -12,12 +12,13 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Supplier;
 
 /**
  * Everything a {@link CudaBackend} holds on one device: a non-blocking stream, a cuBLAS handle on it, the kernel
  * module, the pinned staging buffer, the native scratch memory (one shared arena) and every live device allocation.
  *
- * <p>All device work goes through {@link #lock()}/{@link #unlock()}: the stream, the handle's scalar buffers, the
+ * <p>All device work goes through {@link #run}/{@link #call} (or {@link #lock()}/{@link #unlock()}): the stream, the handle's scalar buffers, the
  * kernel argument block and the staging buffer are shared, and work queued on one stream is ordered anyway. The lock
  * also makes the device current on the calling thread (the driver API launches need a current context). Closing frees
  * what is still live (with a warning naming the count), then the staging buffer, module, handle, stream and arena,
@@ -122,6 +123,26 @@ final class CudaContext implements AutoCloseable {
 
     void unlock() {
         lock.unlock();
+    }
+
+    /** Runs device work holding the context ({@link #lock()} around it). */
+    void run(Runnable work) {
+        lock();
+        try {
+            work.run();
+        } finally {
+            unlock();
+        }
+    }
+
+    /** Runs device work holding the context and returns its result. */
+    <T> T call(Supplier<T> work) {
+        lock();
+        try {
+            return work.get();
+        } finally {
+            unlock();
+        }
     }
 
     private void bind() {

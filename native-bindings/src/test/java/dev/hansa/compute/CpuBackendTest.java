@@ -67,6 +67,52 @@ class CpuBackendTest {
         }
     }
 
+    @Test
+    void gemmGivesTheSameBitsForAnyNumberOfThreads() {
+        // The simulator's reproducibility for any --threads rests on this. Shapes cover every route through Sgemm:
+        // in-place and packed A, computed transposed (narrow output, NT with m < n), split by rows and by columns.
+        int[][] shapes = {{32, 200, 784}, {200, 784, 32}, {1000, 200, 784}, {32, 10, 200}, {13, 1025, 300}, {365, 66, 70}};
+        java.util.SplittableRandom random = new java.util.SplittableRandom(5);
+        CpuBackend[] backends = {new CpuBackend(CpuKernelChoice.best(), 1), new CpuBackend(CpuKernelChoice.best(), 2),
+                new CpuBackend(CpuKernelChoice.best(), 3)};
+        try {
+            for (int[] s : shapes) {
+                for (int t = 0; t < 4; t++) {
+                    Transpose ta = (t & 1) != 0 ? Transpose.YES : Transpose.NO;
+                    Transpose tb = (t & 2) != 0 ? Transpose.YES : Transpose.NO;
+                    int m = s[0], n = s[1], k = s[2];
+                    float[] a = new float[m * k], b = new float[k * n], c = new float[m * n];
+                    for (float[] x : new float[][] {a, b, c}) {
+                        for (int i = 0; i < x.length; i++) {
+                            x[i] = (float) random.nextGaussian();
+                        }
+                    }
+                    float[] first = null;
+                    for (CpuBackend be : backends) {
+                        try (FloatArray da = be.upload(a); FloatArray db = be.upload(b); FloatArray dc = be.upload(c)) {
+                            be.gemm(ta, tb, m, n, k, 0.75f, da, ta.transposed() ? m : k, db, tb.transposed() ? k : n,
+                                    0.5f, dc, n);
+                            float[] out = dc.toHost();
+                            if (first == null) {
+                                first = out;
+                            } else {
+                                for (int i = 0; i < out.length; i++) {
+                                    assertEquals(Float.floatToRawIntBits(first[i]), Float.floatToRawIntBits(out[i]),
+                                            ta + "" + tb + " " + m + "x" + n + "x" + k + " at " + i + ", "
+                                                    + be.description());
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        } finally {
+            for (CpuBackend be : backends) {
+                be.close();
+            }
+        }
+    }
+
     @Nested
     @TestInstance(TestInstance.Lifecycle.PER_CLASS)
     class VectorKernels implements BackendContract {

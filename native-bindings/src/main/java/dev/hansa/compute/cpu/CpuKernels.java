@@ -10,18 +10,19 @@ public interface CpuKernels {
     /** What runs, for the backend's log line, e.g. "Vector API, 512-bit vectors (16 floats)". */
     String description();
 
-    /** Rows of the GEMM micro-tile (the packed A micro-panel height). */
+    /** Rows of the GEMM micro-tile (the rows of A one micro-kernel call reads). */
     int mr();
 
     /** Columns of the GEMM micro-tile (the packed B micro-panel width). */
     int nr();
 
     /**
-     * C[0..mr, 0..nr] = alpha * Apanel * Bpanel + beta * C over {@code kc} steps, where the A panel holds mr floats per
-     * step and the B panel nr floats per step (the layouts {@link GemmPacking} writes). C is not read when beta is 0.
-     * Edge tiles go through a scratch tile and {@link #mergeTile}.
+     * C[0..mr, 0..nr] = alpha * Arows * Bpanel + beta * C over {@code kc} steps. Arows are mr rows of A, row i's step p
+     * at {@code a[aOffset + i * lda + p]}: either A itself or a packed copy. The B panel holds nr floats per step (the
+     * layout {@link GemmPacking#packB} writes). C is not read when beta is 0. Edge tiles go through a scratch tile and
+     * {@link #mergeTile}.
      */
-    void microKernel(int kc, float[] a, int aOffset, float[] b, int bOffset,
+    void microKernel(int kc, float[] a, int aOffset, int lda, float[] b, int bOffset,
                      float alpha, float beta, float[] c, int cOffset, int ldc);
 
     /**

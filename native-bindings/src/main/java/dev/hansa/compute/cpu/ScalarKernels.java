@@ -27,12 +27,12 @@ final class ScalarKernels implements CpuKernels {
     }
 
     @Override
-    public void microKernel(int kc, float[] a, int ao, float[] b, int bo,
+    public void microKernel(int kc, float[] a, int ao, int lda, float[] b, int bo,
                             float alpha, float beta, float[] c, int co, int ldc) {
         float[] tile = new float[MR * NR]; // scalar-replaced or stack-allocated by C2's escape analysis
-        for (int p = 0; p < kc; p++, ao += MR, bo += NR) {
+        for (int p = 0; p < kc; p++, bo += NR) {
             for (int i = 0; i < MR; i++) {
-                float av = a[ao + i];
+                float av = a[ao + i * lda + p];
                 for (int j = 0; j < NR; j++) {
                     tile[i * NR + j] = Math.fma(av, b[bo + j], tile[i * NR + j]);
                 }

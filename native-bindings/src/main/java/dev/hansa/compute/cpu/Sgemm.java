@@ -6,14 +6,16 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 /**
  * Single-precision GEMM on row-major {@code float[]} storage, in the GotoBLAS/BLIS structure. Loops from the outside:
  * column blocks of C ({@link #NC}), depth blocks of k ({@link #KC}; B block packed, lives in L3), row blocks
- * ({@link #MC}; A block packed, lives in L2), then B micro-panels (each stays in L1 while every A micro-panel of the
- * block streams past it), then A micro-panels; each pair feeds one micro-kernel call that updates an mr x nr tile of
- * C in place (edge tiles go through a scratch tile). With NC that wide, each operand is
- * packed about once per product, which matters at the mid sizes the trainers use (batch 256 x 784 x 1024).
+ * ({@link #MC}; lives in L2), then B micro-panels (each stays in L1 while every A micro-panel of the block streams
+ * past it), then A micro-panels of mr rows; each pair feeds one micro-kernel call that updates an mr x nr tile of C
+ * in place (edge tiles go through a scratch tile). With NC that wide, B is packed about once per product. A is read
+ * in place when stored untransposed, its rows already running along k; a transposed A is packed into rows once per
+ * block. At the small batches of federated clients (32 x 784 x 200) packing, not arithmetic, was the larger cost.
  *
  * <p>Products big enough to amortise a thread hand-off are split into one contiguous strip of C per thread along the
- * longer side of C, so the operand every thread packs in full is the smaller one. Block sizes were tuned on Zen 4
- * (32 KiB L1d, 1 MiB L2 per core); they are not critical within a factor of two.
+ * longer side of C. Every element of C is computed by the same sequence of operations whatever the split, so results
+ * do not depend on the number of threads. Block sizes were tuned on Zen 4 (32 KiB L1d, 1 MiB L2 per core); they are
+ * not critical within a factor of two.
  */
 public final class Sgemm {
 
@@ -22,8 +24,10 @@ public final class Sgemm {
     static final int NC = 4096;
     /** Below this many multiply-adds, one thread finishes before a hand-off to a second one would pay off. */
     static final long PARALLEL_MIN_WORK = 1L << 21;
-    /** Largest C (in floats) computed transposed through scratch when it is narrower than a micro-tile. */
-    static final long NARROW_MAX = 1L << 22;
+    /** Largest C (in floats) computed transposed through scratch (see {@link #cheaperTransposed}). */
+    static final long TRANSPOSED_MAX = 1L << 22;
+    /** Side of the square blocks in which a transposed result is copied into C. */
+    private static final int TRANSPOSE_BLOCK = 64;
 
     private final CpuKernels kernels;
     private final WorkerPool pool;
@@ -74,10 +78,51 @@ public final class Sgemm {
             scale(m, n, beta, c, co, ldc);
             return;
         }
-        if (n < nr && m >= 2 * n && (long) m * n <= NARROW_MAX) {
-            narrow(transA, transB, m, n, k, alpha, a, ao, lda, b, bo, ldb, beta, c, co, ldc);
-            return;
+        if (cheaperTransposed(transA, transB, m, n)) {
+            transposed(transA, transB, m, n, k, alpha, a, ao, lda, b, bo, ldb, beta, c, co, ldc);
+        } else {
+            product(transA, transB, m, n, k, alpha, a, ao, lda, b, bo, ldb, beta, c, co, ldc);
         }
+    }
+
+    /**
+     * Whether computing C^T = op(B)^T op(A)^T wastes less. A C narrower than a micro-tile (logits: batch x classes)
+     * would leave most of every tile unused. And when both operands run along k in memory (A untransposed, B
+     * transposed: the forward pass X W^T), A is read in place while B is packed by a scatter: the swap packs the
+     * smaller of the two instead (batch x in, not out x in).
+     */
+    private boolean cheaperTransposed(boolean transA, boolean transB, int m, int n) {
+        if ((long) m * n > TRANSPOSED_MAX) {
+            return false;
+        }
+        return (n < nr && m >= 2 * n) || (!transA && transB && m < n);
+    }
+
+    /** C^T = op(B)^T op(A)^T into scratch, then transposed into C with alpha applied and beta merged. */
+    private void transposed(boolean transA, boolean transB, int m, int n, int k, float alpha,
+                            float[] a, int ao, int lda, float[] b, int bo, int ldb, float beta, float[] c, int co,
+                            int ldc) {
+        float[] t = new float[m * n];
+        product(!transB, !transA, n, m, k, alpha, b, bo, ldb, a, ao, lda, 0f, t, 0, m);
+        // In square blocks, so that both the column reads of t and the row writes of C stay in cache.
+        for (int i0 = 0; i0 < m; i0 += TRANSPOSE_BLOCK) {
+            int i1 = Math.min(m, i0 + TRANSPOSE_BLOCK);
+            for (int j0 = 0; j0 < n; j0 += TRANSPOSE_BLOCK) {
+                int j1 = Math.min(n, j0 + TRANSPOSE_BLOCK);
+                for (int i = i0; i < i1; i++) {
+                    int row = co + i * ldc;
+                    for (int j = j0; j < j1; j++) {
+                        float v = t[j * m + i];
+                        c[row + j] = beta == 0f ? v : Math.fma(beta, c[row + j], v);
+                    }
+                }
+            }
+        }
+    }
+
+    /** The product as stored, in one strip of C per thread when it is large enough. */
+    private void product(boolean transA, boolean transB, int m, int n, int k, float alpha,
+                         float[] a, int ao, int lda, float[] b, int bo, int ldb, float beta, float[] c, int co, int ldc) {
         boolean splitRows = m > n;
         int unit = splitRows ? mr : nr, extent = splitRows ? m : n;
         int parts = parts((long) m * n * k, extent, unit);
@@ -99,23 +144,6 @@ public final class Sgemm {
                 serial(transA, transB, m, size, k, alpha, a, ao, lda, b, bAt, ldb, beta, c, co + from, ldc);
             }
         });
-    }
-
-    /**
-     * C with fewer columns than a micro-tile (logits: batch x 10 classes) would waste most of every tile, so compute
-     * C^T = op(B)^T op(A)^T (n x m, the long side along the vector lanes) into a scratch matrix and transpose it in.
-     */
-    private void narrow(boolean transA, boolean transB, int m, int n, int k, float alpha,
-                        float[] a, int ao, int lda, float[] b, int bo, int ldb, float beta, float[] c, int co, int ldc) {
-        float[] transposed = new float[m * n];
-        gemm(!transB, !transA, n, m, k, alpha, b, bo, ldb, a, ao, lda, 0f, transposed, 0, m);
-        for (int i = 0; i < m; i++) {
-            int row = co + i * ldc;
-            for (int j = 0; j < n; j++) {
-                float v = transposed[j * m + i];
-                c[row + j] = beta == 0f ? v : Math.fma(beta, c[row + j], v);
-            }
-        }
     }
 
     private int parts(long work, int extent, int unit) {
@@ -141,16 +169,25 @@ public final class Sgemm {
                     GemmPacking.packB(transB, b, bo, ldb, pc, jc, depth, nc, nr, buf.b);
                     for (int ic = 0; ic < m; ic += MC) {
                         int mc = Math.min(MC, m - ic);
-                        GemmPacking.packA(transA, a, ao, lda, ic, pc, mc, depth, mr, buf.a);
+                        // Rows [0, inPlace) of the block are read where they are; the rest are packed.
+                        int inPlace = transA ? 0 : mc - mc % mr;
+                        if (inPlace < mc) {
+                            GemmPacking.packARows(transA, a, ao, lda, ic + inPlace, pc, mc - inPlace, depth,
+                                    roundUp(mc - inPlace, mr), buf.a);
+                        }
                         for (int jr = 0; jr < nc; jr += nr) {
                             int cols = Math.min(nr, nc - jr);
                             for (int ir = 0; ir < mc; ir += mr) {
                                 int rows = Math.min(mr, mc - ir), cAt = co + (ic + ir) * ldc + jc + jr;
+                                boolean direct = ir < inPlace;
+                                float[] as = direct ? a : buf.a;
+                                int aAt = direct ? ao + (ic + ir) * lda + pc : (ir - inPlace) * depth;
+                                int aLd = direct ? lda : depth;
                                 if (rows == mr && cols == nr) {
-                                    kernels.microKernel(depth, buf.a, ir * depth, buf.b, jr * depth,
+                                    kernels.microKernel(depth, as, aAt, aLd, buf.b, jr * depth,
                                             alpha, blockBeta, c, cAt, ldc);
                                 } else {
-                                    kernels.microKernel(depth, buf.a, ir * depth, buf.b, jr * depth,
+                                    kernels.microKernel(depth, as, aAt, aLd, buf.b, jr * depth,
                                             1f, 0f, buf.tile, 0, nr);
                                     kernels.mergeTile(buf.tile, rows, cols, alpha, blockBeta, c, cAt, ldc);
                                 }

@@ -16,7 +16,7 @@ import java.util.Arrays;
  * <p>Calls are thread-safe; each call splits large work over the backend's own daemon worker threads (one fewer
  * than {@code threads}; the caller is the other). {@link #close()} stops them.
  */
-public final class CpuBackend implements Backend {
+public final class CpuBackend extends HostBackend {
 
     /** Element-wise work below this many floats stays on the calling thread. */
     private static final int PARALLEL_MIN_ELEMENTS = 1 << 18;
@@ -47,31 +47,18 @@ public final class CpuBackend implements Backend {
     }
 
     @Override
-    public FloatArray allocate(long length) {
-        return HostFloatArray.allocate(this, length);
-    }
-
-    private HostFloatArray host(FloatArray array, String name) {
-        return HostFloatArray.of(array, this, name);
-    }
-
-    @Override
-    public void gemm(Transpose transA, Transpose transB, int m, int n, int k,
-                     float alpha, FloatArray a, int lda, FloatArray b, int ldb,
-                     float beta, FloatArray c, int ldc) {
-        Shapes.checkGemm(transA, transB, m, n, k, a, lda, b, ldb, c, ldc);
-        HostFloatArray ha = host(a, "a"), hb = host(b, "b"), hc = host(c, "c");
-        sgemm.gemm(transA.transposed(), transB.transposed(), m, n, k, alpha, ha.data(), ha.offset(), lda,
-                hb.data(), hb.offset(), ldb, beta, hc.data(), hc.offset(), ldc);
+    protected void implGemm(Transpose transA, Transpose transB, int m, int n, int k,
+                            float alpha, HostFloatArray a, int lda, HostFloatArray b, int ldb,
+                            float beta, HostFloatArray c, int ldc) {
+        sgemm.gemm(transA.transposed(), transB.transposed(), m, n, k, alpha, a.data(), a.offset(), lda,
+                b.data(), b.offset(), ldb, beta, c.data(), c.offset(), ldc);
     }
 
     @Override
-    public void gemv(Transpose transA, int m, int n, float alpha, FloatArray a, int lda, FloatArray x,
-                     float beta, FloatArray y) {
-        Shapes.checkGemv(transA, m, n, a, lda, x, y);
-        HostFloatArray ha = host(a, "a"), hx = host(x, "x"), hy = host(y, "y");
-        float[] ad = ha.data(), xd = hx.data(), yd = hy.data();
-        int ao = ha.offset(), xo = hx.offset(), yo = hy.offset();
+    protected void implGemv(Transpose transA, int m, int n, float alpha, HostFloatArray a, int lda, HostFloatArray x,
+                            float beta, HostFloatArray y) {
+        float[] ad = a.data(), xd = x.data(), yd = y.data();
+        int ao = a.offset(), xo = x.offset(), yo = y.offset();
         if (alpha == 0f) {
             scaleRange(beta, yd, yo, (int) y.length());
         } else if (!transA.transposed()) {
@@ -94,89 +81,49 @@ public final class CpuBackend implements Backend {
     }
 
     @Override
-    public void axpy(float alpha, FloatArray x, FloatArray y) {
-        Shapes.checkSameLength(x, y);
-        HostFloatArray hx = host(x, "x"), hy = host(y, "y");
+    protected void implAxpy(float alpha, HostFloatArray x, HostFloatArray y) {
         forRanges((int) x.length(), x.length(), (from, to) ->
-                kernels.axpy(to - from, alpha, hx.data(), hx.offset() + from, hy.data(), hy.offset() + from));
+                kernels.axpy(to - from, alpha, x.data(), x.offset() + from, y.data(), y.offset() + from));
     }
 
     @Override
-    public float dot(FloatArray x, FloatArray y) {
-        Shapes.checkSameLength(x, y);
-        HostFloatArray hx = host(x, "x"), hy = host(y, "y");
-        return (float) kernels.dot((int) x.length(), hx.data(), hx.offset(), hy.data(), hy.offset());
+    protected float implDot(HostFloatArray x, HostFloatArray y) {
+        return (float) kernels.dot((int) x.length(), x.data(), x.offset(), y.data(), y.offset());
     }
 
     @Override
-    public float nrm2(FloatArray x) {
-        HostFloatArray hx = host(x, "x");
-        return (float) Math.sqrt(kernels.sumOfSquares((int) x.length(), hx.data(), hx.offset()));
+    protected float implNrm2(HostFloatArray x) {
+        return (float) Math.sqrt(kernels.sumOfSquares((int) x.length(), x.data(), x.offset()));
     }
 
     @Override
-    public void scal(float alpha, FloatArray x) {
-        HostFloatArray hx = host(x, "x");
-        forRanges((int) x.length(), x.length(), (from, to) -> kernels.scal(to - from, alpha, hx.data(), hx.offset() + from));
+    protected void implScal(float alpha, HostFloatArray x) {
+        forRanges((int) x.length(), x.length(), (from, to) -> kernels.scal(to - from, alpha, x.data(), x.offset() + from));
     }
 
     @Override
-    public void copy(FloatArray src, FloatArray dst) {
-        Shapes.checkSameLength(src, dst);
-        HostFloatArray hs = host(src, "src"), hd = host(dst, "dst");
-        System.arraycopy(hs.data(), hs.offset(), hd.data(), hd.offset(), (int) src.length());
+    protected void implPairwiseSquaredDistances(int n, int d, HostFloatArray x, HostFloatArray out) {
+        PairwiseDistances.compute(n, d, x.data(), x.offset(), out.data(), out.offset(), kernels, sgemm);
     }
 
     @Override
-    public void fill(FloatArray x, float value) {
-        HostFloatArray hx = host(x, "x");
-        Arrays.fill(hx.data(), hx.offset(), hx.offset() + (int) x.length(), value);
+    protected void implAddRowVector(int rows, int cols, HostFloatArray matrix, HostFloatArray bias) {
+        kernels.addRowVector(rows, cols, matrix.data(), matrix.offset(), cols, bias.data(), bias.offset());
     }
 
     @Override
-    public void pairwiseSquaredDistances(int n, int d, FloatArray x, FloatArray out) {
-        Shapes.checkPairwise(n, d, x, out);
-        HostFloatArray hx = host(x, "x"), ho = host(out, "out");
-        PairwiseDistances.compute(n, d, hx.data(), hx.offset(), ho.data(), ho.offset(), kernels, sgemm);
+    protected void implColumnSums(int rows, int cols, HostFloatArray matrix, HostFloatArray out) {
+        kernels.columnSums(rows, cols, matrix.data(), matrix.offset(), out.data(), out.offset());
     }
 
     @Override
-    public void addRowVector(int rows, int cols, FloatArray matrix, FloatArray bias) {
-        Shapes.checkMatrix("matrix", rows, cols, matrix);
-        Shapes.checkLength("bias", cols, bias);
-        HostFloatArray hm = host(matrix, "matrix"), hb = host(bias, "bias");
-        kernels.addRowVector(rows, cols, hm.data(), hm.offset(), cols, hb.data(), hb.offset());
+    protected void implRelu(HostFloatArray x) {
+        kernels.relu((int) x.length(), x.data(), x.offset());
     }
 
     @Override
-    public void columnSums(int rows, int cols, FloatArray matrix, FloatArray out) {
-        Shapes.checkMatrix("matrix", rows, cols, matrix);
-        Shapes.checkLength("out", cols, out);
-        HostFloatArray hm = host(matrix, "matrix"), ho = host(out, "out");
-        kernels.columnSums(rows, cols, hm.data(), hm.offset(), ho.data(), ho.offset());
-    }
-
-    @Override
-    public void relu(FloatArray x) {
-        HostFloatArray hx = host(x, "x");
-        kernels.relu((int) x.length(), hx.data(), hx.offset());
-    }
-
-    @Override
-    public void reluBackward(FloatArray activation, FloatArray grad) {
-        Shapes.checkSameLength(activation, grad);
-        HostFloatArray ha = host(activation, "activation"), hg = host(grad, "grad");
-        kernels.reluBackward((int) grad.length(), ha.data(), ha.offset(), hg.data(), hg.offset());
-    }
-
-    @Override
-    public double softmaxCrossEntropy(int rows, int cols, FloatArray logits, int[] labels, FloatArray gradOut) {
-        Shapes.checkMatrix("logits", rows, cols, logits);
-        Shapes.checkMatrix("gradOut", rows, cols, gradOut);
-        Shapes.checkLabels(rows, cols, labels);
-        HostFloatArray hl = host(logits, "logits"), hg = host(gradOut, "gradOut");
-        // rows x classes is tiny next to the GEMMs around it; the double-precision reference is fast enough.
-        return JavaBackend.softmaxCrossEntropy(rows, cols, hl.data(), hl.offset(), labels, hg.data(), hg.offset());
+    protected void implReluBackward(HostFloatArray activation, HostFloatArray grad) {
+        kernels.reluBackward((int) grad.length(), activation.data(), activation.offset(), grad.data(), grad.offset());
     }
 
     /** Stops the worker threads. Arrays stay usable; later calls run on the calling thread alone. */

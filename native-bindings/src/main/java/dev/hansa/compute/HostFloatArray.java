@@ -24,14 +24,6 @@ public final class HostFloatArray implements FloatArray {
         return new HostFloatArray(backend, new float[(int) length], 0, (int) length);
     }
 
-    /** Unwraps {@code array}, which must be a host array owned by {@code owner}; {@code name} goes into the error. */
-    static HostFloatArray of(FloatArray array, Backend owner, String name) {
-        if (!(array instanceof HostFloatArray h) || h.backend != owner) {
-            throw new IllegalArgumentException(name + " does not belong to the " + owner.name() + " backend");
-        }
-        return h;
-    }
-
     /** The backing array; element i of this view is {@code data()[offset() + i]}. */
     public float[] data() {
         return data;

@@ -4,7 +4,7 @@ package dev.hansa.compute;
  * Plain, single-threaded Java kernels: the reference every faster backend is tested against, and the fallback
  * where nothing else runs. Accumulates dot products and norms in double.
  */
-public final class JavaBackend implements Backend {
+public final class JavaBackend extends HostBackend {
 
     @Override
     public String name() {
@@ -12,22 +12,11 @@ public final class JavaBackend implements Backend {
     }
 
     @Override
-    public FloatArray allocate(long length) {
-        return HostFloatArray.allocate(this, length);
-    }
-
-    private HostFloatArray host(FloatArray array, String name) {
-        return HostFloatArray.of(array, this, name);
-    }
-
-    @Override
-    public void gemm(Transpose transA, Transpose transB, int m, int n, int k,
-                     float alpha, FloatArray a, int lda, FloatArray b, int ldb,
-                     float beta, FloatArray c, int ldc) {
-        Shapes.checkGemm(transA, transB, m, n, k, a, lda, b, ldb, c, ldc);
-        HostFloatArray ha = host(a, "a"), hb = host(b, "b"), hc = host(c, "c");
-        float[] ad = ha.data(), bd = hb.data(), cd = hc.data();
-        int ao = ha.offset(), bo = hb.offset(), co = hc.offset();
+    protected void implGemm(Transpose transA, Transpose transB, int m, int n, int k,
+                            float alpha, HostFloatArray a, int lda, HostFloatArray b, int ldb,
+                            float beta, HostFloatArray c, int ldc) {
+        float[] ad = a.data(), bd = b.data(), cd = c.data();
+        int ao = a.offset(), bo = b.offset(), co = c.offset();
         boolean ta = transA.transposed(), tb = transB.transposed();
         for (int i = 0; i < m; i++) {
             for (int j = 0; j < n; j++) {
@@ -44,12 +33,10 @@ public final class JavaBackend implements Backend {
     }
 
     @Override
-    public void gemv(Transpose transA, int m, int n, float alpha, FloatArray a, int lda, FloatArray x,
-                     float beta, FloatArray y) {
-        Shapes.checkGemv(transA, m, n, a, lda, x, y);
-        HostFloatArray ha = host(a, "a"), hx = host(x, "x"), hy = host(y, "y");
-        float[] ad = ha.data(), xd = hx.data(), yd = hy.data();
-        int ao = ha.offset(), xo = hx.offset(), yo = hy.offset();
+    protected void implGemv(Transpose transA, int m, int n, float alpha, HostFloatArray a, int lda, HostFloatArray x,
+                            float beta, HostFloatArray y) {
+        float[] ad = a.data(), xd = x.data(), yd = y.data();
+        int ao = a.offset(), xo = x.offset(), yo = y.offset();
         boolean t = transA.transposed();
         int outLen = t ? n : m, inLen = t ? m : n;
         for (int i = 0; i < outLen; i++) {
@@ -63,63 +50,42 @@ public final class JavaBackend implements Backend {
     }
 
     @Override
-    public void axpy(float alpha, FloatArray x, FloatArray y) {
-        Shapes.checkSameLength(x, y);
-        HostFloatArray hx = host(x, "x"), hy = host(y, "y");
-        float[] xd = hx.data(), yd = hy.data();
-        int xo = hx.offset(), yo = hy.offset(), len = (int) x.length();
+    protected void implAxpy(float alpha, HostFloatArray x, HostFloatArray y) {
+        float[] xd = x.data(), yd = y.data();
+        int xo = x.offset(), yo = y.offset(), len = (int) x.length();
         for (int i = 0; i < len; i++) {
             yd[yo + i] += alpha * xd[xo + i];
         }
     }
 
     @Override
-    public float dot(FloatArray x, FloatArray y) {
-        Shapes.checkSameLength(x, y);
-        HostFloatArray hx = host(x, "x"), hy = host(y, "y");
+    protected float implDot(HostFloatArray x, HostFloatArray y) {
         double sum = 0;
         for (int i = 0; i < x.length(); i++) {
-            sum += (double) hx.data()[hx.offset() + i] * hy.data()[hy.offset() + i];
+            sum += (double) x.data()[x.offset() + i] * y.data()[y.offset() + i];
         }
         return (float) sum;
     }
 
     @Override
-    public float nrm2(FloatArray x) {
-        HostFloatArray hx = host(x, "x");
+    protected float implNrm2(HostFloatArray x) {
         double sum = 0;
         for (int i = 0; i < x.length(); i++) {
-            double v = hx.data()[hx.offset() + i];
+            double v = x.data()[x.offset() + i];
             sum += v * v;
         }
         return (float) Math.sqrt(sum);
     }
 
     @Override
-    public void scal(float alpha, FloatArray x) {
-        HostFloatArray hx = host(x, "x");
+    protected void implScal(float alpha, HostFloatArray x) {
         for (int i = 0; i < x.length(); i++) {
-            hx.data()[hx.offset() + i] *= alpha;
+            x.data()[x.offset() + i] *= alpha;
         }
     }
 
     @Override
-    public void copy(FloatArray src, FloatArray dst) {
-        Shapes.checkSameLength(src, dst);
-        HostFloatArray hs = host(src, "src"), hd = host(dst, "dst");
-        System.arraycopy(hs.data(), hs.offset(), hd.data(), hd.offset(), (int) src.length());
-    }
-
-    @Override
-    public void fill(FloatArray x, float value) {
-        HostFloatArray hx = host(x, "x");
-        java.util.Arrays.fill(hx.data(), hx.offset(), hx.offset() + (int) x.length(), value);
-    }
-
-    @Override
-    public void pairwiseSquaredDistances(int n, int d, FloatArray x, FloatArray out) {
-        Shapes.checkPairwise(n, d, x, out);
-        HostFloatArray hx = host(x, "x"), ho = host(out, "out");
+    protected void implPairwiseSquaredDistances(int n, int d, HostFloatArray hx, HostFloatArray ho) {
         for (int i = 0; i < n; i++) {
             for (int j = 0; j < n; j++) {
                 double sum = 0;
@@ -133,10 +99,7 @@ public final class JavaBackend implements Backend {
     }
 
     @Override
-    public void addRowVector(int rows, int cols, FloatArray matrix, FloatArray bias) {
-        Shapes.checkMatrix("matrix", rows, cols, matrix);
-        Shapes.checkLength("bias", cols, bias);
-        HostFloatArray hm = host(matrix, "matrix"), hb = host(bias, "bias");
+    protected void implAddRowVector(int rows, int cols, HostFloatArray hm, HostFloatArray hb) {
         for (int i = 0; i < rows; i++) {
             for (int j = 0; j < cols; j++) {
                 hm.data()[hm.offset() + i * cols + j] += hb.data()[hb.offset() + j];
@@ -145,10 +108,7 @@ public final class JavaBackend implements Backend {
     }
 
     @Override
-    public void columnSums(int rows, int cols, FloatArray matrix, FloatArray out) {
-        Shapes.checkMatrix("matrix", rows, cols, matrix);
-        Shapes.checkLength("out", cols, out);
-        HostFloatArray hm = host(matrix, "matrix"), ho = host(out, "out");
+    protected void implColumnSums(int rows, int cols, HostFloatArray hm, HostFloatArray ho) {
         for (int j = 0; j < cols; j++) {
             double sum = 0;
             for (int i = 0; i < rows; i++) {
@@ -159,9 +119,8 @@ public final class JavaBackend implements Backend {
     }
 
     @Override
-    public void relu(FloatArray x) {
-        HostFloatArray hx = host(x, "x");
-        for (int i = 0; i < x.length(); i++) {
+    protected void implRelu(HostFloatArray hx) {
+        for (int i = 0; i < hx.length(); i++) {
             int idx = hx.offset() + i;
             if (!(hx.data()[idx] > 0f)) {
                 hx.data()[idx] = 0f;
@@ -170,45 +129,11 @@ public final class JavaBackend implements Backend {
     }
 
     @Override
-    public void reluBackward(FloatArray activation, FloatArray grad) {
-        Shapes.checkSameLength(activation, grad);
-        HostFloatArray ha = host(activation, "activation"), hg = host(grad, "grad");
-        for (int i = 0; i < grad.length(); i++) {
+    protected void implReluBackward(HostFloatArray ha, HostFloatArray hg) {
+        for (int i = 0; i < hg.length(); i++) {
             if (!(ha.data()[ha.offset() + i] > 0f)) {
                 hg.data()[hg.offset() + i] = 0f;
             }
         }
-    }
-
-    @Override
-    public double softmaxCrossEntropy(int rows, int cols, FloatArray logits, int[] labels, FloatArray gradOut) {
-        Shapes.checkMatrix("logits", rows, cols, logits);
-        Shapes.checkMatrix("gradOut", rows, cols, gradOut);
-        Shapes.checkLabels(rows, cols, labels);
-        HostFloatArray hl = host(logits, "logits"), hg = host(gradOut, "gradOut");
-        return softmaxCrossEntropy(rows, cols, hl.data(), hl.offset(), labels, hg.data(), hg.offset());
-    }
-
-    /** The row-wise softmax cross-entropy on raw arrays, in double; shared with {@link CpuBackend}. */
-    static double softmaxCrossEntropy(int rows, int cols, float[] logits, int lo, int[] labels, float[] grad, int go) {
-        double loss = 0;
-        for (int i = 0; i < rows; i++) {
-            int base = lo + i * cols, gbase = go + i * cols;
-            double max = Double.NEGATIVE_INFINITY;
-            for (int j = 0; j < cols; j++) {
-                max = Math.max(max, logits[base + j]);
-            }
-            double sum = 0;
-            for (int j = 0; j < cols; j++) {
-                sum += Math.exp(logits[base + j] - max);
-            }
-            double logSum = Math.log(sum) + max;
-            loss += logSum - logits[base + labels[i]];
-            for (int j = 0; j < cols; j++) {
-                double p = Math.exp(logits[base + j] - logSum);
-                grad[gbase + j] = (float) (j == labels[i] ? p - 1.0 : p);
-            }
-        }
-        return loss;
     }
 }

@@ -1,8 +1,8 @@
 package dev.hansa.compute.cuda;
 
 import dev.hansa.compute.Backend;
+import dev.hansa.compute.CheckedBackend;
 import dev.hansa.compute.FloatArray;
-import dev.hansa.compute.Shapes;
 import dev.hansa.compute.Transpose;
 import dev.hansa.compute.cuda.bindings.cuda_runtime_api_h;
 import java.lang.foreign.MemorySegment;
@@ -19,7 +19,7 @@ import java.lang.foreign.MemorySegment;
  *
  * <p>Thread-safe: calls serialise on the context. {@link #close()} frees arrays still open and everything else.
  */
-public final class CudaBackend implements Backend {
+public final class CudaBackend extends CheckedBackend<DeviceFloatArray> {
 
     /** cuBLAS level-1 lengths are C ints: longer vectors go in chunks of this many floats. */
     private static final int CHUNK = 1 << 30;
@@ -34,6 +34,7 @@ public final class CudaBackend implements Backend {
     private DeviceFloatArray total;
 
     private CudaBackend(CudaContext context, boolean tf32) {
+        super(DeviceFloatArray.class);
         this.context = context;
         this.tf32 = tf32;
     }
@@ -102,13 +103,6 @@ public final class CudaBackend implements Backend {
         return DeviceFloatArray.own(this, context.allocate(length * Float.BYTES), length);
     }
 
-    private DeviceFloatArray device(FloatArray array, String name) {
-        if (!(array instanceof DeviceFloatArray d) || d.backend() != this) {
-            throw new IllegalArgumentException(name + " does not belong to this " + name() + " backend");
-        }
-        return d;
-    }
-
     void upload(float[] src, int srcOffset, DeviceFloatArray dst, long dstOffset, int count) {
         if (count == 0) {
             return;
@@ -124,11 +118,9 @@ public final class CudaBackend implements Backend {
     }
 
     @Override
-    public void gemm(Transpose transA, Transpose transB, int m, int n, int k,
-                     float alpha, FloatArray a, int lda, FloatArray b, int ldb,
-                     float beta, FloatArray c, int ldc) {
-        Shapes.checkGemm(transA, transB, m, n, k, a, lda, b, ldb, c, ldc);
-        DeviceFloatArray da = device(a, "a"), db = device(b, "b"), dc = device(c, "c");
+    protected void implGemm(Transpose transA, Transpose transB, int m, int n, int k,
+                            float alpha, DeviceFloatArray da, int lda, DeviceFloatArray db, int ldb,
+                            float beta, DeviceFloatArray dc, int ldc) {
         if (m == 0 || n == 0) {
             return;
         }
@@ -143,13 +135,11 @@ public final class CudaBackend implements Backend {
     }
 
     @Override
-    public void gemv(Transpose transA, int m, int n, float alpha, FloatArray a, int lda, FloatArray x,
-                     float beta, FloatArray y) {
-        Shapes.checkGemv(transA, m, n, a, lda, x, y);
-        DeviceFloatArray da = device(a, "a"), dx = device(x, "x"), dy = device(y, "y");
+    protected void implGemv(Transpose transA, int m, int n, float alpha, DeviceFloatArray da, int lda,
+                            DeviceFloatArray dx, float beta, DeviceFloatArray dy) {
         context.run(() -> {
             if (alpha == 0f || m == 0 || n == 0) {
-                context.kernels.scaleMatrix(1, (int) y.length(), beta, dy.address(), (int) Math.max(1, y.length()));
+                context.kernels.scaleMatrix(1, (int) dy.length(), beta, dy.address(), (int) Math.max(1, dy.length()));
             } else {
                 // Row-major A (m x n) is column-major A^T (n x m): y = A x is (A^T)^T x.
                 context.cublas.sgemv(!transA.transposed(), n, m, alpha, da.address(), lda, dx.address(), beta,
@@ -159,25 +149,21 @@ public final class CudaBackend implements Backend {
     }
 
     @Override
-    public void axpy(float alpha, FloatArray x, FloatArray y) {
-        Shapes.checkSameLength(x, y);
-        DeviceFloatArray dx = device(x, "x"), dy = device(y, "y");
+    protected void implAxpy(float alpha, DeviceFloatArray dx, DeviceFloatArray dy) {
         context.run(() -> {
-            for (long at = 0; at < x.length(); at += CHUNK) {
-                int n = (int) Math.min(CHUNK, x.length() - at);
+            for (long at = 0; at < dx.length(); at += CHUNK) {
+                int n = (int) Math.min(CHUNK, dx.length() - at);
                 context.cublas.saxpy(n, alpha, dx.address() + at * Float.BYTES, dy.address() + at * Float.BYTES);
             }
         });
     }
 
     @Override
-    public float dot(FloatArray x, FloatArray y) {
-        Shapes.checkSameLength(x, y);
-        DeviceFloatArray dx = device(x, "x"), dy = device(y, "y");
+    protected float implDot(DeviceFloatArray dx, DeviceFloatArray dy) {
         return context.call(() -> {
             double sum = 0;
-            for (long at = 0; at < x.length(); at += CHUNK) {
-                int n = (int) Math.min(CHUNK, x.length() - at);
+            for (long at = 0; at < dx.length(); at += CHUNK) {
+                int n = (int) Math.min(CHUNK, dx.length() - at);
                 sum += context.cublas.sdot(n, dx.address() + at * Float.BYTES, dy.address() + at * Float.BYTES);
             }
             return (float) sum;
@@ -185,12 +171,11 @@ public final class CudaBackend implements Backend {
     }
 
     @Override
-    public float nrm2(FloatArray x) {
-        DeviceFloatArray dx = device(x, "x");
+    protected float implNrm2(DeviceFloatArray dx) {
         return context.call(() -> {
             double sumOfSquares = 0;
-            for (long at = 0; at < x.length(); at += CHUNK) {
-                double norm = context.cublas.snrm2((int) Math.min(CHUNK, x.length() - at), dx.address() + at * Float.BYTES);
+            for (long at = 0; at < dx.length(); at += CHUNK) {
+                double norm = context.cublas.snrm2((int) Math.min(CHUNK, dx.length() - at), dx.address() + at * Float.BYTES);
                 sumOfSquares += norm * norm;
             }
             return (float) Math.sqrt(sumOfSquares);
@@ -198,24 +183,21 @@ public final class CudaBackend implements Backend {
     }
 
     @Override
-    public void scal(float alpha, FloatArray x) {
-        DeviceFloatArray dx = device(x, "x");
+    protected void implScal(float alpha, DeviceFloatArray dx) {
         context.run(() -> {
-            for (long at = 0; at < x.length(); at += CHUNK) {
-                context.cublas.sscal((int) Math.min(CHUNK, x.length() - at), alpha, dx.address() + at * Float.BYTES);
+            for (long at = 0; at < dx.length(); at += CHUNK) {
+                context.cublas.sscal((int) Math.min(CHUNK, dx.length() - at), alpha, dx.address() + at * Float.BYTES);
             }
         });
     }
 
     @Override
-    public void copy(FloatArray src, FloatArray dst) {
-        Shapes.checkSameLength(src, dst);
-        DeviceFloatArray ds = device(src, "src"), dd = device(dst, "dst");
-        if (src.length() == 0) {
+    protected void implCopy(DeviceFloatArray ds, DeviceFloatArray dd) {
+        if (ds.length() == 0) {
             return;
         }
         context.run(() -> {
-            long bytes = src.length() * Float.BYTES;
+            long bytes = ds.length() * Float.BYTES;
             int status = cuda_runtime_api_h.cudaMemcpyAsync(MemorySegment.ofAddress(dd.address()),
                     MemorySegment.ofAddress(ds.address()), bytes, cuda_runtime_api_h.cudaMemcpyDeviceToDevice(),
                     context.stream);
@@ -226,20 +208,17 @@ public final class CudaBackend implements Backend {
     }
 
     @Override
-    public void fill(FloatArray x, float value) {
-        DeviceFloatArray dx = device(x, "x");
-        context.run(() -> context.kernels.fill(x.length(), value, dx.address()));
+    protected void implFill(DeviceFloatArray dx, float value) {
+        context.run(() -> context.kernels.fill(dx.length(), value, dx.address()));
     }
 
     @Override
-    public void pairwiseSquaredDistances(int n, int d, FloatArray x, FloatArray out) {
-        Shapes.checkPairwise(n, d, x, out);
-        DeviceFloatArray dx = device(x, "x"), dout = device(out, "out");
+    protected void implPairwiseSquaredDistances(int n, int d, DeviceFloatArray dx, DeviceFloatArray dout) {
         if (n == 0) {
             return;
         }
         if (d == 0) {
-            fill(out.slice(0, (long) n * n), 0f);
+            fill(dout.slice(0, (long) n * n), 0f);
             return;
         }
         int width = (int) Math.min(d, Math.max(4096, PAIRWISE_BLOCK_FLOATS / n));
@@ -261,32 +240,23 @@ public final class CudaBackend implements Backend {
     }
 
     @Override
-    public void addRowVector(int rows, int cols, FloatArray matrix, FloatArray bias) {
-        Shapes.checkMatrix("matrix", rows, cols, matrix);
-        Shapes.checkLength("bias", cols, bias);
-        DeviceFloatArray dm = device(matrix, "matrix"), db = device(bias, "bias");
+    protected void implAddRowVector(int rows, int cols, DeviceFloatArray dm, DeviceFloatArray db) {
         context.run(() -> context.kernels.addRowVector(rows, cols, dm.address(), db.address()));
     }
 
     @Override
-    public void columnSums(int rows, int cols, FloatArray matrix, FloatArray out) {
-        Shapes.checkMatrix("matrix", rows, cols, matrix);
-        Shapes.checkLength("out", cols, out);
-        DeviceFloatArray dm = device(matrix, "matrix"), dout = device(out, "out");
+    protected void implColumnSums(int rows, int cols, DeviceFloatArray dm, DeviceFloatArray dout) {
         context.run(() -> context.kernels.columnSums(rows, cols, dm.address(), dout.address()));
     }
 
     @Override
-    public void relu(FloatArray x) {
-        DeviceFloatArray dx = device(x, "x");
-        context.run(() -> context.kernels.relu(x.length(), dx.address()));
+    protected void implRelu(DeviceFloatArray dx) {
+        context.run(() -> context.kernels.relu(dx.length(), dx.address()));
     }
 
     @Override
-    public void reluBackward(FloatArray activation, FloatArray grad) {
-        Shapes.checkSameLength(activation, grad);
-        DeviceFloatArray da = device(activation, "activation"), dg = device(grad, "grad");
-        context.run(() -> context.kernels.reluBackward(grad.length(), da.address(), dg.address()));
+    protected void implReluBackward(DeviceFloatArray da, DeviceFloatArray dg) {
+        context.run(() -> context.kernels.reluBackward(dg.length(), da.address(), dg.address()));
     }
 
     /**
@@ -294,11 +264,8 @@ public final class CudaBackend implements Backend {
      * fixed order, and waits for that one double: the only host round trip of a training step.
      */
     @Override
-    public double softmaxCrossEntropy(int rows, int cols, FloatArray logits, int[] labels, FloatArray gradOut) {
-        Shapes.checkMatrix("logits", rows, cols, logits);
-        Shapes.checkMatrix("gradOut", rows, cols, gradOut);
-        Shapes.checkLabels(rows, cols, labels);
-        DeviceFloatArray dl = device(logits, "logits"), dg = device(gradOut, "gradOut");
+    protected double implSoftmaxCrossEntropy(int rows, int cols, DeviceFloatArray dl, int[] labels,
+                                             DeviceFloatArray dg) {
         if (rows == 0) {
             return 0;
         }

@@ -3,6 +3,7 @@ package dev.hansa.aggregation.algorithm;
 import dev.hansa.aggregation.model.ModelSpec;
 import dev.hansa.aggregation.strategy.ClientUpdate;
 import dev.hansa.aggregation.strategy.RoundAggregator;
+import dev.hansa.compute.cpu.WeightedSum;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.TreeMap;
@@ -35,10 +36,7 @@ public final class WeightedMeanAggregator implements RoundAggregator {
                     + update.tensors().spec() + ", the round expects " + spec);
         }
         double w = weighted ? update.numSamples() : 1.0;
-        float[] v = update.tensors().values();
-        for (int i = 0; i < v.length; i++) {
-            sum[i] += w * v[i];
-        }
+        WeightedSum.shared().add(sum, w, update.tensors().values());
         totalWeight += w;
         totalSamples += update.numSamples();
         count++;

@@ -53,15 +53,16 @@ class Runner:
             deps = f.read().strip()
         return ":".join([os.path.join(base, "classes"), os.path.join(base, "test-classes"), deps])
 
-    def jmh(self, module, benchmark, params, warmups=3, iterations=5, seconds=1, mode=None):
-        """Runs one JMH benchmark class in one fork; returns JMH's JSON result list."""
+    def jmh(self, module, benchmark, params, warmups=3, iterations=5, seconds=1, mode=None, report=None):
+        """Runs one JMH benchmark class in one fork; returns JMH's JSON result list. With `report`, the forked JVM
+        gets -Dhansa.bench.report=<that file> (SgemmBenchmark appends which threads did the work)."""
         fd, result = tempfile.mkstemp(suffix=".json", dir=self.out)
         os.close(fd)
+        jvm_args = "--add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED " \
+                   "--sun-misc-unsafe-memory-access=allow" + (f" -Dhansa.bench.report={report}" if report else "")
         cmd = [self.java, "--add-modules", "jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED",
                "-cp", self.classpath(module), "org.openjdk.jmh.Main", benchmark, "-f", "1",
-               "-wi", str(warmups), "-i", str(iterations), "-rf", "json", "-rff", result,
-               "-jvmArgs", "--add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED "
-                           "--sun-misc-unsafe-memory-access=allow"]
+               "-wi", str(warmups), "-i", str(iterations), "-rf", "json", "-rff", result, "-jvmArgs", jvm_args]
         if mode == "ss":
             cmd += ["-bm", "ss"]
         else:
@@ -85,6 +86,20 @@ def numpy_gemm(repo, shapes, threads):
     script = os.path.join(repo, "native-bindings", "bin", "sgemm_numpy.py")
     done = subprocess.run([sys.executable, script] + shapes, env=env, check=True, capture_output=True, text=True)
     return json.loads(done.stdout)
+
+
+def threads_used(report, threads):
+    """Threads that did the work per shape, from SgemmBenchmark's report; stops the run if they differ from the
+    threads asked for (a figure labelled "1 thread" must come from one)."""
+    used = {}
+    with open(report) as f:
+        for line in f:
+            entry = json.loads(line)
+            if entry["used"] != threads:
+                raise SystemExit(f"SgemmBenchmark {entry['shape']}: asked for {threads} thread(s) but {entry['used']} did "
+                                 f"the work (CPU seconds per thread: {entry['cpu_seconds']})")
+            used[entry["shape"]] = entry["used"]
+    return used
 
 
 def summary(values):
@@ -117,8 +132,10 @@ def run_sgemm(runner, reps, shapes, threads, log):
         java, numpy_ms = None, None
         for side in (["java", "numpy"] if rep % 2 == 0 else ["numpy", "java"]):
             if side == "java":
+                report = os.path.join(runner.out, f"threads-{threads}-rep{rep}.jsonl")
                 java = runner.jmh("native-bindings", "SgemmBenchmark",
-                                  {"shape": shapes, "backend": ["cpu"], "threads": [str(threads)]})
+                                  {"shape": shapes, "backend": ["cpu"], "threads": [str(threads)]}, report=report)
+                used = threads_used(report, threads)
             else:
                 numpy_ms = numpy_gemm(runner.repo, shapes, threads)
         for entry in java:
@@ -126,7 +143,8 @@ def run_sgemm(runner, reps, shapes, threads, log):
             cpu_windows = entry["primaryMetric"]["rawData"][0]
             np_windows = numpy_ms[shape]
             cpu_ms, np_ms = entry["primaryMetric"]["score"], statistics.median(np_windows)
-            rows.append({"rep": rep, "threads": threads, "shape": shape, "clock_ghz": clock, "load1": load,
+            rows.append({"rep": rep, "threads": threads, "threads_used": used[shape], "shape": shape,
+                         "clock_ghz": clock, "load1": load,
                          "cpu_ms": cpu_ms, "numpy_ms": np_ms,
                          "cpu_gflops": flops(shape) / cpu_ms / 1e6, "numpy_gflops": flops(shape) / np_ms / 1e6,
                          "ratio": np_ms / cpu_ms,
@@ -199,8 +217,10 @@ def markdown(results):
         for key, threads in (("sgemm", 2), ("sgemm1", 1)):
             if not results.get(key):
                 continue
-            lines += [f"{threads} thread{'s' if threads > 1 else ''} each. Median over repetitions (min-max); "
-                      "'best' is the fastest 1-second window of the whole run.", "",
+            measured = sorted({r["threads_used"] for r in results[key]})
+            lines += [f"{threads} thread{'s' if threads > 1 else ''} each (CpuBackend threads that did the work, "
+                      f"measured from per-thread CPU time: {', '.join(map(str, measured))}). Median over repetitions "
+                      "(min-max); 'best' is the fastest 1-second window of the whole run.", "",
                       "| shape | CpuBackend GFLOP/s | OpenBLAS GFLOP/s | ratio | best CpuBackend | best OpenBLAS | "
                       f"best ratio | best CpuBackend % of {threads}-core peak at {c['max']:.2f} GHz |",
                       "|---|---|---|---|---|---|---|---|"]

@@ -6,7 +6,19 @@ import dev.hansa.compute.CpuBackend;
 import dev.hansa.compute.FloatArray;
 import dev.hansa.compute.Transpose;
 import dev.hansa.compute.cpu.CpuKernelChoice;
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadInfo;
+import java.lang.management.ThreadMXBean;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -26,11 +38,19 @@ import org.openjdk.jmh.annotations.TearDown;
  * either n (square, no transposes) or "MxNxK" followed by the two transpose letters, e.g. 256x1024x784NT for the MLP's
  * first forward product. GFLOP/s = 2 m n k / time; bin/bench converts. Device backends synchronise inside the
  * measured operation, so the time covers the kernel, not only its launch.
+ *
+ * <p>With the system property {@value #REPORT} set to a file, each trial appends one JSON line saying how many
+ * threads did the work: the benchmark thread and every CPU-backend worker ({@code hansa-cpu-*}) whose CPU time over
+ * the trial reached a tenth of the benchmark thread's. bin/bench checks it against the threads it asked for, so a
+ * "1 thread" figure cannot silently come from two.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
 public class SgemmBenchmark {
+
+    /** System property naming the file the thread report is appended to. */
+    public static final String REPORT = "hansa.bench.report";
 
     private static final Pattern SHAPE = Pattern.compile("(\\d+)x(\\d+)x(\\d+)([NT])([NT])");
 
@@ -53,6 +73,7 @@ public class SgemmBenchmark {
     private int k;
     private boolean ta;
     private boolean tb;
+    private Map<Long, Long> cpuAtStart;
 
     @Setup(Level.Trial)
     public void setUp() {
@@ -71,6 +92,38 @@ public class SgemmBenchmark {
         a = random(be, (long) m * k, 1);
         b = random(be, (long) k * n, 2);
         c = be.allocate((long) m * n);
+        cpuAtStart = kernelThreadCpu();
+    }
+
+    /** CPU nanoseconds by thread id of the threads that may run kernels: this one and the CPU backend's workers. */
+    private static Map<Long, Long> kernelThreadCpu() {
+        ThreadMXBean mx = ManagementFactory.getThreadMXBean();
+        Map<Long, Long> cpu = new TreeMap<>();
+        for (ThreadInfo info : mx.getThreadInfo(mx.getAllThreadIds())) {
+            if (info != null && (info.getThreadId() == Thread.currentThread().threadId()
+                    || info.getThreadName().startsWith("hansa-cpu-"))) {
+                cpu.put(info.getThreadId(), mx.getThreadCpuTime(info.getThreadId()));
+            }
+        }
+        return cpu;
+    }
+
+    /** One JSON line: threads asked for, threads that did at least a tenth of this thread's work, CPU seconds each. */
+    private String threadReport() {
+        Map<Long, Long> now = kernelThreadCpu();
+        long self = Thread.currentThread().threadId();
+        long mine = now.get(self) - cpuAtStart.getOrDefault(self, 0L);
+        List<String> seconds = new ArrayList<>();
+        int used = 0;
+        for (Map.Entry<Long, Long> e : now.entrySet()) {
+            long spent = e.getValue() - cpuAtStart.getOrDefault(e.getKey(), 0L);
+            seconds.add(String.format(Locale.ROOT, "%.3f", spent / 1e9));
+            if (spent * 10 >= mine) {
+                used++;
+            }
+        }
+        return String.format(Locale.ROOT, "{\"shape\": \"%s\", \"backend\": \"%s\", \"threads\": %d, \"used\": %d, "
+                + "\"cpu_seconds\": %s}", shape, backend, threads, used, seconds);
     }
 
     private static FloatArray random(Backend be, long length, long seed) {
@@ -90,7 +143,11 @@ public class SgemmBenchmark {
     }
 
     @TearDown(Level.Trial)
-    public void tearDown() {
+    public void tearDown() throws IOException {
+        String report = System.getProperty(REPORT);
+        if (report != null) {
+            Files.writeString(Path.of(report), threadReport() + "\n", StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+        }
         a.close();
         b.close();
         c.close();

@@ -53,6 +53,18 @@ public final class Backends {
 
     /** Builds the backend for {@code setting} without logging; throws for unknown settings or an unusable CUDA. */
     public static Choice choose(String setting) {
+        return choose(setting, Runtime.getRuntime().availableProcessors());
+    }
+
+    /**
+     * As {@link #choose(String)}, with a CPU backend of {@code cpuThreads} threads: a caller that already runs one
+     * task per core (the simulator's workers) asks for one, so that kernels do not hand work to threads that would
+     * only compete with its own.
+     */
+    public static Choice choose(String setting, int cpuThreads) {
+        if (cpuThreads < 1) {
+            throw new IllegalArgumentException("cpuThreads must be >= 1: " + cpuThreads);
+        }
         String source = "HANSA_BACKEND=" + setting;
         return switch (setting) {
             case "auto" -> {
@@ -64,7 +76,7 @@ public final class Backends {
                     // auto never fails because of CUDA: a broken install is reported and the CPU takes over.
                     unavailable = e instanceof CudaUnavailableException ? e.getMessage() : e.toString();
                 }
-                CpuBackend cpu = new CpuBackend();
+                CpuBackend cpu = new CpuBackend(CpuKernelChoice.best(), cpuThreads);
                 yield new Choice(cpu, cpu.description() + " (" + source + "; CUDA unavailable: " + unavailable + ")");
             }
             case "cuda" -> {
@@ -72,7 +84,7 @@ public final class Backends {
                 yield new Choice(cuda, cuda.description() + " (" + source + ")");
             }
             case "cpu" -> {
-                CpuBackend cpu = new CpuBackend();
+                CpuBackend cpu = new CpuBackend(CpuKernelChoice.best(), cpuThreads);
                 yield new Choice(cpu, cpu.description() + " (" + source + "; kernels: " + CpuKernelChoice.reason() + ")");
             }
             case "java" -> new Choice(new JavaBackend(), "plain single-threaded Java reference kernels (" + source + ")");

@@ -54,6 +54,15 @@ class BackendsTest {
     }
 
     @Test
+    void theCallerSizesTheCpuBackendsThreads() {
+        try (Backend one = Backends.choose("cpu", 1).backend(); Backend three = Backends.choose("cpu", 3).backend()) {
+            assertTrue(((CpuBackend) one).description().endsWith(", 1 thread"), ((CpuBackend) one).description());
+            assertTrue(((CpuBackend) three).description().endsWith(", 3 threads"), ((CpuBackend) three).description());
+        }
+        assertThrows(IllegalArgumentException.class, () -> Backends.choose("cpu", 0));
+    }
+
+    @Test
     void theSystemPropertyOverridesTheEnvironment() {
         String old = System.getProperty(Backends.PROPERTY);
         try {

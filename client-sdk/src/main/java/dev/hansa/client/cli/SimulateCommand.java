@@ -113,7 +113,10 @@ public final class SimulateCommand {
         int perRound = o.integer("per-round");
         var settings = new SimulationRunner.Settings(o.integer("rounds"), (double) perRound / clients, perRound,
                 perRound, seed, o.integer("eval-every"), o.integer("threads"));
-        Backends.Choice choice = Backends.choose(o.string("backend").isEmpty() ? Backends.setting() : o.string("backend"));
+        // Each worker trains its own client: the CPU backend gets the cores the workers leave, at least one thread.
+        int cpuThreads = Math.max(1, Runtime.getRuntime().availableProcessors() / settings.threads());
+        Backends.Choice choice = Backends.choose(o.string("backend").isEmpty() ? Backends.setting() : o.string("backend"),
+                cpuThreads);
         Backend backend = choice.backend();
         System.err.println("backend " + backend.name() + ": " + choice.reason());
         System.err.printf(Locale.ROOT, "simulating %s %s, training %s: %s, %s %s (%d parameters), %d of %d clients per "

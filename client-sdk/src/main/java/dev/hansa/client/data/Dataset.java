@@ -1,5 +1,6 @@
 package dev.hansa.client.data;
 
+import dev.hansa.compute.FloatArray;
 import java.util.Objects;
 
 /**
@@ -54,6 +55,15 @@ public final class Dataset {
     /** Copies sample {@code index}'s features into {@code dst[dstOffset..]}. */
     public void copyFeatures(int index, float[] dst, int dstOffset) {
         System.arraycopy(features, index * featureCount, dst, dstOffset, featureCount);
+    }
+
+    /**
+     * Copies the features of samples [from, from + count) into the start of {@code dst} in one copy (the rows are
+     * contiguous here), e.g. a test set chunk onto a compute backend.
+     */
+    public void copyFeatures(int from, int count, FloatArray dst) {
+        Objects.checkFromIndexSize(from, count, labels.length);
+        dst.copyFromHost(features, from * featureCount, 0, count * featureCount);
     }
 
     /** A new dataset holding the samples at {@code indices}, in that order. */

@@ -9,7 +9,6 @@ import dev.hansa.compute.Backend;
 import dev.hansa.compute.FloatArray;
 import dev.hansa.compute.Transpose;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
 
@@ -27,6 +26,8 @@ public final class DenseNetwork implements ModelArchitecture {
     private final int[] widths;
     private final String[] layerNames;
     private final ModelSpec spec;
+    /** Test samples per forward pass of {@link #evaluate}: large enough for efficient products, small in memory. */
+    private static final int EVAL_CHUNK = 1000;
 
     private DenseNetwork(String name, int[] widths, String[] layerNames) {
         this.name = name;
@@ -98,21 +99,20 @@ public final class DenseNetwork implements ModelArchitecture {
         if (!weights.spec().equals(spec)) {
             throw new IllegalArgumentException("weights do not match the " + name + " spec " + spec);
         }
-        int chunk = 1000;
+        int chunk = Math.max(1, Math.min(EVAL_CHUNK, data.size()));
         int classes = widths[widths.length - 1];
-        try (FloatArray params = backend.upload(weights.values()); Workspace ws = new Workspace(backend, chunk)) {
+        try (FloatArray params = backend.upload(weights.values()); Workspace ws = new Workspace(backend, chunk, false)) {
             double loss = 0;
             long correct = 0;
-            int[] all = new int[data.size()];
-            Arrays.setAll(all, i -> i);
             float[] logits = new float[chunk * classes];
             for (int from = 0; from < data.size(); from += chunk) {
-                int[] rows = Arrays.copyOfRange(all, from, Math.min(data.size(), from + chunk));
-                int[] labels = ws.load(data, rows);
-                FloatArray out = ws.forward(params, rows.length);
-                out.copyToHost(0, logits, 0, rows.length * classes);
-                loss += backend.softmaxCrossEntropy(rows.length, classes, out, labels, ws.scratch(rows.length * classes));
-                for (int i = 0; i < rows.length; i++) {
+                int rows = Math.min(chunk, data.size() - from);
+                int[] labels = ws.loadRange(data, from, rows);
+                FloatArray out = ws.forward(params, rows);
+                out.copyToHost(0, logits, 0, rows * classes);
+                // The logits are on the host already: the loss gradient, which nothing reads, may overwrite them.
+                loss += backend.softmaxCrossEntropy(rows, classes, out, labels, out);
+                for (int i = 0; i < rows; i++) {
                     if (argmax(logits, i * classes, classes) == labels[i]) {
                         correct++;
                     }
@@ -142,31 +142,40 @@ public final class DenseNetwork implements ModelArchitecture {
         return best;
     }
 
-    /** Activation buffers for batches of up to {@code capacity} rows, reused across calls. */
+    /**
+     * Activation buffers for batches of up to {@code capacity} rows, reused across calls; with {@code training}, also
+     * the gradient buffers of the backward pass and a host staging area for gathering minibatch rows.
+     */
     private final class Workspace implements AutoCloseable {
         private final Backend backend;
         private final int capacity;
         private final FloatArray[] activations; // activations[0] = input, activations[l] = output of layer l
-        private final FloatArray[] deltas;      // gradient w.r.t. activations[l]
-        private final FloatArray scratch;
+        private final FloatArray[] deltas;      // gradient w.r.t. activations[l]; null when not training
         private final float[] staging;
 
-        Workspace(Backend backend, int capacity) {
+        Workspace(Backend backend, int capacity, boolean training) {
             this.backend = backend;
             this.capacity = capacity;
             this.activations = new FloatArray[widths.length];
             this.deltas = new FloatArray[widths.length];
-            int widest = 0;
             for (int l = 0; l < widths.length; l++) {
                 activations[l] = backend.allocate((long) capacity * widths[l]);
-                deltas[l] = l == 0 ? null : backend.allocate((long) capacity * widths[l]);
-                widest = Math.max(widest, widths[l]);
+                deltas[l] = l == 0 || !training ? null : backend.allocate((long) capacity * widths[l]);
             }
-            this.scratch = backend.allocate((long) capacity * widest);
-            this.staging = new float[capacity * widths[0]];
+            this.staging = training ? new float[capacity * widths[0]] : null;
         }
 
-        /** Stages the rows' features on the backend and returns their labels. */
+        /** Stages samples [from, from + rows) on the backend in one copy and returns their labels. */
+        int[] loadRange(Dataset data, int from, int rows) {
+            data.copyFeatures(from, rows, activations[0]);
+            int[] labels = new int[rows];
+            for (int i = 0; i < rows; i++) {
+                labels[i] = data.label(from + i);
+            }
+            return labels;
+        }
+
+        /** Gathers the rows' features on the host, stages them on the backend and returns their labels. */
         int[] load(Dataset data, int[] rows) {
             int[] labels = new int[rows.length];
             for (int i = 0; i < rows.length; i++) {
@@ -175,10 +184,6 @@ public final class DenseNetwork implements ModelArchitecture {
             }
             activations[0].copyFromHost(staging, 0, 0, rows.length * widths[0]);
             return labels;
-        }
-
-        FloatArray scratch(long length) {
-            return scratch.slice(0, length);
         }
 
         private FloatArray weight(FloatArray params, int l) {
@@ -237,7 +242,6 @@ public final class DenseNetwork implements ModelArchitecture {
                     d.close();
                 }
             }
-            scratch.close();
         }
     }
 
@@ -279,7 +283,7 @@ public final class DenseNetwork implements ModelArchitecture {
                 if (workspace != null) {
                     workspace.close();
                 }
-                workspace = new Workspace(backend, batch.length);
+                workspace = new Workspace(backend, batch.length, true);
             }
             int[] labels = workspace.load(data, batch);
             return workspace.lossAndGradient(params, batch.length, labels, gradOut);

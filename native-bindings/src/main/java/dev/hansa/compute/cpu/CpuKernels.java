@@ -17,13 +17,20 @@ public interface CpuKernels {
     int nr();
 
     /**
-     * C[0..mr, 0..nr] = alpha * Arows * Bpanel + beta * C over {@code kc} steps. Arows are mr rows of A, row i's step p
-     * at {@code a[aOffset + i * lda + p]}: either A itself or a packed copy. The B panel holds nr floats per step (the
-     * layout {@link GemmPacking#packB} writes). C is not read when beta is 0. Edge tiles go through a scratch tile and
-     * {@link #mergeTile}.
+     * C[0..mr, 0..nr] = alpha * A * Bpanel + beta * C over {@code kc} steps, A's row i, step p read at
+     * {@code a[aOffset + i * rowStride + p * stepStride]}: a packed micro-panel (row stride 1, step stride mr) or A
+     * where it is stored. The B panel holds nr floats per step (the layout {@link GemmPacking} writes). C is not
+     * read when beta is 0. Edge tiles go through a scratch tile and {@link #mergeTile}.
      */
-    void microKernel(int kc, float[] a, int aOffset, int lda, float[] b, int bOffset,
+    void microKernel(int kc, float[] a, int aOffset, int rowStride, int stepStride, float[] b, int bOffset,
                      float alpha, float beta, float[] c, int cOffset, int ldc);
+
+    /**
+     * The left half of a micro-tile, for edge panels of at most nr / 2 columns: {@code tile[r * nr + j]} = sum over
+     * the {@code kc} steps of A(r, p) * Bpanel(p, j) for j &lt; nr / 2 (A addressed as in {@link #microKernel}), the
+     * same products in the same order as there. Merged into C by {@link #mergeTile}.
+     */
+    void halfTile(int kc, float[] a, int aOffset, int rowStride, int stepStride, float[] b, int bOffset, float[] tile);
 
     /**
      * C[0..rows, 0..cols] = alpha * tile + beta * C for a partial tile, the tile's row stride being {@link #nr()}. C is

@@ -1,69 +1,59 @@
 package dev.hansa.compute.cpu;
 
 /**
- * Copies blocks of A and B into the layouts the micro-kernel reads.
+ * Copies blocks of A and B into the micro-panel layouts the micro-kernel streams through, which is also where the
+ * transposes are resolved (an untransposed A may also be read in place, see {@link Sgemm}).
  *
- * <p>B, seen as "lines" (columns of op(B)) indexed by a "step" p along k, becomes micro-panels: a block of
+ * <p>Both operands are seen as "lines" (rows of op(A), columns of op(B)) indexed by a "step" p along k. A block of
  * {@code lines x depth} becomes ceil(lines / width) panels of {@code depth x width} floats, step p of a panel holding
- * its lines' p-th values; lines past the edge are zero-filled, so the micro-kernel always computes a full tile.
- *
- * <p>A is read in place when it is stored untransposed (its rows already run along k); only a transposed A, and the
- * last rows of a block that do not fill a micro-tile, are copied into rows of {@code depth} floats.
+ * its lines' p-th values. Lines past the edge are zero-filled, so the micro-kernel always computes a full tile.
  */
 final class GemmPacking {
 
     private GemmPacking() {
     }
 
+    /** Packs rows [row0, row0+rows) x steps [p0, p0+depth) of op(A) (m x k; A is stored k x m when transposed). */
+    static void packA(boolean transposed, float[] a, int ao, int lda, int row0, int p0, int rows, int depth,
+                      int mr, float[] dst) {
+        pack(transposed, a, ao, lda, row0, p0, rows, depth, mr, dst);
+    }
+
     /** Packs steps [p0, p0+depth) x columns [col0, col0+cols) of op(B) (k x n; B is stored n x k when transposed). */
     static void packB(boolean transposed, float[] b, int bo, int ldb, int p0, int col0, int depth, int cols,
                       int nr, float[] dst) {
-        for (int panel = 0; panel < cols; panel += nr) {
-            int used = Math.min(nr, cols - panel), base = panel * depth;
-            if (!transposed) {
+        pack(!transposed, b, bo, ldb, col0, p0, cols, depth, nr, dst);
+    }
+
+    /**
+     * Element (line l, step p) is stored at {@code src[so + p * ld + l]} when {@code stepMajor}, else at
+     * {@code src[so + l * ld + p]}.
+     */
+    private static void pack(boolean stepMajor, float[] src, int so, int ld, int line0, int p0, int lines, int depth,
+                             int width, float[] dst) {
+        for (int panel = 0; panel < lines; panel += width) {
+            int used = Math.min(width, lines - panel), base = panel * depth;
+            if (stepMajor) {
                 // A panel step is a contiguous run of one stored row.
                 for (int p = 0; p < depth; p++) {
-                    int from = bo + (p0 + p) * ldb + col0 + panel, at = base + p * nr;
-                    System.arraycopy(b, from, dst, at, used);
-                    java.util.Arrays.fill(dst, at + used, at + nr, 0f);
+                    int from = so + (p0 + p) * ld + line0 + panel, at = base + p * width;
+                    System.arraycopy(src, from, dst, at, used);
+                    java.util.Arrays.fill(dst, at + used, at + width, 0f);
                 }
             } else {
-                // Read each stored row sequentially and scatter it with stride nr.
+                // Read each stored row sequentially and scatter it with stride width.
                 for (int l = 0; l < used; l++) {
-                    int from = bo + (col0 + panel + l) * ldb + p0;
-                    for (int p = 0, at = base + l; p < depth; p++, at += nr) {
-                        dst[at] = b[from + p];
+                    int from = so + (line0 + panel + l) * ld + p0;
+                    for (int p = 0, at = base + l; p < depth; p++, at += width) {
+                        dst[at] = src[from + p];
                     }
                 }
-                for (int l = used; l < nr; l++) {
-                    for (int p = 0, at = base + l; p < depth; p++, at += nr) {
+                for (int l = used; l < width; l++) {
+                    for (int p = 0, at = base + l; p < depth; p++, at += width) {
                         dst[at] = 0f;
                     }
                 }
             }
         }
-    }
-
-    /**
-     * Copies rows [row0, row0+rows) x steps [p0, p0+depth) of op(A) into {@code dst} as {@code padTo} rows of
-     * {@code depth} floats (row r's step p at {@code dst[r * depth + p]}), rows past {@code rows} zero-filled. A is
-     * stored k x m when transposed, m x k otherwise.
-     */
-    static void packARows(boolean transposed, float[] a, int ao, int lda, int row0, int p0, int rows, int depth,
-                          int padTo, float[] dst) {
-        if (transposed) {
-            // Each stored row holds one step of every row: read it sequentially, scatter with stride depth.
-            for (int p = 0; p < depth; p++) {
-                int from = ao + (p0 + p) * lda + row0;
-                for (int r = 0, at = p; r < rows; r++, at += depth) {
-                    dst[at] = a[from + r];
-                }
-            }
-        } else {
-            for (int r = 0; r < rows; r++) {
-                System.arraycopy(a, ao + (row0 + r) * lda + p0, dst, r * depth, depth);
-            }
-        }
-        java.util.Arrays.fill(dst, rows * depth, padTo * depth, 0f);
     }
 }

@@ -50,30 +50,30 @@ final class PanamaKernels implements CpuKernels {
     }
 
     @Override
-    public void microKernel(int kc, float[] a, int ao, int lda, float[] b, int bo,
+    public void microKernel(int kc, float[] a, int ao, int rowStride, int stepStride, float[] b, int bo,
                             float alpha, float beta, float[] c, int co, int ldc) {
         FloatVector c00 = FloatVector.zero(S), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00;
         FloatVector c30 = c00, c31 = c00, c40 = c00, c41 = c00, c50 = c00, c51 = c00;
-        int a1 = ao + lda, a2 = a1 + lda, a3 = a2 + lda, a4 = a3 + lda, a5 = a4 + lda;
-        for (int p = 0; p < kc; p++, bo += NR) {
+        int r1 = rowStride, r2 = 2 * rowStride, r3 = 3 * rowStride, r4 = 4 * rowStride, r5 = 5 * rowStride;
+        for (int p = 0; p < kc; p++, ao += stepStride, bo += NR) {
             FloatVector b0 = FloatVector.fromArray(S, b, bo);
             FloatVector b1 = FloatVector.fromArray(S, b, bo + L);
-            FloatVector x = FloatVector.broadcast(S, a[ao + p]);
+            FloatVector x = FloatVector.broadcast(S, a[ao]);
             c00 = x.fma(b0, c00);
             c01 = x.fma(b1, c01);
-            x = FloatVector.broadcast(S, a[a1 + p]);
+            x = FloatVector.broadcast(S, a[ao + r1]);
             c10 = x.fma(b0, c10);
             c11 = x.fma(b1, c11);
-            x = FloatVector.broadcast(S, a[a2 + p]);
+            x = FloatVector.broadcast(S, a[ao + r2]);
             c20 = x.fma(b0, c20);
             c21 = x.fma(b1, c21);
-            x = FloatVector.broadcast(S, a[a3 + p]);
+            x = FloatVector.broadcast(S, a[ao + r3]);
             c30 = x.fma(b0, c30);
             c31 = x.fma(b1, c31);
-            x = FloatVector.broadcast(S, a[a4 + p]);
+            x = FloatVector.broadcast(S, a[ao + r4]);
             c40 = x.fma(b0, c40);
             c41 = x.fma(b1, c41);
-            x = FloatVector.broadcast(S, a[a5 + p]);
+            x = FloatVector.broadcast(S, a[ao + r5]);
             c50 = x.fma(b0, c50);
             c51 = x.fma(b1, c51);
         }
@@ -111,17 +111,43 @@ final class PanamaKernels implements CpuKernels {
     }
 
     @Override
+    public void halfTile(int kc, float[] a, int ao, int rowStride, int stepStride, float[] b, int bo, float[] tile) {
+        FloatVector c0 = FloatVector.zero(S), c1 = c0, c2 = c0, c3 = c0, c4 = c0, c5 = c0;
+        int r1 = rowStride, r2 = 2 * rowStride, r3 = 3 * rowStride, r4 = 4 * rowStride, r5 = 5 * rowStride;
+        for (int p = 0; p < kc; p++, ao += stepStride, bo += NR) {
+            FloatVector b0 = FloatVector.fromArray(S, b, bo);
+            c0 = FloatVector.broadcast(S, a[ao]).fma(b0, c0);
+            c1 = FloatVector.broadcast(S, a[ao + r1]).fma(b0, c1);
+            c2 = FloatVector.broadcast(S, a[ao + r2]).fma(b0, c2);
+            c3 = FloatVector.broadcast(S, a[ao + r3]).fma(b0, c3);
+            c4 = FloatVector.broadcast(S, a[ao + r4]).fma(b0, c4);
+            c5 = FloatVector.broadcast(S, a[ao + r5]).fma(b0, c5);
+        }
+        c0.intoArray(tile, 0);
+        c1.intoArray(tile, NR);
+        c2.intoArray(tile, 2 * NR);
+        c3.intoArray(tile, 3 * NR);
+        c4.intoArray(tile, 4 * NR);
+        c5.intoArray(tile, 5 * NR);
+    }
+
+    @Override
     public void mergeTile(float[] tile, int rows, int cols, float alpha, float beta, float[] c, int co, int ldc) {
         FloatVector betaV = FloatVector.broadcast(S, beta);
         for (int r = 0; r < rows; r++, co += ldc) {
-            int t = r * NR;
-            for (int j = 0; j < cols; j += L) {
-                VectorMask<Float> m = S.indexInRange(j, cols);
+            int t = r * NR, j = 0;
+            for (; j + L <= cols; j += L) {
                 FloatVector v = FloatVector.fromArray(S, tile, t + j).mul(alpha);
                 if (beta != 0f) {
-                    v = FloatVector.fromArray(S, c, co + j, m).fma(betaV, v);
+                    v = FloatVector.fromArray(S, c, co + j).fma(betaV, v);
                 }
-                v.intoArray(c, co + j, m);
+                v.intoArray(c, co + j);
+            }
+            // A scalar tail, not a masked vector: near the end of C's array a masked access leaves the intrinsic for
+            // a lane-by-lane fallback that was slower than this loop (edge tiles of every small product).
+            for (; j < cols; j++) {
+                float v = alpha * tile[t + j];
+                c[co + j] = beta == 0f ? v : Math.fma(c[co + j], beta, v);
             }
         }
     }
@@ -269,13 +295,20 @@ final class PanamaKernels implements CpuKernels {
             s2.intoArray(out, oo + j + 2 * L);
             s3.intoArray(out, oo + j + 3 * L);
         }
-        for (; j < cols; j += L) {
-            VectorMask<Float> mask = S.indexInRange(j, cols);
+        for (; j + L <= cols; j += L) {
             FloatVector s = FloatVector.zero(S);
             for (int r = 0, at = mo + j; r < rows; r++, at += cols) {
-                s = s.add(FloatVector.fromArray(S, m, at, mask));
+                s = s.add(FloatVector.fromArray(S, m, at));
             }
-            s.intoArray(out, oo + j, mask);
+            s.intoArray(out, oo + j);
+        }
+        // Scalar, not masked, for the reason given in mergeTile; same order of additions as the lanes above.
+        for (; j < cols; j++) {
+            float s = 0f;
+            for (int r = 0, at = mo + j; r < rows; r++, at += cols) {
+                s += m[at];
+            }
+            out[oo + j] = s;
         }
     }
 

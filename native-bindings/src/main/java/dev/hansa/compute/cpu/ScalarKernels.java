@@ -27,18 +27,23 @@ final class ScalarKernels implements CpuKernels {
     }
 
     @Override
-    public void microKernel(int kc, float[] a, int ao, int lda, float[] b, int bo,
+    public void microKernel(int kc, float[] a, int ao, int rowStride, int stepStride, float[] b, int bo,
                             float alpha, float beta, float[] c, int co, int ldc) {
         float[] tile = new float[MR * NR]; // scalar-replaced or stack-allocated by C2's escape analysis
-        for (int p = 0; p < kc; p++, bo += NR) {
+        for (int p = 0; p < kc; p++, ao += stepStride, bo += NR) {
             for (int i = 0; i < MR; i++) {
-                float av = a[ao + i * lda + p];
+                float av = a[ao + i * rowStride];
                 for (int j = 0; j < NR; j++) {
                     tile[i * NR + j] = Math.fma(av, b[bo + j], tile[i * NR + j]);
                 }
             }
         }
         mergeTile(tile, MR, NR, alpha, beta, c, co, ldc);
+    }
+
+    @Override
+    public void halfTile(int kc, float[] a, int ao, int rowStride, int stepStride, float[] b, int bo, float[] tile) {
+        microKernel(kc, a, ao, rowStride, stepStride, b, bo, 1f, 0f, tile, 0, NR); // the full width: simpler, same bits
     }
 
     @Override

@@ -5,17 +5,20 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 
 /**
  * Single-precision GEMM on row-major {@code float[]} storage, in the GotoBLAS/BLIS structure. Loops from the outside:
- * column blocks of C ({@link #NC}), depth blocks of k ({@link #KC}; B block packed, lives in L3), row blocks
- * ({@link #MC}; lives in L2), then B micro-panels (each stays in L1 while every A micro-panel of the block streams
- * past it), then A micro-panels of mr rows; each pair feeds one micro-kernel call that updates an mr x nr tile of C
- * in place (edge tiles go through a scratch tile). With NC that wide, B is packed about once per product. A is read
- * in place when stored untransposed, its rows already running along k; a transposed A is packed into rows once per
- * block. At the small batches of federated clients (32 x 784 x 200) packing, not arithmetic, was the larger cost.
+ * column blocks of C ({@link #NC}), depth blocks of k ({@link #KC}; B block packed), row blocks ({@link #MC}), then
+ * micro-panels of A (mr rows) and of B (nr columns); each pair feeds one micro-kernel call that updates an mr x nr
+ * tile of C in place (edge tiles go through a scratch tile). With NC that wide, B is packed about once per product.
+ *
+ * <p>Two regimes for A. When the packed B block fits in L2 (the products of a training step and of an evaluation
+ * pass) and A is stored untransposed, A is read where it is stored, its rows already running along k: the loop
+ * keeps one A micro-panel in L1 while the B panels stream past it from L2. Otherwise (large or transposed products)
+ * A blocks are packed once per block and each B micro-panel stays in L1 while the A micro-panels stream past it. At
+ * the small batches of federated clients (32 x 784 x 200) the copies, not the arithmetic, were the larger cost.
  *
  * <p>Products big enough to amortise a thread hand-off are split into one contiguous strip of C per thread along the
- * longer side of C. Every element of C is computed by the same sequence of operations whatever the split, so results
- * do not depend on the number of threads. Block sizes were tuned on Zen 4 (32 KiB L1d, 1 MiB L2 per core); they are
- * not critical within a factor of two.
+ * longer side of C. Every element of C is computed by the same sequence of operations whatever the split or the
+ * regime, so results do not depend on the number of threads. Block sizes were tuned on Zen 4 (32 KiB L1d, 1 MiB L2
+ * per core); they are not critical within a factor of two.
  */
 public final class Sgemm {
 
@@ -26,6 +29,8 @@ public final class Sgemm {
     static final long PARALLEL_MIN_WORK = 1L << 21;
     /** Largest C (in floats) computed transposed through scratch (see {@link #cheaperTransposed}). */
     static final long TRANSPOSED_MAX = 1L << 22;
+    /** Largest packed B block (floats) with which A is read in place: half of Zen 4's 1 MiB L2. */
+    static final long B_BLOCK_IN_L2 = 1L << 17;
     /** Side of the square blocks in which a transposed result is copied into C. */
     private static final int TRANSPOSE_BLOCK = 64;
 
@@ -167,29 +172,32 @@ public final class Sgemm {
                     int depth = Math.min(kc, k - pc);
                     float blockBeta = pc == 0 ? beta : 1f;
                     GemmPacking.packB(transB, b, bo, ldb, pc, jc, depth, nc, nr, buf.b);
+                    // An untransposed A is read where it is stored when the packed B block fits in L2: each A
+                    // micro-panel then stays in L1 while every B panel streams past it, so a copy would only read it
+                    // once more. Otherwise A blocks are packed and B panels stay in L1 instead.
+                    boolean aInPlace = !transA && (long) depth * roundUp(nc, nr) <= B_BLOCK_IN_L2;
                     for (int ic = 0; ic < m; ic += MC) {
                         int mc = Math.min(MC, m - ic);
-                        // Rows [0, inPlace) of the block are read where they are; the rest are packed.
-                        int inPlace = transA ? 0 : mc - mc % mr;
-                        if (inPlace < mc) {
-                            GemmPacking.packARows(transA, a, ao, lda, ic + inPlace, pc, mc - inPlace, depth,
-                                    roundUp(mc - inPlace, mr), buf.a);
-                        }
-                        for (int jr = 0; jr < nc; jr += nr) {
-                            int cols = Math.min(nr, nc - jr);
+                        if (aInPlace) {
+                            int whole = mc - mc % mr;
+                            if (whole < mc) { // the partial last micro-panel, zero-padded
+                                GemmPacking.packA(false, a, ao, lda, ic + whole, pc, mc - whole, depth, mr, buf.a);
+                            }
                             for (int ir = 0; ir < mc; ir += mr) {
-                                int rows = Math.min(mr, mc - ir), cAt = co + (ic + ir) * ldc + jc + jr;
-                                boolean direct = ir < inPlace;
-                                float[] as = direct ? a : buf.a;
-                                int aAt = direct ? ao + (ic + ir) * lda + pc : (ir - inPlace) * depth;
-                                int aLd = direct ? lda : depth;
-                                if (rows == mr && cols == nr) {
-                                    kernels.microKernel(depth, as, aAt, aLd, buf.b, jr * depth,
-                                            alpha, blockBeta, c, cAt, ldc);
-                                } else {
-                                    kernels.microKernel(depth, as, aAt, aLd, buf.b, jr * depth,
-                                            1f, 0f, buf.tile, 0, nr);
-                                    kernels.mergeTile(buf.tile, rows, cols, alpha, blockBeta, c, cAt, ldc);
+                                boolean stored = ir < whole;
+                                float[] as = stored ? a : buf.a;
+                                int aAt = stored ? ao + (ic + ir) * lda + pc : 0;
+                                for (int jr = 0; jr < nc; jr += nr) {
+                                    tile(depth, as, aAt, stored ? lda : 1, stored ? 1 : mr, buf, jr, Math.min(mr, mc - ir),
+                                            Math.min(nr, nc - jr), alpha, blockBeta, c, co + (ic + ir) * ldc + jc + jr, ldc);
+                                }
+                            }
+                        } else {
+                            GemmPacking.packA(transA, a, ao, lda, ic, pc, mc, depth, mr, buf.a);
+                            for (int jr = 0; jr < nc; jr += nr) {
+                                for (int ir = 0; ir < mc; ir += mr) {
+                                    tile(depth, buf.a, ir * depth, 1, mr, buf, jr, Math.min(mr, mc - ir),
+                                            Math.min(nr, nc - jr), alpha, blockBeta, c, co + (ic + ir) * ldc + jc + jr, ldc);
                                 }
                             }
                         }
@@ -200,6 +208,23 @@ public final class Sgemm {
             if (spare.size() < 2 * pool.parallelism()) {
                 spare.offer(buf);
             }
+        }
+    }
+
+    /**
+     * One micro-tile of C: in place when whole, through the scratch tile at the edges, and with half the arithmetic
+     * when the edge panel is at most half as wide as a tile (the last 8 of the 200 hidden units, say).
+     */
+    private void tile(int depth, float[] a, int aAt, int rowStride, int stepStride, Buffers buf, int jr, int rows,
+                      int cols, float alpha, float beta, float[] c, int cAt, int ldc) {
+        if (rows == mr && cols == nr) {
+            kernels.microKernel(depth, a, aAt, rowStride, stepStride, buf.b, jr * depth, alpha, beta, c, cAt, ldc);
+        } else if (cols <= nr / 2) {
+            kernels.halfTile(depth, a, aAt, rowStride, stepStride, buf.b, jr * depth, buf.tile);
+            kernels.mergeTile(buf.tile, rows, cols, alpha, beta, c, cAt, ldc);
+        } else {
+            kernels.microKernel(depth, a, aAt, rowStride, stepStride, buf.b, jr * depth, 1f, 0f, buf.tile, 0, nr);
+            kernels.mergeTile(buf.tile, rows, cols, alpha, beta, c, cAt, ldc);
         }
     }
 

@@ -48,7 +48,7 @@ public class MicroKernelBenchmark {
     /** Accumulates into C (beta 1), as every depth block after the first does. */
     @Benchmark
     public float[] tile() {
-        kernels.microKernel(KC, a, 0, KC, b, 0, 1f, 1f, c, 0, kernels.nr());
+        kernels.microKernel(KC, a, 0, 1, kernels.mr(), b, 0, 1f, 1f, c, 0, kernels.nr());
         return c;
     }
 

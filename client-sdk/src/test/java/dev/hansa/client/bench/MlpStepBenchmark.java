@@ -20,9 +20,10 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 
 /**
- * One SGD training step of the built-in MLP 784-1024-1024-10 at batch 256, as LocalSgd runs it: stage the batch on
- * the backend, forward, softmax cross-entropy (the loss comes back to the host), backward, then w -= lr * g on the
- * backend. Samples/s = batch / time; native-bindings/bin/bench converts. {@code backend} is cpu, java or cuda.
+ * One SGD training step of the built-in MLP as LocalSgd runs it: stage the batch on the backend, forward, softmax
+ * cross-entropy (the loss comes back to the host), backward, then w -= lr * g on the backend. By default
+ * 784-1024-1024-10 at batch 256; {@code -p hidden=200 -p batch=32} is the step {@code hansa simulate} repeats.
+ * Samples/s = batch / time; native-bindings/bin/bench converts. {@code backend} is cpu, java or cuda.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -37,6 +38,10 @@ public class MlpStepBenchmark {
     @Param({"256"})
     public int batch;
 
+    /** Hidden layer widths separated by 'x' (JMH splits parameter lists at commas): 1024x1024, or 200 for simulate's. */
+    @Param({"1024x1024"})
+    public String hidden;
+
     private Backend be;
     private GradientModel model;
     private FloatArray params;
@@ -47,7 +52,8 @@ public class MlpStepBenchmark {
     @Setup(Level.Trial)
     public void setUp() {
         be = Backends.choose(backend).backend();
-        DenseNetwork net = DenseNetwork.mlp(784, new int[] {1024, 1024}, 10);
+        DenseNetwork net = DenseNetwork.mlp(784, java.util.Arrays.stream(hidden.split("x")).mapToInt(Integer::parseInt)
+                .toArray(), 10);
         SplittableRandom r = new SplittableRandom(7);
         float[] features = new float[SAMPLES * 784];
         for (int i = 0; i < features.length; i++) {

@@ -91,16 +91,13 @@ public final class Sgemm {
     }
 
     /**
-     * Whether computing C^T = op(B)^T op(A)^T wastes less. A C narrower than a micro-tile (logits: batch x classes)
-     * would leave most of every tile unused. And when both operands run along k in memory (A untransposed, B
-     * transposed: the forward pass X W^T), A is read in place while B is packed by a scatter: the swap packs the
-     * smaller of the two instead (batch x in, not out x in).
+     * Whether computing C^T = op(B)^T op(A)^T packs less. When both operands run along k in memory (A untransposed,
+     * B transposed: the forward pass X W^T), A is read in place while B is packed by a scatter, so the swap packs
+     * the smaller of the two (batch x in, not out x in). Narrow outputs need no swap: their edge panels take the
+     * half-width kernel.
      */
     private boolean cheaperTransposed(boolean transA, boolean transB, int m, int n) {
-        if ((long) m * n > TRANSPOSED_MAX) {
-            return false;
-        }
-        return (n < nr && m >= 2 * n) || (!transA && transB && m < n);
+        return !transA && transB && m < n && (long) m * n <= TRANSPOSED_MAX;
     }
 
     /** C^T = op(B)^T op(A)^T into scratch, then transposed into C with alpha applied and beta merged. */

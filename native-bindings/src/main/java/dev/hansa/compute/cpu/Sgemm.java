@@ -10,10 +10,10 @@ import java.util.concurrent.ConcurrentLinkedQueue;
  * tile of C in place (edge tiles go through a scratch tile). With NC that wide, B is packed about once per product.
  *
  * <p>Two regimes for A. When the packed B block fits in L2 (the products of a training step and of an evaluation
- * pass) and A is stored untransposed, A is read where it is stored, its rows already running along k: the loop
- * keeps one A micro-panel in L1 while the B panels stream past it from L2. Otherwise (large or transposed products)
- * A blocks are packed once per block and each B micro-panel stays in L1 while the A micro-panels stream past it. At
- * the small batches of federated clients (32 x 784 x 200) the copies, not the arithmetic, were the larger cost.
+ * pass), A is read where it is stored, transposed or not (the micro-kernel takes a row and a step stride): the loop
+ * keeps one A micro-panel in L1 while the B panels stream past it from L2. Otherwise (large products) A blocks are
+ * packed once per block and each B micro-panel stays in L1 while the A micro-panels stream past it. At the small
+ * batches of federated clients (32 x 784 x 200) the copies, not the arithmetic, were the larger cost.
  *
  * <p>Products big enough to amortise a thread hand-off are split into one contiguous strip of C per thread along the
  * longer side of C. Every element of C is computed by the same sequence of operations whatever the split or the
@@ -169,24 +169,27 @@ public final class Sgemm {
                     int depth = Math.min(kc, k - pc);
                     float blockBeta = pc == 0 ? beta : 1f;
                     GemmPacking.packB(transB, b, bo, ldb, pc, jc, depth, nc, nr, buf.b);
-                    // An untransposed A is read where it is stored when the packed B block fits in L2: each A
-                    // micro-panel then stays in L1 while every B panel streams past it, so a copy would only read it
-                    // once more. Otherwise A blocks are packed and B panels stay in L1 instead.
-                    boolean aInPlace = !transA && (long) depth * roundUp(nc, nr) <= B_BLOCK_IN_L2;
+                    // A is read where it is stored when the packed B block fits in L2: each A micro-panel then stays
+                    // in L1 while every B panel streams past it, so a copy would only read it once more. Otherwise A
+                    // blocks are packed and B panels stay in L1 instead.
+                    boolean aInPlace = (long) depth * roundUp(nc, nr) <= B_BLOCK_IN_L2;
+                    // Where row i, step p of A is stored: a[ao + i * rowStride + p * stepStride].
+                    int rowStride = transA ? 1 : lda, stepStride = transA ? lda : 1;
                     for (int ic = 0; ic < m; ic += MC) {
                         int mc = Math.min(MC, m - ic);
                         if (aInPlace) {
                             int whole = mc - mc % mr;
                             if (whole < mc) { // the partial last micro-panel, zero-padded
-                                GemmPacking.packA(false, a, ao, lda, ic + whole, pc, mc - whole, depth, mr, buf.a);
+                                GemmPacking.packA(transA, a, ao, lda, ic + whole, pc, mc - whole, depth, mr, buf.a);
                             }
                             for (int ir = 0; ir < mc; ir += mr) {
                                 boolean stored = ir < whole;
                                 float[] as = stored ? a : buf.a;
-                                int aAt = stored ? ao + (ic + ir) * lda + pc : 0;
+                                int aAt = stored ? ao + (ic + ir) * rowStride + pc * stepStride : 0;
                                 for (int jr = 0; jr < nc; jr += nr) {
-                                    tile(depth, as, aAt, stored ? lda : 1, stored ? 1 : mr, buf, jr, Math.min(mr, mc - ir),
-                                            Math.min(nr, nc - jr), alpha, blockBeta, c, co + (ic + ir) * ldc + jc + jr, ldc);
+                                    tile(depth, as, aAt, stored ? rowStride : 1, stored ? stepStride : mr, buf, jr,
+                                            Math.min(mr, mc - ir), Math.min(nr, nc - jr), alpha, blockBeta, c,
+                                            co + (ic + ir) * ldc + jc + jr, ldc);
                                 }
                             }
                         } else {

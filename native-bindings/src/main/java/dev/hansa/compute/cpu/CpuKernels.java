@@ -41,12 +41,6 @@ public interface CpuKernels {
     /** y[0..n) += alpha * x[0..n). */
     void axpy(int n, float alpha, float[] x, int xOffset, float[] y, int yOffset);
 
-    /**
-     * sum[i] += w * (double) x[i] for i in [0, n): a multiply and an add, each rounded to double (no fused
-     * multiply-add), so every element gets exactly the bits of that scalar statement.
-     */
-    void addScaledToDouble(int n, double w, float[] x, int xOffset, double[] sum, int sumOffset);
-
     /** Sum of x[i] * y[i]; float rounding is confined to short blocks whose sums are added in double. */
     double dot(int n, float[] x, int xOffset, float[] y, int yOffset);
 

@@ -1,10 +1,8 @@
 package dev.hansa.compute.cpu;
 
-import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
-import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -20,11 +18,6 @@ final class PanamaKernels implements CpuKernels {
 
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     private static final int L = S.length();
-    /** Doubles of the preferred width, and floats of half that width: one float vector widens into one double vector. */
-    private static final VectorSpecies<Double> D = DoubleVector.SPECIES_PREFERRED;
-    private static final VectorSpecies<Float> HALF = VectorSpecies.of(float.class,
-            VectorShape.forBitSize(D.vectorBitSize() / 2));
-    private static final int DL = D.length();
     private static final int MR = 6;
     private static final int NR = 2 * L;
     /** Reduction block: small enough that float partial sums stay accurate, large enough to amortise the double add. */
@@ -161,22 +154,6 @@ final class PanamaKernels implements CpuKernels {
         }
         for (; i < n; i++) {
             y[yo + i] = Math.fma(alpha, x[xo + i], y[yo + i]);
-        }
-    }
-
-    @Override
-    public void addScaledToDouble(int n, double w, float[] x, int xo, double[] sum, int so) {
-        DoubleVector wv = DoubleVector.broadcast(D, w);
-        int i = 0;
-        // Two vectors per iteration, so that two independent load-convert-multiply-add chains are in flight.
-        for (int bound = n - 2 * DL; i <= bound; i += 2 * DL) {
-            DoubleVector x0 = (DoubleVector) FloatVector.fromArray(HALF, x, xo + i).convertShape(VectorOperators.F2D, D, 0);
-            DoubleVector x1 = (DoubleVector) FloatVector.fromArray(HALF, x, xo + i + DL).convertShape(VectorOperators.F2D, D, 0);
-            DoubleVector.fromArray(D, sum, so + i).add(x0.mul(wv)).intoArray(sum, so + i);
-            DoubleVector.fromArray(D, sum, so + i + DL).add(x1.mul(wv)).intoArray(sum, so + i + DL);
-        }
-        for (; i < n; i++) {
-            sum[so + i] += w * x[xo + i];
         }
     }
 

@@ -65,13 +65,6 @@ final class ScalarKernels implements CpuKernels {
     }
 
     @Override
-    public void addScaledToDouble(int n, double w, float[] x, int xo, double[] sum, int so) {
-        for (int i = 0; i < n; i++) {
-            sum[so + i] += w * x[xo + i];
-        }
-    }
-
-    @Override
     public double dot(int n, float[] x, int xo, float[] y, int yo) {
         double sum = 0;
         for (int start = 0; start < n; start += BLOCK) {

@@ -6,16 +6,14 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Arrays;
-import java.util.List;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * The fold against the plain loop {@code sum[i] += w * (double) x[i]}, bit for bit, for both kernel flavours, at
- * sizes around the vector widths and the split threshold, and for thread counts and split sizes that cut the arrays
- * unevenly.
+ * The fold against the plain loop {@code sum[i] += w * (double) x[i]}, bit for bit, at sizes around the vector
+ * widths and the split threshold, and for thread counts and range sizes that cut the arrays unevenly.
  */
 class WeightedSumTest {
 
@@ -67,43 +65,29 @@ class WeightedSumTest {
 
     @ParameterizedTest(name = "{0} threads")
     @ValueSource(ints = {1, 2, 3, 5})
-    void theVectorKernelMatchesTheScalarLoopBitForBitHoweverItIsSplit(int threads) {
+    void theFoldMatchesTheScalarLoopBitForBitHoweverItIsSplit(int threads) {
         try (WorkerPool pool = new WorkerPool(threads)) {
-            assertMatchesTheScalarLoop(new WeightedSum(CpuKernelChoice.best(), pool), "best kernels, default split");
-            assertMatchesTheScalarLoop(new WeightedSum(CpuKernelChoice.best(), pool, 1), "best kernels, split at 1");
-            assertMatchesTheScalarLoop(new WeightedSum(CpuKernelChoice.best(), pool, 100), "best kernels, split at 100");
+            assertMatchesTheScalarLoop(new WeightedSum(pool), "default ranges");
+            assertMatchesTheScalarLoop(new WeightedSum(pool, 1), "ranges of 1 (64 after alignment)");
+            assertMatchesTheScalarLoop(new WeightedSum(pool, 100), "ranges of 100");
         }
-    }
-
-    @ParameterizedTest(name = "{0} threads")
-    @ValueSource(ints = {1, 3})
-    void theScalarFallbackMatchesTheScalarLoopBitForBit(int threads) {
-        try (WorkerPool pool = new WorkerPool(threads)) {
-            assertMatchesTheScalarLoop(new WeightedSum(CpuKernelChoice.scalar(), pool, 1), "scalar kernels");
-        }
-    }
-
-    @Test
-    void theVectorKernelsAreTheOnesUnderTest() {
-        // Surefire adds jdk.incubator.vector; without it the tests above would compare the scalar loop with itself.
-        assertTrue(CpuKernelChoice.best().description().startsWith("Vector API"), CpuKernelChoice.best().description());
     }
 
     @Test
     void aFusedMultiplyAddWouldNotPass() {
-        // A case where fma(w, x, s) and s + w * x differ: the kernels must give the unfused result.
+        // A case where fma(w, x, s) and s + w * x differ: the fold must give the unfused result, vectorised or not.
         double s = -1.0, w = 1.0 + 0x1p-30; // w * x needs 54 bits; the cancellation exposes the rounding
         float x = 1f + 0x1p-23f;
         double unfused = s + w * x;
         assertNotEquals(Math.fma(w, x, s), unfused, "the case must tell the two apart");
-        for (CpuKernels kernels : new CpuKernels[] {CpuKernelChoice.best(), CpuKernelChoice.scalar()}) {
-            double[] sum = new double[64];
-            float[] xs = new float[64];
+        for (int n : new int[] {1, 64, WeightedSum.PARALLEL_MIN_ELEMENTS + 5}) {
+            double[] sum = new double[n];
+            float[] xs = new float[n];
             Arrays.fill(sum, s);
             Arrays.fill(xs, x);
-            kernels.addScaledToDouble(64, w, xs, 0, sum, 0);
+            WeightedSum.shared().add(sum, w, xs);
             for (double v : sum) {
-                assertEquals(unfused, v, kernels.description());
+                assertEquals(unfused, v, "n = " + n);
             }
         }
     }
@@ -121,14 +105,6 @@ class WeightedSumTest {
         assertEquals(Double.POSITIVE_INFINITY, sum[20]);
         assertTrue(Double.isNaN(sum[37]), "inf - inf");
         assertEquals(0.0, sum[0]);
-    }
-
-    @Test
-    void offsetsAddressTheGivenRanges() {
-        float[] x = {9, 1, 2, 3, 9};
-        double[] sum = {5, 5, 5, 5};
-        CpuKernelChoice.best().addScaledToDouble(3, 0.5, x, 1, sum, 1);
-        assertEquals(List.of(5.0, 5.5, 6.0, 6.5), Arrays.stream(sum).boxed().toList());
     }
 
     @Test

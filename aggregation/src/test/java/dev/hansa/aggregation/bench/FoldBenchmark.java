@@ -1,0 +1,109 @@
+package dev.hansa.aggregation.bench;
+
+import dev.hansa.aggregation.algorithm.WeightedMeanAggregator;
+import dev.hansa.aggregation.model.ModelSpec;
+import dev.hansa.aggregation.model.ModelWeights;
+import dev.hansa.aggregation.model.TensorSpec;
+import dev.hansa.aggregation.strategy.ClientUpdate;
+import java.io.IOException;
+import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The server's FedAvg fold timed on given inputs, for aggregation/bin/fold-bench: a fresh
+ * {@link WeightedMeanAggregator} per fold, every update added with its sample count as weight, then the mean, as a
+ * round's close computes it. With {@code scalar}, the same fold as the plain loop {@code sum[i] += w * v[i]} the
+ * aggregator ran before WeightedSum, for a before/after figure from the same process.
+ *
+ * <p>Usage: {@code FoldBenchmark hansa|scalar UPDATES.f32 SAMPLES.txt SIZE WARMUP FOLDS}; UPDATES.f32 holds the
+ * updates one after another as little-endian float32, SAMPLES.txt one sample count per line. Prints one JSON line:
+ * the seconds of each timed fold and the sum of the mean (to check that both sides computed the same thing).
+ */
+public final class FoldBenchmark {
+
+    private FoldBenchmark() {
+    }
+
+    public static void main(String[] args) throws IOException {
+        if (args.length != 6 || !List.of("hansa", "scalar").contains(args[0])) {
+            throw new IllegalArgumentException("usage: FoldBenchmark hansa|scalar UPDATES.f32 SAMPLES.txt SIZE WARMUP FOLDS");
+        }
+        boolean scalar = args[0].equals("scalar");
+        int size = Integer.parseInt(args[3]);
+        int warmup = Integer.parseInt(args[4]);
+        int folds = Integer.parseInt(args[5]);
+        List<Long> samples = Files.readAllLines(Path.of(args[2])).stream().map(String::trim)
+                .filter(s -> !s.isEmpty()).map(Long::parseLong).toList();
+        ModelSpec spec = new ModelSpec(List.of(new TensorSpec("update", new int[] {size})));
+        List<ClientUpdate> updates = read(Path.of(args[1]), spec, samples);
+        double checksum = 0;
+        List<Double> seconds = new ArrayList<>();
+        for (int f = 0; f < warmup + folds; f++) {
+            long start = System.nanoTime();
+            double[] mean = scalar ? scalarFold(spec, updates) : fold(spec, updates);
+            long elapsed = System.nanoTime() - start;
+            if (f >= warmup) {
+                seconds.add(elapsed / 1e9);
+            }
+            checksum = 0;
+            for (double v : mean) {
+                checksum += v;
+            }
+        }
+        System.out.println(String.format(Locale.ROOT, "{\"seconds\": %s, \"checksum\": %.17g}", seconds, checksum));
+    }
+
+    private static double[] fold(ModelSpec spec, List<ClientUpdate> updates) {
+        WeightedMeanAggregator aggregate = new WeightedMeanAggregator(spec, true);
+        for (ClientUpdate u : updates) {
+            aggregate.add(u);
+        }
+        return aggregate.mean();
+    }
+
+    /** The aggregator's arithmetic before the kernel: the same weights, sum and division, as plain loops. */
+    private static double[] scalarFold(ModelSpec spec, List<ClientUpdate> updates) {
+        double[] sum = new double[spec.parameterCount()];
+        double total = 0;
+        for (ClientUpdate u : updates) {
+            double w = u.numSamples();
+            float[] v = u.tensors().values();
+            for (int i = 0; i < v.length; i++) {
+                sum[i] += w * v[i];
+            }
+            total += w;
+        }
+        for (int i = 0; i < sum.length; i++) {
+            sum[i] /= total;
+        }
+        return sum;
+    }
+
+    private static List<ClientUpdate> read(Path file, ModelSpec spec, List<Long> samples) throws IOException {
+        int size = spec.parameterCount();
+        List<ClientUpdate> updates = new ArrayList<>();
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+            if (channel.size() != (long) samples.size() * size * Float.BYTES) {
+                throw new IllegalArgumentException(file + " holds " + channel.size() + " bytes, expected "
+                        + samples.size() + " updates of " + size + " floats");
+            }
+            for (int u = 0; u < samples.size(); u++) {
+                FloatBuffer floats = channel.map(FileChannel.MapMode.READ_ONLY, (long) u * size * Float.BYTES,
+                        (long) size * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer();
+                float[] values = new float[size];
+                floats.get(values);
+                updates.add(new ClientUpdate("client-" + u, "participant", new ModelWeights(spec, values),
+                        samples.get(u), Map.of()));
+            }
+        }
+        return updates;
+    }
+}

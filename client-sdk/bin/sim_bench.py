@@ -1,0 +1,174 @@
+#!/usr/bin/env python3
+"""Driver behind client-sdk/bin/sim-bench: `server/bin/hansa simulate` against client-sdk/bin/torch_fedavg.py on the
+same protocol, in pairs, alternating which of the two goes first.
+
+First it writes the protocol once (dev.hansa.client.bench.SimulationProtocol: the partition simulate draws and each
+round's participants), so that the PyTorch loop trains the same clients on the same samples in the same rounds.
+Then, for every repetition and configuration:
+- "1 core": both pinned with taskset to one CPU; simulate --threads 1 (the JVM then sees one processor, so the CPU
+  backend has one thread too), torch.set_num_threads(1);
+- "2 cores": no pinning; simulate --threads 2 (a worker per core, one backend thread each), torch.set_num_threads(2).
+Both run with OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE removed from the environment (this machine sets them, and they
+slow a current OpenBLAS down); nothing else changes.
+
+Figures per run: wall seconds of the whole process (JVM or interpreter start and data loading included), CPU seconds
+(user + system of the process and its children), and the seconds spent in the rounds (simulate's CSV, the loop's
+own clock). Ratios are PyTorch / Hansa within a pair (above 1: Hansa is faster); the summary gives the median and
+the min-max over repetitions.
+"""
+import argparse
+import csv
+import datetime
+import json
+import os
+import resource
+import statistics
+import subprocess
+import sys
+import time
+
+CONFIGS = {"1": "1 core", "2": "2 cores"}
+
+
+def environment():
+    env = dict(os.environ)
+    env.pop("OPENBLAS_CORETYPE", None)
+    env.pop("OPENBLAS_L2_SIZE", None)
+    return env
+
+
+def timed(cmd, env, timeout):
+    """Runs cmd; returns (wall seconds, CPU seconds of the process and its children, stdout). Raises
+    subprocess.TimeoutExpired after `timeout` seconds."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    start = time.perf_counter()
+    done = subprocess.run(cmd, env=env, check=True, capture_output=True, text=True, timeout=timeout)
+    wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return wall, cpu, done.stdout
+
+
+def write_protocol(args, path):
+    target = os.path.join(args.repo, "client-sdk", "target")
+    with open(os.path.join(target, "bench.classpath")) as f:
+        classpath = ":".join([os.path.join(target, "test-classes"), os.path.join(target, "classes"), f.read().strip()])
+    subprocess.run([os.path.join(os.environ["JAVA_HOME"], "bin", "java"), "-cp", classpath,
+                    "dev.hansa.client.bench.SimulationProtocol", path, str(args.clients), str(args.per_round),
+                    str(args.rounds), args.partition, str(args.seed)], check=True)
+
+
+def run_hansa(args, config, out):
+    csv_path = os.path.join(out, "hansa-rounds.csv")
+    cmd = ([] if config == "2" else ["taskset", "-c", args.cpu]) + [
+        os.path.join(args.repo, "server", "bin", "hansa"), "simulate", "--dataset", "fashion-mnist",
+        "--partition", args.partition, "--clients", str(args.clients), "--per-round", str(args.per_round),
+        "--rounds", str(args.rounds), "--steps", str(args.steps), "--batch", str(args.batch), "--lr", str(args.lr),
+        "--hidden", str(args.hidden), "--seed", str(args.seed), "--eval-every", "1", "--backend", "cpu",
+        "--threads", config, "--csv", csv_path]
+    wall, cpu, stdout = timed(cmd, environment(), args.timeout)
+    with open(csv_path) as f:
+        rounds = list(csv.DictReader(f))
+    return {"wall": wall, "cpu": cpu, "rounds_seconds": sum(float(r["seconds"]) for r in rounds),
+            "final_accuracy": float(rounds[-1]["test_accuracy"]), "output": stdout.strip()}
+
+
+def run_torch(args, config, protocol):
+    cmd = ([] if config == "2" else ["taskset", "-c", args.cpu]) + [
+        "/usr/bin/python3", os.path.join(args.repo, "client-sdk", "bin", "torch_fedavg.py"), "--protocol", protocol,
+        "--steps", str(args.steps), "--batch", str(args.batch), "--lr", str(args.lr), "--hidden", str(args.hidden),
+        "--eval-every", "1", "--threads", config, "--seed", str(args.seed)]
+    wall, cpu, stdout = timed(cmd, environment(), args.timeout)
+    result = json.loads(stdout.strip().splitlines()[-1])
+    return {"wall": wall, "cpu": cpu, "rounds_seconds": result["seconds"], "final_accuracy": result["final_accuracy"],
+            "torch": result["torch"], "threads": result["threads"]}
+
+
+def summary(values):
+    return {"median": statistics.median(values), "min": min(values), "max": max(values), "n": len(values)}
+
+
+def cell(s, digits=1):
+    return f"{s['median']:.{digits}f} ({s['min']:.{digits}f}-{s['max']:.{digits}f})"
+
+
+def markdown(rows, args, timeouts):
+    loads = summary([r["load1"] for r in rows])
+    lines = [f"{args.rounds} rounds, {args.per_round} of {args.clients} clients per round, {args.steps} local steps of "
+             f"batch {args.batch}, MLP 784-{args.hidden}-10, test evaluation every round; {len(rows)} pairs, "
+             f"{os.cpu_count()} CPUs, 1-minute load average at the start of each pair {cell(loads)}.", "",
+             "| configuration | figure | Hansa | PyTorch | PyTorch / Hansa |", "|---|---|---|---|---|"]
+    if timeouts:
+        lines[0:0] = [f"Left out: {', '.join(timeouts)} (over --timeout {args.timeout} s).", ""]
+    for config in args.configs.split(","):
+        rs = [r for r in rows if r["config"] == config]
+        if not rs:
+            continue
+        for key, label in (("wall", "whole process, s"), ("rounds_seconds", "rounds only, s"), ("cpu", "CPU time, s")):
+            hansa = summary([r["hansa"][key] for r in rs])
+            torch = summary([r["torch"][key] for r in rs])
+            ratio = summary([r["torch"][key] / r["hansa"][key] for r in rs])
+            lines.append(f"| {CONFIGS[config]} | {label} | {cell(hansa)} | {cell(torch)} | {cell(ratio, 2)} |")
+        acc_h = summary([r["hansa"]["final_accuracy"] for r in rs])
+        acc_t = summary([r["torch"]["final_accuracy"] for r in rs])
+        lines.append(f"| {CONFIGS[config]} | final test accuracy | {cell(acc_h, 4)} | {cell(acc_t, 4)} | |")
+    return "\n".join(lines)
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--repo", required=True)
+    ap.add_argument("--reps", type=int, default=3)
+    ap.add_argument("--configs", default="1,2", help="1 (one core each), 2 (two cores each), comma-separated")
+    ap.add_argument("--cpu", default="0", help="the CPU both sides are pinned to in the one-core configuration")
+    ap.add_argument("--rounds", type=int, default=200)
+    ap.add_argument("--clients", type=int, default=100)
+    ap.add_argument("--per-round", type=int, default=10)
+    ap.add_argument("--steps", type=int, default=20)
+    ap.add_argument("--batch", type=int, default=32)
+    ap.add_argument("--lr", type=float, default=0.05)
+    ap.add_argument("--hidden", type=int, default=200)
+    ap.add_argument("--partition", default="dirichlet:0.5")
+    ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--timeout", type=int, default=900, help="seconds one run may take before its pair is left out")
+    args = ap.parse_args()
+    for config in args.configs.split(","):
+        if config not in CONFIGS:
+            raise SystemExit(f"--configs: unknown configuration {config!r}; use 1 and/or 2")
+
+    out = os.path.join(args.repo, "client-sdk", "target", "sim-bench", datetime.datetime.now().strftime("%Y%m%d-%H%M%S"))
+    os.makedirs(out, exist_ok=True)
+    log = lambda msg: print(f"[{datetime.datetime.now():%H:%M:%S}] {msg}", file=sys.stderr, flush=True)
+    protocol = os.path.join(out, "protocol.json")
+    write_protocol(args, protocol)
+
+    rows, timeouts = [], []
+    for rep in range(args.reps):
+        for config in args.configs.split(","):
+            load = os.getloadavg()[0]
+            row = {"rep": rep, "config": config, "load1": load}
+            side = None
+            try:
+                for side in (["hansa", "torch"] if rep % 2 == 0 else ["torch", "hansa"]):
+                    row[side] = run_hansa(args, config, out) if side == "hansa" else run_torch(args, config, protocol)
+            except subprocess.TimeoutExpired:
+                timeouts.append(f"rep {rep + 1}, {CONFIGS[config]} ({'Hansa' if side == 'hansa' else 'PyTorch'})")
+                log(f"rep {rep + 1}/{args.reps}, {CONFIGS[config]}: a run took over {args.timeout} s; pair left out")
+                continue
+            rows.append(row)
+            log(f"rep {rep + 1}/{args.reps}, {CONFIGS[config]} (load average {load:.1f}): Hansa {row['hansa']['wall']:.1f} s "
+                f"(rounds {row['hansa']['rounds_seconds']:.1f} s), PyTorch {row['torch']['wall']:.1f} s (rounds "
+                f"{row['torch']['rounds_seconds']:.1f} s), ratio {row['torch']['wall'] / row['hansa']['wall']:.2f}")
+    if not rows:
+        raise SystemExit("no pair completed")
+    text = markdown(rows, args, timeouts)
+    with open(os.path.join(out, "results.json"), "w") as f:
+        json.dump({"command": " ".join(sys.argv), "rows": rows, "timeouts": timeouts}, f, indent=1)
+    with open(os.path.join(out, "summary.md"), "w") as f:
+        f.write(text + "\n")
+    print(text)
+    print(f"\nraw results: {os.path.join(out, 'results.json')}", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,63 @@
+package dev.hansa.client.bench;
+
+import dev.hansa.aggregation.sampling.UniformSampler;
+import dev.hansa.aggregation.strategy.RoundContext;
+import dev.hansa.client.data.Dataset;
+import dev.hansa.client.data.FashionMnist;
+import dev.hansa.client.data.Partitioner;
+import dev.hansa.client.simulation.SimulationRunner;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/**
+ * Writes what {@code hansa simulate} does with Fashion-MNIST before any training, as JSON, so that a yardstick in
+ * another framework (client-sdk/bin/torch_fedavg.py) runs the same protocol: each client's training-sample indices
+ * (the partition {@code simulate --partition} draws for {@code --seed}) and each round's participants (the server's
+ * uniform sampler with the round seeds), as client numbers.
+ *
+ * <p>Usage: {@code SimulationProtocol OUT.json CLIENTS PER_ROUND ROUNDS PARTITION SEED}.
+ */
+public final class SimulationProtocol {
+
+    private SimulationProtocol() {
+    }
+
+    public static void main(String[] args) throws IOException {
+        if (args.length != 6) {
+            throw new IllegalArgumentException("usage: SimulationProtocol OUT.json CLIENTS PER_ROUND ROUNDS PARTITION SEED");
+        }
+        Path out = Path.of(args[0]);
+        int clients = Integer.parseInt(args[1]);
+        int perRound = Integer.parseInt(args[2]);
+        int rounds = Integer.parseInt(args[3]);
+        String partition = args[4];
+        long seed = Long.parseLong(args[5]);
+        Dataset train = FashionMnist.load().orElseThrow(() -> new IllegalStateException(
+                "Fashion-MNIST is not installed (apt-get install dataset-fashion-mnist)")).train();
+        List<int[]> parts = Partitioner.parse(partition).split(train, clients, seed);
+        // The same ids, sampler and round seeds as SimulationRunner (the CLI's client fraction is perRound/clients).
+        List<String> ids = new ArrayList<>(SimulationRunner.numbered(Collections.nCopies(clients, train)).keySet());
+        UniformSampler sampler = new UniformSampler((double) perRound / clients, perRound, perRound);
+        Map<String, Integer> number = ids.stream().collect(Collectors.toMap(id -> id, ids::indexOf));
+        try (PrintWriter w = new PrintWriter(Files.newBufferedWriter(out))) {
+            w.println("{\"clients\": [");
+            for (int c = 0; c < parts.size(); c++) {
+                w.println(Arrays.toString(parts.get(c)) + (c + 1 < parts.size() ? "," : ""));
+            }
+            w.println("], \"rounds\": [");
+            for (int round = 1; round <= rounds; round++) {
+                List<String> chosen = sampler.sample(ids, RoundContext.seedFor(seed, round, 1));
+                w.println(chosen.stream().map(number::get).toList() + (round < rounds ? "," : ""));
+            }
+            w.println("]}");
+        }
+    }
+}

@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Driver behind client-sdk/bin/sim-bench: `server/bin/hansa simulate` against client-sdk/bin/torch_fedavg.py on the
-same protocol, in pairs, alternating which of the two goes first.
+same protocol, side by side, rotating which goes first (with --baseline, an older Hansa checkout as a third side).
 
 First it writes the protocol once (dev.hansa.client.bench.SimulationProtocol: the partition simulate draws and each
 round's participants), so that the PyTorch loop trains the same clients on the same samples in the same rounds.
@@ -58,10 +58,10 @@ def write_protocol(args, path):
                     str(args.rounds), args.partition, str(args.seed)], check=True)
 
 
-def run_hansa(args, config, out):
+def run_hansa(args, config, out, repo):
     csv_path = os.path.join(out, "hansa-rounds.csv")
     cmd = ([] if config == "2" else ["taskset", "-c", args.cpu]) + [
-        os.path.join(args.repo, "server", "bin", "hansa"), "simulate", "--dataset", "fashion-mnist",
+        os.path.join(repo, "server", "bin", "hansa"), "simulate", "--dataset", "fashion-mnist",
         "--partition", args.partition, "--clients", str(args.clients), "--per-round", str(args.per_round),
         "--rounds", str(args.rounds), "--steps", str(args.steps), "--batch", str(args.batch), "--lr", str(args.lr),
         "--hidden", str(args.hidden), "--seed", str(args.seed), "--eval-every", "1", "--backend", "cpu",
@@ -94,10 +94,13 @@ def cell(s, digits=1):
 
 def markdown(rows, args, timeouts):
     loads = summary([r["load1"] for r in rows])
+    sides = ["hansa", "torch"] + (["baseline"] if args.baseline else [])
     lines = [f"{args.rounds} rounds, {args.per_round} of {args.clients} clients per round, {args.steps} local steps of "
              f"batch {args.batch}, MLP 784-{args.hidden}-10, test evaluation every round; {len(rows)} pairs, "
              f"{os.cpu_count()} CPUs, 1-minute load average at the start of each pair {cell(loads)}.", "",
-             "| configuration | figure | Hansa | PyTorch | PyTorch / Hansa |", "|---|---|---|---|---|"]
+             "| configuration | figure | Hansa | PyTorch | PyTorch / Hansa |"
+             + (" Hansa before | before / now |" if args.baseline else ""),
+             "|---|---|---|---|---|" + ("---|---|" if args.baseline else "")]
     if timeouts:
         lines[0:0] = [f"Left out: {', '.join(timeouts)} (over --timeout {args.timeout} s).", ""]
     for config in args.configs.split(","):
@@ -108,10 +111,15 @@ def markdown(rows, args, timeouts):
             hansa = summary([r["hansa"][key] for r in rs])
             torch = summary([r["torch"][key] for r in rs])
             ratio = summary([r["torch"][key] / r["hansa"][key] for r in rs])
-            lines.append(f"| {CONFIGS[config]} | {label} | {cell(hansa)} | {cell(torch)} | {cell(ratio, 2)} |")
-        acc_h = summary([r["hansa"]["final_accuracy"] for r in rs])
-        acc_t = summary([r["torch"]["final_accuracy"] for r in rs])
-        lines.append(f"| {CONFIGS[config]} | final test accuracy | {cell(acc_h, 4)} | {cell(acc_t, 4)} | |")
+            row = f"| {CONFIGS[config]} | {label} | {cell(hansa)} | {cell(torch)} | {cell(ratio, 2)} |"
+            if args.baseline:
+                base = summary([r["baseline"][key] for r in rs])
+                speedup = summary([r["baseline"][key] / r["hansa"][key] for r in rs])
+                row += f" {cell(base)} | {cell(speedup, 2)} |"
+            lines.append(row)
+        accuracy = {side: cell(summary([r[side]["final_accuracy"] for r in rs]), 4) for side in sides}
+        lines.append(f"| {CONFIGS[config]} | final test accuracy | {accuracy['hansa']} | {accuracy['torch']} | |"
+                     + (f" {accuracy['baseline']} | |" if args.baseline else ""))
     return "\n".join(lines)
 
 
@@ -131,6 +139,8 @@ def main():
     ap.add_argument("--partition", default="dirichlet:0.5")
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--timeout", type=int, default=900, help="seconds one run may take before its pair is left out")
+    ap.add_argument("--baseline", help="root of another Hansa checkout, built (e.g. a git worktree of an older "
+                                       "commit): its server/bin/hansa simulate runs as a third side, for before/after")
     args = ap.parse_args()
     for config in args.configs.split(","):
         if config not in CONFIGS:
@@ -148,17 +158,22 @@ def main():
             load = os.getloadavg()[0]
             row = {"rep": rep, "config": config, "load1": load}
             side = None
+            order = ["hansa", "torch"] + (["baseline"] if args.baseline else [])
+            order = order[rep % len(order):] + order[:rep % len(order)]
             try:
-                for side in (["hansa", "torch"] if rep % 2 == 0 else ["torch", "hansa"]):
-                    row[side] = run_hansa(args, config, out) if side == "hansa" else run_torch(args, config, protocol)
+                for side in order:
+                    if side == "torch":
+                        row[side] = run_torch(args, config, protocol)
+                    else:
+                        row[side] = run_hansa(args, config, out, args.repo if side == "hansa" else args.baseline)
             except subprocess.TimeoutExpired:
-                timeouts.append(f"rep {rep + 1}, {CONFIGS[config]} ({'Hansa' if side == 'hansa' else 'PyTorch'})")
+                timeouts.append(f"rep {rep + 1}, {CONFIGS[config]} ({side})")
                 log(f"rep {rep + 1}/{args.reps}, {CONFIGS[config]}: a run took over {args.timeout} s; pair left out")
                 continue
             rows.append(row)
-            log(f"rep {rep + 1}/{args.reps}, {CONFIGS[config]} (load average {load:.1f}): Hansa {row['hansa']['wall']:.1f} s "
-                f"(rounds {row['hansa']['rounds_seconds']:.1f} s), PyTorch {row['torch']['wall']:.1f} s (rounds "
-                f"{row['torch']['rounds_seconds']:.1f} s), ratio {row['torch']['wall'] / row['hansa']['wall']:.2f}")
+            log(f"rep {rep + 1}/{args.reps}, {CONFIGS[config]} (load average {load:.1f}): " + ", ".join(
+                f"{side} {row[side]['wall']:.1f} s (rounds {row[side]['rounds_seconds']:.1f} s)" for side in order)
+                + f"; PyTorch / Hansa {row['torch']['wall'] / row['hansa']['wall']:.2f}")
     if not rows:
         raise SystemExit("no pair completed")
     text = markdown(rows, args, timeouts)

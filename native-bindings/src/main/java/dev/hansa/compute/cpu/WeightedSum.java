@@ -1,5 +1,7 @@
 package dev.hansa.compute.cpu;
 
+import java.util.concurrent.atomic.AtomicInteger;
+
 /**
  * The fold of FedAvg-type aggregation: {@code sum[i] += w * (double) x[i]}, a float update added with its weight to a
  * running sum kept in double, so that the rounding that depends on the order updates arrive in stays far below
@@ -7,40 +9,40 @@ package dev.hansa.compute.cpu;
  *
  * <p>Each element gets exactly the bits of that scalar statement (one multiply, one add, both rounded to double; Java
  * never fuses them), however the array is split: arrays of at least {@link #PARALLEL_MIN_ELEMENTS} floats are cut
- * into contiguous index ranges that the pool's threads take in turn, and an element's sum is its own sequence of
- * adds. So an aggregate is the same for any number of threads, and the server's fold matches the simulator's bit for
- * bit.
+ * into blocks that the pool's threads take one at a time, and an element's sum is its own sequence of adds. So an
+ * aggregate is the same for any number of threads, and the server's fold matches the simulator's bit for bit.
  *
  * <p>The loop is the plain statement on purpose: C2 compiles it to 512-bit convert-multiply-add vectors, and on Zen 4
  * it folded 10^6-float updates from memory at 15 GB/s on one core where three Vector API formulations reached 6 to
- * 14 GB/s. What is left to gain is memory parallelism, hence the split. Ranges are several per thread and taken
- * dynamically ({@link WorkerPool#run}: the caller runs every part no worker has started), so a thread descheduled
- * on a busy machine delays the fold by one range, not by half of it.
+ * 14 GB/s. What is left to gain is memory parallelism, hence the split. Blocks are small (a few microseconds of
+ * work) and taken from a shared counter, and the caller starts at once: when the other cores are busy, the caller
+ * folds nearly everything itself, and a worker descheduled in the middle of a block delays the fold by that block
+ * only. (Halves, or a few ranges per thread, made the fold slower than one thread whenever a second core was busy.)
  */
 public final class WeightedSum {
 
     /** Below this many elements one thread finishes before a hand-off to a second one would pay off. */
     public static final int PARALLEL_MIN_ELEMENTS = 1 << 18;
-    /** Ranges per thread: enough for the other threads to absorb a slow one. */
-    private static final int RANGES_PER_THREAD = 4;
-    /** Range bounds are multiples of this many elements, so threads never write the same cache line of the sum. */
-    private static final int ALIGN = 64;
+    /** Elements per block: a multiple of 64, so threads never write the same cache line of the sum. */
+    private static final int BLOCK = 1 << 14;
 
     private final WorkerPool pool;
-    private final int minPerRange;
+    private final int minToSplit;
+    private final int block;
 
     /** Folds on the given pool's threads, splitting arrays of {@link #PARALLEL_MIN_ELEMENTS} or more. */
     public WeightedSum(WorkerPool pool) {
-        this(pool, PARALLEL_MIN_ELEMENTS / RANGES_PER_THREAD);
+        this(pool, PARALLEL_MIN_ELEMENTS, BLOCK);
     }
 
-    /** As above with another range size: tests split small arrays to check that splitting changes no bit. */
-    WeightedSum(WorkerPool pool, int minPerRange) {
-        if (minPerRange < 1) {
-            throw new IllegalArgumentException("minPerRange must be >= 1: " + minPerRange);
+    /** As above with another threshold and block size: tests split small arrays to check that it changes no bit. */
+    WeightedSum(WorkerPool pool, int minToSplit, int block) {
+        if (minToSplit < 1 || block < 1) {
+            throw new IllegalArgumentException("minToSplit and block must be >= 1: " + minToSplit + ", " + block);
         }
         this.pool = pool;
-        this.minPerRange = minPerRange;
+        this.minToSplit = minToSplit;
+        this.block = block;
     }
 
     /**
@@ -61,16 +63,16 @@ public final class WeightedSum {
             throw new IllegalArgumentException("sum has length " + sum.length + " but x has length " + x.length);
         }
         int n = x.length;
-        int ranges = pool.parallelism() == 1 ? 1
-                : (int) Math.min((long) pool.parallelism() * RANGES_PER_THREAD, Math.max(1, n / minPerRange));
-        if (ranges <= 1) {
+        if (pool.parallelism() == 1 || n < minToSplit || n <= block) {
             fold(sum, weight, x, 0, n);
             return;
         }
-        int chunk = (n / ranges + ALIGN - 1) / ALIGN * ALIGN;
-        pool.run(ranges, r -> {
-            int from = Math.min(n, r * chunk), to = r == ranges - 1 ? n : Math.min(n, from + chunk);
-            fold(sum, weight, x, from, to);
+        int blocks = (n + block - 1) / block;
+        AtomicInteger next = new AtomicInteger();
+        pool.run(pool.parallelism(), part -> {
+            for (int b = next.getAndIncrement(); b < blocks; b = next.getAndIncrement()) {
+                fold(sum, weight, x, b * block, Math.min(n, (b + 1) * block));
+            }
         });
     }
 

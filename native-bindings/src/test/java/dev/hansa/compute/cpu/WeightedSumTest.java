@@ -67,9 +67,9 @@ class WeightedSumTest {
     @ValueSource(ints = {1, 2, 3, 5})
     void theFoldMatchesTheScalarLoopBitForBitHoweverItIsSplit(int threads) {
         try (WorkerPool pool = new WorkerPool(threads)) {
-            assertMatchesTheScalarLoop(new WeightedSum(pool), "default ranges");
-            assertMatchesTheScalarLoop(new WeightedSum(pool, 1), "ranges of 1 (64 after alignment)");
-            assertMatchesTheScalarLoop(new WeightedSum(pool, 100), "ranges of 100");
+            assertMatchesTheScalarLoop(new WeightedSum(pool), "default blocks");
+            assertMatchesTheScalarLoop(new WeightedSum(pool, 1, 1), "blocks of 1");
+            assertMatchesTheScalarLoop(new WeightedSum(pool, 1, 100), "blocks of 100");
         }
     }
 

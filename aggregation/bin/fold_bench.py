@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 """Driver behind aggregation/bin/fold-bench: writes the updates once, then in every repetition runs Hansa's fold
-(FoldBenchmark hansa), the scalar loop it replaced (FoldBenchmark scalar) and Flower's aggregate_inplace
-(flower_fold.py) each in a fresh process on the same file, rotating which goes first so that slow phases of a
-shared machine hit all three. Each process folds the updates `warmup + folds` times and reports the timed folds;
+(FoldBenchmark hansa), the scalar loop it replaced (FoldBenchmark scalar), a prototype folding two updates per pass
+(FoldBenchmark pairs) and Flower's aggregate_inplace (flower_fold.py), each in a fresh process on the same file,
+rotating which goes first so that slow phases of a shared machine hit all of them. The results must agree. Each process folds the updates `warmup + folds` times and reports the timed folds;
 a repetition's figure for a side is the median of its folds, ratios are taken within a repetition, and the summary
 gives the median and the min-max over repetitions.
 
@@ -18,9 +18,10 @@ import sys
 
 import numpy as np
 
-SIDES = ["hansa", "scalar", "flower"]
+SIDES = ["hansa", "scalar", "pairs", "flower"]
 LABELS = {"hansa": "Hansa WeightedMeanAggregator (WeightedSum)",
           "scalar": "Hansa's former scalar loop",
+          "pairs": "prototype: two updates per pass, one thread",
           "flower": "Flower aggregate_inplace (numpy)"}
 
 
@@ -85,7 +86,7 @@ def main():
     rows = []
     for rep in range(args.reps):
         load = os.getloadavg()[0]
-        order = SIDES[rep % 3:] + SIDES[:rep % 3]
+        order = SIDES[rep % len(SIDES):] + SIDES[:rep % len(SIDES)]
         row = {"rep": rep, "load1": load, "order": order}
         for side in order:
             result = run_side(side, args, updates_file, samples_file)
@@ -96,8 +97,8 @@ def main():
         checks = [row[s]["checksum"] for s in SIDES]
         if max(checks) - min(checks) > 1e-4 * max(1.0, abs(checks[0])):
             raise SystemExit(f"the sides disagree on the mean: checksums {checks}")
-        row["ratio_flower"] = row["hansa"]["gbytes_per_s"] / row["flower"]["gbytes_per_s"]
-        row["ratio_scalar"] = row["hansa"]["gbytes_per_s"] / row["scalar"]["gbytes_per_s"]
+        for side in SIDES[1:]:
+            row["ratio_" + side] = row["hansa"]["gbytes_per_s"] / row[side]["gbytes_per_s"]
         rows.append(row)
         log(f"rep {rep + 1}/{args.reps} (load average {load:.1f}): " + ", ".join(
             f"{s} {row[s]['gbytes_per_s']:.1f} GB/s" for s in SIDES) + f", Hansa/Flower {row['ratio_flower']:.2f}")

@@ -9,7 +9,10 @@ Then, for every repetition and configuration:
   backend has one thread too), torch.set_num_threads(1);
 - "2 cores": no pinning; simulate --threads 2 (a worker per core, one backend thread each), torch.set_num_threads(2).
 Both run with OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE removed from the environment (this machine sets them, and they
-slow a current OpenBLAS down); nothing else changes.
+slow a current OpenBLAS down). PyTorch also gets OMP_WAIT_POLICY=PASSIVE unless --torch-omp-wait-policy says
+otherwise: with two threads, Debian's torch (OpenMP) and its OpenBLAS (own pthreads) each keep two threads busy-waiting
+on two cores, and the default policy ran the loop about four times slower than one thread (2026-11-27: 107-134 s
+against 30 s); passive waiting was the fastest two-thread setting found (28 s), so it is the fair yardstick.
 
 Figures per run: wall seconds of the whole process (JVM or interpreter start and data loading included), CPU seconds
 (user + system of the process and its children), and the seconds spent in the rounds (simulate's CSV, the loop's
@@ -73,12 +76,19 @@ def run_hansa(args, config, out, repo):
             "final_accuracy": float(rounds[-1]["test_accuracy"]), "output": stdout.strip()}
 
 
+def torch_environment(args):
+    env = environment()
+    if args.torch_omp_wait_policy != "default":
+        env["OMP_WAIT_POLICY"] = args.torch_omp_wait_policy.upper()
+    return env
+
+
 def run_torch(args, config, protocol):
     cmd = ([] if config == "2" else ["taskset", "-c", args.cpu]) + [
         "/usr/bin/python3", os.path.join(args.repo, "client-sdk", "bin", "torch_fedavg.py"), "--protocol", protocol,
         "--steps", str(args.steps), "--batch", str(args.batch), "--lr", str(args.lr), "--hidden", str(args.hidden),
         "--eval-every", "1", "--threads", config, "--seed", str(args.seed)]
-    wall, cpu, stdout = timed(cmd, environment(), args.timeout)
+    wall, cpu, stdout = timed(cmd, torch_environment(args), args.timeout)
     result = json.loads(stdout.strip().splitlines()[-1])
     return {"wall": wall, "cpu": cpu, "rounds_seconds": result["seconds"], "final_accuracy": result["final_accuracy"],
             "torch": result["torch"], "threads": result["threads"]}
@@ -97,7 +107,8 @@ def markdown(rows, args, timeouts):
     sides = ["hansa", "torch"] + (["baseline"] if args.baseline else [])
     lines = [f"{args.rounds} rounds, {args.per_round} of {args.clients} clients per round, {args.steps} local steps of "
              f"batch {args.batch}, MLP 784-{args.hidden}-10, test evaluation every round; {len(rows)} pairs, "
-             f"{os.cpu_count()} CPUs, 1-minute load average at the start of each pair {cell(loads)}.", "",
+             f"{os.cpu_count()} CPUs, 1-minute load average at the start of each pair {cell(loads)}; PyTorch with "
+             f"OMP_WAIT_POLICY {args.torch_omp_wait_policy}.", "",
              "| configuration | figure | Hansa | PyTorch | PyTorch / Hansa |"
              + (" Hansa before | before / now |" if args.baseline else ""),
              "|---|---|---|---|---|" + ("---|---|" if args.baseline else "")]
@@ -138,6 +149,8 @@ def main():
     ap.add_argument("--hidden", type=int, default=200)
     ap.add_argument("--partition", default="dirichlet:0.5")
     ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--torch-omp-wait-policy", default="passive", choices=["passive", "active", "default"],
+                    help="OMP_WAIT_POLICY for the PyTorch side (default: passive; 'default' leaves it unset)")
     ap.add_argument("--timeout", type=int, default=900, help="seconds one run may take before its pair is left out")
     ap.add_argument("--baseline", help="root of another Hansa checkout, built (e.g. a git worktree of an older "
                                        "commit): its server/bin/hansa simulate runs as a third side, for before/after")

@@ -278,6 +278,8 @@ def main():
     ap.add_argument("--sections", default="kernel,sgemm,sgemm1,level1,mlp",
                     help="kernel (micro-kernel alone), sgemm (2 threads), sgemm1 (1 thread each), level1, mlp")
     ap.add_argument("--quick", action="store_true", help="fewer shapes and sizes, no JavaBackend MLP run")
+    ap.add_argument("--shapes", help="SGEMM shapes for both SGEMM sections instead of the defaults, comma-separated "
+                                     "(n, or MxNxK plus transposes, e.g. 32x200x784NT)")
     ap.add_argument("--plots", help="directory for the PNG plots (runs bin/plot_bench.py with /usr/bin/python3)")
     args = ap.parse_args()
     stamp = datetime.datetime.now().strftime("%Y%m%d-%H%M%S")
@@ -287,11 +289,13 @@ def main():
     log = lambda msg: print(f"[{datetime.datetime.now():%H:%M:%S}] {msg}", file=sys.stderr, flush=True)
     sections = args.sections.split(",")
     results = {"environment": environment(runner), "command": " ".join(sys.argv)}
+    custom = args.shapes.split(",") if args.shapes else None
     if "sgemm" in sections:
-        shapes = SQUARE[:2] if args.quick else SQUARE + MLP_SHAPES
+        shapes = custom or (SQUARE[:2] if args.quick else SQUARE + MLP_SHAPES)
         results["sgemm"] = run_sgemm(runner, args.reps, shapes, 2, log)
     if "sgemm1" in sections:
-        results["sgemm1"] = run_sgemm(runner, max(1, min(args.reps, 3)), SQUARE[:2] if args.quick else SQUARE, 1, log)
+        shapes = custom or (SQUARE[:2] if args.quick else SQUARE)
+        results["sgemm1"] = run_sgemm(runner, max(1, min(args.reps, 3)), shapes, 1, log)
     if "kernel" in sections:
         results["kernel"] = run_kernel(runner, max(1, min(args.reps, 3)), log)
     if "level1" in sections:

@@ -21,9 +21,11 @@ import java.util.Map;
  * The server's FedAvg fold timed on given inputs, for aggregation/bin/fold-bench: a fresh
  * {@link WeightedMeanAggregator} per fold, every update added with its sample count as weight, then the mean, as a
  * round's close computes it. With {@code scalar}, the same fold as the plain loop {@code sum[i] += w * v[i]} the
- * aggregator ran before WeightedSum, for a before/after figure from the same process.
+ * aggregator ran before WeightedSum, for a before/after figure from the same process. With {@code pairs}, a
+ * prototype of what an aggregator that held one update back could do: two updates per pass over the sum, one
+ * thread, the same additions in the same order (so the same bits), half the traffic of the double sum.
  *
- * <p>Usage: {@code FoldBenchmark hansa|scalar UPDATES.f32 SAMPLES.txt SIZE WARMUP FOLDS}; UPDATES.f32 holds the
+ * <p>Usage: {@code FoldBenchmark hansa|scalar|pairs UPDATES.f32 SAMPLES.txt SIZE WARMUP FOLDS}; UPDATES.f32 holds the
  * updates one after another as little-endian float32, SAMPLES.txt one sample count per line. Prints one JSON line:
  * the seconds of each timed fold and the sum of the mean (to check that both sides computed the same thing).
  */
@@ -33,10 +35,11 @@ public final class FoldBenchmark {
     }
 
     public static void main(String[] args) throws IOException {
-        if (args.length != 6 || !List.of("hansa", "scalar").contains(args[0])) {
-            throw new IllegalArgumentException("usage: FoldBenchmark hansa|scalar UPDATES.f32 SAMPLES.txt SIZE WARMUP FOLDS");
+        if (args.length != 6 || !List.of("hansa", "scalar", "pairs").contains(args[0])) {
+            throw new IllegalArgumentException(
+                    "usage: FoldBenchmark hansa|scalar|pairs UPDATES.f32 SAMPLES.txt SIZE WARMUP FOLDS");
         }
-        boolean scalar = args[0].equals("scalar");
+        String side = args[0];
         int size = Integer.parseInt(args[3]);
         int warmup = Integer.parseInt(args[4]);
         int folds = Integer.parseInt(args[5]);
@@ -48,7 +51,11 @@ public final class FoldBenchmark {
         List<Double> seconds = new ArrayList<>();
         for (int f = 0; f < warmup + folds; f++) {
             long start = System.nanoTime();
-            double[] mean = scalar ? scalarFold(spec, updates) : fold(spec, updates);
+            double[] mean = switch (side) {
+                case "scalar" -> scalarFold(spec, updates);
+                case "pairs" -> pairFold(spec, updates);
+                default -> fold(spec, updates);
+            };
             long elapsed = System.nanoTime() - start;
             if (f >= warmup) {
                 seconds.add(elapsed / 1e9);
@@ -80,6 +87,34 @@ public final class FoldBenchmark {
                 sum[i] += w * v[i];
             }
             total += w;
+        }
+        for (int i = 0; i < sum.length; i++) {
+            sum[i] /= total;
+        }
+        return sum;
+    }
+
+    /** Two updates per pass: sum[i] = (sum[i] + w1 x1[i]) + w2 x2[i], the order one-at-a-time folding adds them in. */
+    private static double[] pairFold(ModelSpec spec, List<ClientUpdate> updates) {
+        double[] sum = new double[spec.parameterCount()];
+        double total = 0;
+        for (int u = 0; u < updates.size(); u += 2) {
+            ClientUpdate first = updates.get(u);
+            double w1 = first.numSamples();
+            float[] x1 = first.tensors().values();
+            total += w1;
+            if (u + 1 == updates.size()) {
+                for (int i = 0; i < sum.length; i++) {
+                    sum[i] += w1 * x1[i];
+                }
+                break;
+            }
+            double w2 = updates.get(u + 1).numSamples();
+            float[] x2 = updates.get(u + 1).tensors().values();
+            total += w2;
+            for (int i = 0; i < sum.length; i++) {
+                sum[i] = (sum[i] + w1 * x1[i]) + w2 * x2[i];
+            }
         }
         for (int i = 0; i < sum.length; i++) {
             sum[i] /= total;

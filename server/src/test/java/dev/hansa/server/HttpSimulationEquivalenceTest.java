@@ -5,22 +5,23 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.hansa.aggregation.model.ModelWeights;
-import dev.hansa.aggregation.model.Safetensors;
+import dev.hansa.aggregation.round.RoundConfig;
+import dev.hansa.aggregation.round.RoundProtocol;
+import dev.hansa.aggregation.sampling.Samplers;
+import dev.hansa.aggregation.state.State;
+import dev.hansa.aggregation.state.StateCodec;
 import dev.hansa.aggregation.strategy.Strategies;
-import dev.hansa.aggregation.strategy.Strategy;
-import dev.hansa.aggregation.strategy.StrategyState;
-import dev.hansa.aggregation.strategy.StrategyStateCodec;
-import dev.hansa.aggregation.strategy.TrainingConfig;
-import dev.hansa.client.GradientTrainer;
+import dev.hansa.aggregation.tensor.Safetensors;
+import dev.hansa.aggregation.tensor.Tensors;
+import dev.hansa.client.BuiltInTrainer;
 import dev.hansa.client.HansaClient;
 import dev.hansa.client.HansaClientConfig;
 import dev.hansa.client.data.Dataset;
 import dev.hansa.client.data.SyntheticDataset;
-import dev.hansa.client.model.ModelArchitecture;
-import dev.hansa.client.model.ModelArchitectures;
 import dev.hansa.client.simulation.SimulationRunner;
 import dev.hansa.client.state.ClientStateStore;
+import dev.hansa.client.training.TrainableModel;
+import dev.hansa.client.training.TrainableModels;
 import dev.hansa.compute.JavaBackend;
 import java.net.URI;
 import java.nio.file.Path;
@@ -76,7 +77,7 @@ class HttpSimulationEquivalenceTest extends EmbeddedServerTest {
         Map<String, Object> params = PARAMS.getOrDefault(strategy, Map.of());
         List<Dataset> data = SyntheticDataset.generate(1, 1, CLIENTS, false, 3).stream()
                 .map(SyntheticDataset.UserData::train).toList();
-        ModelArchitecture architecture = ModelArchitectures.create("mlp", MODEL_PARAMS);
+        TrainableModel architecture = TrainableModels.create("mlp", MODEL_PARAMS);
         String federation = createFederation(strategy, params);
 
         Map<String, HansaClient> clients = new LinkedHashMap<>();
@@ -89,7 +90,7 @@ class HttpSimulationEquivalenceTest extends EmbeddedServerTest {
             Path dir = stateDirs.resolve(strategy + "-" + i);
             var config = new HansaClientConfig(URI.create("http://127.0.0.1:" + port), tokens.get(i), dir, "c" + i,
                     Map.of(), Duration.ZERO, Duration.ofSeconds(10), 2, Duration.ofMillis(10), Duration.ofMillis(100));
-            HansaClient client = new HansaClient(config, new GradientTrainer(architecture, data.get(i), null,
+            HansaClient client = new HansaClient(config, new BuiltInTrainer(architecture, data.get(i), null,
                     new JavaBackend()));
             assertEquals(HansaClient.StepResult.WAITING, client.step(), "enrolls and heartbeats before the start");
             String id = client.clientId().orElseThrow();
@@ -118,19 +119,18 @@ class HttpSimulationEquivalenceTest extends EmbeddedServerTest {
             clients.values().forEach(HansaClient::close);
         }
 
-        Strategy simulated = Strategies.create(strategy, params,
-                TrainingConfig.fromMap(TRAINING, Strategies.defaultTraining(strategy)));
-        ModelWeights initial = architecture.initialize(MODEL_SEED);
+        RoundProtocol simulated = RoundConfig.configure(strategy, params, TRAINING, Map.of(), Map.of(),
+                new RoundConfig.Sampling(Samplers.UNIFORM, (double) PER_ROUND / CLIENTS, PER_ROUND, PER_ROUND)).protocol();
+        Tensors initial = architecture.initialize(MODEL_SEED);
         assertArrayEquals(initial.values(), modelVersion(federation, 0).values(), "same initial model");
         SimulationRunner.Result expected = new SimulationRunner(architecture, dataById, data.getFirst(), new JavaBackend(),
-                simulated, new SimulationRunner.Settings(ROUNDS, (double) PER_ROUND / CLIENTS, PER_ROUND, PER_ROUND,
-                FEDERATION_SEED, ROUNDS, 2)).run(initial, r -> { });
+                simulated, new SimulationRunner.Settings(ROUNDS, FEDERATION_SEED, ROUNDS, 2)).run(initial, r -> { });
 
         assertArrayEquals(expected.model().values(), modelVersion(federation, ROUNDS).values(), strategy + ": model");
         assertStatesEqual(expected.serverState(), serverState(federation, ROUNDS), strategy + ": server state");
         for (var e : stateById.entrySet()) {
-            StrategyState held = new ClientStateStore(e.getValue()).strategyState(federation);
-            assertStatesEqual(expected.clientStates().getOrDefault(e.getKey(), StrategyState.EMPTY), held,
+            State held = new ClientStateStore(e.getValue()).state(federation).strategy();
+            assertStatesEqual(expected.clientStates().getOrDefault(e.getKey(), State.EMPTY), held,
                     strategy + ": state of client " + e.getKey());
         }
     }
@@ -162,19 +162,19 @@ class HttpSimulationEquivalenceTest extends EmbeddedServerTest {
         throw new AssertionError("round " + number + " of " + federation + " never opened");
     }
 
-    private ModelWeights modelVersion(String federation, int version) {
+    private Tensors modelVersion(String federation, int version) {
         Api.Reply r = api.get("/api/v1/admin/federations/" + federation + "/models/" + version, ADMIN);
         assertEquals(200, r.status());
-        return Safetensors.read(r.bytes()).weights();
+        return Safetensors.read(r.bytes()).tensors();
     }
 
-    private StrategyState serverState(String federation, int version) {
-        return StrategyStateCodec.decode(jdbc.sql(
+    private State serverState(String federation, int version) {
+        return StateCodec.decode(jdbc.sql(
                         "SELECT strategy_state FROM model_versions WHERE federation_id = :f AND version = :v")
                 .param("f", UUID.fromString(federation)).param("v", version).query(byte[].class).single());
     }
 
-    private static void assertStatesEqual(StrategyState expected, StrategyState actual, String what) {
+    private static void assertStatesEqual(State expected, State actual, String what) {
         assertEquals(expected.scalars(), actual.scalars(), what + " scalars");
         assertEquals(expected.tensors().keySet(), actual.tensors().keySet(), what + " tensors");
         expected.tensors().forEach((k, w) -> assertArrayEquals(w.values(), actual.tensors().get(k).values(), what + " " + k));

@@ -6,7 +6,7 @@ import static dev.hansa.server.FederationFixture.upload;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.hansa.aggregation.model.ModelWeights;
+import dev.hansa.aggregation.tensor.Tensors;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
@@ -78,12 +78,12 @@ class KillAndRestartTest {
         await("server start", Duration.ofSeconds(90), () -> healthy(api));
 
         FederationFixture f = new FederationFixture(api, 2, 1, 600, 1.0, "fedavg");
-        ModelWeights before = f.latestModel();
+        Tensors before = f.latestModel();
         f.start();
         await("round to open", Duration.ofSeconds(20), () -> f.assignment(f.clients.get(0)).json().get("state").asString().equals("ASSIGNED"));
         String round = f.roundIdOf(f.clients.get(0));
         String path = "/api/v1/client/rounds/" + round + "/update";
-        ModelWeights d1 = randomDelta(21), d2 = randomDelta(22);
+        Tensors d1 = randomDelta(21), d2 = randomDelta(22);
         assertEquals(202, api.put(path, f.clients.get(0).credential(), upload(d1, 7), "first").status());
 
         server.destroyForcibly().waitFor(); // SIGKILL: no shutdown hooks, PostgreSQL keeps running
@@ -98,7 +98,7 @@ class KillAndRestartTest {
         assertEquals(202, api.put(path, f.clients.get(1).credential(), upload(d2, 21), "second").status());
         await("federation to finish", Duration.ofSeconds(20), () -> f.status().equals("FINISHED"));
 
-        ModelWeights after = f.latestModel();
+        Tensors after = f.latestModel();
         for (int i = 0; i < before.values().length; i++) {
             double expected = before.values()[i] + (7.0 * d1.values()[i] + 21.0 * d2.values()[i]) / 28.0;
             assertEquals(expected, after.values()[i], 1e-6, "parameter " + i);

@@ -127,7 +127,7 @@ class StrategySelectionTest extends EmbeddedServerTest {
             "fedamd     | {}                                 | {\"params\": {\"weightDecay\": 0.1}}| training.params: unknown field(s) [weightDecay]",
             "fedavg     | {}                                 | {\"learningRate\": 0}               | training.learningRate",
             "fedavg     | {}                                 | {\"batchSize\": 0}                  | training.batchSize",
-            "fedavg     | {}                                 | {\"params\": {\"clipNorm\": -1}}    | training.params.clipNorm",
+            "fedavg     | {}                                 | {\"params\": {\"gradientClipNorm\": -1}}    | training.params.gradientClipNorm",
             "fedfoo     | {}                                 | {}                                  | strategy.name"})
     @SuppressWarnings("unchecked")
     void aBadValueIsRefusedWithAProblemNamingTheField(String strategy, String params, String training, String field) {

@@ -1,5 +1,6 @@
 package dev.hansa.aggregation.sampling;
 
+import dev.hansa.aggregation.random.Seeds;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -50,7 +51,7 @@ public final class UniformSampler implements ClientSampler {
         for (int i = 0; i < n; i++) {
             index[i] = i;
         }
-        RandomGenerator random = SamplingRandom.generator(seed);
+        RandomGenerator random = Seeds.generator(seed);
         for (int i = 0; i < m; i++) {
             int j = i + random.nextInt(n - i);
             int t = index[i];

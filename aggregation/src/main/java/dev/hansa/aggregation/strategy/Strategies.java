@@ -1,18 +1,18 @@
 package dev.hansa.aggregation.strategy;
 
-import dev.hansa.aggregation.algorithm.AnchorSchedule;
-import dev.hansa.aggregation.algorithm.FedAdagrad;
-import dev.hansa.aggregation.algorithm.FedAmd;
-import dev.hansa.aggregation.algorithm.FedAmdLocal;
-import dev.hansa.aggregation.algorithm.FedAdam;
-import dev.hansa.aggregation.algorithm.FedAvg;
-import dev.hansa.aggregation.algorithm.FedAvgM;
-import dev.hansa.aggregation.algorithm.FedSpeed;
-import dev.hansa.aggregation.algorithm.FedSpeedLocal;
-import dev.hansa.aggregation.algorithm.FedYogi;
-import dev.hansa.aggregation.algorithm.LocalSgd;
-import dev.hansa.aggregation.algorithm.ServerOptimizer;
-import dev.hansa.aggregation.algorithm.ServerSgd;
+import dev.hansa.aggregation.aggregate.UpdateWeighting;
+import dev.hansa.aggregation.config.Hyperparameters;
+import dev.hansa.aggregation.strategy.fedamd.AnchorSchedule;
+import dev.hansa.aggregation.strategy.fedamd.FedAmd;
+import dev.hansa.aggregation.strategy.fedamd.FedAmdClient;
+import dev.hansa.aggregation.strategy.fedavg.FedAvg;
+import dev.hansa.aggregation.strategy.fedavg.LocalSgd;
+import dev.hansa.aggregation.strategy.fedopt.AdaptiveServerOptimizer;
+import dev.hansa.aggregation.strategy.fedopt.FedAvgM;
+import dev.hansa.aggregation.strategy.fedopt.ServerOptimizer;
+import dev.hansa.aggregation.strategy.fedopt.ServerSgd;
+import dev.hansa.aggregation.strategy.fedspeed.FedSpeed;
+import dev.hansa.aggregation.strategy.fedspeed.FedSpeedClient;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -21,7 +21,7 @@ import java.util.function.Function;
 
 /**
  * The registry of built-in strategies by name: the server creates a federation's {@link Strategy} from its config
- * and the SDK finds the {@link LocalProcedure} named in a {@link TrainingPlan}.
+ * and the SDK finds the {@link ClientOptimizer} named in a {@link TrainingPlan}.
  *
  * <p>Typical server use: {@code Strategies.create(cfg.strategy.name, cfg.strategy.params,
  * TrainingConfig.fromMap(cfg.training, Strategies.defaultTraining(cfg.strategy.name)))}. Parameter maps come
@@ -31,7 +31,7 @@ import java.util.function.Function;
 public final class Strategies {
 
     private record Entry(TrainingConfig defaults, BiFunction<Hyperparameters, TrainingConfig, Strategy> factory,
-                         Function<String, LocalProcedure> local) {
+                         Function<String, ClientOptimizer> client) {
     }
 
     private static final double INF = Double.POSITIVE_INFINITY;
@@ -39,12 +39,12 @@ public final class Strategies {
     private static final Map<String, Entry> REGISTRY = new TreeMap<>(Map.ofEntries(
             Map.entry("fedavg", new Entry(sgdDefaults(0.05),
                     (h, t) -> new FedAvg(LocalSgd.plain("fedavg"), t, Map.of(), new ServerSgd(eta(h, 1.0)),
-                            weighted(h)),
+                            weighting(h)),
                     LocalSgd::plain)),
             Map.entry("fedprox", new Entry(sgdDefaults(0.05),
                     (h, t) -> new FedAvg(LocalSgd.fedProx("fedprox"), t,
                             Map.of(LocalSgd.MU, h.real(LocalSgd.MU, 0.01, 0, true, INF, false)),
-                            new ServerSgd(eta(h, 1.0)), weighted(h)),
+                            new ServerSgd(eta(h, 1.0)), weighting(h)),
                     LocalSgd::fedProx)),
             Map.entry("fedavgm", new Entry(sgdDefaults(0.05),
                     (h, t) -> serverOptimized("fedavgm", h, t,
@@ -52,26 +52,26 @@ public final class Strategies {
                     LocalSgd::plain)),
             Map.entry("fedadam", new Entry(sgdDefaults(0.1),
                     (h, t) -> serverOptimized("fedadam", h, t,
-                            new FedAdam(eta(h, 0.1), beta1(h, 0.9), beta2(h, 0.99), tau(h, 1e-3))),
+                            AdaptiveServerOptimizer.fedAdam(eta(h, 0.1), beta1(h, 0.9), beta2(h, 0.99), tau(h, 1e-3))),
                     LocalSgd::plain)),
             Map.entry("fedyogi", new Entry(sgdDefaults(0.0316),
                     (h, t) -> serverOptimized("fedyogi", h, t,
-                            new FedYogi(eta(h, 0.01), beta1(h, 0.9), beta2(h, 0.99), tau(h, 1e-3))),
+                            AdaptiveServerOptimizer.fedYogi(eta(h, 0.01), beta1(h, 0.9), beta2(h, 0.99), tau(h, 1e-3))),
                     LocalSgd::plain)),
             Map.entry("fedadagrad", new Entry(sgdDefaults(0.1),
                     (h, t) -> serverOptimized("fedadagrad", h, t,
-                            new FedAdagrad(eta(h, 0.1), beta1(h, 0.0), tau(h, 1e-3))),
+                            AdaptiveServerOptimizer.fedAdagrad(eta(h, 0.1), beta1(h, 0.0), tau(h, 1e-3))),
                     LocalSgd::plain)),
-            Map.entry(FedSpeedLocal.NAME, new Entry(
-                    new TrainingConfig(5, 0, 50, 0.1, Map.of(TrainingConfig.WEIGHT_DECAY, 1e-3, TrainingConfig.CLIP_NORM, 10.0)),
-                    (h, t) -> new FedSpeed(t, h.real(FedSpeedLocal.BETA, 0.1, 0, true, INF, false),
-                            h.real(FedSpeedLocal.RHO, 0.1, 0, true, INF, false),
+            Map.entry(FedSpeedClient.NAME, new Entry(
+                    new TrainingConfig(5, 0, 50, 0.1, Map.of(TrainingConfig.WEIGHT_DECAY, 1e-3, TrainingConfig.GRADIENT_CLIP_NORM, 10.0)),
+                    (h, t) -> new FedSpeed(t, h.real(FedSpeedClient.BETA, 0.1, 0, true, INF, false),
+                            h.real(FedSpeedClient.RHO, 0.1, 0, true, INF, false),
                             h.real("lrDecay", 0.998, 0, false, 1, true)),
-                    name -> new FedSpeedLocal())),
-            Map.entry(FedAmdLocal.NAME, new Entry(new TrainingConfig(0, 10, 64, 0.01, Map.of()),
+                    name -> new FedSpeedClient())),
+            Map.entry(FedAmdClient.NAME, new Entry(new TrainingConfig(0, 10, 64, 0.01, Map.of()),
                     (h, t) -> new FedAmd(t, AnchorSchedule.from(h), eta(h, 1.0),
-                            (int) h.integer(FedAmdLocal.ANCHOR_BATCH_SIZE, 0, 0, Integer.MAX_VALUE)),
-                    name -> new FedAmdLocal()))));
+                            (int) h.integer(FedAmdClient.ANCHOR_BATCH_SIZE, 0, 0, Integer.MAX_VALUE)),
+                    name -> new FedAmdClient()))));
 
     private Strategies() {
     }
@@ -91,7 +91,7 @@ public final class Strategies {
      * built from {@code training}.
      *
      * @throws IllegalArgumentException for an unknown name, a parameter out of range, an unknown parameter, or a
-     *                                  training option the strategy's local procedure does not support
+     *                                  training option the strategy's client optimizer does not support
      */
     public static Strategy create(String name, Map<String, Object> params, TrainingConfig training) {
         return configure(name, params, training).strategy();
@@ -119,8 +119,8 @@ public final class Strategies {
     }
 
     /** The client half of strategy {@code name}, as named in {@link TrainingPlan#strategy()}. */
-    public static LocalProcedure localProcedure(String name) {
-        return entry(name).local.apply(name);
+    public static ClientOptimizer clientOptimizer(String name) {
+        return entry(name).client.apply(name);
     }
 
     private static Entry entry(String name) {
@@ -140,12 +140,13 @@ public final class Strategies {
 
     private static Strategy serverOptimized(String name, Hyperparameters h, TrainingConfig training,
                                             ServerOptimizer optimizer) {
-        return new FedAvg(LocalSgd.plain(name), training, Map.of(), optimizer, weighted(h));
+        return new FedAvg(LocalSgd.plain(name), training, Map.of(), optimizer, weighting(h));
     }
 
     /** {@code weighting}: {@code samples} (default, McMahan) or {@code uniform} (plain mean over the round). */
-    private static boolean weighted(Hyperparameters h) {
-        return h.choice("weighting", "samples", List.of("samples", "uniform")).equals("samples");
+    private static UpdateWeighting weighting(Hyperparameters h) {
+        return h.choice("weighting", "samples", List.of("samples", "uniform")).equals("samples")
+                ? UpdateWeighting.SAMPLES : UpdateWeighting.UNIFORM;
     }
 
     private static double eta(Hyperparameters h, double fallback) {

@@ -1,6 +1,10 @@
 package dev.hansa.aggregation.strategy;
 
+import dev.hansa.aggregation.config.Hyperparameters;
+import dev.hansa.aggregation.random.Seeds;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -13,7 +17,7 @@ import java.util.Map;
  *
  * <p>Options in {@link #params()} understood by the built-in local procedures (each procedure accepts a subset and
  * the strategy rejects the others at creation): {@code momentum} in [0, 1) (heavy-ball, PyTorch semantics, reset
- * every round), {@code weightDecay} >= 0 (L2 added to the gradient), {@code clipNorm} >= 0 (clip the loss gradient
+ * every round), {@code weightDecay} >= 0 (L2 added to the gradient), {@code gradientClipNorm} >= 0 (clip the loss gradient
  * to this global L2 norm before each step; 0 disables).
  *
  * @param localEpochs  passes over the local data, used when {@code localSteps} is 0
@@ -27,7 +31,7 @@ public record TrainingConfig(int localEpochs, int localSteps, int batchSize, dou
 
     public static final String MOMENTUM = "momentum";
     public static final String WEIGHT_DECAY = "weightDecay";
-    public static final String CLIP_NORM = "clipNorm";
+    public static final String GRADIENT_CLIP_NORM = "gradientClipNorm";
 
     public TrainingConfig {
         if (localEpochs < 0 || localSteps < 0 || (localEpochs == 0 && localSteps == 0)) {
@@ -82,5 +86,18 @@ public record TrainingConfig(int localEpochs, int localSteps, int batchSize, dou
         Map<String, Double> all = new HashMap<>(params);
         all.putAll(extraParams);
         return new TrainingPlan(strategy, role, localEpochs, localSteps, batchSize, rate, seed, all);
+    }
+
+    /**
+     * The same plan for every participant, each with its own seed ({@link Seeds#forClient}): what a strategy whose
+     * participants all train alike hands out.
+     */
+    public Map<String, TrainingPlan> plans(List<String> participants, String strategy, String role, double rate,
+                                           long roundSeed, Map<String, Double> extraParams) {
+        Map<String, TrainingPlan> plans = new LinkedHashMap<>();
+        for (String id : participants) {
+            plans.put(id, plan(strategy, role, rate, Seeds.forClient(roundSeed, id), extraParams));
+        }
+        return plans;
     }
 }

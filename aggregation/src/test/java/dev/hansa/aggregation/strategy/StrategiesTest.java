@@ -4,7 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.hansa.aggregation.state.State;
+import dev.hansa.aggregation.tensor.ModelSpec;
+import dev.hansa.aggregation.tensor.TensorSpec;
+import dev.hansa.aggregation.tensor.Tensors;
 import java.math.BigDecimal;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
@@ -21,7 +26,7 @@ class StrategiesTest {
         assertTrue(Strategies.names().contains("fedavg"));
         for (String name : Strategies.names()) {
             assertEquals(name, Strategies.create(name, Map.of()).name());
-            assertEquals(name, Strategies.localProcedure(name).name());
+            assertEquals(name, Strategies.clientOptimizer(name).name());
         }
     }
 
@@ -30,8 +35,8 @@ class StrategiesTest {
         TrainingConfig t = new TrainingConfig(1, 5, 10, 0.1, Map.of("weightDecay", 1e-4));
         Strategy prox = Strategies.create("fedprox", Map.of("mu", 0.5), t);
         TrainingPlan plan = prox.planRound(new RoundContext(1, 3, 1, 9), java.util.List.of("a"),
-                dev.hansa.aggregation.model.ModelWeights.zeros(dev.hansa.aggregation.model.ModelSpec.of(
-                        new dev.hansa.aggregation.model.TensorSpec("x", new int[] {2}))), StrategyState.EMPTY)
+                dev.hansa.aggregation.tensor.Tensors.zeros(dev.hansa.aggregation.tensor.ModelSpec.of(
+                        new dev.hansa.aggregation.tensor.TensorSpec("x", new int[] {2}))), State.EMPTY)
                 .plans().get("a");
         assertEquals(0.5, plan.param("mu", -1));
         assertEquals(1e-4, plan.param("weightDecay", -1));
@@ -49,7 +54,7 @@ class StrategiesTest {
     @Test
     void rejectsUnknownNamesParametersAndRanges() {
         assertRejected("fedfoo", () -> Strategies.create("fedfoo", Map.of()));
-        assertRejected("fedfoo", () -> Strategies.localProcedure("fedfoo"));
+        assertRejected("fedfoo", () -> Strategies.clientOptimizer("fedfoo"));
         assertRejected("serverLearningrate", () -> Strategies.create("fedavg", Map.of("serverLearningrate", 1)));
         assertRejected("serverLearningRate", () -> Strategies.create("fedavg", Map.of("serverLearningRate", 0)));
         assertRejected("serverLearningRate", () -> Strategies.create("fedavg", Map.of("serverLearningRate", "1")));

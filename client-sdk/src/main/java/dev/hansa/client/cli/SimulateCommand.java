@@ -1,13 +1,15 @@
 package dev.hansa.client.cli;
 
+import dev.hansa.aggregation.round.RoundConfig;
+import dev.hansa.aggregation.round.RoundProtocol;
+import dev.hansa.aggregation.sampling.Samplers;
 import dev.hansa.aggregation.strategy.Strategies;
-import dev.hansa.aggregation.strategy.Strategy;
 import dev.hansa.aggregation.strategy.TrainingConfig;
-import dev.hansa.client.model.ModelArchitecture;
-import dev.hansa.client.model.ModelArchitectures;
 import dev.hansa.client.simulation.FederatedData;
 import dev.hansa.client.simulation.RoundRecord;
 import dev.hansa.client.simulation.SimulationRunner;
+import dev.hansa.client.training.TrainableModel;
+import dev.hansa.client.training.TrainableModels;
 import dev.hansa.compute.Backend;
 import dev.hansa.compute.Backends;
 import java.io.IOException;
@@ -20,6 +22,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.Function;
 
 /** {@code hansa simulate}: N virtual clients in one process through the same strategy code as the server. */
 public final class SimulateCommand {
@@ -51,7 +54,7 @@ public final class SimulateCommand {
                 .option("steps", "", "local steps per round, 0 for epochs (default: the strategy's)")
                 .option("momentum", "", "local SGD momentum (default: the strategy's)")
                 .option("weight-decay", "", "local L2 weight decay (default: the strategy's)")
-                .option("clip-norm", "", "clip each local gradient to this L2 norm, 0 = off (default: the strategy's)")
+                .option("gradient-clip-norm", "", "clip each local gradient to this L2 norm, 0 = off (default: the strategy's)")
                 .option("seed", "1", "seed of data split, model and sampling")
                 .option("backend", "", "compute backend: auto, cuda, cpu or java (default: HANSA_BACKEND, else auto)")
                 .option("eval-every", "1", "evaluate the global model every k rounds (and after the last)")
@@ -86,7 +89,7 @@ public final class SimulateCommand {
             modelParams.put("hiddenLayers", Arrays.stream(o.string("hidden").split(",")).map(String::trim)
                     .map(Integer::parseInt).toList());
         }
-        ModelArchitecture architecture = ModelArchitectures.create(o.string("model"), modelParams);
+        TrainableModel architecture = TrainableModels.create(o.string("model"), modelParams);
         Map<String, Object> training = new HashMap<>();
         putIfGiven(o, "lr", "learningRate", training, Double::parseDouble);
         putIfGiven(o, "batch", "batchSize", training, Integer::parseInt);
@@ -95,7 +98,7 @@ public final class SimulateCommand {
         Map<String, Object> options = new HashMap<>();
         putIfGiven(o, "momentum", TrainingConfig.MOMENTUM, options, Double::parseDouble);
         putIfGiven(o, "weight-decay", TrainingConfig.WEIGHT_DECAY, options, Double::parseDouble);
-        putIfGiven(o, "clip-norm", TrainingConfig.CLIP_NORM, options, Double::parseDouble);
+        putIfGiven(o, "gradient-clip-norm", TrainingConfig.GRADIENT_CLIP_NORM, options, Double::parseDouble);
         if (!options.isEmpty()) {
             training.put("params", options);
         }
@@ -109,10 +112,11 @@ public final class SimulateCommand {
             strategyParams.put(parts[0], numberOrWord(parts[1]));
         }
         TrainingConfig trainingConfig = TrainingConfig.fromMap(training, Strategies.defaultTraining(name));
-        Strategy strategy = Strategies.create(name, strategyParams, trainingConfig);
         int perRound = o.integer("per-round");
-        var settings = new SimulationRunner.Settings(o.integer("rounds"), (double) perRound / clients, perRound,
-                perRound, seed, o.integer("eval-every"), o.integer("threads"));
+        RoundProtocol protocol = RoundConfig.configure(name, strategyParams, training, Map.of(), Map.of(),
+                new RoundConfig.Sampling(Samplers.UNIFORM, (double) perRound / clients, perRound, perRound)).protocol();
+        var settings = new SimulationRunner.Settings(o.integer("rounds"), seed, o.integer("eval-every"),
+                o.integer("threads"));
         Backends.Choice choice = Backends.choose(o.string("backend").isEmpty() ? Backends.setting() : o.string("backend"));
         Backend backend = choice.backend();
         System.err.println("backend " + backend.name() + ": " + choice.reason());
@@ -128,7 +132,7 @@ public final class SimulateCommand {
             if (csv != null) {
                 csv.println(csvHeader());
             }
-            new SimulationRunner(architecture, SimulationRunner.numbered(data.clients()), data.test(), backend, strategy,
+            new SimulationRunner(architecture, SimulationRunner.numbered(data.clients()), data.test(), backend, protocol,
                     settings)
                     .run(architecture.initialize(seed), r -> {
                         if (!Double.isNaN(r.testAccuracy())) {

@@ -1,15 +1,15 @@
 package dev.hansa.server.demo;
 
-import dev.hansa.aggregation.model.ModelWeights;
-import dev.hansa.aggregation.model.Safetensors;
-import dev.hansa.client.GradientTrainer;
+import dev.hansa.aggregation.tensor.Safetensors;
+import dev.hansa.aggregation.tensor.Tensors;
+import dev.hansa.client.BuiltInTrainer;
 import dev.hansa.client.HansaClient;
 import dev.hansa.client.HansaClientConfig;
 import dev.hansa.client.cli.Options;
-import dev.hansa.client.model.Evaluation;
-import dev.hansa.client.model.ModelArchitecture;
-import dev.hansa.client.model.ModelArchitectures;
 import dev.hansa.client.simulation.FederatedData;
+import dev.hansa.client.training.Evaluation;
+import dev.hansa.client.training.TrainableModel;
+import dev.hansa.client.training.TrainableModels;
 import dev.hansa.compute.Backend;
 import dev.hansa.compute.Backends;
 import dev.hansa.server.HansaServerApplication;
@@ -88,12 +88,12 @@ public final class DemoCommand {
                     "seed", o.longValue("seed")));
             String id = federation.get("id").asString();
             JsonNode tokens = admin.post("/api/v1/admin/federations/" + id + "/enrollment-tokens", Map.of("count", clients));
-            ModelArchitecture architecture = ModelArchitectures.create("mlp", modelParams);
+            TrainableModel architecture = TrainableModels.create("mlp", modelParams);
             for (int i = 0; i < clients; i++) {
                 var config = new HansaClientConfig(URI.create(base), tokens.get("tokens").get(i).asString(),
                         dataDir.resolve("clients").resolve(id).resolve("client-" + i), "demo-" + i,
                         Map.of("backend", backend.name()), Duration.ofSeconds(20), null, 8, null, null);
-                var trainer = new GradientTrainer(architecture, data.clients().get(i), null, backend);
+                var trainer = new BuiltInTrainer(architecture, data.clients().get(i), null, backend);
                 threads.add(Thread.ofPlatform().name("demo-client-" + i).start(() -> runClient(config, trainer)));
             }
             admin.post("/api/v1/admin/federations/" + id + "/start", Map.of());
@@ -110,7 +110,7 @@ public final class DemoCommand {
         }
     }
 
-    private static void runClient(HansaClientConfig config, GradientTrainer trainer) {
+    private static void runClient(HansaClientConfig config, BuiltInTrainer trainer) {
         try (HansaClient client = new HansaClient(config, trainer)) {
             client.run();
         } catch (InterruptedException e) {
@@ -121,7 +121,7 @@ public final class DemoCommand {
     }
 
     /** Prints a line per closed round until the federation ends; returns the exit status. */
-    private static int watch(AdminApi admin, String id, int rounds, ModelArchitecture architecture, FederatedData data,
+    private static int watch(AdminApi admin, String id, int rounds, TrainableModel architecture, FederatedData data,
                              Backend backend) throws Exception {
         long start = System.nanoTime();
         int printed = 0;
@@ -137,7 +137,7 @@ public final class DemoCommand {
                     continue;
                 }
                 int number = r.get("number").asInt();
-                ModelWeights model = modelOf(admin, id, number);
+                Tensors model = modelOf(admin, id, number);
                 Evaluation e = architecture.evaluate(model, data.test(), backend);
                 long up = 0;
                 for (JsonNode p : admin.get("/api/v1/admin/rounds/" + r.get("id").asString() + "/participants")) {
@@ -150,7 +150,7 @@ public final class DemoCommand {
                 printed = number;
                 lastAccuracy = e.accuracy();
             }
-            String status = admin.get("/api/v1/admin/federations/" + id).get("status").asString();
+            String status = admin.get("/api/v1/admin/federations/" + id).get("state").asString();
             if ((status.equals("FINISHED") && printed >= rounds) || status.equals("FAILED") || status.equals("STOPPED")) {
                 System.out.printf(Locale.ROOT, "federation %s %s after %d rounds; final test accuracy %.4f. "
                         + "Rounds, participants and model versions are in PostgreSQL (see docs/operations.md).%n",
@@ -162,10 +162,10 @@ public final class DemoCommand {
     }
 
     /** The model version produced by round {@code number} (version numbers count closed rounds). */
-    private static ModelWeights modelOf(AdminApi admin, String id, int number) throws Exception {
+    private static Tensors modelOf(AdminApi admin, String id, int number) throws Exception {
         for (JsonNode m : admin.get("/api/v1/admin/federations/" + id + "/models")) {
             if (m.get("version").asInt() == number) {
-                return Safetensors.read(admin.bytes("/api/v1/admin/federations/" + id + "/models/" + number)).weights();
+                return Safetensors.read(admin.bytes("/api/v1/admin/federations/" + id + "/models/" + number)).tensors();
             }
         }
         throw new IllegalStateException("no model version " + number);

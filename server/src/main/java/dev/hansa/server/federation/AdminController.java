@@ -1,7 +1,6 @@
 package dev.hansa.server.federation;
 
 import dev.hansa.server.model.ModelRepository;
-import dev.hansa.server.round.ParticipantService;
 import dev.hansa.server.system.HansaProblem;
 import dev.hansa.server.system.RowViews;
 import java.io.IOException;
@@ -23,7 +22,7 @@ import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
 
-/** The admin REST API for federations, rounds and models (admin token). */
+/** The admin REST API for federations and their model versions (admin token). */
 @RestController
 @RequestMapping("/api/v1/admin")
 class AdminController {
@@ -34,14 +33,11 @@ class AdminController {
 
     private final FederationService service;
     private final ModelRepository models;
-    private final ParticipantService participants;
     private final RowViews views;
 
-    AdminController(FederationService service, ModelRepository models, ParticipantService participants,
-                    RowViews views) {
+    AdminController(FederationService service, ModelRepository models, RowViews views) {
         this.service = service;
         this.models = models;
-        this.participants = participants;
         this.views = views;
     }
 
@@ -89,17 +85,6 @@ class AdminController {
         return view(service.stop(id, actor(principal)));
     }
 
-    @GetMapping("/federations/{id}/rounds")
-    List<Map<String, Object>> rounds(@PathVariable UUID id) {
-        service.require(id);
-        return participants.rounds(id);
-    }
-
-    @GetMapping("/rounds/{roundId}/participants")
-    List<Map<String, Object>> participants(@PathVariable UUID roundId) {
-        return participants.participants(roundId);
-    }
-
     @GetMapping("/federations/{id}/models")
     List<Map<String, Object>> models(@PathVariable UUID id) {
         service.require(id);
@@ -127,7 +112,7 @@ class AdminController {
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("id", f.id().toString());
         out.put("name", f.name());
-        out.put("status", f.status());
+        out.put("state", f.state().name());
         out.put("failureReason", f.failureReason());
         out.put("createdAt", f.createdAt());
         out.put("startedAt", f.startedAt());

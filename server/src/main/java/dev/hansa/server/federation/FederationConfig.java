@@ -1,9 +1,8 @@
 package dev.hansa.server.federation;
 
-import dev.hansa.aggregation.strategy.Strategies;
-import dev.hansa.aggregation.strategy.Strategy;
-import dev.hansa.aggregation.strategy.TrainingConfig;
-import dev.hansa.client.model.ModelArchitectures;
+import dev.hansa.aggregation.architecture.Architectures;
+import dev.hansa.aggregation.round.RoundConfig;
+import dev.hansa.aggregation.sampling.Samplers;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -12,27 +11,34 @@ import java.util.Set;
 /**
  * A federation's configuration as submitted (see docs/protocol.md), validated on construction: every error names
  * the field. {@code model.architecture} {@value #CUSTOM} means the admin uploads the initial model as safetensors.
+ * The sections that decide how rounds run (strategy, training, update, robustness, the sampler) are parsed by
+ * {@link RoundConfig}, the parser the {@code simulate} command uses too.
  */
 public record FederationConfig(String name, String architecture, Map<String, Object> modelParams, long modelSeed,
                                String strategyName, Map<String, Object> strategyParams, Map<String, Object> training,
-                               Schedule schedule, long seed) {
+                               Map<String, Object> update, Map<String, Object> robustness, Schedule schedule,
+                               long seed) {
 
     public static final String CUSTOM = "custom";
 
-    /** When rounds happen and when they count. */
-    public record Schedule(int rounds, double clientFraction, int minClients, int maxClients, int roundDeadlineSeconds,
-                           double quorumFraction, int maxAttempts) {
+    /** When rounds happen, who takes part and when they count. */
+    public record Schedule(int rounds, String sampler, double clientFraction, int minClients, int maxClients,
+                           int roundDeadlineSeconds, double quorumFraction, int maxAttempts) {
 
-        /** Accepted updates a round with {@code participants} needs to close. */
+        /** Accepted updates a round with {@code participants} needs to close (none for an empty Poisson draw). */
         public int quorum(int participants) {
-            return Math.max(1, (int) Math.ceil(quorumFraction * participants - 1e-9));
+            return participants == 0 ? 0 : Math.max(1, (int) Math.ceil(quorumFraction * participants - 1e-9));
+        }
+
+        RoundConfig.Sampling sampling() {
+            return new RoundConfig.Sampling(sampler, clientFraction, minClients, maxClients);
         }
     }
 
     /** Parses and validates the JSON body of a create-federation request. */
-    @SuppressWarnings("unchecked")
     public static FederationConfig parse(Map<String, Object> body) {
-        Fields root = new Fields("", body, Set.of("name", "model", "strategy", "training", "schedule", "seed"));
+        Fields root = new Fields("", body, Set.of("name", "model", "strategy", "training", "update", "robustness",
+                "schedule", "seed"));
         String name = root.string("name");
         if (name.isBlank() || name.length() > 200) {
             throw new IllegalArgumentException("name must hold 1..200 characters");
@@ -41,16 +47,14 @@ public record FederationConfig(String name, String architecture, Map<String, Obj
         String architecture = model.string("architecture");
         Map<String, Object> modelParams = model.optionalObject("params");
         if (!architecture.equals(CUSTOM)) {
-            ModelArchitectures.create(architecture, modelParams);
+            Architectures.create(architecture, modelParams);
         }
         Fields strategy = root.object("strategy", Set.of("name", "params"));
-        String strategyName = strategy.string("name");
-        Map<String, Object> strategyParams = strategy.optionalObject("params");
-        Map<String, Object> training = root.optionalObject("training");
-        Fields s = root.object("schedule", Set.of("rounds", "clientFraction", "minClients", "maxClients",
+        Fields s = root.object("schedule", Set.of("rounds", "sampler", "clientFraction", "minClients", "maxClients",
                 "roundDeadlineSeconds", "quorumFraction", "maxAttempts"));
         Schedule schedule = new Schedule(
                 (int) s.integer("rounds", null, 1, 1_000_000),
+                s.optionalString("sampler", Samplers.UNIFORM),
                 s.real("clientFraction", 1.0),
                 (int) s.integer("minClients", 1L, 1, 1_000_000),
                 (int) s.integer("maxClients", 1_000_000L, 1, 1_000_000),
@@ -68,30 +72,16 @@ public record FederationConfig(String name, String architecture, Map<String, Obj
                     + ") must not exceed schedule.maxClients (" + schedule.maxClients() + ")");
         }
         FederationConfig config = new FederationConfig(name, architecture, modelParams,
-                model.integer("seed", 0L, Long.MIN_VALUE, Long.MAX_VALUE), strategyName, strategyParams, training,
-                schedule, root.integer("seed", 0L, Long.MIN_VALUE, Long.MAX_VALUE));
-        config.strategy(); // validates the strategy section and the training section together
+                model.integer("seed", 0L, Long.MIN_VALUE, Long.MAX_VALUE), strategy.string("name"),
+                strategy.optionalObject("params"), root.optionalObject("training"), root.optionalObject("update"),
+                root.optionalObject("robustness"), schedule, root.integer("seed", 0L, Long.MIN_VALUE, Long.MAX_VALUE));
+        config.rounds(); // validates the round sections together (e.g. a robust aggregator with FedAMD)
         return config;
     }
 
-    /** A fresh strategy object for this configuration (strategies are immutable; callers may cache it). */
-    public Strategy strategy() {
-        return configured().strategy();
-    }
-
-    /** The strategy's parameters with every default filled in: what each round records it ran with. */
-    public Map<String, Object> effectiveStrategyParams() {
-        return configured().effectiveParams();
-    }
-
-    private Strategies.Configured configured() {
-        TrainingConfig defaults;
-        try {
-            defaults = Strategies.defaultTraining(strategyName);
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("strategy.name: " + e.getMessage());
-        }
-        return Strategies.configure(strategyName, strategyParams, TrainingConfig.fromMap(training, defaults));
+    /** How this federation's rounds run; a new protocol on every call (callers cache it). */
+    public RoundConfig.Configured rounds() {
+        return RoundConfig.configure(strategyName, strategyParams, training, update, robustness, schedule.sampling());
     }
 
     /** The configuration as stored (JSON-shaped). */
@@ -101,10 +91,18 @@ public record FederationConfig(String name, String architecture, Map<String, Obj
         out.put("model", Map.of("architecture", architecture, "params", modelParams, "seed", modelSeed));
         out.put("strategy", Map.of("name", strategyName, "params", strategyParams));
         out.put("training", training);
-        out.put("schedule", Map.of("rounds", schedule.rounds(), "clientFraction", schedule.clientFraction(),
-                "minClients", schedule.minClients(), "maxClients", schedule.maxClients(),
-                "roundDeadlineSeconds", schedule.roundDeadlineSeconds(), "quorumFraction", schedule.quorumFraction(),
-                "maxAttempts", schedule.maxAttempts()));
+        out.put("update", update);
+        out.put("robustness", robustness);
+        Map<String, Object> sched = new LinkedHashMap<>();
+        sched.put("rounds", schedule.rounds());
+        sched.put("sampler", schedule.sampler());
+        sched.put("clientFraction", schedule.clientFraction());
+        sched.put("minClients", schedule.minClients());
+        sched.put("maxClients", schedule.maxClients());
+        sched.put("roundDeadlineSeconds", schedule.roundDeadlineSeconds());
+        sched.put("quorumFraction", schedule.quorumFraction());
+        sched.put("maxAttempts", schedule.maxAttempts());
+        out.put("schedule", sched);
         out.put("seed", seed);
         return out;
     }
@@ -125,6 +123,17 @@ public record FederationConfig(String name, String architecture, Map<String, Obj
 
         String name(String key) {
             return path.isEmpty() ? key : path + "." + key;
+        }
+
+        String optionalString(String key, String fallback) {
+            Object value = map.get(key);
+            if (value == null) {
+                return fallback;
+            }
+            if (!(value instanceof String str)) {
+                throw new IllegalArgumentException(name(key) + " must be a string");
+            }
+            return str;
         }
 
         String string(String key) {

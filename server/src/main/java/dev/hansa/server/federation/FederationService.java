@@ -1,23 +1,23 @@
 package dev.hansa.server.federation;
 
-import dev.hansa.aggregation.model.ModelWeights;
-import dev.hansa.aggregation.model.Safetensors;
-import dev.hansa.aggregation.strategy.StrategyStateCodec;
-import dev.hansa.client.model.ModelArchitectures;
+import dev.hansa.aggregation.architecture.Architectures;
+import dev.hansa.aggregation.state.StateCodec;
+import dev.hansa.aggregation.tensor.ContentHash;
+import dev.hansa.aggregation.tensor.Safetensors;
+import dev.hansa.aggregation.tensor.Tensors;
 import dev.hansa.server.model.ModelRepository;
 import dev.hansa.server.model.ModelVersion;
-import dev.hansa.server.round.RoundSignals;
 import dev.hansa.server.system.AuditLog;
 import dev.hansa.server.system.HansaProblem;
 import dev.hansa.server.system.Secrets;
-import java.time.Clock;
+import dev.hansa.server.system.Timestamps;
 import java.time.Duration;
 import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
@@ -30,34 +30,30 @@ public class FederationService {
     private final ModelRepository models;
     private final FederationRuntime runtime;
     private final AuditLog audit;
-    private final RoundSignals signals;
-    private final Clock clock;
+    private final ApplicationEventPublisher events;
+    private final Timestamps time;
 
     FederationService(FederationRepository federations, ModelRepository models, FederationRuntime runtime,
-                      AuditLog audit, RoundSignals signals, Clock clock) {
+                      AuditLog audit, ApplicationEventPublisher events, Timestamps time) {
         this.federations = federations;
         this.models = models;
         this.runtime = runtime;
         this.audit = audit;
-        this.signals = signals;
-        this.clock = clock;
-    }
-
-    private OffsetDateTime now() {
-        return OffsetDateTime.now(clock.withZone(ZoneOffset.UTC));
+        this.events = events;
+        this.time = time;
     }
 
     @Transactional
     public Federation create(FederationConfig config, String actor) {
         UUID id = UUID.randomUUID();
-        OffsetDateTime now = now();
+        OffsetDateTime now = time.now();
         federations.insert(id, config, now);
         if (!config.architecture().equals(FederationConfig.CUSTOM)) {
-            ModelWeights initial = ModelArchitectures.create(config.architecture(), config.modelParams())
+            Tensors initial = Architectures.create(config.architecture(), config.modelParams())
                     .initialize(config.modelSeed());
-            byte[] blob = Safetensors.write(initial, Map.of("format", "pt"));
-            byte[] state = StrategyStateCodec.encode(config.strategy().initialState(initial));
-            models.insert(new ModelVersion(UUID.randomUUID(), id, 0, Secrets.sha256Hex(blob), blob, state, null, now));
+            byte[] blob = Safetensors.write(initial, ModelVersion.METADATA);
+            byte[] state = StateCodec.encode(config.rounds().protocol().strategy().initialState(initial));
+            models.insert(new ModelVersion(UUID.randomUUID(), id, 0, ContentHash.of(blob), blob, state, null, now));
         }
         audit.record(actor, "federation.create", id.toString(), Map.of("name", config.name()));
         return federations.find(id).orElseThrow();
@@ -67,27 +63,27 @@ public class FederationService {
     @Transactional
     public String uploadInitialModel(UUID id, byte[] body, String actor) {
         Federation federation = require(id);
-        if (!Federation.CREATED.equals(federation.status())) {
+        if (federation.state() != FederationState.CREATED) {
             throw new HansaProblem(HttpStatus.CONFLICT, "federation-started",
-                    "the initial model can only be replaced before the federation starts (status " + federation.status() + ")");
+                    "the initial model can only be replaced before the federation starts (state " + federation.state() + ")");
         }
-        ModelWeights weights = Safetensors.read(body).weights();
+        Tensors weights = Safetensors.read(body).tensors();
         int bad = weights.firstNonFinite();
         if (bad >= 0) {
             throw new HansaProblem(HttpStatus.BAD_REQUEST, "non-finite-model",
                     "tensor '" + weights.tensorAt(bad) + "' holds a NaN or infinity at flat index " + bad);
         }
         if (!federation.config().architecture().equals(FederationConfig.CUSTOM)) {
-            var expected = ModelArchitectures.create(federation.config().architecture(), federation.config().modelParams()).spec();
-            weights = Safetensors.read(body, expected).weights();
+            var expected = Architectures.create(federation.config().architecture(), federation.config().modelParams()).spec();
+            weights = Safetensors.read(body, expected).tensors();
         }
-        byte[] blob = Safetensors.write(weights, Map.of("format", "pt"));
-        String hash = Secrets.sha256Hex(blob);
-        byte[] state = StrategyStateCodec.encode(federation.config().strategy().initialState(weights));
+        byte[] blob = Safetensors.write(weights, ModelVersion.METADATA);
+        String hash = ContentHash.of(blob);
+        byte[] state = StateCodec.encode(federation.config().rounds().protocol().strategy().initialState(weights));
         if (models.byVersion(id, 0).isPresent()) {
-            models.replaceInitial(id, hash, blob, state, now());
+            models.replaceInitial(id, hash, blob, state, time.now());
         } else {
-            models.insert(new ModelVersion(UUID.randomUUID(), id, 0, hash, blob, state, null, now()));
+            models.insert(new ModelVersion(UUID.randomUUID(), id, 0, hash, blob, state, null, time.now()));
         }
         runtime.invalidate(id);
         audit.record(actor, "federation.model.upload", id.toString(), Map.of("hash", hash, "bytes", blob.length));
@@ -98,7 +94,7 @@ public class FederationService {
     public List<String> issueEnrollmentTokens(UUID id, int count, Duration ttl, String actor) {
         Federation federation = require(id);
         if (federation.isOver()) {
-            throw new HansaProblem(HttpStatus.CONFLICT, "federation-over", "federation is " + federation.status());
+            throw new HansaProblem(HttpStatus.CONFLICT, "federation-over", "federation is " + federation.state());
         }
         if (count < 1 || count > 10_000) {
             throw new IllegalArgumentException("count must be in [1, 10000]: " + count);
@@ -107,7 +103,7 @@ public class FederationService {
             throw new IllegalArgumentException("ttlSeconds must be in [1, 31536000]");
         }
         List<String> tokens = new ArrayList<>(count);
-        OffsetDateTime now = now();
+        OffsetDateTime now = time.now();
         for (int i = 0; i < count; i++) {
             String token = Secrets.generate("he_");
             federations.insertEnrollmentToken(Secrets.hash(token), id, now, now.plus(ttl));
@@ -120,30 +116,29 @@ public class FederationService {
     @Transactional
     public Federation start(UUID id, String actor) {
         Federation federation = require(id);
-        if (!Federation.CREATED.equals(federation.status()) && !Federation.STOPPED.equals(federation.status())) {
-            throw new HansaProblem(HttpStatus.CONFLICT, "invalid-transition",
-                    "a " + federation.status() + " federation cannot be started");
-        }
         if (models.byVersion(id, 0).isEmpty()) {
             throw new HansaProblem(HttpStatus.CONFLICT, "no-model", "upload the initial model before starting");
         }
-        federations.setStatus(id, Federation.RUNNING, null, now());
+        transition(federation, FederationState.RUNNING, "started");
         audit.record(actor, "federation.start", id.toString(), Map.of());
-        signals.afterCommit(id);
+        events.publishEvent(new FederationEvent.Started(id));
         return require(id);
     }
 
+    /** Stops a running federation; its open round is cancelled in the same transaction (see {@link FederationEvent}). */
     @Transactional
     public Federation stop(UUID id, String actor) {
-        Federation federation = require(id);
-        if (!Federation.RUNNING.equals(federation.status())) {
-            throw new HansaProblem(HttpStatus.CONFLICT, "invalid-transition",
-                    "a " + federation.status() + " federation cannot be stopped");
-        }
-        federations.setStatus(id, Federation.STOPPED, null, now());
+        transition(require(id), FederationState.STOPPED, "stopped");
         audit.record(actor, "federation.stop", id.toString(), Map.of());
-        signals.afterCommit(id);
+        events.publishEvent(new FederationEvent.Stopped(id, actor));
         return require(id);
+    }
+
+    private void transition(Federation federation, FederationState to, String verb) {
+        if (!federation.state().next().contains(to) || !federations.transition(federation.id(), to, null, time.now())) {
+            throw new HansaProblem(HttpStatus.CONFLICT, "invalid-transition",
+                    "a " + federation.state() + " federation cannot be " + verb);
+        }
     }
 
     public List<Federation> all() {

@@ -1,9 +1,7 @@
 package dev.hansa.server.security;
 
 import dev.hansa.server.system.Secrets;
-import java.time.Clock;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
+import dev.hansa.server.system.Timestamps;
 import java.util.Optional;
 import java.util.UUID;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -26,11 +24,11 @@ class CredentialRepository {
             """;
 
     private final JdbcClient jdbc;
-    private final Clock clock;
+    private final Timestamps time;
 
-    CredentialRepository(JdbcClient jdbc, Clock clock) {
+    CredentialRepository(JdbcClient jdbc, Timestamps time) {
         this.jdbc = jdbc;
-        this.clock = clock;
+        this.time = time;
     }
 
     Optional<String> adminName(String secret) {
@@ -49,6 +47,6 @@ class CredentialRepository {
 
     void addAdminToken(String secret, String name) {
         jdbc.sql(SQL_INSERT_ADMIN).param("hash", Secrets.hash(secret)).param("name", name)
-                .param("at", OffsetDateTime.now(clock.withZone(ZoneOffset.UTC))).update();
+                .param("at", time.now()).update();
     }
 }

@@ -15,8 +15,12 @@ import org.springframework.util.unit.DataSize;
  * @param maxUploadSize    largest accepted update body
  * @param liveWindow       a client counts as live while its last heartbeat is younger than this
  * @param tick             orchestrator period
- * @param ingestPermits    uploads held in memory at once (read, decoded, stored and folded); bounds the heap to a
- *                         few model sizes whatever the number of concurrent uploads
+ * @param ingestPermits    uploads decoded, stored and folded at once; bounds the heap to a few model sizes whatever
+ *                         the number of concurrent uploads (bodies arrive in spool files first, without a permit)
+ * @param uploadMinRate    bytes per second an upload body must average once {@code uploadGrace} has passed; a
+ *                         slower sender is cut off with 408 upload-too-slow
+ * @param uploadGrace      how long an upload may take before the minimum rate applies
+ * @param uploadWait       how long a second upload of the same participant waits for the first to finish
  */
 @ConfigurationProperties("hansa")
 public record HansaProperties(
@@ -26,5 +30,8 @@ public record HansaProperties(
         @DefaultValue("64MB") DataSize maxUploadSize,
         @DefaultValue("30s") Duration liveWindow,
         @DefaultValue("200ms") Duration tick,
-        @DefaultValue("2") int ingestPermits) {
+        @DefaultValue("2") int ingestPermits,
+        @DefaultValue("16KB") DataSize uploadMinRate,
+        @DefaultValue("10s") Duration uploadGrace,
+        @DefaultValue("30s") Duration uploadWait) {
 }

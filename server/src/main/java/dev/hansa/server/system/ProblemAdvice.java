@@ -1,6 +1,7 @@
 package dev.hansa.server.system;
 
-import dev.hansa.aggregation.model.InvalidTensorsException;
+import dev.hansa.aggregation.tensor.InvalidTensorsException;
+import dev.hansa.aggregation.update.InvalidUpdateException;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
@@ -28,6 +29,11 @@ class ProblemAdvice {
 
     @ExceptionHandler(InvalidTensorsException.class)
     ResponseEntity<ProblemDetail> tensors(InvalidTensorsException e) {
+        return respond(HttpStatus.BAD_REQUEST, e.reason(), e.getMessage());
+    }
+
+    @ExceptionHandler(InvalidUpdateException.class)
+    ResponseEntity<ProblemDetail> update(InvalidUpdateException e) {
         return respond(HttpStatus.BAD_REQUEST, e.reason(), e.getMessage());
     }
 

@@ -1,10 +1,10 @@
 package dev.hansa.server.bench;
 
-import dev.hansa.aggregation.model.ModelSpec;
-import dev.hansa.client.model.ModelArchitectures;
+import com.sun.management.GarbageCollectionNotificationInfo;
+import dev.hansa.aggregation.architecture.Architectures;
+import dev.hansa.aggregation.tensor.ModelSpec;
 import dev.hansa.server.Api;
 import dev.hansa.server.HansaServerApplication;
-import com.sun.management.GarbageCollectionNotificationInfo;
 import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
@@ -51,7 +51,7 @@ public final class IngestBenchmark {
             int port = Integer.parseInt(server.getEnvironment().getProperty("local.server.port"));
             Api api = new Api(port);
             Map<String, Object> modelParams = Map.of("inputSize", 784, "hiddenLayers", List.of(1024, 200), "numClasses", 10);
-            ModelSpec spec = ModelArchitectures.create("mlp", modelParams).spec();
+            ModelSpec spec = Architectures.create("mlp", modelParams).spec();
             var created = api.post("/api/v1/admin/federations", ADMIN, Map.of("name", "bench",
                     "model", Map.of("architecture", "mlp", "params", modelParams, "seed", 1),
                     "strategy", Map.of("name", "fedavg"),
@@ -91,7 +91,7 @@ public final class IngestBenchmark {
             }
             double uploadSeconds = Double.parseDouble(loadReport[0]);
             long bodyLength = Long.parseLong(loadReport[1]);
-            while (!api.get("/api/v1/admin/federations/" + federation, ADMIN).json().get("status").asString().equals("FINISHED")) {
+            while (!api.get("/api/v1/admin/federations/" + federation, ADMIN).json().get("state").asString().equals("FINISHED")) {
                 Thread.sleep(20);
             }
             double roundSeconds = (System.nanoTime() - start) / 1e9;

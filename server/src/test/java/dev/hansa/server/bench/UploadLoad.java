@@ -1,8 +1,8 @@
 package dev.hansa.server.bench;
 
-import dev.hansa.aggregation.model.ModelSpec;
-import dev.hansa.aggregation.model.ModelWeights;
-import dev.hansa.aggregation.model.Safetensors;
+import dev.hansa.aggregation.tensor.ModelSpec;
+import dev.hansa.aggregation.tensor.Safetensors;
+import dev.hansa.aggregation.tensor.Tensors;
 import dev.hansa.server.Api;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,7 +29,7 @@ public final class UploadLoad {
         String path = "/api/v1/client/rounds/" + args[1] + "/update";
         List<String> credentials = Files.readAllLines(Path.of(args[2]));
         int concurrency = Integer.parseInt(args[3]);
-        ModelSpec spec = Safetensors.read(Files.readAllBytes(Path.of(args[4]))).weights().spec();
+        ModelSpec spec = Safetensors.read(Files.readAllBytes(Path.of(args[4]))).tensors().spec();
         byte[] body = Safetensors.write(randomUpdate(spec), Map.of("num_samples", "100"));
         Api api = new Api(port);
         long start = System.nanoTime();
@@ -47,12 +47,12 @@ public final class UploadLoad {
         System.out.println((System.nanoTime() - start) / 1e9 + " " + body.length);
     }
 
-    private static ModelWeights randomUpdate(ModelSpec spec) {
+    private static Tensors randomUpdate(ModelSpec spec) {
         float[] values = new float[spec.parameterCount()];
         SplittableRandom random = new SplittableRandom(1);
         for (int i = 0; i < values.length; i++) {
             values[i] = (float) (random.nextDouble() - 0.5) * 1e-3f;
         }
-        return new ModelWeights(spec, values);
+        return new Tensors(spec, values);
     }
 }

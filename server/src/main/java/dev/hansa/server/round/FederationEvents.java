@@ -1,0 +1,36 @@
+package dev.hansa.server.round;
+
+import dev.hansa.server.federation.FederationEvent;
+import org.springframework.context.event.EventListener;
+import org.springframework.stereotype.Component;
+
+/**
+ * What a federation's state changes mean for its rounds, handled inside the transaction that changes the state: a
+ * stopped federation's open round is cancelled (its updates dropped, further uploads refused with
+ * round-cancelled); every change wakes the orchestrator and the long-polling clients once it commits.
+ */
+@Component
+class FederationEvents {
+
+    private final RoundRepository rounds;
+    private final RoundOrchestrator orchestrator;
+    private final RoundSignals signals;
+
+    FederationEvents(RoundRepository rounds, RoundOrchestrator orchestrator, RoundSignals signals) {
+        this.rounds = rounds;
+        this.orchestrator = orchestrator;
+        this.signals = signals;
+    }
+
+    @EventListener
+    void on(FederationEvent event) {
+        if (event instanceof FederationEvent.Stopped stopped) {
+            rounds.open(stopped.federationId()).ifPresent(round -> {
+                rounds.lock(round.id(), true);
+                orchestrator.endWithout(round, RoundState.CANCELLED, rounds.acceptedCount(round.id()),
+                        "the federation was stopped by " + stopped.actor());
+            });
+        }
+        signals.afterCommit(event.federationId());
+    }
+}

@@ -44,14 +44,20 @@ class SimulateCommandTest {
 
     @Test
     void aBadParameterExitsWithTwoAndNamesTheField() {
+        String err = capturingStandardError(
+                () -> assertEquals(2, SimulateCommand.run(with("--strategy", "fedadam", "--strategy-param", "beta1=1.5"))));
+        assertTrue(err.contains("strategy.params.beta1"), err);
+    }
+
+    private static String capturingStandardError(Runnable command) {
         PrintStream err = System.err;
         ByteArrayOutputStream captured = new ByteArrayOutputStream();
         System.setErr(new PrintStream(captured, true));
         try {
-            assertEquals(2, SimulateCommand.run(with("--strategy", "fedadam", "--strategy-param", "beta1=1.5")));
+            command.run();
         } finally {
             System.setErr(err);
         }
-        assertTrue(captured.toString().contains("strategy.params.beta1"), captured.toString());
+        return captured.toString();
     }
 }

@@ -87,8 +87,7 @@ public final class SimulateCommand {
                             csv.println(csvLine(r));
                             csv.flush();
                         }
-                        progress.update(r.round(), String.format(Locale.ROOT, "round %d: test acc %.4f, loss %.4f, train loss %.4f",
-                                r.round(), last[0], last[1], r.trainLoss()));
+                        progress.update(r.round(), progressStatus(r));
                     });
         } finally {
             if (csv != null) {
@@ -97,6 +96,13 @@ public final class SimulateCommand {
             backend.close();
         }
         System.out.printf(Locale.ROOT, "final test accuracy %.4f, test loss %.4f%n", last[0], last[1]);
+    }
+
+    /** A round's progress; the test metrics only for rounds that evaluated the model (see --eval-every). */
+    static String progressStatus(RoundRecord r) {
+        String test = Double.isNaN(r.testAccuracy()) ? ""
+                : String.format(Locale.ROOT, " test acc %.4f, loss %.4f,", r.testAccuracy(), r.testLoss());
+        return String.format(Locale.ROOT, "round %d:%s train loss %.4f", r.round(), test, r.trainLoss());
     }
 
     static String csvHeader() {

@@ -76,9 +76,8 @@ class ClientController {
     @PostMapping("/heartbeat")
     Map<String, Object> heartbeat(@AuthenticationPrincipal ClientPrincipal me, @RequestBody(required = false) Heartbeat body) {
         Heartbeat hb = body == null ? new Heartbeat(null, null) : body;
-        if (hb.numSamples() != null && hb.numSamples() < 0) {
-            throw new IllegalArgumentException("numSamples must be >= 0: " + hb.numSamples());
-        }
+        ClientFields.count("numSamples", hb.numSamples());
+        ClientFields.device(hb.device());
         clients.heartbeat(me.clientId(), hb.numSamples(), hb.device() == null ? null : json.writeValueAsString(hb.device()), now());
         return Map.of("clientId", me.clientId().toString(), "federationId", me.federationId().toString());
     }
@@ -127,9 +126,8 @@ class ClientController {
     @PostMapping("/rounds/{roundId}/metrics")
     ResponseEntity<Void> metrics(@AuthenticationPrincipal ClientPrincipal me, @PathVariable UUID roundId,
                                  @RequestBody MetricsReport report) {
-        if (report.metrics() == null || report.metrics().values().stream().anyMatch(v -> v == null || !Double.isFinite(v))) {
-            throw new IllegalArgumentException("metrics must be an object of finite numbers");
-        }
+        ClientFields.count("numExamples", report.numExamples());
+        ClientFields.metrics(report.metrics());
         participants.recordEvaluation(me, roundId, report.numExamples(), report.metrics());
         return ResponseEntity.noContent().build();
     }

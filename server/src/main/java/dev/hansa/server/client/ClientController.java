@@ -32,9 +32,8 @@ class ClientController {
     @PostMapping("/heartbeat")
     Map<String, Object> heartbeat(@AuthenticationPrincipal ClientPrincipal me, @RequestBody(required = false) Heartbeat body) {
         Heartbeat hb = body == null ? new Heartbeat(null, null) : body;
-        if (hb.numSamples() != null && hb.numSamples() < 0) {
-            throw new IllegalArgumentException("numSamples must be >= 0: " + hb.numSamples());
-        }
+        ClientFields.count("numSamples", hb.numSamples());
+        ClientFields.device(hb.device());
         clients.heartbeat(me.clientId(), hb.numSamples(), hb.device() == null ? null : json.writeValueAsString(hb.device()),
                 time.now());
         return Map.of("clientId", me.clientId().toString(), "federationId", me.federationId().toString());

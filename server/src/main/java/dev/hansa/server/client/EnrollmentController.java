@@ -48,15 +48,12 @@ class EnrollmentController {
         }
         String hash = Secrets.hash(token);
         UUID federation = clients.lockUnusedToken(hash, now).orElseThrow(() -> new HansaProblem(HttpStatus.UNAUTHORIZED,
-                "invalid-credential", "the enrollment token is unknown, expired or already used"));
+                "invalid-credential", "the enrollment token is unknown, expired, revoked or already used"));
+        // A refusal rolls the transaction back: the token stays unused for a corrected request.
         EnrollRequest req = body == null ? new EnrollRequest(null, null, null) : body;
-        if (req.numSamples() != null && req.numSamples() < 0) {
-            throw new IllegalArgumentException("numSamples must be >= 0: " + req.numSamples());
-        }
-        String name = req.name() == null || req.name().isBlank() ? "client" : req.name().strip();
-        if (name.length() > 200) {
-            throw new IllegalArgumentException("name must hold at most 200 characters");
-        }
+        String name = ClientFields.name(req.name());
+        ClientFields.count("numSamples", req.numSamples());
+        ClientFields.device(req.device());
         UUID id = UUID.randomUUID();
         String credential = Secrets.generate("hc_");
         clients.insert(id, federation, name, Secrets.hash(credential), req.numSamples(),

@@ -2,10 +2,10 @@ package dev.hansa.server.federation;
 
 import dev.hansa.server.model.ModelRepository;
 import dev.hansa.server.system.HansaProblem;
+import dev.hansa.server.system.JsonShape;
 import dev.hansa.server.system.RowViews;
 import java.io.IOException;
 import java.security.Principal;
-import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -26,6 +26,12 @@ import org.springframework.web.bind.annotation.RestController;
 @RestController
 @RequestMapping("/api/v1/admin")
 class AdminController {
+
+    /**
+     * Bounds on a federation config as sent, before it is parsed and stored as jsonb: a few small nested objects of
+     * short strings and numbers (the parser then checks each field's meaning).
+     */
+    private static final JsonShape CONFIG_SHAPE = new JsonShape(6, 1_000, 64, 200);
 
     /** Request for enrollment tokens. */
     record TokenRequest(Integer count, Long ttlSeconds) {
@@ -48,6 +54,7 @@ class AdminController {
     @PostMapping("/federations")
     @ResponseStatus(HttpStatus.CREATED)
     Map<String, Object> create(@RequestBody Map<String, Object> body, Principal principal) {
+        CONFIG_SHAPE.checkBody(body);
         return view(service.create(FederationConfig.parse(body), actor(principal)));
     }
 
@@ -66,13 +73,27 @@ class AdminController {
         return Map.of("modelHash", service.uploadInitialModel(id, body, actor(principal)));
     }
 
+    /** Issues tokens: {@code tokens} (the secrets, shown once) and {@code ids} (to list and revoke them) in one order. */
     @PostMapping("/federations/{id}/enrollment-tokens")
     @ResponseStatus(HttpStatus.CREATED)
     Map<String, Object> tokens(@PathVariable UUID id, @RequestBody(required = false) TokenRequest body, Principal principal) {
         TokenRequest req = body == null ? new TokenRequest(null, null) : body;
         int count = req.count() == null ? 1 : req.count();
         long ttl = req.ttlSeconds() == null ? 86_400 : req.ttlSeconds();
-        return Map.of("tokens", service.issueEnrollmentTokens(id, count, Duration.ofSeconds(ttl), actor(principal)));
+        List<FederationService.IssuedToken> issued = service.issueEnrollmentTokens(id, count, ttl, actor(principal));
+        return Map.of("tokens", issued.stream().map(FederationService.IssuedToken::token).toList(),
+                "ids", issued.stream().map(t -> t.id().toString()).toList(),
+                "expiresAt", issued.getFirst().expiresAt().toInstant().toString());
+    }
+
+    @GetMapping("/federations/{id}/enrollment-tokens")
+    List<Map<String, Object>> enrollmentTokens(@PathVariable UUID id) {
+        return service.enrollmentTokens(id);
+    }
+
+    @PostMapping("/federations/{id}/enrollment-tokens/{tokenId}/revoke")
+    Map<String, Object> revokeEnrollmentToken(@PathVariable UUID id, @PathVariable UUID tokenId, Principal principal) {
+        return service.revokeEnrollmentToken(id, tokenId, actor(principal));
     }
 
     @PostMapping("/federations/{id}/start")

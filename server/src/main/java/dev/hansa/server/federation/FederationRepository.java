@@ -31,8 +31,14 @@ public class FederationRepository {
             WHERE id = :id AND state IN (:from)
             """;
     private static final String SQL_INSERT_TOKEN = """
-            INSERT INTO enrollment_tokens (token_hash, federation_id, created_at, expires_at)
-            VALUES (:hash, :federation, :at, :expires)
+            INSERT INTO enrollment_tokens (id, token_hash, federation_id, created_at, expires_at)
+            VALUES (:id, :hash, :federation, :at, :expires)
+            """;
+    private static final String TOKEN_COLUMNS = """
+            SELECT id, created_at, expires_at, used_at, used_by, revoked_at FROM enrollment_tokens
+            """;
+    private static final String SQL_REVOKE_TOKEN = """
+            UPDATE enrollment_tokens SET revoked_at = :at WHERE id = :id AND used_at IS NULL AND revoked_at IS NULL
             """;
 
     private final JdbcClient jdbc;
@@ -68,9 +74,24 @@ public class FederationRepository {
                 .param("reason", reason).param("at", at).update() == 1;
     }
 
-    void insertEnrollmentToken(String hash, UUID federation, OffsetDateTime at, OffsetDateTime expires) {
-        jdbc.sql(SQL_INSERT_TOKEN).param("hash", hash).param("federation", federation).param("at", at)
+    void insertEnrollmentToken(UUID id, String hash, UUID federation, OffsetDateTime at, OffsetDateTime expires) {
+        jdbc.sql(SQL_INSERT_TOKEN).param("id", id).param("hash", hash).param("federation", federation).param("at", at)
                 .param("expires", expires).update();
+    }
+
+    List<EnrollmentToken> enrollmentTokens(UUID federation) {
+        return jdbc.sql(TOKEN_COLUMNS + " WHERE federation_id = :federation ORDER BY created_at, id")
+                .param("federation", federation).query(EnrollmentToken.class).list();
+    }
+
+    /** The federation's token {@code id}, locked against a concurrent enrollment or revocation. */
+    Optional<EnrollmentToken> lockEnrollmentToken(UUID federation, UUID id) {
+        return jdbc.sql(TOKEN_COLUMNS + " WHERE federation_id = :federation AND id = :id FOR UPDATE")
+                .param("federation", federation).param("id", id).query(EnrollmentToken.class).optional();
+    }
+
+    void revokeEnrollmentToken(UUID id, OffsetDateTime at) {
+        jdbc.sql(SQL_REVOKE_TOKEN).param("id", id).param("at", at).update();
     }
 
     private Federation map(ResultSet rs, int row) throws SQLException {

@@ -9,9 +9,9 @@ import dev.hansa.server.model.ModelRepository;
 import dev.hansa.server.model.ModelVersion;
 import dev.hansa.server.system.AuditLog;
 import dev.hansa.server.system.HansaProblem;
+import dev.hansa.server.system.InvalidField;
 import dev.hansa.server.system.Secrets;
 import dev.hansa.server.system.Timestamps;
-import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
@@ -90,27 +90,66 @@ public class FederationService {
         return hash;
     }
 
+    /** An issued enrollment token: its id (for listing and revoking) and its secret, shown once. */
+    public record IssuedToken(UUID id, String token, OffsetDateTime expiresAt) {
+    }
+
+    public static final int MAX_TOKENS_PER_REQUEST = 10_000;
+    public static final long MAX_TOKEN_TTL_SECONDS = 365L * 86_400;
+
     @Transactional
-    public List<String> issueEnrollmentTokens(UUID id, int count, Duration ttl, String actor) {
+    public List<IssuedToken> issueEnrollmentTokens(UUID id, int count, long ttlSeconds, String actor) {
         Federation federation = require(id);
         if (federation.isOver()) {
             throw new HansaProblem(HttpStatus.CONFLICT, "federation-over", "federation is " + federation.state());
         }
-        if (count < 1 || count > 10_000) {
-            throw new IllegalArgumentException("count must be in [1, 10000]: " + count);
+        if (count < 1 || count > MAX_TOKENS_PER_REQUEST) {
+            throw new InvalidField("count", "must be in [1, " + MAX_TOKENS_PER_REQUEST + "]: " + count);
         }
-        if (ttl.isNegative() || ttl.isZero() || ttl.toDays() > 365) {
-            throw new IllegalArgumentException("ttlSeconds must be in [1, 31536000]");
+        if (ttlSeconds < 1 || ttlSeconds > MAX_TOKEN_TTL_SECONDS) {
+            throw new InvalidField("ttlSeconds", "must be in [1, " + MAX_TOKEN_TTL_SECONDS + "]: " + ttlSeconds);
         }
-        List<String> tokens = new ArrayList<>(count);
+        List<IssuedToken> tokens = new ArrayList<>(count);
         OffsetDateTime now = time.now();
+        OffsetDateTime expires = now.plusSeconds(ttlSeconds);
         for (int i = 0; i < count; i++) {
             String token = Secrets.generate("he_");
-            federations.insertEnrollmentToken(Secrets.hash(token), id, now, now.plus(ttl));
-            tokens.add(token);
+            UUID tokenId = UUID.randomUUID();
+            federations.insertEnrollmentToken(tokenId, Secrets.hash(token), id, now, expires);
+            tokens.add(new IssuedToken(tokenId, token, expires));
         }
         audit.record(actor, "federation.enrollment-tokens", id.toString(), Map.of("count", count));
         return tokens;
+    }
+
+    /** The federation's enrollment tokens with their state (never their secrets). */
+    public List<Map<String, Object>> enrollmentTokens(UUID id) {
+        require(id);
+        OffsetDateTime now = time.now();
+        return federations.enrollmentTokens(id).stream().map(t -> t.view(now)).toList();
+    }
+
+    /**
+     * Revokes an unused enrollment token: it no longer admits anyone. A used token cannot be revoked (revoke the
+     * client it admitted instead); revoking a revoked token changes nothing.
+     */
+    @Transactional
+    public Map<String, Object> revokeEnrollmentToken(UUID id, UUID tokenId, String actor) {
+        require(id);
+        OffsetDateTime now = time.now();
+        EnrollmentToken token = federations.lockEnrollmentToken(id, tokenId).orElseThrow(() -> new HansaProblem(
+                HttpStatus.NOT_FOUND, "unknown-enrollment-token", "federation " + id + " has no enrollment token " + tokenId));
+        String state = token.state(now);
+        if (EnrollmentToken.USED.equals(state)) {
+            throw new HansaProblem(HttpStatus.CONFLICT, "token-used", "enrollment token " + tokenId
+                    + " was used by client " + token.usedBy() + "; revoke that client's credential instead");
+        }
+        if (!EnrollmentToken.REVOKED.equals(state)) {
+            federations.revokeEnrollmentToken(tokenId, now);
+            audit.record(actor, "enrollment-token.revoke", tokenId.toString(),
+                    Map.of("federation", id.toString(), "state", state));
+        }
+        return federations.lockEnrollmentToken(id, tokenId).orElseThrow().view(now);
     }
 
     @Transactional

@@ -1,5 +1,6 @@
 package dev.hansa.server.round;
 
+import dev.hansa.server.client.ClientFields;
 import dev.hansa.server.security.ClientPrincipal;
 import jakarta.servlet.http.HttpServletRequest;
 import java.io.IOException;
@@ -65,9 +66,8 @@ class ParticipantController {
     @PostMapping("/rounds/{roundId}/metrics")
     ResponseEntity<Void> metrics(@AuthenticationPrincipal ClientPrincipal me, @PathVariable UUID roundId,
                                  @RequestBody MetricsReport report) {
-        if (report.metrics() == null || report.metrics().values().stream().anyMatch(v -> v == null || !Double.isFinite(v))) {
-            throw new IllegalArgumentException("metrics must be an object of finite numbers");
-        }
+        ClientFields.count("numSamples", report.numSamples());
+        ClientFields.metrics(report.metrics());
         participants.recordEvaluation(me, roundId, report.numSamples(), report.metrics());
         return ResponseEntity.noContent().build();
     }

@@ -78,7 +78,7 @@ class RoundRepository {
             """;
     private static final String SQL_LIVE = """
             SELECT id FROM clients
-            WHERE federation_id = :federation AND last_heartbeat_at >= :since ORDER BY id
+            WHERE federation_id = :federation AND last_heartbeat_at >= :since AND revoked_at IS NULL ORDER BY id
             """;
     private static final String SQL_LIST_ROUNDS = """
             SELECT id, number, attempt, state, strategy, strategy_params, pipeline, participants, quorum, accepted,
@@ -143,7 +143,7 @@ class RoundRepository {
     }
 
     int enrolled(UUID federation) {
-        return jdbc.sql("SELECT count(*) FROM clients WHERE federation_id = :f").param("f", federation)
+        return jdbc.sql("SELECT count(*) FROM clients WHERE federation_id = :f AND revoked_at IS NULL").param("f", federation)
                 .query(Integer.class).single();
     }
 

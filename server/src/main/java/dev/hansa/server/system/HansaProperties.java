@@ -11,7 +11,8 @@ import org.springframework.util.unit.DataSize;
  *
  * @param databaseDir      data directory of the embedded PostgreSQL (ignored when spring.datasource.url is set)
  * @param databasePort     TCP port of the embedded PostgreSQL on 127.0.0.1 (0: any free port, logged at start)
- * @param adminToken       bootstrap admin token; when empty and none exists, one is generated and logged once
+ * @param adminToken       the configured admin token; changing it revokes the one configured before; when empty and
+ *                         no admin token is active, one is generated and logged once
  * @param maxUploadSize    largest accepted update body
  * @param liveWindow       a client counts as live while its last heartbeat is younger than this
  * @param tick             orchestrator period

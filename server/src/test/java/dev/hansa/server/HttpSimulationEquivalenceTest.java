@@ -67,18 +67,40 @@ class HttpSimulationEquivalenceTest extends EmbeddedServerTest {
     @TempDir
     Path stateDirs;
 
-    static Stream<String> strategies() {
-        return Strategies.names().stream();
+    /**
+     * A federation to run both ways: a strategy with its params, and the update, robustness and sampler settings.
+     */
+    record Case(String strategy, Map<String, Object> params, Map<String, Object> update,
+                Map<String, Object> robustness, String sampler) {
+        @Override
+        public String toString() {
+            return strategy + (update.isEmpty() && robustness.isEmpty() && sampler.equals(Samplers.UNIFORM) ? ""
+                    : " " + update + " " + robustness + " " + sampler);
+        }
+    }
+
+    static Stream<Case> cases() {
+        Stream<Case> strategies = Strategies.names().stream()
+                .map(s -> new Case(s, PARAMS.getOrDefault(s, Map.of()), Map.of(), Map.of(), Samplers.UNIFORM));
+        Stream<Case> pipelines = Stream.of(
+                new Case("fedavg", Map.of(), Map.of(), Map.of(), Samplers.POISSON),
+                new Case("fedavg", Map.of(), Map.of(), Map.of(), Samplers.BERNOULLI),
+                new Case("fedspeed", Map.of(), Map.of("codec", "bf16", "errorFeedback", true, "clipNorm", 0.05),
+                        Map.of(), Samplers.UNIFORM),
+                new Case("fedavg", Map.of(), Map.of(), Map.of("aggregator", "median",
+                        "preAggregators", List.of(Map.of("name", "bucketing", "bucketSize", 2))), Samplers.UNIFORM));
+        return Stream.concat(strategies, pipelines);
     }
 
     @ParameterizedTest(name = "{0}")
-    @MethodSource("strategies")
-    void sdkClientsOverHttpEndWithTheSimulatedModelAndState(String strategy) throws InterruptedException {
-        Map<String, Object> params = PARAMS.getOrDefault(strategy, Map.of());
+    @MethodSource("cases")
+    void sdkClientsOverHttpEndWithTheSimulatedModelAndState(Case c) throws InterruptedException {
+        String strategy = c.strategy();
+        Map<String, Object> params = c.params();
         List<Dataset> data = SyntheticDataset.generate(1, 1, CLIENTS, false, 3).stream()
                 .map(SyntheticDataset.UserData::train).toList();
         TrainableModel architecture = TrainableModels.create("mlp", MODEL_PARAMS);
-        String federation = createFederation(strategy, params);
+        String federation = createFederation(c);
 
         Map<String, HansaClient> clients = new LinkedHashMap<>();
         Map<String, Dataset> dataById = new LinkedHashMap<>();
@@ -109,8 +131,8 @@ class HttpSimulationEquivalenceTest extends EmbeddedServerTest {
                 }
                 orchestrator.tick();
             }
-            for (HansaClient c : clients.values()) {
-                assertEquals(HansaClient.StepResult.FINISHED, c.step());
+            for (HansaClient client : clients.values()) {
+                assertEquals(HansaClient.StepResult.FINISHED, client.step());
             }
             if (strategy.equals("fedamd")) {
                 assertEquals(Set.of("anchor", "miner"), roles, "the case must exercise both FedAMD roles");
@@ -119,8 +141,8 @@ class HttpSimulationEquivalenceTest extends EmbeddedServerTest {
             clients.values().forEach(HansaClient::close);
         }
 
-        RoundProtocol simulated = RoundConfig.configure(strategy, params, TRAINING, Map.of(), Map.of(),
-                new RoundConfig.Sampling(Samplers.UNIFORM, (double) PER_ROUND / CLIENTS, PER_ROUND, PER_ROUND)).protocol();
+        RoundProtocol simulated = RoundConfig.configure(strategy, params, TRAINING, c.update(), c.robustness(),
+                new RoundConfig.Sampling(c.sampler(), (double) PER_ROUND / CLIENTS, PER_ROUND, PER_ROUND)).protocol();
         Tensors initial = architecture.initialize(MODEL_SEED);
         assertArrayEquals(initial.values(), modelVersion(federation, 0).values(), "same initial model");
         SimulationRunner.Result expected = new SimulationRunner(architecture, dataById, data.getFirst(), new JavaBackend(),
@@ -135,13 +157,15 @@ class HttpSimulationEquivalenceTest extends EmbeddedServerTest {
         }
     }
 
-    private String createFederation(String strategy, Map<String, Object> params) {
+    private String createFederation(Case c) {
         Api.Reply created = api.post("/api/v1/admin/federations", ADMIN, Map.of(
-                "name", "equivalence " + strategy,
+                "name", "equivalence " + c.strategy(),
                 "model", Map.of("architecture", "mlp", "params", MODEL_PARAMS, "seed", MODEL_SEED),
-                "strategy", Map.of("name", strategy, "params", params),
+                "strategy", Map.of("name", c.strategy(), "params", c.params()),
                 "training", TRAINING,
-                "schedule", Map.of("rounds", ROUNDS, "clientFraction", (double) PER_ROUND / CLIENTS,
+                "update", c.update(),
+                "robustness", c.robustness(),
+                "schedule", Map.of("rounds", ROUNDS, "sampler", c.sampler(), "clientFraction", (double) PER_ROUND / CLIENTS,
                         "minClients", PER_ROUND, "maxClients", PER_ROUND, "roundDeadlineSeconds", 600,
                         "quorumFraction", 1.0),
                 "seed", FEDERATION_SEED));

@@ -231,6 +231,26 @@ class UpdatePipelineServerTest extends EmbeddedServerTest {
                 .param("r", round).query(Integer.class).single());
     }
 
+    @Test
+    void aStoppedFederationResumesWithANewAttemptAndAFinishedOneCannotStart() {
+        FederationFixture f = start(config(2), 2);
+        api.post("/api/v1/admin/federations/" + f.federationId + "/stop", ADMIN, null);
+        assertEquals(409, api.post("/api/v1/admin/federations/" + f.federationId + "/stop", ADMIN, null).status(),
+                "a stopped federation cannot be stopped");
+        f.start();
+        orchestrator.tick();
+        var attempts = f.rounds();
+        assertEquals(List.of("CANCELLED", "OPEN"), attempts.stream().map(r -> r.get("state").asString()).toList());
+        assertEquals(2, attempts.getLast().get("attempt").asInt(), "a cancelled attempt does not use up maxAttempts");
+        assertEquals(202, put(f, 0, upload(randomDelta(1), 1), "a").status());
+        assertEquals(202, put(f, 1, upload(randomDelta(2), 1), "b").status());
+        orchestrator.tick();
+        assertEquals("FINISHED", f.status());
+        Api.Reply again = api.post("/api/v1/admin/federations/" + f.federationId + "/start", ADMIN, null);
+        assertEquals(409, again.status());
+        assertEquals("invalid-transition", again.reason());
+    }
+
     /**
      * Sends an upload's head, then one byte every 300 ms until the server answers; returns the answer's head (the
      * server may go on reading the rest of the body, so the connection is not awaited).

@@ -7,6 +7,7 @@ import dev.hansa.aggregation.tensor.Safetensors;
 import dev.hansa.aggregation.tensor.Tensors;
 import dev.hansa.aggregation.update.UpdateMetadata;
 import dev.hansa.aggregation.update.UpdatePipeline;
+import dev.hansa.client.http.HansaProtocolException;
 import dev.hansa.client.http.HttpTransport;
 import dev.hansa.client.http.Sleeper;
 import dev.hansa.client.state.ClientState;

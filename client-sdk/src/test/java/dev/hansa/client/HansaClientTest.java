@@ -14,6 +14,7 @@ import dev.hansa.aggregation.tensor.ModelSpec;
 import dev.hansa.aggregation.tensor.Safetensors;
 import dev.hansa.aggregation.tensor.TensorSpec;
 import dev.hansa.aggregation.tensor.Tensors;
+import dev.hansa.client.http.HansaProtocolException;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URI;

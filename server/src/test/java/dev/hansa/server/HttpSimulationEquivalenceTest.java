@@ -10,7 +10,7 @@ import dev.hansa.aggregation.round.RoundProtocol;
 import dev.hansa.aggregation.sampling.Samplers;
 import dev.hansa.aggregation.state.State;
 import dev.hansa.aggregation.state.StateCodec;
-import dev.hansa.aggregation.strategy.Strategies;
+import dev.hansa.aggregation.strategy.registry.Strategies;
 import dev.hansa.aggregation.tensor.Safetensors;
 import dev.hansa.aggregation.tensor.Tensors;
 import dev.hansa.client.BuiltInTrainer;

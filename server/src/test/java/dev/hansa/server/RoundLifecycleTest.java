@@ -361,6 +361,14 @@ class RoundLifecycleTest extends EmbeddedServerTest {
         }
 
         @Test
+        void anInitialModelAboveTheUploadLimitIsRefusedBeforeItIsRead() {
+            FederationFixture f = new FederationFixture(api, 1, 1, 60, 1.0, "fedavg");
+            Api.Reply r = api.put("/api/v1/admin/federations/" + f.federationId + "/model", ADMIN, new byte[70 * 1024], null);
+            assertEquals(413, r.status());
+            assertEquals("payload-too-large", r.reason());
+        }
+
+        @Test
         void uploadedInitialModelReplacesTheBuiltInOne() {
             FederationFixture f = new FederationFixture(api, 1, 1, 60, 1.0, "fedavg");
             Tensors custom = randomDelta(42);

@@ -6,7 +6,7 @@ import static dev.hansa.server.FederationFixture.upload;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.hansa.aggregation.strategy.Strategies;
+import dev.hansa.aggregation.strategy.registry.Strategies;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;

@@ -12,7 +12,7 @@ import java.util.Map;
  * size and learning rate, and the optimizer options every participant's {@link TrainingPlan} carries.
  *
  * <p>This is how the training config reaches {@link Strategy#planRound}: the server parses the JSON section with
- * {@link #fromMap} and passes it to {@link Strategies#create(String, Map, TrainingConfig)}; the strategy keeps it
+ * {@link #fromMap} and passes it to {@code Strategies.create}; the strategy keeps it
  * (immutable) and stamps each round's plans from it, adding its own hyperparameters and a per-client seed.
  *
  * <p>Options in {@link #params()} understood by the built-in local procedures (each procedure accepts a subset and

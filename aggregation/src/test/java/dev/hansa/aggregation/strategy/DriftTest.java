@@ -3,8 +3,8 @@ package dev.hansa.aggregation.strategy;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.hansa.aggregation.strategy.Strategies;
 import dev.hansa.aggregation.strategy.TrainingConfig;
+import dev.hansa.aggregation.strategy.registry.Strategies;
 import dev.hansa.aggregation.testing.QuadraticModel;
 import dev.hansa.aggregation.testing.RoundDriver;
 import dev.hansa.aggregation.testing.TestVectors;

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.hansa.aggregation.state.State;
+import dev.hansa.aggregation.strategy.registry.Strategies;
 import dev.hansa.aggregation.tensor.ModelSpec;
 import dev.hansa.aggregation.tensor.TensorSpec;
 import dev.hansa.aggregation.tensor.Tensors;

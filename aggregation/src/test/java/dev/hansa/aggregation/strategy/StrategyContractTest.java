@@ -7,9 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.hansa.aggregation.state.State;
 import dev.hansa.aggregation.state.StateCodec;
-import dev.hansa.aggregation.strategy.Strategies;
 import dev.hansa.aggregation.strategy.Strategy;
 import dev.hansa.aggregation.strategy.TrainingConfig;
+import dev.hansa.aggregation.strategy.registry.Strategies;
 import dev.hansa.aggregation.tensor.Tensors;
 import dev.hansa.aggregation.testing.QuadraticModel;
 import dev.hansa.aggregation.testing.RoundDriver;

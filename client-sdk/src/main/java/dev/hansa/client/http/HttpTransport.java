@@ -1,6 +1,6 @@
 package dev.hansa.client.http;
 
-import dev.hansa.client.HansaProtocolException;
+import dev.hansa.client.http.HansaProtocolException;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.net.URI;

@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.hansa.aggregation.strategy.Strategies;
 import dev.hansa.aggregation.strategy.TrainingConfig;
+import dev.hansa.aggregation.strategy.registry.Strategies;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;

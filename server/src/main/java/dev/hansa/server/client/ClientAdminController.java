@@ -9,6 +9,7 @@ import java.security.Principal;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.http.HttpStatus;
 import org.springframework.transaction.annotation.Transactional;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -25,14 +26,17 @@ class ClientAdminController {
     private final ClientRepository clients;
     private final FederationService federations;
     private final AuditLog audit;
+    private final ApplicationEventPublisher events;
     private final RowViews views;
     private final Timestamps time;
 
-    ClientAdminController(ClientRepository clients, FederationService federations, AuditLog audit, RowViews views,
+    ClientAdminController(ClientRepository clients, FederationService federations, AuditLog audit,
+                          ApplicationEventPublisher events, RowViews views,
                           Timestamps time) {
         this.clients = clients;
         this.federations = federations;
         this.audit = audit;
+        this.events = events;
         this.views = views;
         this.time = time;
     }
@@ -55,6 +59,7 @@ class ClientAdminController {
         if (clients.revoke(clientId, time.now())) {
             audit.record("admin:" + principal.getName(), "client.revoke", clientId.toString(),
                     Map.of("federation", client.get("federation_id").toString(), "name", client.get("name")));
+            events.publishEvent(new ClientRevoked(clientId, (UUID) client.get("federation_id")));
         }
         return views.view(clients.find(clientId).orElseThrow());
     }

@@ -2,6 +2,8 @@ package dev.hansa.server.federation;
 
 import dev.hansa.server.model.ModelRepository;
 import dev.hansa.server.system.HansaProblem;
+import dev.hansa.server.system.HansaProperties;
+import jakarta.servlet.http.HttpServletRequest;
 import dev.hansa.server.system.JsonShape;
 import dev.hansa.server.system.RowViews;
 import java.io.IOException;
@@ -40,8 +42,10 @@ class AdminController {
     private final FederationService service;
     private final ModelRepository models;
     private final RowViews views;
+    private final HansaProperties properties;
 
-    AdminController(FederationService service, ModelRepository models, RowViews views) {
+    AdminController(FederationService service, ModelRepository models, RowViews views, HansaProperties properties) {
+        this.properties = properties;
         this.service = service;
         this.models = models;
         this.views = views;
@@ -69,8 +73,22 @@ class AdminController {
     }
 
     @PutMapping(value = "/federations/{id}/model", consumes = MediaType.APPLICATION_OCTET_STREAM_VALUE)
-    Map<String, Object> uploadModel(@PathVariable UUID id, @RequestBody byte[] body, Principal principal) throws IOException {
+    Map<String, Object> uploadModel(@PathVariable UUID id, HttpServletRequest request, Principal principal)
+            throws IOException {
+        long limit = properties.maxUploadSize().toBytes();
+        if (request.getContentLengthLong() > limit) {
+            throw tooLarge(limit);
+        }
+        byte[] body = request.getInputStream().readNBytes((int) Math.min(limit + 1, Integer.MAX_VALUE - 8));
+        if (body.length > limit) {
+            throw tooLarge(limit);
+        }
         return Map.of("modelHash", service.uploadInitialModel(id, body, actor(principal)));
+    }
+
+    private static HansaProblem tooLarge(long limit) {
+        return new HansaProblem(HttpStatus.PAYLOAD_TOO_LARGE, "payload-too-large",
+                "the model exceeds hansa.max-upload-size (" + limit + " bytes)");
     }
 
     /** Issues tokens: {@code tokens} (the secrets, shown once) and {@code ids} (to list and revoke them) in one order. */

@@ -19,7 +19,7 @@ import tools.jackson.databind.ObjectMapper;
  * state for: one call where a client used to need three (heartbeat, outcome, assignment).
  */
 @Service
-public class AssignmentService {
+class AssignmentService {
 
     private static final long MAX_WAIT_SECONDS = 60;
     private final RoundRepository rounds;
@@ -42,7 +42,7 @@ public class AssignmentService {
     /**
      * @param pendingRound a round the client holds pending state for, whose outcome to include, or null
      */
-    public Map<String, Object> await(ClientPrincipal client, long waitSeconds, UUID pendingRound)
+    Map<String, Object> await(ClientPrincipal client, long waitSeconds, UUID pendingRound)
             throws InterruptedException {
         rounds.markLive(client.clientId(), time.now());
         Map<String, Object> answer = assignment(client, Math.clamp(waitSeconds, 0, MAX_WAIT_SECONDS));

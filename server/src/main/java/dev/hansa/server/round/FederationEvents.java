@@ -1,13 +1,14 @@
 package dev.hansa.server.round;
 
+import dev.hansa.server.client.ClientRevoked;
 import dev.hansa.server.federation.FederationEvent;
 import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
 
 /**
- * What a federation's state changes mean for its rounds, handled inside the transaction that changes the state: a
- * stopped federation's open round is cancelled (its updates dropped, further uploads refused with
- * round-cancelled); every change wakes the orchestrator and the long-polling clients once it commits.
+ * What changes elsewhere mean for rounds, handled inside the transaction that makes them: a stopped federation's
+ * open round is cancelled (its updates dropped, further uploads refused with round-cancelled), a revoked client's
+ * open assignments are dropped; every change wakes the orchestrator and the long-polling clients once it commits.
  */
 @Component
 class FederationEvents {
@@ -20,6 +21,13 @@ class FederationEvents {
         this.rounds = rounds;
         this.orchestrator = orchestrator;
         this.signals = signals;
+    }
+
+    /** A revoked client will never report: its open assignments end now, so its rounds need not wait for it. */
+    @EventListener
+    void on(ClientRevoked revoked) {
+        rounds.dropOpenAssignments(revoked.clientId(), "credential-revoked");
+        signals.afterCommit(revoked.federationId());
     }
 
     @EventListener

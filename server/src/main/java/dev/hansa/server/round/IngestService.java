@@ -37,7 +37,7 @@ import tools.jackson.databind.ObjectMapper;
  * into the round's running aggregate. Every refusal is recorded on the participant's row with its reason.
  */
 @Service
-public class IngestService {
+class IngestService {
 
     /** The answer to an upload; {@code replayed} when a retry of an accepted upload was recognised. */
     public record Outcome(Map<String, Object> body, boolean replayed) {

@@ -14,7 +14,7 @@ import tools.jackson.databind.ObjectMapper;
 
 /** Participant-level reads, round listings, and the evaluation reports clients send about a round's global model. */
 @Service
-public class ParticipantService {
+class ParticipantService {
 
     private final RoundRepository rounds;
     private final ObjectMapper json;

@@ -9,7 +9,7 @@ import java.util.Set;
  * (dropped); a client that uploads after the round ended is marked late. Refused uploads keep it assigned (it may
  * retry) and are counted on its row.
  */
-public enum ParticipantState implements StateMachine<ParticipantState> {
+enum ParticipantState implements StateMachine<ParticipantState> {
     ASSIGNED, ACCEPTED, DROPPED, LATE;
 
     @Override

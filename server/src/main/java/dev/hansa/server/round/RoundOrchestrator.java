@@ -164,10 +164,10 @@ public class RoundOrchestrator {
     }
 
     private void closeIfDue(FederationRuntime.Context ctx, Round round) {
-        int accepted = rounds.acceptedCount(round.id());
-        if (accepted < round.participants() && time.now().isBefore(round.deadlineAt())) {
+        if (rounds.assignedCount(round.id()) > 0 && time.now().isBefore(round.deadlineAt())) {
             return;
         }
+        int accepted = rounds.acceptedCount(round.id());
         if (accepted >= round.quorum()) {
             close(ctx, round);
         } else {

@@ -173,6 +173,22 @@ class RoundRepository {
                 .param("round", round).query(RoundRepository::participant).list();
     }
 
+    /** Participants still expected to report: the round is due once none is left. */
+    int assignedCount(UUID round) {
+        return jdbc.sql("SELECT count(*) FROM round_participants WHERE round_id = :r AND state = 'ASSIGNED'")
+                .param("r", round).query(Integer.class).single();
+    }
+
+    /** Drops the client's assignments in open rounds, recording why. */
+    void dropOpenAssignments(UUID client, String reason) {
+        jdbc.sql("""
+                UPDATE round_participants SET state = 'DROPPED', rejection_reason = :reason
+                WHERE client_id = :client AND state IN (:from)
+                  AND round_id IN (SELECT id FROM rounds WHERE state = 'OPEN')
+                """).param("client", client).param("reason", reason)
+                .param("from", ParticipantState.DROPPED.from()).update();
+    }
+
     int acceptedCount(UUID round) {
         return jdbc.sql("SELECT count(*) FROM round_participants WHERE round_id = :r AND state = 'ACCEPTED'")
                 .param("r", round).query(Integer.class).single();

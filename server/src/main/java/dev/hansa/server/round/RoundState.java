@@ -5,7 +5,7 @@ import java.util.EnumSet;
 import java.util.Set;
 
 /** A round attempt's lifecycle: open until it closes (new model version), fails (no quorum, a bad result) or is cancelled. */
-public enum RoundState implements StateMachine<RoundState> {
+enum RoundState implements StateMachine<RoundState> {
     OPEN, CLOSED, FAILED, CANCELLED;
 
     @Override

@@ -7,7 +7,7 @@ import java.util.UUID;
  * An authenticated admin token. Its name, as the audit log's actor, carries the token's id, since names need not be
  * unique (every configured token is called "configured").
  */
-public record AdminPrincipal(UUID tokenId, String tokenName) implements Principal {
+record AdminPrincipal(UUID tokenId, String tokenName) implements Principal {
 
     @Override
     public String getName() {

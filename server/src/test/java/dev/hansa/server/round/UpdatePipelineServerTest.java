@@ -232,6 +232,16 @@ class UpdatePipelineServerTest extends EmbeddedServerTest {
     }
 
     @Test
+    void aRevokedClientsAssignmentIsDroppedSoItsRoundNeedNotWaitForTheDeadline() {
+        FederationFixture f = start(FederationFixture.config(2, 1, 60, 0.5, "fedavg"), 2);
+        assertEquals(202, put(f, 0, upload(randomDelta(1), 1), "a").status());
+        assertEquals(200, api.post("/api/v1/admin/clients/" + f.clients.get(1).id() + "/revoke", ADMIN, null).status());
+        assertEquals("DROPPED", participantRow(f.clients.get(1).id()).get("state"));
+        orchestrator.tick();
+        assertEquals("CLOSED", f.rounds().getFirst().get("state").asString(), "closed at once, not at the deadline");
+    }
+
+    @Test
     void aStoppedFederationResumesWithANewAttemptAndAFinishedOneCannotStart() {
         FederationFixture f = start(config(2), 2);
         api.post("/api/v1/admin/federations/" + f.federationId + "/stop", ADMIN, null);

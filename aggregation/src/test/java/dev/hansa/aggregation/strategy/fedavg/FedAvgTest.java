@@ -12,9 +12,9 @@ import dev.hansa.aggregation.state.State;
 import dev.hansa.aggregation.strategy.RoundContext;
 import dev.hansa.aggregation.strategy.RoundPlan;
 import dev.hansa.aggregation.strategy.RoundResult;
-import dev.hansa.aggregation.strategy.Strategies;
 import dev.hansa.aggregation.strategy.TrainingConfig;
 import dev.hansa.aggregation.strategy.TrainingPlan;
+import dev.hansa.aggregation.strategy.registry.Strategies;
 import dev.hansa.aggregation.tensor.ModelSpec;
 import dev.hansa.aggregation.tensor.TensorSpec;
 import dev.hansa.aggregation.tensor.Tensors;
@@ -68,13 +68,13 @@ class FedAvgTest {
         @Test
         void uniformWeightingIgnoresSampleCounts() {
             var spec = dev.hansa.aggregation.tensor.ModelSpec.of(new TensorSpec("x", new int[] {1}));
-            var strategy = dev.hansa.aggregation.strategy.Strategies.create("fedavg", Map.of("weighting", "uniform"));
+            var strategy = Strategies.create("fedavg", Map.of("weighting", "uniform"));
             Tensors x = TestVectors.of(spec, 1.0);
             Aggregates agg = Aggregates.of(strategy, spec);
             agg.add(TestVectors.update("a", TestVectors.of(spec, 1.0), 1));
             agg.add(TestVectors.update("b", TestVectors.of(spec, 3.0), 99));
             assertEquals(3.0f, strategy.finishRound(ROUND, x, State.EMPTY, agg.result()).model().values()[0], 1e-6f);
-            assertThrows(IllegalArgumentException.class, () -> dev.hansa.aggregation.strategy.Strategies.create(
+            assertThrows(IllegalArgumentException.class, () -> Strategies.create(
                     "fedadam", Map.of("weighting", "equal")));
         }
 

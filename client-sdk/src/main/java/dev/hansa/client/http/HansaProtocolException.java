@@ -1,4 +1,4 @@
-package dev.hansa.client;
+package dev.hansa.client.http;
 
 /** The server refused a request with a problem detail; {@link #reason()} is its stable code. */
 public final class HansaProtocolException extends RuntimeException {

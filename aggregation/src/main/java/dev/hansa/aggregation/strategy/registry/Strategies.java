@@ -1,7 +1,10 @@
-package dev.hansa.aggregation.strategy;
+package dev.hansa.aggregation.strategy.registry;
 
 import dev.hansa.aggregation.aggregate.UpdateWeighting;
 import dev.hansa.aggregation.config.Hyperparameters;
+import dev.hansa.aggregation.strategy.ClientOptimizer;
+import dev.hansa.aggregation.strategy.Strategy;
+import dev.hansa.aggregation.strategy.TrainingConfig;
 import dev.hansa.aggregation.strategy.fedamd.AnchorSchedule;
 import dev.hansa.aggregation.strategy.fedamd.FedAmd;
 import dev.hansa.aggregation.strategy.fedamd.FedAmdClient;

@@ -1,18 +1,15 @@
-package dev.hansa.server.system;
+package dev.hansa.server.round;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.hansa.server.federation.FederationState;
-import dev.hansa.server.round.ParticipantState;
-import dev.hansa.server.round.RoundState;
 import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
-/** The lifecycles' allowed transitions, and the SQL guards derived from them. */
-class LifecycleTest {
+/** The round and participant lifecycles' allowed transitions, and the SQL guards derived from them. */
+class RoundLifecyclesTest {
 
     @Test
     void aRoundEndsOnceAndForAll() {
@@ -32,14 +29,5 @@ class LifecycleTest {
         assertEquals(List.of("ASSIGNED"), ParticipantState.DROPPED.from());
         assertThrows(IllegalStateException.class, () -> ParticipantState.ACCEPTED.checkTransition(ParticipantState.LATE));
         ParticipantState.DROPPED.checkTransition(ParticipantState.LATE);
-    }
-
-    @Test
-    void aFederationRunsFromCreatedOrStoppedAndEndsForGood() {
-        assertEquals(List.of("CREATED", "STOPPED"), FederationState.RUNNING.from());
-        assertEquals(List.of("RUNNING"), FederationState.STOPPED.from());
-        assertEquals(List.of("RUNNING"), FederationState.FINISHED.from());
-        assertTrue(FederationState.FINISHED.isFinal() && FederationState.FAILED.isFinal());
-        assertThrows(IllegalStateException.class, () -> FederationState.CREATED.checkTransition(FederationState.STOPPED));
     }
 }

@@ -56,23 +56,23 @@ public final class FedAmdClient implements ClientOptimizer {
     }
 
     @Override
-    public LocalResult train(Objective model, Tensors global, TrainingPlan plan,
+    public LocalResult train(Objective objective, Tensors global, TrainingPlan plan,
                              Optional<Tensors> broadcast, State state) {
-        LocalChecks.require(NAME, model, global, plan);
+        LocalChecks.require(NAME, objective, global, plan);
         int anchorBatch = anchorBatchSize(plan.params());
         return switch (plan.role()) {
-            case ANCHOR -> anchor(model, global, plan, anchorBatch, state);
-            case MINER -> miner(model, global, plan, broadcast.orElseThrow(() -> new IllegalArgumentException(
+            case ANCHOR -> anchor(objective, global, plan, anchorBatch, state);
+            case MINER -> miner(objective, global, plan, broadcast.orElseThrow(() -> new IllegalArgumentException(
                     "fedamd: a miner needs the round's broadcast (the bullseye v)")), state);
             default -> throw new IllegalArgumentException("fedamd: plan.role must be anchor or miner, got " + plan.role());
         };
     }
 
-    private LocalResult anchor(Objective model, Tensors global, TrainingPlan plan, int anchorBatch,
+    private LocalResult anchor(Objective objective, Tensors global, TrainingPlan plan, int anchorBatch,
                                State state) {
-        int n = model.numSamples();
+        int n = objective.numSamples();
         int[] rows = largeBatch(n, anchorBatch, plan.seed());
-        Backend b = model.backend();
+        Backend b = objective.backend();
         double loss = 0;
         float[] gradient;
         try (FloatArray x = b.upload(global.values()); FloatArray g = b.allocate(x.length());
@@ -80,7 +80,7 @@ public final class FedAmdClient implements ClientOptimizer {
             for (int start = 0; start < rows.length; start += plan.batchSize()) {
                 int[] chunk = Arrays.copyOfRange(rows, start, Math.min(rows.length, start + plan.batchSize()));
                 double share = (double) chunk.length / rows.length;
-                loss += share * model.lossAndGradient(x, chunk, g);
+                loss += share * objective.lossAndGradient(x, chunk, g);
                 b.axpy((float) share, g, sum);
             }
             gradient = sum.toHost();
@@ -116,16 +116,16 @@ public final class FedAmdClient implements ClientOptimizer {
         return chosen;
     }
 
-    private LocalResult miner(Objective model, Tensors global, TrainingPlan plan, Tensors bullseye,
+    private LocalResult miner(Objective objective, Tensors global, TrainingPlan plan, Tensors bullseye,
                               State state) {
         if (!bullseye.spec().equals(global.spec())) {
             throw new IllegalArgumentException("fedamd: the broadcast has spec " + bullseye.spec()
                     + ", the model has " + global.spec());
         }
-        int n = model.numSamples();
+        int n = objective.numSamples();
         long steps = MinibatchSchedule.steps(plan, n);
         MinibatchSchedule schedule = new MinibatchSchedule(n, plan.batchSize(), plan.seed());
-        Backend b = model.backend();
+        Backend b = objective.backend();
         float lr = (float) plan.learningRate();
         try (FloatArray y = b.upload(global.values()); FloatArray yPrev = b.allocate(y.length());
              FloatArray d = b.upload(bullseye.values()); FloatArray gCur = b.allocate(y.length());
@@ -133,10 +133,10 @@ public final class FedAmdClient implements ClientOptimizer {
             double lossSum = 0;
             for (long k = 0; k < steps; k++) {
                 int[] batch = schedule.next();
-                lossSum += model.lossAndGradient(y, batch, gCur);
+                lossSum += objective.lossAndGradient(y, batch, gCur);
                 if (k > 0) {
                     // At k = 0, y_prev = y and the two gradients cancel: d_0 = v exactly.
-                    model.lossAndGradient(yPrev, batch, gPrev);
+                    objective.lossAndGradient(yPrev, batch, gPrev);
                     b.axpy(-1f, gPrev, d);
                     b.axpy(1f, gCur, d);
                 }

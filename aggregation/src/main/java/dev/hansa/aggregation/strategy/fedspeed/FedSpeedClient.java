@@ -60,13 +60,13 @@ public final class FedSpeedClient implements ClientOptimizer {
     }
 
     @Override
-    public LocalResult train(Objective model, Tensors global, TrainingPlan plan,
+    public LocalResult train(Objective objective, Tensors global, TrainingPlan plan,
                              Optional<Tensors> broadcast, State state) {
-        LocalChecks.require(NAME, model, global, plan);
+        LocalChecks.require(NAME, objective, global, plan);
         Options o = options(plan.params());
         float[] h = state.tensor(H).isPresent() ? state.require(H, global.spec()) : new float[global.values().length];
-        Backend b = model.backend();
-        int n = model.numSamples();
+        Backend b = objective.backend();
+        int n = objective.numSamples();
         long steps = MinibatchSchedule.steps(plan, n);
         MinibatchSchedule schedule = new MinibatchSchedule(n, plan.batchSize(), plan.seed());
         float lr = (float) plan.learningRate();
@@ -77,12 +77,12 @@ public final class FedSpeedClient implements ClientOptimizer {
             double lossSum = 0;
             for (long s = 0; s < steps; s++) {
                 int[] batch = schedule.next();
-                lossSum += model.lossAndGradient(w, batch, g);
+                lossSum += objective.lossAndGradient(w, batch, g);
                 float norm = b.nrm2(g);
                 b.copy(g, e);
                 b.scal((float) (o.rho() / (norm + SAM_EPSILON)), e);
                 b.axpy(1f, e, w);
-                model.lossAndGradient(w, batch, g);
+                objective.lossAndGradient(w, batch, g);
                 b.axpy(-1f, e, w);
                 b.axpy((float) o.beta(), correction, g);
                 SgdOptions.clipToNorm(b, g, o.gradientClipNorm());

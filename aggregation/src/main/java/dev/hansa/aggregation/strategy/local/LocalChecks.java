@@ -10,17 +10,17 @@ public final class LocalChecks {
     private LocalChecks() {
     }
 
-    public static void require(String procedure, Objective model, Tensors global, TrainingPlan plan) {
+    public static void require(String procedure, Objective objective, Tensors global, TrainingPlan plan) {
         if (!plan.strategy().equals(procedure)) {
             throw new IllegalArgumentException("plan.strategy is '" + plan.strategy() + "' but this procedure is '"
                     + procedure + "'");
         }
-        if (!global.spec().equals(model.spec())) {
+        if (!global.spec().equals(objective.spec())) {
             throw new IllegalArgumentException("global model spec " + global.spec() + " differs from the trainer's "
-                    + model.spec());
+                    + objective.spec());
         }
-        if (model.numSamples() < 1) {
-            throw new IllegalArgumentException("model.numSamples must be >= 1, got " + model.numSamples());
+        if (objective.numSamples() < 1) {
+            throw new IllegalArgumentException("objective.numSamples must be >= 1, got " + objective.numSamples());
         }
     }
 }

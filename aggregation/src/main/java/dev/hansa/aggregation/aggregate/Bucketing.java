@@ -1,10 +1,10 @@
 package dev.hansa.aggregation.aggregate;
 
+import dev.hansa.aggregation.random.Draws;
 import dev.hansa.aggregation.random.Seeds;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.random.RandomGenerator;
 
 /**
  * {@value #NAME} (Karimireddy, He and Jaggi, "Byzantine-Robust Learning on Heterogeneous Datasets via Bucketing",
@@ -42,13 +42,7 @@ public final class Bucketing implements PreAggregator {
         for (int i = 0; i < n; i++) {
             order[i] = i;
         }
-        RandomGenerator random = Seeds.generator(seed);
-        for (int i = n - 1; i > 0; i--) {
-            int j = random.nextInt(i + 1);
-            int t = order[i];
-            order[i] = order[j];
-            order[j] = t;
-        }
+        Draws.shuffle(order, Seeds.generator(seed));
         List<float[]> rows = new ArrayList<>();
         double[] weights = new double[(n + bucketSize - 1) / bucketSize];
         for (int b = 0; b < weights.length; b++) {

@@ -2,7 +2,9 @@ package dev.hansa.aggregation.round;
 
 import dev.hansa.aggregation.aggregate.RoundAggregation;
 import dev.hansa.aggregation.state.State;
+import dev.hansa.aggregation.strategy.ClientOptimizer;
 import dev.hansa.aggregation.strategy.LocalResult;
+import dev.hansa.aggregation.strategy.Objective;
 import dev.hansa.aggregation.strategy.TrainingPlan;
 import dev.hansa.aggregation.tensor.Tensors;
 import dev.hansa.aggregation.update.InvalidUpdateException;
@@ -33,6 +35,21 @@ public final class LocalFederation {
 
         /** The sample count it declares to the server, the bound on what its updates may claim. */
         long declaredSamples();
+
+        /** A client that trains {@code objective} with its strategy's {@code optimizer} and declares its sample count. */
+        static Member of(ClientOptimizer optimizer, Objective objective) {
+            return new Member() {
+                @Override
+                public LocalResult train(Tensors global, TrainingPlan plan, Optional<Tensors> broadcast, State state) {
+                    return optimizer.train(objective, global, plan, broadcast, state);
+                }
+
+                @Override
+                public long declaredSamples() {
+                    return objective.numSamples();
+                }
+            };
+        }
     }
 
     /** Runs independent tasks and returns their results in task order (a worker pool, or the caller's thread). */

@@ -2,6 +2,7 @@ package dev.hansa.aggregation.state;
 
 import dev.hansa.aggregation.tensor.ModelSpec;
 import dev.hansa.aggregation.tensor.Tensors;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 
@@ -41,5 +42,40 @@ public record State(Map<String, Tensors> tensors, Map<String, Double> scalars) {
 
     public double scalar(String name, double fallback) {
         return scalars.getOrDefault(name, fallback);
+    }
+
+    /** This state with every key prefixed by {@code prefix}: a part of a larger state that several owners share. */
+    public State withPrefix(String prefix) {
+        Map<String, Tensors> t = new HashMap<>();
+        Map<String, Double> s = new HashMap<>();
+        tensors.forEach((k, v) -> t.put(prefix + k, v));
+        scalars.forEach((k, v) -> s.put(prefix + k, v));
+        return new State(t, s);
+    }
+
+    /** The entries whose keys start with {@code prefix}, without it: the inverse of {@link #withPrefix}. */
+    public State part(String prefix) {
+        Map<String, Tensors> t = new HashMap<>();
+        Map<String, Double> s = new HashMap<>();
+        tensors.forEach((k, v) -> {
+            if (k.startsWith(prefix)) {
+                t.put(k.substring(prefix.length()), v);
+            }
+        });
+        scalars.forEach((k, v) -> {
+            if (k.startsWith(prefix)) {
+                s.put(k.substring(prefix.length()), v);
+            }
+        });
+        return new State(t, s);
+    }
+
+    /** Every entry of this state and of {@code other} ({@code other}'s win on equal keys). */
+    public State plus(State other) {
+        Map<String, Tensors> t = new HashMap<>(tensors);
+        Map<String, Double> s = new HashMap<>(scalars);
+        t.putAll(other.tensors);
+        s.putAll(other.scalars);
+        return new State(t, s);
     }
 }

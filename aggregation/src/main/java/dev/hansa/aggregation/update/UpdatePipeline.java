@@ -9,10 +9,8 @@ import dev.hansa.aggregation.update.transform.ClipToNorm;
 import dev.hansa.aggregation.update.transform.ErrorFeedback;
 import dev.hansa.aggregation.update.transform.UpdateTransform;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 
 /**
@@ -59,7 +57,7 @@ public final class UpdatePipeline {
     public State init(ModelSpec spec) {
         State state = State.EMPTY;
         for (UpdateTransform t : transforms) {
-            state = merge(state, t.name(), t.init(spec));
+            state = state.plus(t.init(spec).withPrefix(t.name() + "."));
         }
         return state;
     }
@@ -74,41 +72,15 @@ public final class UpdatePipeline {
         Tensors current = update;
         State next = State.EMPTY;
         for (UpdateTransform t : transforms) {
-            State own = part(state, t.name());
+            State own = state.part(t.name() + ".");
             UpdateTransform.Step step = t.apply(current, own.equals(State.EMPTY) ? t.init(update.spec()) : own, seed);
             current = step.update();
-            next = merge(next, t.name(), step.state());
+            next = next.plus(step.state().withPrefix(t.name() + "."));
         }
         return new Prepared(current, next);
     }
 
     /** What the codec will encode, and the chain's state once the server has counted it. */
     public record Prepared(Tensors update, State state) {
-    }
-
-    /** The entries of {@code state} that transform {@code name} owns, without the prefix. */
-    private static State part(State state, String name) {
-        String prefix = name + ".";
-        Map<String, Tensors> tensors = new HashMap<>();
-        Map<String, Double> scalars = new HashMap<>();
-        state.tensors().forEach((k, v) -> {
-            if (k.startsWith(prefix)) {
-                tensors.put(k.substring(prefix.length()), v);
-            }
-        });
-        state.scalars().forEach((k, v) -> {
-            if (k.startsWith(prefix)) {
-                scalars.put(k.substring(prefix.length()), v);
-            }
-        });
-        return new State(tensors, scalars);
-    }
-
-    private static State merge(State into, String name, State own) {
-        Map<String, Tensors> tensors = new HashMap<>(into.tensors());
-        Map<String, Double> scalars = new HashMap<>(into.scalars());
-        own.tensors().forEach((k, v) -> tensors.put(name + "." + k, v));
-        own.scalars().forEach((k, v) -> scalars.put(name + "." + k, v));
-        return new State(tensors, scalars);
     }
 }

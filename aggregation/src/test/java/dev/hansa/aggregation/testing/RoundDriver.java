@@ -6,16 +6,13 @@ import dev.hansa.aggregation.round.RoundProtocol;
 import dev.hansa.aggregation.sampling.UniformSampler;
 import dev.hansa.aggregation.state.State;
 import dev.hansa.aggregation.strategy.ClientOptimizer;
-import dev.hansa.aggregation.strategy.LocalResult;
 import dev.hansa.aggregation.strategy.Strategy;
-import dev.hansa.aggregation.strategy.TrainingPlan;
 import dev.hansa.aggregation.strategy.registry.Strategies;
 import dev.hansa.aggregation.tensor.Tensors;
 import dev.hansa.aggregation.update.UpdateSpec;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Optional;
 import java.util.function.UnaryOperator;
 
 /**
@@ -38,17 +35,7 @@ public final class RoundDriver {
         this.protocol = new RoundProtocol(strategy, new UniformSampler(1.0, clients.size(), clients.size()),
                 UpdateSpec.DENSE, AggregationPipeline.Settings.DEFAULT);
         ClientOptimizer optimizer = Strategies.clientOptimizer(strategy.name());
-        clients.forEach((id, objective) -> members.put(id, new LocalFederation.Member() {
-            @Override
-            public LocalResult train(Tensors global, TrainingPlan plan, Optional<Tensors> broadcast, State state) {
-                return optimizer.train(objective, global, plan, broadcast, state);
-            }
-
-            @Override
-            public long declaredSamples() {
-                return objective.numSamples();
-            }
-        }));
+        clients.forEach((id, objective) -> members.put(id, LocalFederation.Member.of(optimizer, objective)));
         this.federation = new LocalFederation(protocol, SEED, members, initial, LocalFederation.Executor.SEQUENTIAL);
     }
 

@@ -4,9 +4,6 @@ import dev.hansa.aggregation.round.LocalFederation;
 import dev.hansa.aggregation.round.RoundProtocol;
 import dev.hansa.aggregation.state.State;
 import dev.hansa.aggregation.strategy.ClientOptimizer;
-import dev.hansa.aggregation.strategy.LocalResult;
-import dev.hansa.aggregation.strategy.Objective;
-import dev.hansa.aggregation.strategy.TrainingPlan;
 import dev.hansa.aggregation.strategy.registry.Strategies;
 import dev.hansa.aggregation.tensor.Tensors;
 import dev.hansa.client.data.Dataset;
@@ -17,7 +14,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.function.Consumer;
 import java.util.stream.IntStream;
@@ -73,22 +69,8 @@ public final class SimulationRunner {
         this.protocol = protocol;
         this.settings = settings;
         ClientOptimizer optimizer = Strategies.clientOptimizer(protocol.strategy().name());
-        clients.forEach((id, data) -> members.put(id, member(optimizer, model.bind(data, backend))));
+        clients.forEach((id, data) -> members.put(id, LocalFederation.Member.of(optimizer, model.bind(data, backend))));
         this.testShards = shards(test);
-    }
-
-    private static LocalFederation.Member member(ClientOptimizer optimizer, Objective objective) {
-        return new LocalFederation.Member() {
-            @Override
-            public LocalResult train(Tensors global, TrainingPlan plan, Optional<Tensors> broadcast, State state) {
-                return optimizer.train(objective, global, plan, broadcast, state);
-            }
-
-            @Override
-            public long declaredSamples() {
-                return objective.numSamples();
-            }
-        };
     }
 
     /** Client ids {@code client-00000}, {@code client-00001}, ... for the datasets in order. */

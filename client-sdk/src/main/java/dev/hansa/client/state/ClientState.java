@@ -2,9 +2,6 @@ package dev.hansa.client.state;
 
 import dev.hansa.aggregation.state.State;
 import dev.hansa.aggregation.state.StateCodec;
-import dev.hansa.aggregation.tensor.Tensors;
-import java.util.HashMap;
-import java.util.Map;
 
 /**
  * Everything a client keeps for a federation between rounds: its strategy's state (FedSpeed's h_i, FedAMD's anchor
@@ -18,39 +15,12 @@ public record ClientState(State strategy, State update) {
     private static final String STRATEGY = "strategy:";
     private static final String UPDATE = "update:";
 
-    /** Whether the state is worth keeping: the strategy or the pipeline holds something. */
-    public boolean isEmpty() {
-        return strategy.equals(State.EMPTY) && update.equals(State.EMPTY);
-    }
-
     byte[] encode() {
-        Map<String, Tensors> tensors = new HashMap<>();
-        Map<String, Double> scalars = new HashMap<>();
-        strategy.tensors().forEach((k, v) -> tensors.put(STRATEGY + k, v));
-        strategy.scalars().forEach((k, v) -> scalars.put(STRATEGY + k, v));
-        update.tensors().forEach((k, v) -> tensors.put(UPDATE + k, v));
-        update.scalars().forEach((k, v) -> scalars.put(UPDATE + k, v));
-        return StateCodec.encode(new State(tensors, scalars));
+        return StateCodec.encode(strategy.withPrefix(STRATEGY).plus(update.withPrefix(UPDATE)));
     }
 
     static ClientState decode(byte[] bytes) {
         State all = StateCodec.decode(bytes);
-        return new ClientState(part(all, STRATEGY), part(all, UPDATE));
-    }
-
-    private static State part(State all, String prefix) {
-        Map<String, Tensors> tensors = new HashMap<>();
-        Map<String, Double> scalars = new HashMap<>();
-        all.tensors().forEach((k, v) -> {
-            if (k.startsWith(prefix)) {
-                tensors.put(k.substring(prefix.length()), v);
-            }
-        });
-        all.scalars().forEach((k, v) -> {
-            if (k.startsWith(prefix)) {
-                scalars.put(k.substring(prefix.length()), v);
-            }
-        });
-        return new State(tensors, scalars);
+        return new ClientState(all.part(STRATEGY), all.part(UPDATE));
     }
 }

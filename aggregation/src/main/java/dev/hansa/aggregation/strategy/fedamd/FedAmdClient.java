@@ -1,7 +1,7 @@
 package dev.hansa.aggregation.strategy.fedamd;
 
 import dev.hansa.aggregation.config.Hyperparameters;
-import dev.hansa.aggregation.random.Seeds;
+import dev.hansa.aggregation.random.Draws;
 import dev.hansa.aggregation.state.State;
 import dev.hansa.aggregation.strategy.ClientOptimizer;
 import dev.hansa.aggregation.strategy.LocalResult;
@@ -15,7 +15,7 @@ import dev.hansa.compute.FloatArray;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.Optional;
-import java.util.random.RandomGenerator;
+import java.util.stream.IntStream;
 
 /**
  * FedAMD's client (Wu et al., ICML 2023, "Anchor Sampling for Federated Learning with Partial Client
@@ -97,23 +97,7 @@ public final class FedAmdClient implements ClientOptimizer {
     }
 
     private static int[] largeBatch(int n, int size, long seed) {
-        int[] rows = new int[n];
-        for (int i = 0; i < n; i++) {
-            rows[i] = i;
-        }
-        if (size == 0 || size >= n) {
-            return rows;
-        }
-        RandomGenerator random = Seeds.generator(seed);
-        for (int i = 0; i < size; i++) {
-            int j = i + random.nextInt(n - i);
-            int t = rows[i];
-            rows[i] = rows[j];
-            rows[j] = t;
-        }
-        int[] chosen = Arrays.copyOf(rows, size);
-        Arrays.sort(chosen);
-        return chosen;
+        return size == 0 || size >= n ? IntStream.range(0, n).toArray() : Draws.distinctSorted(n, size, seed);
     }
 
     private LocalResult miner(Objective objective, Tensors global, TrainingPlan plan, Tensors bullseye,

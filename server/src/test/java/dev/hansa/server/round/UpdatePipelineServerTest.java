@@ -312,6 +312,7 @@ class UpdatePipelineServerTest extends EmbeddedServerTest {
             assertEquals(202, api.put(path, f.clients.get(1).credential(), upload(randomDelta(2), 1), "h1").status());
             assertEquals(202, api.put(path, f.clients.get(2).credential(), upload(randomDelta(3), 1), "h2").status());
             double seconds = (System.nanoTime() - start) / 1e9;
+            System.out.printf("two honest uploads took %.3f s beside a client trickling two uploads%n", seconds);
             assertTrue(seconds < 1.5, "honest uploads took " + seconds + " s beside the trickler");
             List<String> answers = List.of(first.get(30, TimeUnit.SECONDS), second.get(30, TimeUnit.SECONDS));
             assertTrue(answers.stream().anyMatch(a -> a.startsWith("HTTP/1.1 408")), answers.toString());

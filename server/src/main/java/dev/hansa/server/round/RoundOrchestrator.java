@@ -10,6 +10,8 @@ import dev.hansa.aggregation.strategy.RoundPlan;
 import dev.hansa.aggregation.strategy.RoundResult;
 import dev.hansa.aggregation.strategy.StrategyStateCodec;
 import dev.hansa.aggregation.strategy.TrainingPlan;
+import dev.hansa.server.database.DatabaseAvailability;
+import dev.hansa.server.database.DatabaseOutage;
 import dev.hansa.server.federation.Federation;
 import dev.hansa.server.federation.FederationConfig;
 import dev.hansa.server.federation.FederationRepository;
@@ -57,13 +59,15 @@ public class RoundOrchestrator {
     private final ObjectMapper json;
     private final HansaProperties properties;
     private final Clock clock;
+    private final DatabaseAvailability database;
     private final AtomicBoolean wakeUp = new AtomicBoolean();
     private volatile long lastTick = System.nanoTime();
     private volatile boolean closing;
 
     RoundOrchestrator(FederationRepository federations, FederationRuntime runtime, RoundRepository rounds,
                       ModelRepository models, RunningAggregates aggregates, RoundSignals signals,
-                      TransactionTemplate tx, ObjectMapper json, HansaProperties properties, Clock clock) {
+                      TransactionTemplate tx, ObjectMapper json, HansaProperties properties, Clock clock,
+                      DatabaseAvailability database) {
         this.federations = federations;
         this.runtime = runtime;
         this.rounds = rounds;
@@ -74,6 +78,7 @@ public class RoundOrchestrator {
         this.json = json;
         this.properties = properties;
         this.clock = clock;
+        this.database = database;
         signals.onChange(() -> wakeUp.set(true));
     }
 
@@ -106,12 +111,26 @@ public class RoundOrchestrator {
 
     /** Advances every running federation by at most one step each. */
     public synchronized void tick() {
-        for (Federation federation : federations.running()) {
-            try {
-                advance(federation.id());
-            } catch (RuntimeException e) {
-                log.error("federation {}: orchestration step failed; retrying next tick", federation.id(), e);
+        if (!database.available()) {
+            return; // DatabaseAvailability logs an outage and the recovery once each
+        }
+        try {
+            for (Federation federation : federations.running()) {
+                try {
+                    advance(federation.id());
+                } catch (RuntimeException e) {
+                    if (DatabaseOutage.isCause(e)) {
+                        throw e;
+                    }
+                    log.error("federation {}: orchestration step failed; retrying next tick", federation.id(), e);
+                }
             }
+        } catch (RuntimeException e) {
+            if (!DatabaseOutage.isCause(e)) {
+                throw e;
+            }
+            log.debug("tick skipped: the database did not answer", e);
+            database.recheckNow();
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.hansa.server.system;
 
+import dev.hansa.server.database.Durability;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -11,6 +12,8 @@ import org.springframework.util.unit.DataSize;
  *
  * @param databaseDir      data directory of the embedded PostgreSQL (ignored when spring.datasource.url is set)
  * @param databasePort     TCP port of the embedded PostgreSQL on 127.0.0.1 (0: any free port, logged at start)
+ * @param databaseDurability {@code durable} (default: an acknowledged update is on disk) or the opt-in
+ *                         {@code unsafe-may-lose-updates} of the embedded PostgreSQL (ignored for an external one)
  * @param adminToken       bootstrap admin token; when empty and none exists, one is generated and logged once
  * @param maxUploadSize    largest accepted update body
  * @param liveWindow       a client counts as live while its last heartbeat is younger than this
@@ -22,6 +25,7 @@ import org.springframework.util.unit.DataSize;
 public record HansaProperties(
         @DefaultValue("hansa-data/postgres") Path databaseDir,
         @DefaultValue("0") int databasePort,
+        @DefaultValue("durable") Durability databaseDurability,
         @DefaultValue("") String adminToken,
         @DefaultValue("64MB") DataSize maxUploadSize,
         @DefaultValue("30s") Duration liveWindow,

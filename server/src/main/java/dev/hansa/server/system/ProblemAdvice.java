@@ -1,6 +1,8 @@
 package dev.hansa.server.system;
 
 import dev.hansa.aggregation.model.InvalidTensorsException;
+import dev.hansa.server.database.DatabaseOutage;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
@@ -68,17 +70,25 @@ class ProblemAdvice {
 
     @ExceptionHandler(Exception.class)
     ResponseEntity<ProblemDetail> unexpected(Exception e) {
+        if (DatabaseOutage.isCause(e)) {
+            return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE)
+                    .header(HttpHeaders.RETRY_AFTER, Integer.toString(DatabaseOutage.RETRY_AFTER_SECONDS))
+                    .body(remember(DatabaseOutage.problem()));
+        }
         log.error("unexpected error", e);
         return respond(HttpStatus.INTERNAL_SERVER_ERROR, "internal-error",
                 "the server failed to handle the request; the error is in its log");
     }
 
     private static ResponseEntity<ProblemDetail> respond(HttpStatus status, String reason, String detail) {
-        ProblemDetail problem = Problems.of(status, reason, detail);
+        return ResponseEntity.status(status).body(remember(Problems.of(status, reason, detail)));
+    }
+
+    private static ProblemDetail remember(ProblemDetail problem) {
         RequestAttributes request = RequestContextHolder.getRequestAttributes();
         if (request != null) {
             request.setAttribute(Problems.CHOSEN_ATTRIBUTE, problem, RequestAttributes.SCOPE_REQUEST);
         }
-        return ResponseEntity.status(status).body(problem);
+        return problem;
     }
 }

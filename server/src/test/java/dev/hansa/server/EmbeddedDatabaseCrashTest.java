@@ -1,0 +1,59 @@
+package dev.hansa.server;
+
+import static dev.hansa.server.FederationFixture.randomDelta;
+import static dev.hansa.server.FederationFixture.upload;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.hansa.aggregation.model.ModelWeights;
+import dev.hansa.server.database.EmbeddedPostgresSupervisor;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+
+/**
+ * The embedded PostgreSQL's postmaster killed with SIGKILL right after an upload was acknowledged: the update is
+ * still counted when the round closes, because the database is durable and comes back by itself; in between every
+ * request fails at once with 503 and health says DOWN.
+ */
+class EmbeddedDatabaseCrashTest extends EmbeddedServerTest {
+
+    @Autowired
+    EmbeddedPostgresSupervisor postgres;
+
+    @Test
+    void theEmbeddedDatabaseRunsDurableByDefault() {
+        for (String setting : List.of("fsync", "synchronous_commit", "full_page_writes")) {
+            assertEquals("on", jdbc.sql("SHOW " + setting).query(String.class).single(), setting);
+        }
+    }
+
+    @Test
+    void anUpdateAcknowledgedRightBeforeThePostmasterIsKilledIsCountedAfterItsRestart() throws Exception {
+        FederationFixture f = new FederationFixture(api, 2, 1, 600, 1.0, "fedavg");
+        f.start();
+        orchestrator.tick();
+        ModelWeights before = f.latestModel();
+        String path = "/api/v1/client/rounds/" + f.roundIdOf(f.clients.get(0)) + "/update";
+        ModelWeights d1 = randomDelta(41), d2 = randomDelta(42);
+        long postmaster = postgres.postmasterPid();
+
+        assertEquals(202, api.put(path, f.clients.get(0).credential(), upload(d1, 3), "first").status());
+        ProcessHandle.of(postmaster).orElseThrow().destroyForcibly(); // SIGKILL, nothing else
+
+        DatabaseOutageChecks.answers503WhileDown(api, f.clients.get(0).credential());
+        Eventually.await("the embedded database to come back", Duration.ofSeconds(60),
+                () -> postgres.postmasterPid() != postmaster && api.get("/actuator/health", null).status() == 200);
+
+        assertEquals(202, api.put(path, f.clients.get(1).credential(), upload(d2, 9), "second").status());
+        orchestrator.tick();
+        var round = f.rounds().getFirst();
+        assertEquals("CLOSED", round.get("state").asString());
+        assertEquals(2, round.get("accepted").asInt(), "the update acknowledged before the kill is counted");
+        ModelWeights after = f.latestModel();
+        for (int i = 0; i < before.values().length; i++) {
+            double expected = before.values()[i] + (3.0 * d1.values()[i] + 9.0 * d2.values()[i]) / 12.0;
+            assertEquals(expected, after.values()[i], 1e-6, "parameter " + i);
+        }
+    }
+}

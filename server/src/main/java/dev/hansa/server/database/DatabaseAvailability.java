@@ -14,14 +14,13 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Whether the database answers, known without waiting: a probe thread keeps one connection of its own, outside the
- * pool (so a busy pool never looks like an outage), and checks it every {@code interval} with short network
- * timeouts. Requests, health and the orchestrator read the last verdict; only the probe ever waits on the network.
+ * pool (so a busy pool never looks like an outage), and checks it every {@code interval}. Requests, health and the orchestrator read the last verdict; only the probe ever waits on the network.
  * An outage and the recovery are logged once each. On recovery the pool drops its connections to the old server.
  */
 public final class DatabaseAvailability implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(DatabaseAvailability.class);
-    private static final int TIMEOUT_SECONDS = 1;
+    private static final int TIMEOUT_SECONDS = 5;
 
     private final HikariDataSource pool;
     private final Duration interval;
@@ -82,20 +81,31 @@ public final class DatabaseAvailability implements AutoCloseable {
         }
     }
 
+    /**
+     * One check: the probe's connection answers, or a fresh one can be opened. A database that stopped or died
+     * fails both at once (closed socket, refused connection); the generous timeouts only keep a slow but working
+     * database, or a busy machine, from being reported down.
+     */
     private boolean check() {
         try {
-            if (connection == null || connection.isClosed()) {
-                connection = connect();
-            }
-            if (connection.isValid(TIMEOUT_SECONDS)) {
+            if (connection != null && connection.isValid(TIMEOUT_SECONDS)) {
                 return true;
             }
-            lastError = "the probe connection stopped answering";
         } catch (SQLException e) {
-            lastError = e.getMessage();
+            // replaced below
         }
         closeConnection();
-        return false;
+        try {
+            connection = connect();
+            return true;
+        } catch (SQLException e) {
+            Throwable root = e;
+            while (root.getCause() != null && root.getCause() != root) {
+                root = root.getCause();
+            }
+            lastError = root == e ? e.getMessage() : e.getMessage() + " " + root;
+            return false;
+        }
     }
 
     private Connection connect() throws SQLException {
@@ -109,7 +119,7 @@ public final class DatabaseAvailability implements AutoCloseable {
         }
         props.setProperty("connectTimeout", Integer.toString(TIMEOUT_SECONDS));
         props.setProperty("loginTimeout", Integer.toString(TIMEOUT_SECONDS));
-        props.setProperty("socketTimeout", Integer.toString(TIMEOUT_SECONDS + 1));
+        props.setProperty("socketTimeout", Integer.toString(2 * TIMEOUT_SECONDS));
         props.setProperty("ApplicationName", "hansa availability probe");
         return DriverManager.getConnection(pool.getJdbcUrl(), props);
     }

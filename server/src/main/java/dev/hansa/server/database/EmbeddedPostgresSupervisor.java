@@ -23,6 +23,7 @@ public final class EmbeddedPostgresSupervisor implements AutoCloseable {
     private static final Duration STALE_TIMEOUT = Duration.ofSeconds(30);
     private static final Duration MAX_RETRY_DELAY = Duration.ofSeconds(10);
     private static final Duration WATCH_PERIOD = Duration.ofMillis(100);
+    private static final Duration SHUTDOWN_TIMEOUT = Duration.ofSeconds(60);
 
     private final Path dataDir;
     private final Durability durability;
@@ -164,10 +165,15 @@ public final class EmbeddedPostgresSupervisor implements AutoCloseable {
             current = postgres;
         }
         watcher.interrupt();
-        current.close(); // the library logs nothing (see application.properties), so check the outcome here
-        if (PostmasterPidFile.isRunning(postmaster)) {
-            log.warn("the embedded PostgreSQL (postmaster pid {}) did not stop; the next start stops it",
-                    postmaster.pid());
+        current.close(); // pg_ctl stop -m fast, which gives up after 5 s; the library logs nothing, so check here
+        try {
+            // A shutdown checkpoint writes every dirty buffer; the directory stays ours until it is done.
+            if (!StalePostmaster.awaitExit(postmaster, SHUTDOWN_TIMEOUT)) {
+                log.warn("the embedded PostgreSQL (postmaster pid {}) did not stop within {} s; the next start stops it",
+                        postmaster.pid(), SHUTDOWN_TIMEOUT.toSeconds());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
         lock.close();
     }

@@ -68,7 +68,8 @@ final class StalePostmaster {
         }
     }
 
-    private static boolean awaitExit(ProcessHandle process, Duration timeout) throws InterruptedException {
+    /** Waits until {@code process} has exited (zombies count as exited); false if it still runs at the deadline. */
+    static boolean awaitExit(ProcessHandle process, Duration timeout) throws InterruptedException {
         long until = System.nanoTime() + timeout.toNanos();
         while (PostmasterPidFile.isRunning(process)) {
             if (System.nanoTime() > until) {

@@ -4,6 +4,8 @@ import dev.hansa.aggregation.model.ModelSpec;
 import dev.hansa.client.model.ModelArchitectures;
 import dev.hansa.server.Api;
 import dev.hansa.server.HansaServerApplication;
+import dev.hansa.server.database.EmbeddedPostgresSupervisor;
+import dev.hansa.server.system.HansaProperties;
 import com.sun.management.GarbageCollectionNotificationInfo;
 import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
@@ -20,11 +22,13 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 import javax.management.Notification;
+import javax.sql.DataSource;
 import javax.management.NotificationEmitter;
 import javax.management.NotificationListener;
 import javax.management.openmbean.CompositeData;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.util.FileSystemUtils;
 
 /**
@@ -38,6 +42,11 @@ import org.springframework.util.FileSystemUtils;
 public final class IngestBenchmark {
 
     private static final String ADMIN = "ha_bench_admin_token_0123456789";
+    /**
+     * Forcing a full collection every 50 ms is how the live set is found, and it costs the server CPU: with
+     * {@code -Dbench.liveSet=false} the benchmark measures throughput alone.
+     */
+    private static final boolean SAMPLE_LIVE_SET = Boolean.parseBoolean(System.getProperty("bench.liveSet", "true"));
 
     public static void main(String[] args) throws Exception {
         int uploads = args.length > 0 ? Integer.parseInt(args[0]) : 200;
@@ -77,9 +86,13 @@ public final class IngestBenchmark {
             Path specFile = dir.resolve("model.safetensors");
             Files.write(specFile, api.get("/api/v1/admin/federations/" + federation + "/models/0", ADMIN).bytes());
 
+            PostgresWork database = PostgresWork.start(JdbcClient.create(server.getBean(DataSource.class)),
+                    server.getBean(EmbeddedPostgresSupervisor.class).postmasterPid());
             long baseline = liveHeap();
-            HeapSampler sampler = new HeapSampler();
+            HeapSampler sampler = new HeapSampler(SAMPLE_LIVE_SET);
             Thread samplerThread = Thread.ofPlatform().daemon().start(sampler);
+            double serverCpuBefore = processCpuSeconds();
+            double gcBefore = gcSeconds();
             long start = System.nanoTime();
             Process load = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                     "-Xmx512m", "-cp", System.getProperty("java.class.path"), UploadLoad.class.getName(),
@@ -89,8 +102,13 @@ public final class IngestBenchmark {
             if (load.waitFor() != 0) {
                 throw new IllegalStateException("the upload process failed");
             }
+            double serverCpu = processCpuSeconds() - serverCpuBefore;
+            double gc = gcSeconds() - gcBefore;
+            double databaseCpu = database.cpuSecondsSinceStart();
+            List<String> databaseReport = database.report();
             double uploadSeconds = Double.parseDouble(loadReport[0]);
             long bodyLength = Long.parseLong(loadReport[1]);
+            double loadCpu = Double.parseDouble(loadReport[2]);
             while (!api.get("/api/v1/admin/federations/" + federation, ADMIN).json().get("status").asString().equals("FINISHED")) {
                 Thread.sleep(20);
             }
@@ -98,18 +116,44 @@ public final class IngestBenchmark {
             sampler.stop = true;
             samplerThread.join();
             double mb = 1024.0 * 1024;
-            System.out.printf(Locale.ROOT, "parameters %d, update %.2f MiB, uploads %d, concurrency %d, max heap %.0f MiB%n",
-                    spec.parameterCount(), bodyLength / mb, uploads, concurrency, Runtime.getRuntime().maxMemory() / mb);
+            System.out.printf(Locale.ROOT, "parameters %d, update %.2f MiB, uploads %d, concurrency %d, max heap %.0f MiB, "
+                            + "ingest permits %d, database durability %s%n",
+                    spec.parameterCount(), bodyLength / mb, uploads, concurrency, Runtime.getRuntime().maxMemory() / mb,
+                    server.getBean(HansaProperties.class).ingestPermits(),
+                    server.getBean(HansaProperties.class).databaseDurability().propertyValue());
             System.out.printf(Locale.ROOT, "upload: %.2f s, %.1f uploads/s, %.1f MiB/s; round closed %.2f s after the load started%n",
                     uploadSeconds, uploads / uploadSeconds, uploads * bodyLength / mb / uploadSeconds, roundSeconds);
-            System.out.printf(Locale.ROOT, "heap: live before %.1f MiB; peak in use %.1f MiB; largest live set %.1f MiB "
-                            + "(%.1f model sizes above the baseline); all uploads together %.0f MiB%n",
-                    baseline / mb, sampler.peakUsed.get() / mb, sampler.peakLive.get() / mb,
-                    (sampler.peakLive.get() - baseline) / (double) bodyLength, uploads * bodyLength / mb);
+            if (SAMPLE_LIVE_SET) {
+                System.out.printf(Locale.ROOT, "heap: live before %.1f MiB; peak in use %.1f MiB; largest live set %.1f MiB "
+                                + "(%.1f model sizes above the baseline); all uploads together %.0f MiB%n",
+                        baseline / mb, sampler.peakUsed.get() / mb, sampler.peakLive.get() / mb,
+                        (sampler.peakLive.get() - baseline) / (double) bodyLength, uploads * bodyLength / mb);
+            } else {
+                System.out.printf(Locale.ROOT, "heap: live before %.1f MiB; peak in use %.1f MiB; live set not sampled "
+                        + "(-Dbench.liveSet=false)%n", baseline / mb, sampler.peakUsed.get() / mb);
+            }
+            int cores = Runtime.getRuntime().availableProcessors();
+            System.out.printf(Locale.ROOT, "CPU while uploading (%.2f s x %d cores = %.1f core-seconds): server JVM %.1f s "
+                            + "(%.1f s of it in garbage collection), PostgreSQL %.1f s, upload JVM %.1f s; together %.0f%% "
+                            + "of the cores%n",
+                    uploadSeconds, cores, uploadSeconds * cores, serverCpu, gc, databaseCpu, loadCpu,
+                    100 * (serverCpu + databaseCpu + loadCpu) / (uploadSeconds * cores));
+            databaseReport.forEach(System.out::println);
         } finally {
             server.close();
             FileSystemUtils.deleteRecursively(dir);
         }
+    }
+
+    /** Total pause time of this JVM's collectors (the serial collector does all its work in pauses). */
+    private static double gcSeconds() {
+        return ManagementFactory.getGarbageCollectorMXBeans().stream()
+                .mapToLong(GarbageCollectorMXBean::getCollectionTime).sum() / 1000.0;
+    }
+
+    private static double processCpuSeconds() {
+        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+                .getProcessCpuTime() / 1e9;
     }
 
     /**
@@ -164,11 +208,16 @@ public final class IngestBenchmark {
         }
     }
 
-    /** Samples the heap in use every millisecond and the live set every 50 ms. */
+    /** Samples the heap in use every millisecond and, if asked to, the live set every 50 ms. */
     private static final class HeapSampler implements Runnable {
         final AtomicLong peakUsed = new AtomicLong();
         final AtomicLong peakLive = new AtomicLong();
+        final boolean liveSet;
         volatile boolean stop;
+
+        HeapSampler(boolean liveSet) {
+            this.liveSet = liveSet;
+        }
 
         @Override
         public void run() {
@@ -176,7 +225,7 @@ public final class IngestBenchmark {
             long nextLive = 0;
             while (!stop) {
                 peakUsed.accumulateAndGet(memory.getHeapMemoryUsage().getUsed(), Math::max);
-                if (System.nanoTime() >= nextLive) {
+                if (liveSet && System.nanoTime() >= nextLive) {
                     peakLive.accumulateAndGet(liveHeap(), Math::max);
                     nextLive = System.nanoTime() + 50_000_000L;
                 }

@@ -53,9 +53,9 @@ public final class DataDirectoryLock implements AutoCloseable {
             channel.close();
             throw new DataDirectoryInUseException(dataDir, owner);
         }
-        ProcessHandle self = ProcessHandle.current();
-        String owner = "pid " + self.pid() + ", started " + self.info().startInstant().orElse(Instant.now())
-                + self.info().commandLine().map(c -> ", " + abbreviate(c)).orElse("");
+        ProcessHandle.Info self = ProcessHandle.current().info();
+        String owner = "pid " + ProcessHandle.current().pid() + ", started " + self.startInstant().orElse(Instant.now())
+                + self.commandLine().map(c -> ", " + withoutClassPath(c)).orElse("");
         channel.truncate(0);
         channel.write(ByteBuffer.wrap(owner.getBytes(StandardCharsets.UTF_8)), 0);
         channel.force(true);
@@ -69,8 +69,10 @@ public final class DataDirectoryLock implements AutoCloseable {
         return owner.isEmpty() ? "a process that has not said who it is" : owner;
     }
 
-    private static String abbreviate(String commandLine) {
-        return commandLine.length() <= 300 ? commandLine : commandLine.substring(0, 300) + "...";
+    /** The JVM's command line as a person recognises it: the class path is long and says nothing. */
+    private static String withoutClassPath(String commandLine) {
+        String line = commandLine.replaceAll("(-cp|-classpath|--class-path) \\S+", "$1 ...");
+        return line.length() <= 300 ? line : line.substring(0, 300) + "...";
     }
 
     @Override

@@ -26,7 +26,7 @@ public final class EmbeddedPostgresSupervisor implements AutoCloseable {
     private static final Duration SHUTDOWN_TIMEOUT = Duration.ofSeconds(60);
 
     private final Path dataDir;
-    private final Durability durability;
+    private final Map<String, String> settings;
     private final DataDirectoryLock lock;
     private final int port;
     private final Thread watcher;
@@ -38,12 +38,13 @@ public final class EmbeddedPostgresSupervisor implements AutoCloseable {
      * Starts the database; refuses with {@link DataDirectoryInUseException}, touching nothing, when another server
      * owns {@code dataDir}.
      *
-     * @param port 0 picks a free port once; restarts keep it
+     * @param port     0 picks a free port once; restarts keep it
+     * @param settings PostgreSQL server settings (name to value), passed on every start
      */
-    public EmbeddedPostgresSupervisor(Path dataDir, int port, Durability durability)
+    public EmbeddedPostgresSupervisor(Path dataDir, int port, Map<String, String> settings)
             throws IOException, InterruptedException {
         this.dataDir = dataDir.toAbsolutePath().normalize();
-        this.durability = durability;
+        this.settings = Map.copyOf(settings);
         this.lock = DataDirectoryLock.acquire(this.dataDir);
         try {
             StalePostmaster.clear(this.dataDir, STALE_TIMEOUT);
@@ -83,10 +84,8 @@ public final class EmbeddedPostgresSupervisor implements AutoCloseable {
                 // Crash recovery replays the WAL written since the last checkpoint before the server accepts logins.
                 .setPGStartupWait(Duration.ofMinutes(2))
                 .setPort(port);
-        for (Map.Entry<String, String> setting : durability.settings().entrySet()) {
-            // Passed as -c after the library's -F (fsync off), so these win.
-            builder.setServerConfig(setting.getKey(), setting.getValue());
-        }
+        // Passed as -c after the library's own -F (fsync off), so a setting of fsync here wins.
+        settings.forEach(builder::setServerConfig);
         return builder.start();
     }
 

@@ -4,6 +4,9 @@ import com.zaxxer.hikari.HikariDataSource;
 import dev.hansa.server.database.Durability;
 import dev.hansa.server.database.EmbeddedPostgresSupervisor;
 import java.io.IOException;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -47,10 +50,26 @@ class EmbeddedDatabaseConfiguration {
                     durability.propertyValue(), durability.settings());
         }
         EmbeddedPostgresSupervisor postgres = new EmbeddedPostgresSupervisor(properties.databaseDir(),
-                properties.databasePort(), durability);
+                properties.databasePort(), serverSettings(durability, properties.databaseSettings()));
         log.info("embedded PostgreSQL with data in {} listens on 127.0.0.1:{} (psql -h 127.0.0.1 -p {} -U postgres)",
                 postgres.dataDir(), postgres.port(), postgres.port());
         return postgres;
+    }
+
+    /**
+     * The durability settings plus the operator's own ({@code hansa.database-settings.*}), which may not touch
+     * durability: that is one named, logged choice.
+     */
+    static Map<String, String> serverSettings(Durability durability, Map<String, String> extra) {
+        Map<String, String> settings = new LinkedHashMap<>(durability.settings());
+        extra.forEach((name, value) -> {
+            if (settings.containsKey(name.toLowerCase(Locale.ROOT))) {
+                throw new IllegalArgumentException("hansa.database-settings." + name
+                        + " is not allowed: set hansa.database-durability instead");
+            }
+            settings.put(name, value);
+        });
+        return settings;
     }
 
     /** The same pool settings ({@code spring.datasource.hikari.*}) as for an external database. */

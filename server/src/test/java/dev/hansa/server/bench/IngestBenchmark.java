@@ -105,7 +105,6 @@ public final class IngestBenchmark {
             double serverCpu = processCpuSeconds() - serverCpuBefore;
             double gc = gcSeconds() - gcBefore;
             double databaseCpu = database.cpuSecondsSinceStart();
-            List<String> databaseReport = database.report();
             double uploadSeconds = Double.parseDouble(loadReport[0]);
             long bodyLength = Long.parseLong(loadReport[1]);
             double loadCpu = Double.parseDouble(loadReport[2]);
@@ -113,6 +112,7 @@ public final class IngestBenchmark {
                 Thread.sleep(20);
             }
             double roundSeconds = (System.nanoTime() - start) / 1e9;
+            List<String> databaseReport = database.report();
             sampler.stop = true;
             samplerThread.join();
             double mb = 1024.0 * 1024;
@@ -138,7 +138,8 @@ public final class IngestBenchmark {
                             + "of the cores%n",
                     uploadSeconds, cores, uploadSeconds * cores, serverCpu, gc, databaseCpu, loadCpu,
                     100 * (serverCpu + databaseCpu + loadCpu) / (uploadSeconds * cores));
-            databaseReport.forEach(System.out::println);
+            System.out.println("PostgreSQL during the uploads and the round's close:");
+            databaseReport.forEach(line -> System.out.println("  " + line));
         } finally {
             server.close();
             FileSystemUtils.deleteRecursively(dir);

@@ -19,10 +19,12 @@ final class PostgresWork {
     private final JdbcClient db;
     private final long postmasterPid;
     private final double cpuBefore;
+    private final boolean statements;
 
-    private PostgresWork(JdbcClient db, long postmasterPid) {
+    private PostgresWork(JdbcClient db, long postmasterPid, boolean statements) {
         this.db = db;
         this.postmasterPid = postmasterPid;
+        this.statements = statements;
         this.cpuBefore = cpuSeconds(postmasterPid);
     }
 
@@ -33,7 +35,15 @@ final class PostgresWork {
         db.sql("SELECT pg_stat_reset_shared('wal')").query().singleValue();
         db.sql("SELECT pg_stat_reset_shared('io')").query().singleValue();
         db.sql("SELECT pg_stat_reset()").query().singleValue();
-        return new PostgresWork(db, postmasterPid);
+        // Time per statement when the server preloads pg_stat_statements
+        // (-Dhansa.database-settings.shared_preload_libraries=pg_stat_statements).
+        boolean statements = db.sql("SHOW shared_preload_libraries").query(String.class).single()
+                .contains("pg_stat_statements");
+        if (statements) {
+            db.sql("CREATE EXTENSION IF NOT EXISTS pg_stat_statements").update();
+            db.sql("SELECT pg_stat_statements_reset()").query().singleValue();
+        }
+        return new PostgresWork(db, postmasterPid, statements);
     }
 
     /** CPU seconds of the postmaster and all its children (backends, WAL writer, checkpointer, ...) alive now. */
@@ -72,6 +82,13 @@ final class PostgresWork {
                             rs.getDouble(3) / 1000, rs.getLong(4) / MIB, rs.getDouble(5) / 1000, rs.getLong(6),
                             rs.getDouble(7) / 1000));
                 });
+        if (statements) {
+            db.sql("SELECT calls, total_exec_time, left(regexp_replace(query, '\\s+', ' ', 'g'), 70) "
+                    + "FROM pg_stat_statements ORDER BY total_exec_time DESC LIMIT 6").query(rs -> {
+                        lines.add(String.format(Locale.ROOT, "pg_stat_statements: %5d calls, %7.2f s, %6.2f ms each: %s",
+                                rs.getLong(1), rs.getDouble(2) / 1000, rs.getDouble(2) / rs.getLong(1), rs.getString(3)));
+                    });
+        }
         return lines;
     }
 }

@@ -4,7 +4,7 @@ import static dev.hansa.server.FederationFixture.ADMIN;
 import static dev.hansa.server.FederationFixture.randomDelta;
 import static dev.hansa.server.FederationFixture.upload;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 
 import dev.hansa.server.database.EmbeddedPostgresSupervisor;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
@@ -13,9 +13,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -30,6 +33,7 @@ import org.springframework.util.FileSystemUtils;
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @DirtiesContext // its orchestrator ticks for real; nothing else should share it
+@ExtendWith(OutputCaptureExtension.class)
 class ExternalDatabaseOutageTest {
 
     private static Path dataDir;
@@ -64,8 +68,9 @@ class ExternalDatabaseOutageTest {
     ObjectProvider<EmbeddedPostgresSupervisor> embedded;
 
     @Test
-    void whileTheDatabaseIsDownRequestsGet503AndWhenItIsBackTheFederationCarriesOnByItself() throws Exception {
-        assertFalse(embedded.getIfAvailable() != null, "an external database runs no embedded one");
+    void whileTheDatabaseIsDownRequestsGet503AndWhenItIsBackTheFederationCarriesOnByItself(CapturedOutput log)
+            throws Exception {
+        assertNull(embedded.getIfAvailable(), "an external database runs no embedded one");
         Api api = new Api(port);
         FederationFixture f = new FederationFixture(api, 2, 2, 600, 1.0, "fedavg");
         f.start();
@@ -87,5 +92,14 @@ class ExternalDatabaseOutageTest {
         }
         Eventually.await("the federation to finish", Duration.ofSeconds(10), () -> f.status().equals("FINISHED"));
         assertEquals(2, f.rounds().get(0).get("accepted").asInt());
+
+        // One line when the outage began, one when it ended; no error per orchestrator tick in between.
+        assertEquals(1, occurrences(log.getOut(), "the database is unreachable"), log.getOut());
+        assertEquals(1, occurrences(log.getOut(), "the database answers again"), log.getOut());
+        assertEquals(0, occurrences(log.getOut(), "orchestration step failed"), log.getOut());
+    }
+
+    private static int occurrences(String text, String phrase) {
+        return text.split(java.util.regex.Pattern.quote(phrase), -1).length - 1;
     }
 }

@@ -136,10 +136,14 @@ public final class DatabaseAvailability implements AutoCloseable {
     }
 
     @Override
-    public void close() throws InterruptedException {
+    public void close() {
         closed = true;
         LockSupport.unpark(probe);
-        probe.join(Duration.ofSeconds(5));
+        try {
+            probe.join(Duration.ofSeconds(5));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         closeConnection();
     }
 }

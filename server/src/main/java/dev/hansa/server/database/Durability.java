@@ -1,7 +1,9 @@
 package dev.hansa.server.database;
 
+import java.util.Collections;
 import java.util.Locale;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * How the embedded PostgreSQL trades safety for speed ({@code hansa.database-durability}). An external PostgreSQL
@@ -25,7 +27,7 @@ public enum Durability {
     private final Map<String, String> settings;
 
     Durability(Map<String, String> settings) {
-        this.settings = settings;
+        this.settings = Collections.unmodifiableMap(new TreeMap<>(settings)); // a stable order for the log
     }
 
     /** How {@code hansa.database-durability} spells this mode. */

@@ -36,7 +36,9 @@ import org.springframework.util.FileSystemUtils;
  * sent by {@link UploadLoad} in a separate JVM so that only the server's memory is measured.
  * Reports upload throughput, the peak heap in use, and the largest live set: a sampler forces a full collection
  * every 50 ms during the round and takes the heap in use at the end of it from the collector's notification. Run it with a small -Xmx to show that
- * ingestion memory is O(model size), not O(clients x model size):
+ * ingestion memory is O(model size), not O(clients x model size). Also reports the CPU time of the server JVM,
+ * PostgreSQL and the uploading JVM, and PostgreSQL's own account of its work ({@link PostgresWork}), to tell what
+ * bounds the throughput:
  * <pre>server/bin/bench-ingest [uploads] [concurrency]</pre>
  */
 public final class IngestBenchmark {

@@ -52,6 +52,9 @@ public final class EmbeddedPostgresSupervisor implements AutoCloseable {
             this.port = postgres.getPort();
             this.postmaster = runningPostmaster(this.dataDir);
         } catch (IOException | InterruptedException | RuntimeException e) {
+            if (postgres != null) {
+                closeQuietly(postgres);
+            }
             lock.close();
             throw e;
         }

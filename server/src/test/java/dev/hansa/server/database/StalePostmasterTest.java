@@ -33,11 +33,14 @@ class StalePostmasterTest {
     @Test
     void theLockRefusesASecondOwnerAndNamesTheFirst() throws Exception {
         Path dataDir = dir.resolve("pg");
-        try (DataDirectoryLock first = DataDirectoryLock.acquire(dataDir)) {
+        DataDirectoryLock first = DataDirectoryLock.acquire(dataDir);
+        try {
             DataDirectoryInUseException refused = assertThrows(DataDirectoryInUseException.class,
                     () -> DataDirectoryLock.acquire(dataDir));
             assertTrue(refused.owner().startsWith("pid " + ProcessHandle.current().pid() + ", started "),
                     refused.owner());
+        } finally {
+            first.close();
         }
         DataDirectoryLock.acquire(dataDir).close(); // released with its owner
     }

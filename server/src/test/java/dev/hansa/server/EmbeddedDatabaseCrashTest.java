@@ -6,10 +6,17 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.hansa.aggregation.model.ModelWeights;
 import dev.hansa.server.database.EmbeddedPostgresSupervisor;
+import jakarta.servlet.Filter;
+import java.sql.SQLTransientConnectionException;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.web.servlet.FilterRegistrationBean;
+import org.springframework.context.ApplicationContext;
+import org.springframework.jdbc.CannotGetJdbcConnectionException;
+import org.springframework.mock.web.MockHttpServletRequest;
+import org.springframework.mock.web.MockHttpServletResponse;
 
 /**
  * The embedded PostgreSQL's postmaster killed with SIGKILL right after an upload was acknowledged: the update is
@@ -20,12 +27,31 @@ class EmbeddedDatabaseCrashTest extends EmbeddedServerTest {
 
     @Autowired
     EmbeddedPostgresSupervisor postgres;
+    @Autowired
+    ApplicationContext context;
 
     @Test
     void theEmbeddedDatabaseRunsDurableByDefault() {
         for (String setting : List.of("fsync", "synchronous_commit", "full_page_writes")) {
             assertEquals("on", jdbc.sql("SHOW " + setting).query(String.class).single(), setting);
         }
+    }
+
+    /**
+     * Before the probe has noticed an outage, a request that fails for want of the database in a filter (as
+     * authentication does) still gets 503 with Retry-After, not a 500.
+     */
+    @Test
+    void aRequestThatLosesTheDatabaseInAFilterGets503() throws Exception {
+        Filter gate = context.getBean("databaseUnavailableFilter", FilterRegistrationBean.class).getFilter();
+        MockHttpServletResponse response = new MockHttpServletResponse();
+        gate.doFilter(new MockHttpServletRequest("GET", "/api/v1/client/assignment"), response, (req, res) -> {
+            throw new CannotGetJdbcConnectionException("authentication found no connection",
+                    new SQLTransientConnectionException("hansa-embedded - Connection is not available"));
+        });
+        assertEquals(503, response.getStatus());
+        assertEquals("5", response.getHeader("Retry-After"));
+        assertEquals("database-unavailable", Api.JSON.readTree(response.getContentAsByteArray()).get("reason").asString());
     }
 
     @Test

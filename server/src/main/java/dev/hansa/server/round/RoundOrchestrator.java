@@ -11,6 +11,8 @@ import dev.hansa.aggregation.update.Update;
 import dev.hansa.aggregation.update.UpdateMetadata;
 import dev.hansa.aggregation.update.codec.UpdateCodec;
 import dev.hansa.aggregation.update.codec.UpdateCodecs;
+import dev.hansa.server.database.DatabaseAvailability;
+import dev.hansa.server.database.DatabaseOutage;
 import dev.hansa.server.federation.FederationConfig;
 import dev.hansa.server.federation.FederationRepository;
 import dev.hansa.server.federation.FederationRuntime;
@@ -60,13 +62,15 @@ public class RoundOrchestrator {
     private final ObjectMapper json;
     private final HansaProperties properties;
     private final Timestamps time;
+    private final DatabaseAvailability database;
     private final AtomicBoolean wakeUp = new AtomicBoolean();
     private volatile long lastTick = System.nanoTime();
     private volatile boolean closing;
 
     RoundOrchestrator(FederationRepository federations, FederationRuntime runtime, RoundRepository rounds,
                       ModelRepository models, RunningAggregates aggregates, RoundSignals signals,
-                      TransactionTemplate tx, ObjectMapper json, HansaProperties properties, Timestamps time) {
+                      TransactionTemplate tx, ObjectMapper json, HansaProperties properties, Timestamps time,
+                      DatabaseAvailability database) {
         this.federations = federations;
         this.runtime = runtime;
         this.rounds = rounds;
@@ -77,6 +81,7 @@ public class RoundOrchestrator {
         this.json = json;
         this.properties = properties;
         this.time = time;
+        this.database = database;
         signals.onChange(() -> wakeUp.set(true));
     }
 
@@ -105,12 +110,26 @@ public class RoundOrchestrator {
 
     /** Advances every running federation by at most one step each. */
     public synchronized void tick() {
-        for (UUID federation : federations.running()) {
-            try {
-                advance(runtime.context(federation));
-            } catch (RuntimeException e) {
-                log.error("federation {}: orchestration step failed; retrying next tick", federation, e);
+        if (!database.available()) {
+            return; // DatabaseAvailability logs an outage and the recovery once each
+        }
+        try {
+            for (UUID federation : federations.running()) {
+                try {
+                    advance(runtime.context(federation));
+                } catch (RuntimeException e) {
+                    if (DatabaseOutage.isCause(e)) {
+                        throw e;
+                    }
+                    log.error("federation {}: orchestration step failed; retrying next tick", federation, e);
+                }
             }
+        } catch (RuntimeException e) {
+            if (!DatabaseOutage.isCause(e)) {
+                throw e;
+            }
+            log.debug("tick skipped: the database did not answer", e);
+            database.recheckNow();
         }
     }
 

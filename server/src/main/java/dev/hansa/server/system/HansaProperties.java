@@ -1,6 +1,5 @@
 package dev.hansa.server.system;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
@@ -9,8 +8,6 @@ import org.springframework.util.unit.DataSize;
 /**
  * Hansa's settings (prefix {@code hansa}); see docs/operations.md.
  *
- * @param databaseDir      data directory of the embedded PostgreSQL (ignored when spring.datasource.url is set)
- * @param databasePort     TCP port of the embedded PostgreSQL on 127.0.0.1 (0: any free port, logged at start)
  * @param adminToken       the configured admin token; changing it revokes the one configured before; when empty and
  *                         no admin token is active, one is generated and logged once
  * @param maxUploadSize    largest accepted update body
@@ -25,8 +22,6 @@ import org.springframework.util.unit.DataSize;
  */
 @ConfigurationProperties("hansa")
 public record HansaProperties(
-        @DefaultValue("hansa-data/postgres") Path databaseDir,
-        @DefaultValue("0") int databasePort,
         @DefaultValue("") String adminToken,
         @DefaultValue("64MB") DataSize maxUploadSize,
         @DefaultValue("30s") Duration liveWindow,

@@ -3,6 +3,7 @@ package dev.hansa.server.system;
 import dev.hansa.aggregation.tensor.InvalidTensorsException;
 import dev.hansa.aggregation.update.InvalidUpdateException;
 import jakarta.servlet.ServletException;
+import java.util.List;
 import org.apache.tomcat.util.http.InvalidParameterException;
 import org.springframework.beans.TypeMismatchException;
 import org.springframework.http.HttpHeaders;
@@ -30,6 +31,11 @@ import org.springframework.web.servlet.resource.NoResourceFoundException;
 class ProblemAdvice {
 
     private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(ProblemAdvice.class);
+    private final List<ProblemTranslator> translators;
+
+    ProblemAdvice(List<ProblemTranslator> translators) {
+        this.translators = List.copyOf(translators);
+    }
 
     @ExceptionHandler(HansaProblem.class)
     ResponseEntity<ProblemDetail> hansa(HansaProblem e) {
@@ -133,6 +139,12 @@ class ProblemAdvice {
 
     @ExceptionHandler(Exception.class)
     ResponseEntity<ProblemDetail> unexpected(Exception e) {
+        for (ProblemTranslator translator : translators) {
+            var translated = translator.translate(e);
+            if (translated.isPresent()) {
+                return respond(translated.get().problem(), translated.get().headers());
+            }
+        }
         log.error("unexpected error", e);
         return respond(HttpStatus.INTERNAL_SERVER_ERROR, "internal-error",
                 "the server failed to handle the request; the error is in its log");

@@ -64,9 +64,16 @@ public final class DemoCommand {
         TrainableModel architecture = TrainableModels.create(f.model(), f.modelParams(data));
         String adminToken = Secrets.generate("ha_");
         System.out.println("starting the Hansa server (embedded PostgreSQL in " + dataDir.resolve("postgres") + ") ...");
-        ConfigurableApplicationContext server = new SpringApplicationBuilder(HansaServerApplication.class)
-                .run("--hansa.database-dir=" + dataDir.resolve("postgres"), "--hansa.admin-token=" + adminToken,
-                        "--server.port=" + port, "--spring.main.banner-mode=off", "--logging.level.root=WARN");
+        ConfigurableApplicationContext server;
+        try {
+            server = new SpringApplicationBuilder(HansaServerApplication.class)
+                    .run("--hansa.database-dir=" + dataDir.resolve("postgres"), "--hansa.admin-token=" + adminToken,
+                            "--server.port=" + port, "--spring.main.banner-mode=off", "--logging.level.root=WARN");
+        } catch (RuntimeException e) {
+            // Spring Boot has already printed why (its failure analysis, or the stack trace when it has none).
+            System.err.println("hansa demo: the server did not start; see the report above.");
+            return 1;
+        }
         List<Thread> threads = new ArrayList<>();
         // One backend for every client and the evaluation: its kernels are thread-safe and share one worker pool.
         Backends.Choice choice = f.chooseBackend();

@@ -47,6 +47,17 @@ class StrategiesTest {
     }
 
     @Test
+    void nullIsRefusedNotTakenForAbsent() {
+        Map<String, Object> params = new java.util.HashMap<>();
+        params.put("beta1", null);
+        assertRejected("strategy.params.beta1 is null", () -> Strategies.create("fedadam", params));
+        Map<String, Object> training = new java.util.HashMap<>();
+        training.put("batchSize", null);
+        assertRejected("training.batchSize is null",
+                () -> TrainingConfig.fromMap(training, Strategies.defaultTraining("fedavg")));
+    }
+
+    @Test
     void rejectsUnknownNamesParametersAndRanges() {
         assertRejected("fedfoo", () -> Strategies.create("fedfoo", Map.of()));
         assertRejected("fedfoo", () -> Strategies.localProcedure("fedfoo"));
@@ -90,5 +101,9 @@ class StrategiesTest {
         assertRejected("epochs", () -> TrainingConfig.fromMap(Map.of("epochs", 1), t));
         assertRejected("momentum", () -> Strategies.create("fedavg", Map.of(),
                 TrainingConfig.fromMap(Map.of("params", Map.of("momentum", 2)), t)));
+        // Found by FederationConfigFuzzTest: FedSpeed overrides beta, so -1e400 (-Infinity once parsed) went unchecked
+        // into a stored config that then failed to read back.
+        assertRejected("training.params.beta must be a finite number", () -> TrainingConfig.fromMap(
+                Map.of("params", Map.of("beta", Double.NEGATIVE_INFINITY)), Strategies.defaultTraining("fedspeed")));
     }
 }

@@ -49,9 +49,10 @@ class AdminController {
         return "admin:" + principal.getName();
     }
 
+    /** The body arrives as bytes: {@link FederationConfig#parse(byte[])} reads the JSON strictly itself. */
     @PostMapping("/federations")
     @ResponseStatus(HttpStatus.CREATED)
-    Map<String, Object> create(@RequestBody Map<String, Object> body, Principal principal) {
+    Map<String, Object> create(@RequestBody byte[] body, Principal principal) {
         return view(service.create(FederationConfig.parse(body), actor(principal)));
     }
 

@@ -4,20 +4,50 @@ import dev.hansa.aggregation.strategy.Strategies;
 import dev.hansa.aggregation.strategy.Strategy;
 import dev.hansa.aggregation.strategy.TrainingConfig;
 import dev.hansa.client.model.ModelArchitectures;
+import java.math.BigDecimal;
+import java.math.BigInteger;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import tools.jackson.core.JacksonException;
+import tools.jackson.core.StreamReadConstraints;
+import tools.jackson.core.StreamReadFeature;
+import tools.jackson.core.json.JsonFactory;
+import tools.jackson.core.type.TypeReference;
+import tools.jackson.databind.DeserializationFeature;
+import tools.jackson.databind.ObjectMapper;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
- * A federation's configuration as submitted (see docs/protocol.md), validated on construction: every error names
- * the field. {@code model.architecture} {@value #CUSTOM} means the admin uploads the initial model as safetensors.
+ * A federation's configuration as submitted (see docs/protocol.md), validated on construction: every error is an
+ * {@link IllegalArgumentException} that names the field. {@code model.architecture} {@value #CUSTOM} means the admin
+ * uploads the initial model as safetensors.
  */
 public record FederationConfig(String name, String architecture, Map<String, Object> modelParams, long modelSeed,
                                String strategyName, Map<String, Object> strategyParams, Map<String, Object> training,
                                Schedule schedule, long seed) {
 
     public static final String CUSTOM = "custom";
+    /** Largest accepted request body; a config with the largest mlp allowed takes about 8 KB. */
+    public static final int MAX_BODY_BYTES = 64 * 1024;
+    /**
+     * Model-sized float32 buffers the server may hold at once for a federation (initial weights, blobs, optimizer
+     * state, running aggregate, uploads in flight, the next model): a built-in model must fit this many times in the
+     * heap.
+     */
+    public static final int MODEL_COPIES = 16;
+
+    /**
+     * Strict JSON: a name given twice or anything after the object is an error (a lenient reader keeps one of two
+     * values silently), and nesting beyond what a config needs is refused before it costs anything.
+     */
+    private static final ObjectMapper JSON = JsonMapper.builder(JsonFactory.builder()
+                    .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+                    .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(16).build())
+                    .build())
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .build();
 
     /** When rounds happen and when they count. */
     public record Schedule(int rounds, double clientFraction, int minClients, int maxClients, int roundDeadlineSeconds,
@@ -29,9 +59,65 @@ public record FederationConfig(String name, String architecture, Map<String, Obj
         }
     }
 
-    /** Parses and validates the JSON body of a create-federation request. */
-    @SuppressWarnings("unchecked")
+    /**
+     * Parses and validates the JSON body of a create-federation request, including that the server can hold its
+     * model: a built-in model must fit {@value #MODEL_COPIES} times in this JVM's maximum heap.
+     *
+     * @throws IllegalArgumentException naming the field (or the line and column of a JSON syntax error)
+     */
+    public static FederationConfig parse(byte[] json) {
+        return parse(json, Runtime.getRuntime().maxMemory());
+    }
+
+    /** {@link #parse(byte[])} for a server whose heap holds {@code heapBytes}. */
+    static FederationConfig parse(byte[] json, long heapBytes) {
+        if (json.length > MAX_BODY_BYTES) {
+            throw new IllegalArgumentException("body: a federation config is at most " + MAX_BODY_BYTES
+                    + " bytes, this one has " + json.length);
+        }
+        Map<String, Object> body;
+        try {
+            body = JSON.readValue(json, new TypeReference<Map<String, Object>>() { });
+        } catch (JacksonException e) {
+            throw new IllegalArgumentException(jsonError(e));
+        }
+        FederationConfig config = parse(body);
+        if (!config.architecture.equals(CUSTOM)) {
+            long parameters = ModelArchitectures.parameterCount(config.architecture, config.modelParams);
+            long limit = heapBytes / (4L * MODEL_COPIES);
+            if (parameters > limit) {
+                throw new IllegalArgumentException("model.params: the " + config.architecture + " has " + parameters
+                        + " parameters; this server holds models of at most " + limit + " (" + MODEL_COPIES
+                        + " float32 copies in its " + (heapBytes >> 20) + " MiB heap)");
+            }
+        }
+        return config;
+    }
+
+    /** Where the JSON went wrong: the field path when Jackson knows it, else the line and column. */
+    private static String jsonError(JacksonException e) {
+        StringBuilder where = new StringBuilder();
+        for (JacksonException.Reference r : e.getPath()) {
+            if (r.getPropertyName() != null) {
+                where.append(where.isEmpty() ? "" : ".").append(r.getPropertyName());
+            } else if (r.getIndex() >= 0) {
+                where.append('[').append(r.getIndex()).append(']');
+            }
+        }
+        var location = e.getLocation();
+        String at = location == null ? "" : " at line " + location.getLineNr() + ", column " + location.getColumnNr();
+        return (where.isEmpty() ? "body" : where) + ": not valid JSON" + at + ": " + e.getOriginalMessage();
+    }
+
+    /**
+     * Validates a config given as a JSON-shaped map (a parsed request body, or a stored config read back): names,
+     * types and ranges of every field, and that every text can be stored (no NUL, no unpaired surrogate).
+     */
     public static FederationConfig parse(Map<String, Object> body) {
+        if (body == null) {
+            throw new IllegalArgumentException("body is required");
+        }
+        requireStorable("", body);
         Fields root = new Fields("", body, Set.of("name", "model", "strategy", "training", "schedule", "seed"));
         String name = root.string("name");
         if (name.isBlank() || name.length() > 200) {
@@ -41,7 +127,10 @@ public record FederationConfig(String name, String architecture, Map<String, Obj
         String architecture = model.string("architecture");
         Map<String, Object> modelParams = model.optionalObject("params");
         if (!architecture.equals(CUSTOM)) {
-            ModelArchitectures.create(architecture, modelParams);
+            ModelArchitectures.parameterCount(architecture, modelParams);
+        } else if (!modelParams.isEmpty()) {
+            throw new IllegalArgumentException("model.params: architecture " + CUSTOM + " takes no params (the model "
+                    + "is uploaded as safetensors), got " + modelParams.keySet());
         }
         Fields strategy = root.object("strategy", Set.of("name", "params"));
         String strategyName = strategy.string("name");
@@ -72,6 +161,45 @@ public record FederationConfig(String name, String architecture, Map<String, Obj
                 schedule, root.integer("seed", 0L, Long.MIN_VALUE, Long.MAX_VALUE));
         config.strategy(); // validates the strategy section and the training section together
         return config;
+    }
+
+    /**
+     * Refuses what PostgreSQL cannot store in the {@code jsonb} config (nor a text column): JSON null (absent and
+     * null must not mean two things), a NUL character, an unpaired surrogate (no UTF-8 form), in keys and values.
+     */
+    private static void requireStorable(String path, Object value) {
+        switch (value) {
+            case null -> throw new IllegalArgumentException((path.isEmpty() ? "body" : path)
+                    + " is null; leave a field out to use its default");
+            case String s -> requireStorableText(path.isEmpty() ? "body" : path, s);
+            case Map<?, ?> map -> map.forEach((k, v) -> {
+                String key = String.valueOf(k);
+                requireStorableText((path.isEmpty() ? "body" : path) + ": a field name", key);
+                requireStorable(path.isEmpty() ? key : path + "." + key, v);
+            });
+            case List<?> list -> {
+                for (int i = 0; i < list.size(); i++) {
+                    requireStorable(path + "[" + i + "]", list.get(i));
+                }
+            }
+            default -> {
+            }
+        }
+    }
+
+    private static void requireStorableText(String field, String s) {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c == 0) {
+                throw new IllegalArgumentException(field + " holds a NUL character");
+            }
+            if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                throw new IllegalArgumentException(field + " holds an unpaired surrogate (\\u" + Integer.toHexString(c)
+                        + "), which has no UTF-8 form");
+            }
+        }
     }
 
     /** A fresh strategy object for this configuration (strategies are immutable; callers may cache it). */
@@ -118,12 +246,18 @@ public record FederationConfig(String name, String architecture, Map<String, Obj
             }
             for (String key : map.keySet()) {
                 if (!allowed.contains(key)) {
-                    throw new IllegalArgumentException(name(key) + " is not a known field; allowed: " + List.copyOf(allowed));
+                    // The record's fields are not assigned yet: name the field from the parameters.
+                    throw new IllegalArgumentException(name(path, key) + " is not a known field; allowed: "
+                            + List.copyOf(allowed));
                 }
             }
         }
 
         String name(String key) {
+            return name(path, key);
+        }
+
+        static String name(String path, String key) {
             return path.isEmpty() ? key : path + "." + key;
         }
 
@@ -163,11 +297,26 @@ public record FederationConfig(String name, String architecture, Map<String, Obj
                 }
                 return fallback;
             }
-            if (!(value instanceof Number n) || n.doubleValue() != Math.rint(n.doubleValue())
-                    || n.doubleValue() < min || n.doubleValue() > max) {
-                throw new IllegalArgumentException(name(key) + " must be an integer in [" + min + ", " + max + "]: " + value);
+            long exact;
+            try {
+                // Exact: 3.0 counts as 3, but 9223372036854775808 must not wrap around to a negative long.
+                exact = switch (value) {
+                    case BigDecimal d -> d.longValueExact();
+                    case BigInteger i -> i.longValueExact();
+                    case Number n -> new BigDecimal(n.toString()).longValueExact();
+                    default -> throw new ArithmeticException("not a number");
+                };
+            } catch (ArithmeticException | NumberFormatException e) {
+                throw notAnInteger(key, min, max, value);
             }
-            return n.longValue();
+            if (exact < min || exact > max) {
+                throw notAnInteger(key, min, max, value);
+            }
+            return exact;
+        }
+
+        private IllegalArgumentException notAnInteger(String key, long min, long max, Object value) {
+            return new IllegalArgumentException(name(key) + " must be an integer in [" + min + ", " + max + "]: " + value);
         }
 
         double real(String key, double fallback) {

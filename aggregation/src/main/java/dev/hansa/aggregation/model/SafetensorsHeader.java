@@ -203,7 +203,7 @@ record SafetensorsHeader(List<Entry> entries, Map<String, String> metadata, long
                     : "data_offsets") + "; an entry holds exactly dtype, shape and data_offsets");
         }
         if (!dtype.equals("F32")) {
-            throw new InvalidTensorsException("unsupported-dtype",
+            throw refusal("unsupported-dtype",
                     "tensor " + quote(name) + " has dtype " + quote(dtype) + "; Hansa exchanges F32 tensors only");
         }
         TensorSpec spec;
@@ -309,10 +309,17 @@ record SafetensorsHeader(List<Entry> entries, Map<String, String> metadata, long
         return "'" + s.substring(0, cut) + (cut < s.length() ? "..." : "") + "'";
     }
 
-    /** Messages end up in JSON problem details: an unpaired surrogate (from a JSON escape) becomes U+FFFD. */
     private static InvalidTensorsException malformed(String message) {
+        return refusal("malformed-safetensors", message);
+    }
+
+    /**
+     * Messages quote the file and end up in problem details and in the participant's row: an unpaired surrogate (a
+     * JSON escape in the file) becomes U+FFFD, so that the message itself is valid Unicode.
+     */
+    private static InvalidTensorsException refusal(String reason, String message) {
         StringBuilder text = new StringBuilder(message.length());
         message.codePoints().forEach(c -> text.appendCodePoint(Character.getType(c) == Character.SURROGATE ? 0xFFFD : c));
-        return new InvalidTensorsException("malformed-safetensors", text.toString());
+        return new InvalidTensorsException(reason, text.toString());
     }
 }

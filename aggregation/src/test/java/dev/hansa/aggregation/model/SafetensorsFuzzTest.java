@@ -8,6 +8,9 @@ import static org.junit.jupiter.api.Assertions.fail;
 import com.code_intelligence.jazzer.api.FuzzedDataProvider;
 import com.code_intelligence.jazzer.junit.DictionaryEntries;
 import com.code_intelligence.jazzer.junit.FuzzTest;
+import com.sun.management.ThreadMXBean;
+import java.lang.management.ClassLoadingMXBean;
+import java.lang.management.ManagementFactory;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
@@ -21,14 +24,18 @@ import java.util.Set;
  * file under {@code SafetensorsFuzzTestInputs} (regression mode); docs/testing.md has the command that fuzzes.
  *
  * <p>The property: for any bytes, {@link Safetensors#read} either returns contents that re-encode consistently or
- * throws {@link InvalidTensorsException}; nothing else escapes (an {@link OutOfMemoryError} or another exception
- * fails the run, and libFuzzer reports an input that takes longer than its timeout).
+ * throws {@link InvalidTensorsException}; nothing else escapes (another exception fails the run), a read allocates
+ * memory in proportion to its input (so no small input can end in an {@link OutOfMemoryError}), and libFuzzer
+ * reports an input that takes longer than its {@code -timeout}.
  */
 class SafetensorsFuzzTest {
 
     private static final Set<String> READ_REASONS = Set.of("malformed-safetensors", "unsupported-dtype");
     private static final Set<String> READ_AS_REASONS = Set.of("malformed-safetensors", "unsupported-dtype",
             "unexpected-tensor", "shape-mismatch", "missing-tensor");
+    /** Memory a read allocates must stay proportional to its input: an OutOfMemoryError needs no huge input. */
+    private static final ThreadMXBean ALLOCATIONS = (ThreadMXBean) ManagementFactory.getThreadMXBean();
+    private static final ClassLoadingMXBean CLASSES = ManagementFactory.getClassLoadingMXBean();
     /** A model that fuzzed files are also read against, as the server reads uploads. */
     private static final ModelSpec MODEL = ModelSpec.of(new TensorSpec("w", new int[] {2}),
             new TensorSpec("b", new int[0]));
@@ -48,6 +55,11 @@ class SafetensorsFuzzTest {
     @FuzzTest
     @DictionaryEntries({"\"dtype\"", "\"F32\"", "\"shape\"", "\"data_offsets\"", "\"__metadata__\"", "\\u"})
     void readIsTotalOnFramedHeaders(byte[] input) {
+        checkRead(frame(input));
+    }
+
+    /** The file {@link #readIsTotalOnFramedHeaders} reads for {@code input}. */
+    static byte[] frame(byte[] input) {
         int split = input.length;
         for (int i = input.length - 1; i >= 0; i--) {
             if (input[i] == '}') {
@@ -60,7 +72,7 @@ class SafetensorsFuzzTest {
         }
         ByteBuffer file = ByteBuffer.allocate(8 + input.length).order(ByteOrder.LITTLE_ENDIAN);
         file.putLong(split).put(input);
-        checkRead(file.array());
+        return file.array();
     }
 
     /** The writer's output always reads back to the same names, shapes, metadata and value bits. */
@@ -113,11 +125,19 @@ class SafetensorsFuzzTest {
             checkRefusal(e, READ_AS_REASONS);
         }
         Safetensors.Contents contents;
+        long allocatedBefore = ALLOCATIONS.getCurrentThreadAllocatedBytes();
+        long classesBefore = CLASSES.getTotalLoadedClassCount();
         try {
             contents = Safetensors.read(input);
         } catch (InvalidTensorsException e) {
             checkRefusal(e, READ_REASONS);
             return;
+        } finally {
+            // Loading a class allocates in the loading thread (much more under the fuzzer's instrumentation).
+            long allocated = ALLOCATIONS.getCurrentThreadAllocatedBytes() - allocatedBefore;
+            assertTrue(allocated <= 64L * input.length + (16 << 20)
+                            || CLASSES.getTotalLoadedClassCount() != classesBefore,
+                    () -> allocated + " bytes allocated to read " + input.length);
         }
         checkAccepted(input, contents);
     }

@@ -420,6 +420,10 @@ class SafetensorsTest {
             String header = "{\"fc1.bias\":{\"dtype\":\"F16\",\"shape\":[2],\"data_offsets\":[0,4]}}";
             assertEquals("unsupported-dtype", reasonOf(file(header, 1)));
             assertEquals("unsupported-dtype", reasonOf(file(header.replace("F16", "f32"), 1)));
+            // Found by SafetensorsFuzzTest: the message quoted an unpaired surrogate escape from the file verbatim.
+            InvalidTensorsException e = refusal(file(header.replace("F16", "F\\ude00"), 1));
+            assertEquals("unsupported-dtype", e.reason());
+            assertTrue(e.getMessage().contains("has dtype 'F\uFFFD'"), e.getMessage());
         }
 
         @Test

@@ -6,8 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.code_intelligence.jazzer.api.FuzzedDataProvider;
 import com.code_intelligence.jazzer.junit.DictionaryEntries;
 import com.code_intelligence.jazzer.junit.FuzzTest;
+import com.sun.management.ThreadMXBean;
 import dev.hansa.aggregation.strategy.Strategies;
 import dev.hansa.client.model.ModelArchitectures;
+import java.lang.management.ClassLoadingMXBean;
+import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
@@ -20,14 +23,18 @@ import tools.jackson.databind.json.JsonMapper;
  * the normal build runs each target on the files under {@code FederationConfigFuzzTestInputs}.
  *
  * <p>The property: any bytes either give a valid config or an {@link IllegalArgumentException} (which the REST layer
- * answers with 400 {@code invalid-request} and the message naming the field); nothing else escapes, an
- * {@link OutOfMemoryError} included. A valid config builds its strategy, its model fits the server, and its stored
- * form reads back to an equal config (the repository re-parses it on every load).
+ * answers with 400 {@code invalid-request} and the message naming the field); nothing else escapes, and a parse
+ * allocates memory in proportion to its input (no small input can end in an {@link OutOfMemoryError}). A valid
+ * config builds its strategy, its model fits the server, and its stored form reads back to an equal config (the
+ * repository re-parses it on every load).
  */
 class FederationConfigFuzzTest {
 
     /** A fixed heap, so that what the fuzzer finds does not depend on the machine. */
     private static final long HEAP = 4L << 30;
+    /** Memory a parse allocates must stay proportional to its input: an OutOfMemoryError needs no huge input. */
+    private static final ThreadMXBean ALLOCATIONS = (ThreadMXBean) ManagementFactory.getThreadMXBean();
+    private static final ClassLoadingMXBean CLASSES = ManagementFactory.getClassLoadingMXBean();
     /** As the repository reads stored configs (Spring's mapper, default settings). */
     private static final ObjectMapper STORE = JsonMapper.builder().build();
 
@@ -66,12 +73,20 @@ class FederationConfigFuzzTest {
 
     private static void check(byte[] input) {
         FederationConfig config;
+        long allocatedBefore = ALLOCATIONS.getCurrentThreadAllocatedBytes();
+        long classesBefore = CLASSES.getTotalLoadedClassCount();
         try {
             config = FederationConfig.parse(input, HEAP);
         } catch (IllegalArgumentException refused) {
             String message = refused.getMessage();
             assertTrue(message != null && !message.isBlank(), "a refusal says what is wrong");
             return;
+        } finally {
+            // Loading a class allocates in the loading thread (much more under the fuzzer's instrumentation).
+            long allocated = ALLOCATIONS.getCurrentThreadAllocatedBytes() - allocatedBefore;
+            assertTrue(allocated <= 64L * input.length + (16 << 20)
+                            || CLASSES.getTotalLoadedClassCount() != classesBefore,
+                    () -> allocated + " bytes allocated to parse " + input.length);
         }
         config.strategy();
         config.effectiveStrategyParams();

@@ -9,6 +9,7 @@ import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -108,7 +109,13 @@ record SafetensorsHeader(List<Entry> entries, Map<String, String> metadata, long
         if (entries.isEmpty()) {
             throw malformed("the header lists no tensors; a Hansa file holds at least one");
         }
-        long dataLength = file.length - LENGTH_BYTES - length;
+        tile(entries, file.length - LENGTH_BYTES - length);
+        return new SafetensorsHeader(List.copyOf(entries),
+                metadata == null ? Map.of() : Collections.unmodifiableMap(metadata), LENGTH_BYTES + length);
+    }
+
+    /** Sorts {@code entries} into data order and requires them to cover {@code [0, dataLength)} exactly once. */
+    private static void tile(List<Entry> entries, long dataLength) {
         entries.sort(Comparator.comparingLong(Entry::begin).thenComparingLong(Entry::end));
         long expectedBegin = 0;
         for (Entry e : entries) {
@@ -122,8 +129,6 @@ record SafetensorsHeader(List<Entry> entries, Map<String, String> metadata, long
             throw malformed("tensor data covers " + expectedBegin + " bytes but the body carries " + dataLength
                     + " after the header");
         }
-        return new SafetensorsHeader(List.copyOf(entries), metadata == null ? Map.of() : metadata,
-                LENGTH_BYTES + length);
     }
 
     /** Decodes well-formed UTF-8 only: no overlong forms, no encoded surrogates, no truncated sequences. */

@@ -21,7 +21,6 @@ import tools.jackson.core.JsonParser;
 import tools.jackson.core.JsonToken;
 import tools.jackson.core.ObjectReadContext;
 import tools.jackson.core.StreamReadConstraints;
-import tools.jackson.core.TokenStreamFactory;
 import tools.jackson.core.json.JsonFactory;
 
 /**
@@ -54,8 +53,6 @@ record SafetensorsHeader(List<Entry> entries, Map<String, String> metadata, long
                     .maxNameLength(Safetensors.MAX_HEADER_BYTES)
                     .maxNumberLength(32)
                     .build())
-            // Each header is parsed on its own: no symbol table shared between untrusted inputs.
-            .disable(TokenStreamFactory.Feature.CANONICALIZE_PROPERTY_NAMES)
             .build();
 
     static SafetensorsHeader parse(byte[] file) {
@@ -70,16 +67,20 @@ record SafetensorsHeader(List<Entry> entries, Map<String, String> metadata, long
         if (length > file.length - LENGTH_BYTES) {
             throw malformed("header length " + length + " runs past the end of a body of " + file.length + " bytes");
         }
-        String text = utf8(file, LENGTH_BYTES, (int) length);
-        if (text.isEmpty() || text.charAt(0) != '{') {
-            throw malformed("the header must start with '{'" + (text.isEmpty() ? "; it is empty"
-                    : ", it starts with " + quote(text.substring(0, Math.min(8, text.length())))));
+        int headerLength = (int) length;
+        requireUtf8(file, LENGTH_BYTES, headerLength);
+        if (headerLength == 0 || file[LENGTH_BYTES] != '{') {
+            throw malformed("the header must start with '{'" + (headerLength == 0 ? "; it is empty"
+                    : ", it starts with " + quote(text(file, LENGTH_BYTES, headerLength))));
         }
         Map<String, String> metadata = null;
         List<Entry> entries = new ArrayList<>();
         Set<String> names = new HashSet<>();
         int end;
-        try (JsonParser p = JSON.createParser(ObjectReadContext.empty(), text)) {
+        // Parsed from the bytes by Jackson's byte parser (it needs name canonicalization, which is on): its parser
+        // over chars (3.1.4) takes a non-ASCII character whose low seven bits spell a hex digit for a digit of a
+        // unicode escape, which the byte parser and the reference refuse.
+        try (JsonParser p = JSON.createParser(ObjectReadContext.empty(), file, LENGTH_BYTES, headerLength)) {
             p.nextToken();
             while (p.nextToken() == JsonToken.PROPERTY_NAME) {
                 String name = p.currentName();
@@ -95,15 +96,16 @@ record SafetensorsHeader(List<Entry> entries, Map<String, String> metadata, long
                     entries.add(entry(name, p));
                 }
             }
-            // The object's closing brace is one character; only space padding may follow it.
-            end = Math.toIntExact(p.currentTokenLocation().getCharOffset()) + 1;
+            // The object's closing brace is one byte; only space padding may follow it.
+            end = LENGTH_BYTES + Math.toIntExact(p.currentTokenLocation().getByteOffset()) + 1;
         } catch (JacksonException e) {
             throw malformed("the header is not valid JSON: " + e.getOriginalMessage());
         }
-        for (int i = end; i < text.length(); i++) {
-            if (text.charAt(i) != ' ') {
-                throw malformed("the header continues after its JSON object with " + quote(text.substring(i,
-                        Math.min(i + 8, text.length()))) + "; only space padding (0x20) may follow the object");
+        for (int i = end; i < LENGTH_BYTES + headerLength; i++) {
+            if (file[i] != ' ') {
+                throw malformed("the header continues after its JSON object with "
+                        + quote(text(file, i, LENGTH_BYTES + headerLength - i))
+                        + "; only space padding (0x20) may follow the object");
             }
         }
         if (entries.isEmpty()) {
@@ -131,21 +133,30 @@ record SafetensorsHeader(List<Entry> entries, Map<String, String> metadata, long
         }
     }
 
-    /** Decodes well-formed UTF-8 only: no overlong forms, no encoded surrogates, no truncated sequences. */
-    private static String utf8(byte[] file, int offset, int length) {
+    /** Requires well-formed UTF-8: no overlong forms, no encoded surrogates, no truncated sequences. */
+    private static void requireUtf8(byte[] file, int offset, int length) {
         CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
                 .onMalformedInput(CodingErrorAction.REPORT)
                 .onUnmappableCharacter(CodingErrorAction.REPORT);
         ByteBuffer in = ByteBuffer.wrap(file, offset, length);
-        CharBuffer out = CharBuffer.allocate(length);
-        CoderResult result = decoder.decode(in, out, true);
+        CharBuffer out = CharBuffer.allocate(Math.min(length, 4096) + 1);
+        CoderResult result;
+        do {
+            out.clear(); // only validity matters, not the characters
+            result = decoder.decode(in, out, true);
+        } while (result.isOverflow());
         if (!result.isError()) {
+            out.clear();
             result = decoder.flush(out);
         }
         if (result.isError()) {
             throw malformed("the header is not valid UTF-8 (at byte " + (in.position() - offset) + " of the header)");
         }
-        return out.flip().toString();
+    }
+
+    /** The first few characters of the (valid UTF-8) bytes from {@code offset}, for a message. */
+    private static String text(byte[] file, int offset, int length) {
+        return new String(file, offset, Math.min(length, 8), StandardCharsets.UTF_8);
     }
 
     private static Map<String, String> metadata(JsonParser p) {

@@ -50,7 +50,7 @@ class AdminController {
     }
 
     /** The body arrives as bytes: {@link FederationConfig#parse(byte[])} reads the JSON strictly itself. */
-    @PostMapping("/federations")
+    @PostMapping(value = "/federations", consumes = MediaType.APPLICATION_JSON_VALUE)
     @ResponseStatus(HttpStatus.CREATED)
     Map<String, Object> create(@RequestBody byte[] body, Principal principal) {
         return view(service.create(FederationConfig.parse(body), actor(principal)));

@@ -29,10 +29,18 @@ public final class Hyperparameters {
      *                (e.g. {@code strategy.params})
      * @param subject what the map configures, named when a field is unknown (e.g. {@code fedavg})
      * @param values  the raw map; not modified
+     * @throws IllegalArgumentException naming the field when a value is JSON null (absent and null must not mean two
+     *                                  things: leave a field out to take its default)
      */
     public Hyperparameters(String path, String subject, Map<String, ?> values) {
         this.path = path;
         this.subject = subject;
+        for (var e : values.entrySet()) {
+            if (e.getKey() == null || e.getValue() == null) {
+                throw new IllegalArgumentException(field(String.valueOf(e.getKey()))
+                        + " is null; leave it out to use the default");
+            }
+        }
         this.values = Map.copyOf(values);
     }
 

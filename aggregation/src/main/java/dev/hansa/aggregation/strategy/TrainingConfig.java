@@ -69,6 +69,12 @@ public record TrainingConfig(int localEpochs, int localSteps, int batchSize, dou
                     throw new IllegalArgumentException("training.params." + e.getKey() + " must be a number, got "
                             + e.getValue());
                 }
+                // Checked here, not only by the procedure: a strategy may override an option it owns (FedSpeed's
+                // beta) and leave the given value unchecked, yet the config keeps it and must read back from JSON.
+                if (!Double.isFinite(n.doubleValue())) {
+                    throw new IllegalArgumentException("training.params." + key + " must be a finite number, got "
+                            + e.getValue());
+                }
                 options.put(key, n.doubleValue());
             }
         }

@@ -10,6 +10,7 @@ import dev.hansa.aggregation.tensor.ModelSpec;
 import dev.hansa.aggregation.tensor.TensorSpec;
 import dev.hansa.aggregation.tensor.Tensors;
 import java.math.BigDecimal;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -50,6 +51,17 @@ class StrategiesTest {
         for (Object eta : new Object[] {1, 2L, 0.5, new BigDecimal("0.25")}) {
             assertEquals("fedavg", Strategies.create("fedavg", Map.of("serverLearningRate", eta)).name());
         }
+    }
+
+    @Test
+    void nullIsRefusedNotTakenForAbsent() {
+        Map<String, Object> params = new java.util.HashMap<>();
+        params.put("beta1", null);
+        assertRejected("strategy.params.beta1 is null", () -> Strategies.create("fedadam", params));
+        Map<String, Object> training = new java.util.HashMap<>();
+        training.put("batchSize", null);
+        assertRejected("training.batchSize is null",
+                () -> TrainingConfig.fromMap(training, Strategies.defaultTraining("fedavg")));
     }
 
     @Test
@@ -96,5 +108,9 @@ class StrategiesTest {
         assertRejected("epochs", () -> TrainingConfig.fromMap(Map.of("epochs", 1), t));
         assertRejected("momentum", () -> Strategies.create("fedavg", Map.of(),
                 TrainingConfig.fromMap(Map.of("params", Map.of("momentum", 2)), t)));
+        // Found by FederationConfigFuzzTest: FedSpeed overrides beta, so -1e400 (-Infinity once parsed) went unchecked
+        // into a stored config that then failed to read back.
+        assertRejected("training.params.beta must be a finite number", () -> TrainingConfig.fromMap(
+                Map.of("params", Map.of("beta", Double.NEGATIVE_INFINITY)), Strategies.defaultTraining("fedspeed")));
     }
 }

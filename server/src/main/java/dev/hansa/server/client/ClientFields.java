@@ -10,9 +10,9 @@ public final class ClientFields {
 
     static final int MAX_NAME = 200;
     /** Device info is free-form (OS, backend, cores, memory, accelerator): small, shallow, short strings. */
-    static final JsonShape DEVICE = new JsonShape(4, 64, 64, 256);
+    static final JsonShape DEVICE = new JsonShape(4, 64, 64, 256, true);
     /** An evaluation report: a flat object of at most 64 named numbers. */
-    static final JsonShape METRICS = new JsonShape(1, 64, 64, 0);
+    static final JsonShape METRICS = new JsonShape(1, 64, 64, 0, false);
 
     private ClientFields() {
     }

@@ -3,16 +3,31 @@ package dev.hansa.server.federation;
 import dev.hansa.aggregation.architecture.Architectures;
 import dev.hansa.aggregation.round.RoundConfig;
 import dev.hansa.aggregation.sampling.Samplers;
+import dev.hansa.server.system.HansaProblem;
+import dev.hansa.server.system.JsonShape;
+import java.math.BigDecimal;
+import java.math.BigInteger;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.springframework.http.HttpStatus;
+import tools.jackson.core.JacksonException;
+import tools.jackson.core.StreamReadConstraints;
+import tools.jackson.core.StreamReadFeature;
+import tools.jackson.core.json.JsonFactory;
+import tools.jackson.core.type.TypeReference;
+import tools.jackson.databind.DeserializationFeature;
+import tools.jackson.databind.ObjectMapper;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
- * A federation's configuration as submitted (see docs/protocol.md), validated on construction: every error names
- * the field. {@code model.architecture} {@value #CUSTOM} means the admin uploads the initial model as safetensors.
- * The sections that decide how rounds run (strategy, training, update, robustness, the sampler) are parsed by
- * {@link RoundConfig}, the parser the {@code simulate} command uses too.
+ * A federation's configuration as submitted (see docs/protocol.md), validated on construction: every error is an
+ * {@link IllegalArgumentException}, or a {@link HansaProblem} for malformed JSON or a bound of {@link #SHAPE}, that
+ * names the field.
+ * {@code model.architecture} {@value #CUSTOM} means the admin uploads the initial model as safetensors. The sections
+ * that decide how rounds run (strategy, training, update, robustness, the sampler) are parsed by {@link RoundConfig},
+ * the parser the {@code simulate} command uses too.
  */
 public record FederationConfig(String name, String architecture, Map<String, Object> modelParams, long modelSeed,
                                String strategyName, Map<String, Object> strategyParams, Map<String, Object> training,
@@ -20,6 +35,27 @@ public record FederationConfig(String name, String architecture, Map<String, Obj
                                long seed) {
 
     public static final String CUSTOM = "custom";
+    /** Largest accepted request body; a config with the largest mlp allowed takes about 8 KB. */
+    public static final int MAX_BODY_BYTES = 64 * 1024;
+    /**
+     * Model-sized float32 buffers the server may hold at once for a federation (initial weights, blobs, optimizer
+     * state, running aggregate, uploads in flight, the next model): a built-in model must fit this many times in the
+     * heap.
+     */
+    public static final int MODEL_COPIES = 16;
+    /** Bounds on the parsed body: text PostgreSQL can store, no JSON null, sizes no config needs to exceed. */
+    static final JsonShape SHAPE = new JsonShape(6, 1_000, 64, 200, false);
+
+    /**
+     * Strict JSON: a name given twice or anything after the object is an error (a lenient reader keeps one of two
+     * values silently), and nesting beyond what a config needs is refused before it costs anything.
+     */
+    private static final ObjectMapper JSON = JsonMapper.builder(JsonFactory.builder()
+                    .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+                    .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(16).build())
+                    .build())
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .build();
 
     /** When rounds happen, who takes part and when they count. */
     public record Schedule(int rounds, String sampler, double clientFraction, int minClients, int maxClients,
@@ -35,8 +71,67 @@ public record FederationConfig(String name, String architecture, Map<String, Obj
         }
     }
 
-    /** Parses and validates the JSON body of a create-federation request. */
+    /**
+     * Parses and validates the JSON body of a create-federation request, including that the server can hold its
+     * model: a built-in model must fit {@value #MODEL_COPIES} times in this JVM's maximum heap.
+     *
+     * @throws IllegalArgumentException naming the field
+     * @throws HansaProblem             {@code malformed-json} naming the line and column of a JSON syntax error, or
+     *                                  {@code invalid-field} for a bound of {@link #SHAPE}
+     */
+    public static FederationConfig parse(byte[] json) {
+        return parse(json, Runtime.getRuntime().maxMemory());
+    }
+
+    /** {@link #parse(byte[])} for a server whose heap holds {@code heapBytes}. */
+    static FederationConfig parse(byte[] json, long heapBytes) {
+        if (json.length > MAX_BODY_BYTES) {
+            throw new IllegalArgumentException("body: a federation config is at most " + MAX_BODY_BYTES
+                    + " bytes, this one has " + json.length);
+        }
+        Map<String, Object> body;
+        try {
+            body = JSON.readValue(json, new TypeReference<Map<String, Object>>() { });
+        } catch (JacksonException e) {
+            throw new HansaProblem(HttpStatus.BAD_REQUEST, "malformed-json", jsonError(e));
+        }
+        FederationConfig config = parse(body);
+        if (!config.architecture.equals(CUSTOM)) {
+            long parameters = Architectures.parameterCount(config.architecture, config.modelParams);
+            long limit = heapBytes / (4L * MODEL_COPIES);
+            if (parameters > limit) {
+                throw new IllegalArgumentException("model.params: the " + config.architecture + " has " + parameters
+                        + " parameters; this server holds models of at most " + limit + " (" + MODEL_COPIES
+                        + " float32 copies in its " + (heapBytes >> 20) + " MiB heap)");
+            }
+        }
+        return config;
+    }
+
+    /** Where the JSON went wrong: the field path when Jackson knows it, else the line and column. */
+    private static String jsonError(JacksonException e) {
+        StringBuilder where = new StringBuilder();
+        for (JacksonException.Reference r : e.getPath()) {
+            if (r.getPropertyName() != null) {
+                where.append(where.isEmpty() ? "" : ".").append(r.getPropertyName());
+            } else if (r.getIndex() >= 0) {
+                where.append('[').append(r.getIndex()).append(']');
+            }
+        }
+        var location = e.getLocation();
+        String at = location == null ? "" : " at line " + location.getLineNr() + ", column " + location.getColumnNr();
+        return (where.isEmpty() ? "body" : where) + ": not valid JSON" + at + ": " + e.getOriginalMessage();
+    }
+
+    /**
+     * Validates a config given as a JSON-shaped map (a parsed request body, or a stored config read back): names,
+     * types and ranges of every field, and its {@link #SHAPE}.
+     */
     public static FederationConfig parse(Map<String, Object> body) {
+        if (body == null) {
+            throw new IllegalArgumentException("body is required");
+        }
+        SHAPE.checkBody(body);
         Fields root = new Fields("", body, Set.of("name", "model", "strategy", "training", "update", "robustness",
                 "schedule", "seed"));
         String name = root.string("name");
@@ -47,7 +142,10 @@ public record FederationConfig(String name, String architecture, Map<String, Obj
         String architecture = model.string("architecture");
         Map<String, Object> modelParams = model.optionalObject("params");
         if (!architecture.equals(CUSTOM)) {
-            Architectures.create(architecture, modelParams);
+            Architectures.parameterCount(architecture, modelParams);
+        } else if (!modelParams.isEmpty()) {
+            throw new IllegalArgumentException("model.params: architecture " + CUSTOM + " takes no params (the model "
+                    + "is uploaded as safetensors), got " + modelParams.keySet());
         }
         Fields strategy = root.object("strategy", Set.of("name", "params"));
         Fields s = root.object("schedule", Set.of("rounds", "sampler", "clientFraction", "minClients", "maxClients",
@@ -116,12 +214,18 @@ public record FederationConfig(String name, String architecture, Map<String, Obj
             }
             for (String key : map.keySet()) {
                 if (!allowed.contains(key)) {
-                    throw new IllegalArgumentException(name(key) + " is not a known field; allowed: " + List.copyOf(allowed));
+                    // The record's fields are not assigned yet: name the field from the parameters.
+                    throw new IllegalArgumentException(name(path, key) + " is not a known field; allowed: "
+                            + List.copyOf(allowed));
                 }
             }
         }
 
         String name(String key) {
+            return name(path, key);
+        }
+
+        static String name(String path, String key) {
             return path.isEmpty() ? key : path + "." + key;
         }
 
@@ -172,11 +276,26 @@ public record FederationConfig(String name, String architecture, Map<String, Obj
                 }
                 return fallback;
             }
-            if (!(value instanceof Number n) || n.doubleValue() != Math.rint(n.doubleValue())
-                    || n.doubleValue() < min || n.doubleValue() > max) {
-                throw new IllegalArgumentException(name(key) + " must be an integer in [" + min + ", " + max + "]: " + value);
+            long exact;
+            try {
+                // Exact: 3.0 counts as 3, but 9223372036854775808 must not wrap around to a negative long.
+                exact = switch (value) {
+                    case BigDecimal d -> d.longValueExact();
+                    case BigInteger i -> i.longValueExact();
+                    case Number n -> new BigDecimal(n.toString()).longValueExact();
+                    default -> throw new ArithmeticException("not a number");
+                };
+            } catch (ArithmeticException | NumberFormatException e) {
+                throw notAnInteger(key, min, max, value);
             }
-            return n.longValue();
+            if (exact < min || exact > max) {
+                throw notAnInteger(key, min, max, value);
+            }
+            return exact;
+        }
+
+        private IllegalArgumentException notAnInteger(String key, long min, long max, Object value) {
+            return new IllegalArgumentException(name(key) + " must be an integer in [" + min + ", " + max + "]: " + value);
         }
 
         double real(String key, double fallback) {

@@ -15,12 +15,16 @@ import java.util.Map;
  * @param maxEntries      object members and array elements, counted over the whole value
  * @param maxKeyLength    longest object key
  * @param maxStringLength longest string value
+ * @param nullAllowed     whether a member or element may be JSON null (where absent and null would mean two things,
+ *                        it may not)
  */
-public record JsonShape(int maxDepth, int maxEntries, int maxKeyLength, int maxStringLength) {
+public record JsonShape(int maxDepth, int maxEntries, int maxKeyLength, int maxStringLength, boolean nullAllowed) {
 
     /** Checks {@code value}, which the request holds under {@code field}; null is accepted. */
     public void check(String field, Object value) {
-        new Walk().visit(field, value, 0);
+        if (value != null) {
+            new Walk().visit(field, value, 0);
+        }
     }
 
     /** Checks a whole request body; fields are then named from its root ({@code name}, {@code schedule.rounds}). */
@@ -35,7 +39,11 @@ public record JsonShape(int maxDepth, int maxEntries, int maxKeyLength, int maxS
         void visit(String path, Object value, int depth) {
             String name = path.isEmpty() ? "body" : path;
             switch (value) {
-                case null -> { }
+                case null -> {
+                    if (!nullAllowed) {
+                        throw new InvalidField(name, "is null; leave the field out to use its default");
+                    }
+                }
                 case String s -> StorableText.require(name, s, maxStringLength);
                 case Double d when !Double.isFinite(d) -> throw new InvalidField(name, "must be a finite number");
                 case Float f when !Float.isFinite(f) -> throw new InvalidField(name, "must be a finite number");

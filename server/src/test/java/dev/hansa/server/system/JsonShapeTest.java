@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.math.BigInteger;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -13,7 +14,7 @@ import org.junit.jupiter.api.Test;
 
 class JsonShapeTest {
 
-    private static final JsonShape SHAPE = new JsonShape(2, 5, 4, 6);
+    private static final JsonShape SHAPE = new JsonShape(2, 5, 4, 6, true);
 
     private static InvalidField refused(Object value) {
         return assertThrows(InvalidField.class, () -> SHAPE.check("device", value));
@@ -51,6 +52,19 @@ class JsonShapeTest {
         assertEquals("device.x", refused(Map.of("x", Float.NaN)).field());
         assertEquals("device", refused(Map.of(1, "x")).field(), "keys must be strings");
         assertEquals("device.x", refused(Map.of("x", new Object())).field());
+    }
+
+    @Test
+    void nullMembersAreRefusedWhereAbsentAndNullWouldDiffer() {
+        JsonShape strict = new JsonShape(2, 5, 4, 6, false);
+        Map<String, Object> device = new LinkedHashMap<>();
+        device.put("gpu", null);
+        InvalidField e = assertThrows(InvalidField.class, () -> strict.check("device", device));
+        assertEquals("device.gpu", e.field());
+        assertTrue(e.getMessage().contains("leave the field out"), e.getMessage());
+        assertEquals("device.l[0]", assertThrows(InvalidField.class,
+                () -> strict.check("device", Map.of("l", Arrays.asList((Object) null)))).field());
+        assertDoesNotThrow(() -> strict.check("device", null), "an absent value is not a null member");
     }
 
     @Test

@@ -87,6 +87,21 @@ public record TrainingConfig(int localEpochs, int localSteps, int batchSize, dou
         return new TrainingConfig(localEpochs, localSteps, batchSize, rate, params);
     }
 
+    /**
+     * {@link #params} plus the options strategy {@code strategy} sets from its own {@code strategy.params}; an option
+     * given in both places is refused, as the strategy's value would override it without a word.
+     */
+    public Map<String, Double> paramsWith(String strategy, Map<String, Double> owned) {
+        Map<String, Double> all = new HashMap<>(params);
+        for (Map.Entry<String, Double> e : owned.entrySet()) {
+            if (all.put(e.getKey(), e.getValue()) != null) {
+                throw new IllegalArgumentException("training.params." + e.getKey() + ": " + strategy
+                        + " sets it from strategy.params; give it there only");
+            }
+        }
+        return all;
+    }
+
     /** The plan for one participant: these settings plus {@code extraParams} (strategy hyperparameters). */
     public TrainingPlan plan(String strategy, String role, double rate, long seed, Map<String, Double> extraParams) {
         Map<String, Double> all = new HashMap<>(params);

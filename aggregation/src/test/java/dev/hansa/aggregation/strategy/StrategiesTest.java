@@ -36,14 +36,24 @@ class StrategiesTest {
     void fedProxPlansCarryMuAndTheTrainingOptions() {
         TrainingConfig t = new TrainingConfig(1, 5, 10, 0.1, Map.of("weightDecay", 1e-4));
         Strategy prox = Strategies.create("fedprox", Map.of("mu", 0.5), t);
-        TrainingPlan plan = prox.planRound(new RoundContext(1, 3, 1, 9), java.util.List.of("a"),
-                dev.hansa.aggregation.tensor.Tensors.zeros(dev.hansa.aggregation.tensor.ModelSpec.of(
-                        new dev.hansa.aggregation.tensor.TensorSpec("x", new int[] {2}))), State.EMPTY)
-                .plans().get("a");
+        TrainingPlan plan = prox.planRound(new RoundContext(1, 3, 1, 9), List.of("a"),
+                Tensors.zeros(ModelSpec.of(new TensorSpec("x", new int[] {2}))), State.EMPTY).plans().get("a");
         assertEquals(0.5, plan.param("mu", -1));
         assertEquals(1e-4, plan.param("weightDecay", -1));
         assertRejected("mu", () -> Strategies.create("fedprox", Map.of("mu", -1)));
         assertRejected("mu", () -> Strategies.create("fedavg", Map.of("mu", 0.1)));
+    }
+
+    @Test
+    void anOptionTheStrategySetsIsRefusedInTrainingParams() {
+        // The strategy's value used to override it silently, so the given value was neither checked nor used.
+        assertRejected("training.params.mu: fedprox sets it from strategy.params",
+                () -> Strategies.create("fedprox", Map.of("mu", 0.5), new TrainingConfig(1, 5, 10, 0.1, Map.of("mu", 0.3))));
+        assertRejected("training.params.beta: fedspeed sets it from strategy.params",
+                () -> Strategies.create("fedspeed", Map.of(), new TrainingConfig(1, 5, 10, 0.1, Map.of("beta", -1e9))));
+        assertRejected("training.params.anchorBatchSize: fedamd sets it from strategy.params",
+                () -> Strategies.create("fedamd", Map.of(), new TrainingConfig(0, 5, 10, 0.1,
+                        Map.of("anchorBatchSize", 4.0))));
     }
 
     @Test
@@ -55,10 +65,10 @@ class StrategiesTest {
 
     @Test
     void nullIsRefusedNotTakenForAbsent() {
-        Map<String, Object> params = new java.util.HashMap<>();
+        Map<String, Object> params = new HashMap<>();
         params.put("beta1", null);
         assertRejected("strategy.params.beta1 is null", () -> Strategies.create("fedadam", params));
-        Map<String, Object> training = new java.util.HashMap<>();
+        Map<String, Object> training = new HashMap<>();
         training.put("batchSize", null);
         assertRejected("training.batchSize is null",
                 () -> TrainingConfig.fromMap(training, Strategies.defaultTraining("fedavg")));

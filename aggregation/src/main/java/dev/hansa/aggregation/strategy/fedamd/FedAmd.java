@@ -55,8 +55,8 @@ public final class FedAmd implements Strategy {
             throw new IllegalArgumentException("fedamd: serverLearningRate must be finite and > 0, got "
                     + serverLearningRate);
         }
-        Map<String, Double> params = new HashMap<>(training.params());
-        params.put(FedAmdClient.ANCHOR_BATCH_SIZE, (double) anchorBatchSize);
+        Map<String, Double> params = training.paramsWith(FedAmdClient.NAME,
+                Map.of(FedAmdClient.ANCHOR_BATCH_SIZE, (double) anchorBatchSize));
         FedAmdClient.anchorBatchSize(params);
         this.training = training;
         this.schedule = schedule;

@@ -12,7 +12,6 @@ import dev.hansa.aggregation.strategy.TrainingConfig;
 import dev.hansa.aggregation.strategy.fedopt.ServerOptimizer;
 import dev.hansa.aggregation.strategy.fedopt.ServerSgd;
 import dev.hansa.aggregation.tensor.Tensors;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -52,9 +51,7 @@ public final class FedAvg implements Strategy {
         this.clientParams = Map.copyOf(clientParams);
         this.optimizer = optimizer;
         this.weighting = weighting;
-        Map<String, Double> merged = new HashMap<>(training.params());
-        merged.putAll(clientParams);
-        local.options(merged);
+        local.options(training.paramsWith(local.name(), clientParams));
     }
 
     /** Plain FedAvg, sample-weighted, with server learning rate {@code eta_g}. */

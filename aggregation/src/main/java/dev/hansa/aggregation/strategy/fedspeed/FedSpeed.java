@@ -47,9 +47,8 @@ public final class FedSpeed implements Strategy {
         Map<String, Double> params = new HashMap<>();
         params.put(TrainingConfig.WEIGHT_DECAY, FedSpeedClient.DEFAULT_WEIGHT_DECAY);
         params.put(TrainingConfig.GRADIENT_CLIP_NORM, FedSpeedClient.DEFAULT_GRADIENT_CLIP_NORM);
-        params.putAll(training.params());
-        params.put(FedSpeedClient.BETA, beta);
-        params.put(FedSpeedClient.RHO, rho);
+        params.putAll(training.paramsWith(FedSpeedClient.NAME,
+                Map.of(FedSpeedClient.BETA, beta, FedSpeedClient.RHO, rho)));
         FedSpeedClient.options(params);
         this.training = training;
         this.lrDecay = lrDecay;

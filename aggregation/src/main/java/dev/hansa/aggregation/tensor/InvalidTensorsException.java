@@ -1,17 +1,9 @@
 package dev.hansa.aggregation.tensor;
 
-/** Untrusted tensor bytes were rejected; {@link #reason()} is a stable code, the message says what to fix. */
-public final class InvalidTensorsException extends RuntimeException {
-
-    private final String reason;
+/** Tensor bytes were refused: {@code malformed-safetensors}, {@code shape-mismatch}, {@code unsupported-dtype}, ... */
+public final class InvalidTensorsException extends InvalidInputException {
 
     public InvalidTensorsException(String reason, String message) {
-        super(message);
-        this.reason = reason;
-    }
-
-    /** A short machine-readable code such as {@code malformed-safetensors} or {@code shape-mismatch}. */
-    public String reason() {
-        return reason;
+        super(reason, message);
     }
 }

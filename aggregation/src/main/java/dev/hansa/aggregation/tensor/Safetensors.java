@@ -1,5 +1,7 @@
 package dev.hansa.aggregation.tensor;
 
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
@@ -30,6 +32,7 @@ public final class Safetensors {
     /** The largest array a JVM allocates: the bound on {@link #write}'s output. */
     private static final long MAX_FILE_BYTES = Integer.MAX_VALUE - 8;
     private static final ObjectMapper JSON = JsonMapper.builder().build();
+    private static final ValueLayout.OfFloat F32 = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
 
     /** A decoded file: tensors in data order (or the expected spec's order) plus the metadata map. */
     public record Contents(Tensors tensors, Map<String, String> metadata) {
@@ -108,14 +111,19 @@ public final class Safetensors {
 
     /** Decodes {@code bytes}, taking the tensor list (in data order) from the file itself. */
     public static Contents read(byte[] bytes) {
-        SafetensorsHeader header = SafetensorsHeader.parse(bytes);
+        return read(MemorySegment.ofArray(bytes));
+    }
+
+    /** {@link #read(byte[])} from memory anywhere (a mapped file): only the header is copied to the heap. */
+    public static Contents read(MemorySegment file) {
+        SafetensorsHeader header = SafetensorsHeader.parse(file);
         List<TensorSpec> specs = new ArrayList<>();
         header.entries().forEach(e -> specs.add(e.spec()));
         ModelSpec spec = new ModelSpec(specs);
         float[] values = new float[spec.parameterCount()];
         int cursor = 0;
         for (SafetensorsHeader.Entry e : header.entries()) {
-            decode(bytes, header.dataStart() + e.begin(), values, cursor, e.spec().elementCount());
+            decode(file, header.dataStart() + e.begin(), values, cursor, e.spec().elementCount());
             cursor += e.spec().elementCount();
         }
         return new Contents(new Tensors(spec, values), header.metadata());
@@ -126,7 +134,12 @@ public final class Safetensors {
      * file); the result is in {@code expected}'s order.
      */
     public static Contents read(byte[] bytes, ModelSpec expected) {
-        SafetensorsHeader header = SafetensorsHeader.parse(bytes);
+        return read(MemorySegment.ofArray(bytes), expected);
+    }
+
+    /** {@link #read(byte[], ModelSpec)} from memory anywhere (a mapped file): only the header is copied to the heap. */
+    public static Contents read(MemorySegment file, ModelSpec expected) {
+        SafetensorsHeader header = SafetensorsHeader.parse(file);
         Set<String> seen = new HashSet<>();
         float[] values = new float[expected.parameterCount()];
         for (SafetensorsHeader.Entry e : header.entries()) {
@@ -141,7 +154,7 @@ public final class Safetensors {
                         + Arrays.toString(e.spec().shape()) + ", the model needs " + Arrays.toString(want.shape()));
             }
             seen.add(name);
-            decode(bytes, header.dataStart() + e.begin(), values, expected.offset(name), want.elementCount());
+            decode(file, header.dataStart() + e.begin(), values, expected.offset(name), want.elementCount());
         }
         if (seen.size() != expected.tensors().size()) {
             List<String> missing = new ArrayList<>(expected.names());
@@ -151,8 +164,7 @@ public final class Safetensors {
         return new Contents(new Tensors(expected, values), header.metadata());
     }
 
-    private static void decode(byte[] bytes, long start, float[] out, int outOffset, int count) {
-        ByteBuffer.wrap(bytes, (int) start, count * 4).slice().order(ByteOrder.LITTLE_ENDIAN)
-                .asFloatBuffer().get(out, outOffset, count);
+    private static void decode(MemorySegment file, long start, float[] out, int outOffset, int count) {
+        MemorySegment.copy(file, F32, start, out, outOffset, count);
     }
 }

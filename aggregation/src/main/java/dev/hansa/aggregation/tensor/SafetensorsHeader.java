@@ -1,5 +1,7 @@
 package dev.hansa.aggregation.tensor;
 
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.CharBuffer;
@@ -45,6 +47,8 @@ record SafetensorsHeader(List<Entry> entries, Map<String, String> metadata, long
     static final String METADATA = "__metadata__";
     private static final int LENGTH_BYTES = 8;
     private static final int MESSAGE_TEXT = 64;
+    private static final ValueLayout.OfLong HEADER_LENGTH =
+            ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
 
     /** Strings and names may be as long as the header; numbers never need more than 20 digits. */
     private static final JsonFactory JSON = JsonFactory.builder()
@@ -55,18 +59,27 @@ record SafetensorsHeader(List<Entry> entries, Map<String, String> metadata, long
                     .build())
             .build();
 
-    static SafetensorsHeader parse(byte[] file) {
-        if (file.length < LENGTH_BYTES) {
-            throw malformed("the body is " + file.length + " bytes, shorter than the 8-byte header length");
+    static SafetensorsHeader parse(MemorySegment file) {
+        long size = file.byteSize();
+        if (size < LENGTH_BYTES) {
+            throw malformed("the body is " + size + " bytes, shorter than the 8-byte header length");
         }
-        long length = ByteBuffer.wrap(file, 0, LENGTH_BYTES).order(ByteOrder.LITTLE_ENDIAN).getLong();
+        long length = file.get(HEADER_LENGTH, 0);
         if (Long.compareUnsigned(length, Safetensors.MAX_HEADER_BYTES) > 0) {
             throw malformed("header length " + Long.toUnsignedString(length) + " exceeds the limit of "
                     + Safetensors.MAX_HEADER_BYTES + " bytes");
         }
-        if (length > file.length - LENGTH_BYTES) {
-            throw malformed("header length " + length + " runs past the end of a body of " + file.length + " bytes");
+        if (length > size - LENGTH_BYTES) {
+            throw malformed("header length " + length + " runs past the end of a body of " + size + " bytes");
         }
+        // Only the length and the header are copied to the heap; the data stays where it is (a mapped spool file).
+        byte[] head = file.asSlice(0, LENGTH_BYTES + length).toArray(ValueLayout.JAVA_BYTE);
+        return parseHead(head, size);
+    }
+
+    /** Parses the length field and header in {@code file}, the start of a file of {@code size} bytes. */
+    private static SafetensorsHeader parseHead(byte[] file, long size) {
+        long length = file.length - LENGTH_BYTES;
         int headerLength = (int) length;
         requireUtf8(file, LENGTH_BYTES, headerLength);
         if (headerLength == 0 || file[LENGTH_BYTES] != '{') {
@@ -111,7 +124,7 @@ record SafetensorsHeader(List<Entry> entries, Map<String, String> metadata, long
         if (entries.isEmpty()) {
             throw malformed("the header lists no tensors; a Hansa file holds at least one");
         }
-        tile(entries, file.length - LENGTH_BYTES - length);
+        tile(entries, size - LENGTH_BYTES - length);
         return new SafetensorsHeader(List.copyOf(entries),
                 metadata == null ? Map.of() : Collections.unmodifiableMap(metadata), LENGTH_BYTES + length);
     }

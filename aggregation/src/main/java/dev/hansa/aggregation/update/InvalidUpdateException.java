@@ -1,19 +1,11 @@
 package dev.hansa.aggregation.update;
 
-/**
- * An update was refused; {@link #reason()} is a stable code (the REST API's problem {@code reason}), the message
- * says what to fix.
- */
-public final class InvalidUpdateException extends RuntimeException {
+import dev.hansa.aggregation.tensor.InvalidInputException;
 
-    private final String reason;
+/** An update was refused: its frame, its values or what it claims. */
+public final class InvalidUpdateException extends InvalidInputException {
 
     public InvalidUpdateException(String reason, String message) {
-        super(message);
-        this.reason = reason;
-    }
-
-    public String reason() {
-        return reason;
+        super(reason, message);
     }
 }

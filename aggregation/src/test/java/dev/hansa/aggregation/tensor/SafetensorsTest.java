@@ -7,6 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
@@ -73,6 +76,22 @@ class SafetensorsTest {
         assertEquals(68, Safetensors.size(ModelSpec.of(new TensorSpec("x", new int[] {1})), Map.of()));
         Map<String, String> meta = Map.of("num_samples", "600", "train_loss", "0.4183749217");
         assertEquals(Safetensors.write(sample(), meta).length, Safetensors.size(SPEC, meta));
+    }
+
+    @Test
+    void readsFromMemoryOutsideTheHeapAsFromAnArray() {
+        byte[] bytes = Safetensors.write(sample(), Map.of("k", "v"));
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment offHeap = arena.allocate(bytes.length);
+            MemorySegment.copy(bytes, 0, offHeap, ValueLayout.JAVA_BYTE, 0, bytes.length);
+            Safetensors.Contents c = Safetensors.read(offHeap, SPEC);
+            assertArrayEquals(sample().values(), c.tensors().values());
+            assertEquals(Map.of("k", "v"), c.metadata());
+            assertArrayEquals(sample().values(), Safetensors.read(offHeap).tensors().values());
+            InvalidTensorsException cut = assertThrows(InvalidTensorsException.class,
+                    () -> Safetensors.read(offHeap.asSlice(0, bytes.length - 4), SPEC));
+            assertTrue(cut.getMessage().contains("tensor data covers 32 bytes but the body carries 28"), cut.getMessage());
+        }
     }
 
     @Test

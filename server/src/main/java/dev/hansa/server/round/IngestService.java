@@ -1,8 +1,7 @@
 package dev.hansa.server.round;
 
 import dev.hansa.aggregation.aggregate.AggregationPipeline;
-import dev.hansa.aggregation.tensor.InvalidTensorsException;
-import dev.hansa.aggregation.update.InvalidUpdateException;
+import dev.hansa.aggregation.tensor.InvalidInputException;
 import dev.hansa.aggregation.update.Update;
 import dev.hansa.aggregation.update.UpdateMetadata;
 import dev.hansa.aggregation.update.codec.UpdateCodec;
@@ -220,10 +219,7 @@ class IngestService {
         } catch (HansaProblem e) {
             reject(round, client, e.reason(), e.getMessage());
             throw e;
-        } catch (InvalidTensorsException e) {
-            reject(round, client, e.reason(), e.getMessage());
-            throw e;
-        } catch (InvalidUpdateException e) {
+        } catch (InvalidInputException e) {
             reject(round, client, e.reason(), e.getMessage());
             throw e;
         }

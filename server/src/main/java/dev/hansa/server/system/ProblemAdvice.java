@@ -1,7 +1,6 @@
 package dev.hansa.server.system;
 
-import dev.hansa.aggregation.tensor.InvalidTensorsException;
-import dev.hansa.aggregation.update.InvalidUpdateException;
+import dev.hansa.aggregation.tensor.InvalidInputException;
 import jakarta.servlet.ServletException;
 import java.util.List;
 import org.apache.tomcat.util.http.InvalidParameterException;
@@ -46,13 +45,8 @@ class ProblemAdvice {
         return respond(problem, HttpHeaders.EMPTY);
     }
 
-    @ExceptionHandler(InvalidTensorsException.class)
-    ResponseEntity<ProblemDetail> tensors(InvalidTensorsException e) {
-        return respond(HttpStatus.BAD_REQUEST, e.reason(), e.getMessage());
-    }
-
-    @ExceptionHandler(InvalidUpdateException.class)
-    ResponseEntity<ProblemDetail> update(InvalidUpdateException e) {
+    @ExceptionHandler(InvalidInputException.class)
+    ResponseEntity<ProblemDetail> invalidInput(InvalidInputException e) {
         return respond(HttpStatus.BAD_REQUEST, e.reason(), e.getMessage());
     }
 

@@ -4,7 +4,6 @@ import dev.hansa.aggregation.tensor.ModelSpec;
 import dev.hansa.aggregation.tensor.Safetensors;
 import dev.hansa.aggregation.tensor.Tensors;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
 import java.util.Map;
 
 /**
@@ -37,7 +36,7 @@ public final class DenseCodec implements UpdateCodec {
 
     @Override
     public Decoded decode(MemorySegment bytes, ModelSpec spec) {
-        Safetensors.Contents contents = Safetensors.read(bytes.toArray(ValueLayout.JAVA_BYTE), spec);
+        Safetensors.Contents contents = Safetensors.read(bytes, spec);
         return new Decoded(contents.tensors(), contents.metadata());
     }
 

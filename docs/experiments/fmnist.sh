@@ -9,6 +9,8 @@
 #   docs/experiments/fmnist.sh baseline FedAvg as the foundation issue accepts it (5 local epochs, 100 rounds, 3 seeds)
 #   docs/experiments/fmnist.sh plot    plots and table from the CSVs already there
 #
+# Needs JDK 25 (JAVA_HOME), and from Debian: dataset-fashion-mnist for the runs, python3-matplotlib for the plots
+# (every mode but tune). Each mode checks what it needs before it starts.
 # Runs whose CSV is complete are skipped, so an interrupted grid resumes. Every run's exact command is appended to
 # <results>/commands.txt next to its CSV; `server/bin/hansa simulate <same options>` reproduces it.
 # Environment: ROUNDS, SEEDS, ALPHAS, METHODS, THREADS, RESULTS, EVAL_EVERY override the defaults below.
@@ -18,6 +20,29 @@ cd "$root"
 export JAVA_HOME="${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}"
 
 mode="${1:-grid}"
+case "$mode" in
+  grid|tune|fedamd|compute|baseline|plot) ;;
+  *) echo "usage: $0 grid|tune|fedamd|compute|baseline|plot" >&2; exit 2 ;;
+esac
+
+# Checked up front: without matplotlib a grid would end in a traceback after hours of runs, and without the data
+# every run would quietly train on simulate's synthetic fallback instead of Fashion-MNIST.
+missing=()
+if [ "$mode" != plot ]; then
+  [ -x "$JAVA_HOME/bin/java" ] || missing+=("JDK 25 at JAVA_HOME=$JAVA_HOME: set JAVA_HOME")
+  data_dir="${HANSA_FASHION_MNIST_DIR:-/usr/share/datasets/fashion-mnist}"
+  compgen -G "$data_dir/train-images-idx3-ubyte*" >/dev/null \
+    || missing+=("Fashion-MNIST in $data_dir: apt-get install dataset-fashion-mnist (or set HANSA_FASHION_MNIST_DIR)")
+fi
+if [ "$mode" != tune ] && ! /usr/bin/python3 -c 'import matplotlib' 2>/dev/null; then
+  missing+=("matplotlib for /usr/bin/python3 (the plots): apt-get install python3-matplotlib")
+fi
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "fmnist.sh $mode cannot start; it needs:" >&2
+  printf '  %s\n' "${missing[@]}" >&2
+  exit 1
+fi
+
 # The sweep and the FedAMD runs take 100 rounds evaluated every 5, on a seed the grid does not use (its partition and
 # initialisation differ); the grid takes 200 rounds evaluated every 2.
 if [ "$mode" = grid ] || [ "$mode" = plot ] || [ "$mode" = compute ]; then
@@ -181,9 +206,5 @@ case "$mode" in
     ;;
   plot)
     /usr/bin/python3 docs/experiments/plot.py "$results" "$images"
-    ;;
-  *)
-    echo "usage: $0 grid|tune|fedamd|compute|baseline|plot" >&2
-    exit 2
     ;;
 esac

@@ -8,6 +8,9 @@
 Accuracy is the global model's on the 10,000 Fashion-MNIST test images, in rounds where the run evaluated it. Bytes
 are the safetensors payloads of both directions (every participant's model download, broadcast download and upload),
 summed over rounds.
+
+The plots need matplotlib (Debian: apt-get install python3-matplotlib, for /usr/bin/python3); --tune writes only a
+table and needs nothing beyond Python.
 """
 import csv
 import glob
@@ -17,10 +20,6 @@ import re
 import statistics
 import sys
 
-import matplotlib
-
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
 
 METHODS = ["fedavg", "fedprox", "fedadam", "fedspeed", "fedamd"]
 LABELS = {"fedavg": "FedAvg", "fedprox": "FedProx", "fedadam": "FedAdam", "fedspeed": "FedSpeed", "fedamd": "FedAMD"}
@@ -30,6 +29,18 @@ COLORS = {"fedavg": "#1f77b4", "fedprox": "#ff7f0e", "fedadam": "#2ca02c", "feds
 TARGETS = {"0.1": 0.75, "0.5": 0.83}
 # "Final" accuracy averages the last evaluations, so one noisy round does not decide it.
 FINAL_WINDOW = 5
+
+
+def pyplot():
+    """matplotlib's pyplot, drawing to files; --tune writes only a table and runs without it."""
+    try:
+        import matplotlib
+    except ImportError:
+        sys.exit("plot.py needs matplotlib for the plots: apt-get install python3-matplotlib (Debian's, for "
+                 "/usr/bin/python3)")
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    return plt
 
 
 def read(path):
@@ -71,7 +82,7 @@ def spread(values, fmt):
     return (fmt + " ± " + fmt).format(statistics.mean(values), statistics.stdev(values))
 
 
-def figure(curves, kind, xlabel, target, title, path):
+def figure(plt, curves, kind, xlabel, target, title, path):
     """Mean curves with min-max bands: the whole run on the left, on the right a zoom on the second half of the
     run and on the methods within 10 points of the best, where they are otherwise hard to tell apart."""
     fig, (full, zoom) = plt.subplots(1, 2, figsize=(12, 4.6), gridspec_kw={"width_ratios": [1.15, 1]})
@@ -103,6 +114,7 @@ def figure(curves, kind, xlabel, target, title, path):
 
 
 def grid(results, images):
+    plt = pyplot()
     out = ["| partition | method | final acc. (mean ± std) | best acc. | rounds to target | MB to target | MB per round | s per round |",
            "|---|---|---|---|---|---|---|---|"]
     os.makedirs(images, exist_ok=True)
@@ -149,7 +161,7 @@ def grid(results, images):
                 spread([100 * b for b in bests], "{:.2f}"), to_rounds, to_mb, per_round, secs))
         for kind, xlabel in (("rounds", "round"), ("bytes", "MB communicated (upload + download, all clients)")):
             path = os.path.join(images, "fmnist-dir{}-{}.png".format(alpha, kind))
-            figure(curves, kind, xlabel, target,
+            figure(plt, curves, kind, xlabel, target,
                    "Fashion-MNIST, 100 clients (10 per round), Dirichlet({}), MLP 784-200-10".format(alpha), path)
     note = ("Final accuracy: mean of the last {} evaluations of each run; best: highest evaluation. Rounds and MB to\n"
             "target: first evaluated round at or above the target ({}), per seed. ± is the\n"
@@ -206,6 +218,8 @@ TITLES = {
 
 
 def runs(directory, images):
+    plt = pyplot()
+    os.makedirs(images, exist_ok=True)
     out = ["| run | final acc. | best acc. | accuracy at rounds 25 / 50 / 75 / 100 |", "|---|---|---|---|"]
     for sub in sorted(d for d in glob.glob(os.path.join(directory, "*")) if os.path.isdir(d)):
         fig, ax = plt.subplots(figsize=(7, 4.5))

@@ -6,7 +6,10 @@ import os
 import statistics
 import sys
 
-import matplotlib
+try:
+    import matplotlib
+except ImportError:
+    sys.exit("plot_bench.py needs matplotlib: apt-get install python3-matplotlib (Debian's, for /usr/bin/python3)")
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402

@@ -1,19 +1,24 @@
 package dev.hansa.client;
 
-import dev.hansa.aggregation.model.ModelWeights;
-import dev.hansa.aggregation.model.Safetensors;
 import dev.hansa.aggregation.strategy.LocalResult;
-import dev.hansa.aggregation.strategy.StrategyState;
 import dev.hansa.aggregation.strategy.TrainingPlan;
+import dev.hansa.aggregation.tensor.ContentHash;
+import dev.hansa.aggregation.tensor.Safetensors;
+import dev.hansa.aggregation.tensor.Tensors;
+import dev.hansa.aggregation.update.UpdateMetadata;
+import dev.hansa.aggregation.update.UpdatePipeline;
+import dev.hansa.client.http.HansaProtocolException;
 import dev.hansa.client.http.HttpTransport;
 import dev.hansa.client.http.Sleeper;
+import dev.hansa.client.state.ClientState;
 import dev.hansa.client.state.ClientStateStore;
 import java.net.URI;
+import java.net.URLEncoder;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import tools.jackson.databind.JsonNode;
@@ -21,16 +26,19 @@ import tools.jackson.databind.ObjectMapper;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * A federation participant: enrolls (or reuses its stored credential), heartbeats, long-polls for assignments,
- * downloads the model by hash (cached, verified), trains with the app's {@link LocalTrainer}, uploads the update
- * with an idempotency key derived from the round and the client (so a retry or a restarted client is recognised and
- * never counted twice), keeps its strategy state across restarts and reports evaluation metrics.
+ * A federation participant: enrolls (or reuses its stored credential), long-polls for assignments, downloads the
+ * model by hash (cached, verified), trains with the app's {@link LocalTrainer}, runs the update pipeline its plan
+ * names (clip, error feedback, codec) and uploads the encoded update with an idempotency key derived from the round
+ * and the client (so a retry or a restarted client is recognised and never counted twice), with its evaluation of
+ * the round's global model in the same upload. A steady-state round costs one poll, one download (none when cached)
+ * and one upload.
  *
- * <p>Client-held strategy state (FedSpeed's h_i, FedAMD's anchor gradient) must advance exactly when the server
- * counts the update that goes with it. The state a round's training produces is therefore stored as <em>pending</em>
- * before the upload and resolved once the round is over (before the next training, or when the federation
- * finishes): kept if the round closed with this client's update accepted, dropped if the round failed or the update
- * was refused. A crash anywhere in between leaves the pending state on disk to be resolved the same way.
+ * <p>Client-held state (FedSpeed's h_i, FedAMD's anchor gradient, error-feedback residuals) must advance exactly
+ * when the server counts the update that goes with it. The state a round's training produces is therefore stored as
+ * <em>pending</em> before the upload and resolved once the round is over: the next poll names the pending round and
+ * the server answers with its outcome; the state is kept if the round closed with this client's update accepted,
+ * dropped if the round failed, was cancelled or refused the update. A crash anywhere in between leaves the pending
+ * state on disk to be resolved the same way.
  *
  * <p>No hidden threads: call {@link #step()} from your own scheduler, or {@link #run()} to loop until the
  * federation finishes. Not thread-safe.
@@ -48,7 +56,9 @@ public final class HansaClient implements AutoCloseable {
     private final HttpTransport transport;
     private final ObjectMapper json = JsonMapper.builder().build();
     private ClientStateStore.Credential credential;
-    private String lastRoundId;
+    private boolean declared;
+    private String evaluatedRound;
+    private Map<String, Double> evaluation = Map.of();
 
     public HansaClient(HansaClientConfig config, LocalTrainer trainer) {
         this(config, trainer, Sleeper.SYSTEM);
@@ -76,19 +86,19 @@ public final class HansaClient implements AutoCloseable {
         }
     }
 
-    /** One cycle: make sure we are enrolled, heartbeat, wait for an assignment and carry it out. */
+    /** One cycle: make sure we are enrolled, wait for an assignment and carry it out. */
     public StepResult step() throws InterruptedException {
         ensureEnrolled();
-        post("/api/v1/client/heartbeat", Map.of("numSamples", trainer.numSamples(), "device", config.device()));
-        JsonNode assignment = get("/api/v1/client/assignment?waitSeconds=" + config.pollWait().toSeconds(),
-                config.requestTimeout().plus(config.pollWait()));
-        String state = assignment.get("state").asString();
-        return switch (state) {
+        declareOnce();
+        String federation = credential.federationId();
+        Optional<ClientStateStore.PendingState> pending = store.pendingState(federation);
+        String path = "/api/v1/client/assignment?waitSeconds=" + config.pollWait().toSeconds()
+                + pending.map(p -> "&pendingRound=" + URLEncoder.encode(p.roundId(), StandardCharsets.UTF_8)).orElse("");
+        JsonNode assignment = get(path, config.requestTimeout().plus(config.pollWait()));
+        pending.ifPresent(p -> resolve(p, assignment.path("pendingRound")));
+        return switch (assignment.get("state").asString()) {
             case "ASSIGNED" -> train(assignment);
-            case "FINISHED" -> {
-                resolvePendingState(null);
-                yield StepResult.FINISHED;
-            }
+            case "FINISHED" -> StepResult.FINISHED;
             default -> StepResult.WAITING;
         };
     }
@@ -96,25 +106,27 @@ public final class HansaClient implements AutoCloseable {
     private StepResult train(JsonNode a) throws InterruptedException {
         String roundId = a.get("roundId").asString();
         TrainingPlan plan = json.treeToValue(a.get("plan"), TrainingPlan.class);
-        ModelWeights global = Safetensors.read(tensors(a.get("modelHash").asString())).weights();
-        Optional<ModelWeights> broadcast = a.hasNonNull("broadcastHash")
-                ? Optional.of(Safetensors.read(tensors(a.get("broadcastHash").asString())).weights())
+        Tensors global = Safetensors.read(tensors(a.get("modelHash").asString())).tensors();
+        Optional<Tensors> broadcast = a.hasNonNull("broadcastHash")
+                ? Optional.of(Safetensors.read(tensors(a.get("broadcastHash").asString())).tensors())
                 : Optional.empty();
-        if (!roundId.equals(lastRoundId)) {
-            reportEvaluation(roundId, global);
-            lastRoundId = roundId;
+        if (!roundId.equals(evaluatedRound)) {
+            evaluation = trainer.evaluate(global);
+            evaluatedRound = roundId;
         }
-        resolvePendingState(roundId);
-        StrategyState state = store.strategyState(credential.federationId());
-        LocalResult result = trainer.train(global, plan, broadcast, state);
-        if (result.state() != state) {
+        String federation = credential.federationId();
+        // A retry of the same round starts again from the committed state, not from its own pending one.
+        ClientState held = store.state(federation);
+        LocalResult result = trainer.train(global, plan, broadcast, held.strategy());
+        UpdatePipeline pipeline = UpdatePipeline.of(plan.update());
+        UpdatePipeline.Prepared prepared = pipeline.prepare(result.update(), held.update(), plan.seed());
+        ClientState next = new ClientState(result.state(), prepared.state());
+        if (result.state() != held.strategy() || !next.update().equals(held.update())) {
             // Stored before the upload, so a crash after the server accepted it cannot lose the state.
-            store.savePendingState(credential.federationId(), roundId, result.state());
+            store.savePendingState(federation, roundId, next);
         }
-        Map<String, String> metadata = new LinkedHashMap<>();
-        metadata.put("num_samples", Long.toString(result.numSamples()));
-        result.metrics().forEach((k, v) -> metadata.put(k, Double.toString(v)));
-        byte[] body = Safetensors.write(result.upload(), metadata);
+        byte[] body = pipeline.codec().encode(prepared.update(),
+                new UpdateMetadata(result.numSamples(), result.metrics(), evaluation).toMap());
         try {
             HttpRequest request = HttpTransport.request(uri("/api/v1/client/rounds/" + roundId + "/update"),
                             credential.secret(), config.requestTimeout())
@@ -130,52 +142,34 @@ public final class HansaClient implements AutoCloseable {
     }
 
     /**
-     * Keeps or drops the pending strategy state of an earlier round by asking the server whether that round counted
-     * this client's update; a pending state of {@code currentRoundId} (a retry of the same round) is left alone.
+     * Keeps or drops the pending state of an earlier round from the outcome the server sent with the assignment;
+     * a round still open (a retry of the same round) leaves it pending.
      */
-    private void resolvePendingState(String currentRoundId) throws InterruptedException {
+    private void resolve(ClientStateStore.PendingState pending, JsonNode outcome) {
         String federation = credential.federationId();
-        Optional<ClientStateStore.PendingState> pending = store.pendingState(federation);
-        if (pending.isEmpty() || pending.get().roundId().equals(currentRoundId)) {
+        if (!outcome.isObject() || "OPEN".equals(outcome.path("state").asString())) {
             return;
         }
-        String roundId = pending.get().roundId();
-        boolean counted;
-        try {
-            JsonNode outcome = get("/api/v1/client/rounds/" + roundId, config.requestTimeout());
-            if ("OPEN".equals(outcome.get("state").asString())) {
-                return;
-            }
-            counted = outcome.get("counted").asBoolean();
-        } catch (HansaProtocolException e) {
-            if (e.status() != 403 && e.status() != 404) {
-                throw e;
-            }
-            counted = false; // the server does not know this client in that round: nothing of it was counted
-        }
-        if (counted) {
+        if (outcome.path("counted").asBoolean(false)) {
             store.commitPendingState(federation);
         } else {
-            log.log(System.Logger.Level.INFO, "round {0} did not count this client''s update; its strategy state "
-                    + "stays as before the round", roundId);
+            log.log(System.Logger.Level.INFO, "round {0} did not count this client''s update ({1}); its state stays "
+                    + "as before the round", pending.roundId(), outcome.path("state").asString());
             store.discardPendingState(federation);
         }
     }
 
-    private void reportEvaluation(String roundId, ModelWeights global) throws InterruptedException {
-        Map<String, Double> metrics = trainer.evaluate(global);
-        if (!metrics.isEmpty()) {
-            try {
-                post("/api/v1/client/rounds/" + roundId + "/metrics", Map.of("metrics", metrics));
-            } catch (HansaProtocolException e) {
-                log.log(System.Logger.Level.WARNING, "round {0}: evaluation report refused: {1}", roundId, e.getMessage());
-            }
+    /** Tells the server the sample count and device once per start; polls keep the client live after that. */
+    private void declareOnce() throws InterruptedException {
+        if (!declared) {
+            post("/api/v1/client/heartbeat", Map.of("numSamples", trainer.numSamples(), "device", config.device()));
+            declared = true;
         }
     }
 
     /** Same round and client give the same key, so a retried or re-sent upload is recognised by the server. */
     static String idempotencyKey(String roundId, String clientId) {
-        return ClientStateStore.sha256((roundId + "/" + clientId).getBytes(java.nio.charset.StandardCharsets.UTF_8)).substring(0, 40);
+        return ContentHash.of((roundId + "/" + clientId).getBytes(StandardCharsets.UTF_8)).substring(0, 40);
     }
 
     private String idempotencyKey(String roundId) {
@@ -190,7 +184,7 @@ public final class HansaClient implements AutoCloseable {
         HttpResponse<byte[]> response = transport.send(HttpTransport.request(uri("/api/v1/client/tensors/" + hash),
                 credential.secret(), config.requestTimeout()).GET().build());
         byte[] bytes = response.body();
-        if (!ClientStateStore.sha256(bytes).equals(hash)) {
+        if (!ContentHash.of(bytes).equals(hash)) {
             throw new HansaProtocolException(response.statusCode(), "hash-mismatch",
                     "downloaded tensors do not hash to " + hash + "; refusing to train on them");
         }
@@ -221,6 +215,7 @@ public final class HansaClient implements AutoCloseable {
         credential = new ClientStateStore.Credential(node.get("clientId").asString(), node.get("federationId").asString(),
                 node.get("credential").asString());
         store.saveCredential(credential);
+        declared = true;
     }
 
     private JsonNode get(String path, Duration timeout) throws InterruptedException {

@@ -1,8 +1,8 @@
 package dev.hansa.client;
 
 import dev.hansa.client.data.Dataset;
-import dev.hansa.client.model.ModelArchitecture;
-import dev.hansa.client.model.ModelArchitectures;
+import dev.hansa.client.training.TrainableModel;
+import dev.hansa.client.training.TrainableModels;
 import dev.hansa.compute.Backend;
 import dev.hansa.compute.Backends;
 import java.net.URI;
@@ -25,10 +25,10 @@ public final class EmbeddingExample {
         int[] labels = new int[100];              // their classes in [0, 10)
 
         Backend backend = Backends.fromEnvironment();          // cuda if a GPU is found, else the Vector API CPU backend
-        ModelArchitecture mlp = ModelArchitectures.create("mlp",
+        TrainableModel mlp = TrainableModels.create("mlp",
                 Map.of("inputSize", 784, "hiddenLayers", List.of(200), "numClasses", 10));
         Dataset local = new Dataset(features, labels, 784, 10);
-        LocalTrainer trainer = new GradientTrainer(mlp, local, null, backend);
+        LocalTrainer trainer = new BuiltInTrainer(mlp, local, null, backend);
 
         HansaClientConfig config = HansaClientConfig.of(URI.create(System.getenv("HANSA_SERVER")),
                 System.getenv("HANSA_ENROLLMENT_TOKEN"), Path.of("hansa-client-state"), "clinic-7");

@@ -5,13 +5,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.sun.net.httpserver.HttpServer;
-import dev.hansa.aggregation.model.ModelSpec;
-import dev.hansa.aggregation.model.ModelWeights;
-import dev.hansa.aggregation.model.Safetensors;
-import dev.hansa.aggregation.model.TensorSpec;
+import dev.hansa.aggregation.state.State;
 import dev.hansa.aggregation.strategy.LocalResult;
-import dev.hansa.aggregation.strategy.StrategyState;
 import dev.hansa.aggregation.strategy.TrainingPlan;
+import dev.hansa.aggregation.tensor.ContentHash;
+import dev.hansa.aggregation.tensor.ModelSpec;
+import dev.hansa.aggregation.tensor.Safetensors;
+import dev.hansa.aggregation.tensor.TensorSpec;
+import dev.hansa.aggregation.tensor.Tensors;
+import dev.hansa.client.state.ClientState;
 import dev.hansa.client.state.ClientStateStore;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -37,16 +39,17 @@ import org.junit.jupiter.api.io.TempDir;
 class HansaClientStateTest {
 
     private static final ModelSpec SPEC = ModelSpec.of(new TensorSpec("w", new int[] {2}));
-    private static final byte[] MODEL = Safetensors.write(new ModelWeights(SPEC, new float[] {1, 2}), Map.of());
-    private static final String HASH = ClientStateStore.sha256(MODEL);
+    private static final byte[] MODEL = Safetensors.write(new Tensors(SPEC, new float[] {1, 2}), Map.of());
+    private static final String HASH = ContentHash.of(MODEL);
 
     @TempDir
     Path dir;
     private HttpServer server;
     /** Rounds the fake server assigns, in order; FINISHED when empty. An accepted upload moves to the next. */
     private final Deque<String> assignments = new ArrayDeque<>();
-    /** The answer of GET /rounds/{id}: CLOSED-counted, FAILED, ... */
+    /** The outcome the poll reports for a pending round: CLOSED-counted, FAILED, ... (OPEN when absent). */
     private final Map<String, String> outcomes = new ConcurrentHashMap<>();
+    /** The pending rounds the client asked about, in order. */
     private final List<String> outcomeQueries = new ArrayList<>();
 
     @BeforeEach
@@ -56,11 +59,20 @@ class HansaClientStateTest {
                 "{\"clientId\":\"c1\",\"federationId\":\"f1\",\"credential\":\"hc_secret\"}"));
         server.createContext("/api/v1/client/heartbeat", ex -> reply(ex, 200, "{}"));
         server.createContext("/api/v1/client/assignment", ex -> {
+            String query = ex.getRequestURI().getQuery();
+            String pending = query.contains("pendingRound=") ? query.substring(query.indexOf("pendingRound=") + 13) : null;
+            String outcome = "";
+            if (pending != null) {
+                outcomeQueries.add(pending);
+                String o = outcomes.getOrDefault(pending, "OPEN");
+                outcome = ",\"pendingRound\":{\"roundId\":\"" + pending + "\",\"state\":\"" + o.replace("-counted", "")
+                        + "\",\"counted\":" + o.endsWith("-counted") + "}";
+            }
             String round = assignments.peekFirst();
-            reply(ex, 200, round == null ? "{\"state\":\"FINISHED\"}" : "{\"state\":\"ASSIGNED\",\"roundId\":\"" + round
-                    + "\",\"round\":1,\"attempt\":1,\"modelHash\":\"" + HASH + "\",\"broadcastHash\":null,"
+            reply(ex, 200, round == null ? "{\"state\":\"FINISHED\"" + outcome + "}" : "{\"state\":\"ASSIGNED\",\"roundId\":\""
+                    + round + "\",\"round\":1,\"attempt\":1,\"modelHash\":\"" + HASH + "\",\"broadcastHash\":null,"
                     + "\"plan\":{\"strategy\":\"fedspeed\",\"role\":\"train\",\"localEpochs\":1,\"localSteps\":0,"
-                    + "\"batchSize\":1,\"learningRate\":0.1,\"seed\":5,\"params\":{}}}");
+                    + "\"batchSize\":1,\"learningRate\":0.1,\"seed\":5,\"params\":{}}" + outcome + "}");
         });
         server.createContext("/api/v1/client/tensors/", ex -> {
             ex.sendResponseHeaders(200, MODEL.length);
@@ -68,17 +80,9 @@ class HansaClientStateTest {
             ex.close();
         });
         server.createContext("/api/v1/client/rounds/", ex -> {
-            String round = ex.getRequestURI().getPath().split("/")[5];
-            if (ex.getRequestMethod().equals("PUT")) {
-                ex.getRequestBody().readAllBytes();
-                assignments.removeFirst();
-                reply(ex, 202, "{\"status\":\"ACCEPTED\"}");
-                return;
-            }
-            outcomeQueries.add(round);
-            String outcome = outcomes.getOrDefault(round, "OPEN");
-            reply(ex, 200, "{\"roundId\":\"" + round + "\",\"state\":\"" + outcome.replace("-counted", "")
-                    + "\",\"counted\":" + outcome.endsWith("-counted") + "}");
+            ex.getRequestBody().readAllBytes();
+            assignments.removeFirst();
+            reply(ex, 202, "{\"state\":\"ACCEPTED\"}");
         });
         server.start();
     }
@@ -93,11 +97,11 @@ class HansaClientStateTest {
         final List<Double> given = new ArrayList<>();
 
         @Override
-        public LocalResult train(ModelWeights global, TrainingPlan plan, Optional<ModelWeights> broadcast, StrategyState s) {
+        public LocalResult train(Tensors global, TrainingPlan plan, Optional<Tensors> broadcast, State s) {
             double count = s.scalar("count", 0);
             given.add(count);
-            return new LocalResult(ModelWeights.zeros(global.spec()), 1, Map.of(),
-                    new StrategyState(Map.of(), Map.of("count", count + 1)));
+            return new LocalResult(Tensors.zeros(global.spec()), 1, Map.of(),
+                    new State(Map.of(), Map.of("count", count + 1)));
         }
 
         @Override
@@ -113,7 +117,7 @@ class HansaClientStateTest {
     }
 
     private double committedCount() {
-        return new ClientStateStore(dir).strategyState("f1").scalar("count", 0);
+        return new ClientStateStore(dir).state("f1").strategy().scalar("count", 0);
     }
 
     @Test
@@ -153,12 +157,12 @@ class HansaClientStateTest {
     @Test
     void theStoreKeepsOnePendingStatePerFederation() {
         ClientStateStore store = new ClientStateStore(dir);
-        store.savePendingState("f1", "r1", new StrategyState(Map.of(), Map.of("count", 1.0)));
-        store.savePendingState("f1", "r2", new StrategyState(Map.of(), Map.of("count", 2.0)));
-        store.savePendingState("f2", "r9", StrategyState.EMPTY);
+        store.savePendingState("f1", "r1", new ClientState(new State(Map.of(), Map.of("count", 1.0)), State.EMPTY));
+        store.savePendingState("f1", "r2", new ClientState(new State(Map.of(), Map.of("count", 2.0)), State.EMPTY));
+        store.savePendingState("f2", "r9", ClientState.EMPTY);
         ClientStateStore.PendingState pending = store.pendingState("f1").orElseThrow();
         assertEquals("r2", pending.roundId());
-        assertEquals(2.0, pending.state().scalar("count", 0));
+        assertEquals(2.0, pending.state().strategy().scalar("count", 0));
         store.commitPendingState("f1");
         assertEquals(2.0, committedCount());
         assertTrue(store.pendingState("f1").isEmpty());

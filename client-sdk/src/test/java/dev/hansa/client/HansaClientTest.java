@@ -6,14 +6,15 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.sun.net.httpserver.HttpServer;
-import dev.hansa.aggregation.model.ModelSpec;
-import dev.hansa.aggregation.model.ModelWeights;
-import dev.hansa.aggregation.model.Safetensors;
-import dev.hansa.aggregation.model.TensorSpec;
+import dev.hansa.aggregation.state.State;
 import dev.hansa.aggregation.strategy.LocalResult;
-import dev.hansa.aggregation.strategy.StrategyState;
 import dev.hansa.aggregation.strategy.TrainingPlan;
-import dev.hansa.client.state.ClientStateStore;
+import dev.hansa.aggregation.tensor.ContentHash;
+import dev.hansa.aggregation.tensor.ModelSpec;
+import dev.hansa.aggregation.tensor.Safetensors;
+import dev.hansa.aggregation.tensor.TensorSpec;
+import dev.hansa.aggregation.tensor.Tensors;
+import dev.hansa.client.http.HansaProtocolException;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -36,8 +37,8 @@ import org.junit.jupiter.api.io.TempDir;
 class HansaClientTest {
 
     private static final ModelSpec SPEC = ModelSpec.of(new TensorSpec("w", new int[] {3}));
-    private static final byte[] MODEL = Safetensors.write(new ModelWeights(SPEC, new float[] {1, 2, 3}), Map.of());
-    private static final String HASH = ClientStateStore.sha256(MODEL);
+    private static final byte[] MODEL = Safetensors.write(new Tensors(SPEC, new float[] {1, 2, 3}), Map.of());
+    private static final String HASH = ContentHash.of(MODEL);
 
     @TempDir
     Path state;
@@ -72,7 +73,7 @@ class HansaClientTest {
             int status = updateAnswers.isEmpty() ? 202 : updateAnswers.removeFirst();
             if (status == 202) {
                 finished = true;
-                reply(ex, 202, "{\"status\":\"ACCEPTED\"}");
+                reply(ex, 202, "{\"state\":\"ACCEPTED\"}");
             } else {
                 reply(ex, status, "{\"reason\":\"" + (status == 400 ? "shape-mismatch" : "busy") + "\",\"detail\":\"x\"}");
             }
@@ -90,13 +91,13 @@ class HansaClientTest {
         int calls;
 
         @Override
-        public LocalResult train(ModelWeights global, TrainingPlan plan, Optional<ModelWeights> broadcast, StrategyState s) {
+        public LocalResult train(Tensors global, TrainingPlan plan, Optional<Tensors> broadcast, State s) {
             calls++;
             float[] v = global.values().clone();
             for (int i = 0; i < v.length; i++) {
                 v[i] *= -0.5f;
             }
-            return new LocalResult(new ModelWeights(global.spec(), v), 4, Map.of("train_loss", 0.25), s);
+            return new LocalResult(new Tensors(global.spec(), v), 4, Map.of("train_loss", 0.25), s);
         }
 
         @Override
@@ -151,7 +152,7 @@ class HansaClientTest {
 
     @Test
     void tensorsThatDoNotMatchTheirHashAreRefused() {
-        served = Safetensors.write(new ModelWeights(SPEC, new float[] {9, 9, 9}), Map.of());
+        served = Safetensors.write(new Tensors(SPEC, new float[] {9, 9, 9}), Map.of());
         try (HansaClient c = client("he_token")) {
             HansaProtocolException e = assertThrows(HansaProtocolException.class, c::step);
             assertEquals("hash-mismatch", e.reason());

@@ -3,7 +3,6 @@ package dev.hansa.server;
 import static dev.hansa.server.FederationFixture.ADMIN;
 
 import dev.hansa.server.round.RoundOrchestrator;
-import dev.hansa.server.round.RunningAggregatesAccess;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,8 +18,8 @@ import org.springframework.context.annotation.Primary;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
-import tools.jackson.databind.JsonNode;
 import org.springframework.util.FileSystemUtils;
+import tools.jackson.databind.JsonNode;
 
 /**
  * The server on a random port over one embedded PostgreSQL, with a clock the tests move and a slow periodic tick
@@ -29,7 +28,7 @@ import org.springframework.util.FileSystemUtils;
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @Import(EmbeddedServerTest.Clocks.class)
-abstract class EmbeddedServerTest {
+public abstract class EmbeddedServerTest {
 
     @TestConfiguration
     static class Clocks {
@@ -57,20 +56,20 @@ abstract class EmbeddedServerTest {
         registry.add("hansa.admin-token", () -> ADMIN);
         registry.add("hansa.max-upload-size", () -> "64KB");
         registry.add("hansa.tick", () -> "1h");
+        registry.add("hansa.upload-grace", () -> "2s");
+        registry.add("hansa.upload-wait", () -> "2s");
     }
 
     @LocalServerPort
-    int port;
+    protected int port;
     @Autowired
-    RoundOrchestrator orchestrator;
+    protected RoundOrchestrator orchestrator;
     @Autowired
-    MutableClock clock;
+    protected MutableClock clock;
     @Autowired
-    JdbcClient jdbc;
-    @Autowired
-    RunningAggregatesAccess aggregates;
+    protected JdbcClient jdbc;
 
-    Api api;
+    protected Api api;
 
     @BeforeEach
     void connect() {
@@ -85,7 +84,7 @@ abstract class EmbeddedServerTest {
     @AfterEach
     void stopRunningFederations() {
         for (JsonNode federation : api.get("/api/v1/admin/federations", ADMIN).json()) {
-            if ("RUNNING".equals(federation.get("status").asString())) {
+            if ("RUNNING".equals(federation.get("state").asString())) {
                 api.post("/api/v1/admin/federations/" + federation.get("id").asString() + "/stop", ADMIN, null);
             }
         }

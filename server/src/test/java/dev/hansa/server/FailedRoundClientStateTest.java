@@ -4,21 +4,21 @@ import static dev.hansa.server.FederationFixture.ADMIN;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.hansa.aggregation.algorithm.FedAmd;
-import dev.hansa.aggregation.algorithm.FedAmdLocal;
-import dev.hansa.aggregation.algorithm.FedSpeed;
-import dev.hansa.aggregation.algorithm.FedSpeedLocal;
-import dev.hansa.aggregation.model.ModelWeights;
-import dev.hansa.aggregation.strategy.StrategyState;
-import dev.hansa.aggregation.strategy.StrategyStateCodec;
-import dev.hansa.client.GradientTrainer;
+import dev.hansa.aggregation.state.State;
+import dev.hansa.aggregation.state.StateCodec;
+import dev.hansa.aggregation.strategy.fedamd.FedAmd;
+import dev.hansa.aggregation.strategy.fedamd.FedAmdClient;
+import dev.hansa.aggregation.strategy.fedspeed.FedSpeed;
+import dev.hansa.aggregation.strategy.fedspeed.FedSpeedClient;
+import dev.hansa.aggregation.tensor.Tensors;
+import dev.hansa.client.BuiltInTrainer;
 import dev.hansa.client.HansaClient;
 import dev.hansa.client.HansaClientConfig;
 import dev.hansa.client.data.Dataset;
 import dev.hansa.client.data.SyntheticDataset;
-import dev.hansa.client.model.ModelArchitecture;
-import dev.hansa.client.model.ModelArchitectures;
 import dev.hansa.client.state.ClientStateStore;
+import dev.hansa.client.training.TrainableModel;
+import dev.hansa.client.training.TrainableModels;
 import dev.hansa.compute.JavaBackend;
 import java.net.URI;
 import java.nio.file.Path;
@@ -46,7 +46,7 @@ class FailedRoundClientStateTest extends EmbeddedServerTest {
     Path stateDirs;
 
     /** The federation's final server state and the states its clients hold, after a failed first attempt. */
-    private record Outcome(StrategyState server, List<StrategyState> clients) {
+    private record Outcome(State server, List<State> clients) {
     }
 
     @Test
@@ -54,24 +54,24 @@ class FailedRoundClientStateTest extends EmbeddedServerTest {
         Outcome o = failFirstAttemptThenFinish("fedspeed");
         float[] sumH = o.server().tensor(FedSpeed.SUM_H).orElseThrow().values();
         assertEquals(CLIENTS, o.clients().size());
-        assertSumsMatch(sumH, o.clients().stream().map(s -> s.tensor(FedSpeedLocal.H).orElseThrow()).toList());
+        assertSumsMatch(sumH, o.clients().stream().map(s -> s.tensor(FedSpeedClient.H).orElseThrow()).toList());
     }
 
     @Test
     void fedAmdAnchorSumAndCountMatchTheClientsAfterAFailedRound() throws InterruptedException {
         Outcome o = failFirstAttemptThenFinish("fedamd");
-        List<ModelWeights> held = o.clients().stream().flatMap(s -> s.tensor(FedAmdLocal.G).stream()).toList();
+        List<Tensors> held = o.clients().stream().flatMap(s -> s.tensor(FedAmdClient.G).stream()).toList();
         assertEquals(CLIENTS, held.size(), "every client reported an anchor gradient in the retried round");
         assertEquals((double) held.size(), o.server().scalar(FedAmd.REPORTED, -1), "R counts the clients holding one");
         assertSumsMatch(o.server().tensor(FedAmd.SUM_G).orElseThrow().values(), held);
     }
 
-    private static void assertSumsMatch(float[] serverSum, List<ModelWeights> clientVectors) {
+    private static void assertSumsMatch(float[] serverSum, List<Tensors> clientVectors) {
         double largestGap = 0;
         double scale = 0;
         for (int i = 0; i < serverSum.length; i++) {
             double sum = 0;
-            for (ModelWeights w : clientVectors) {
+            for (Tensors w : clientVectors) {
                 sum += w.values()[i];
             }
             largestGap = Math.max(largestGap, Math.abs(sum - serverSum[i]));
@@ -89,7 +89,7 @@ class FailedRoundClientStateTest extends EmbeddedServerTest {
     private Outcome failFirstAttemptThenFinish(String strategy) throws InterruptedException {
         List<Dataset> data = SyntheticDataset.generate(1, 1, CLIENTS, false, 17).stream()
                 .map(SyntheticDataset.UserData::train).toList();
-        ModelArchitecture architecture = ModelArchitectures.create("mlp", MODEL_PARAMS);
+        TrainableModel architecture = TrainableModels.create("mlp", MODEL_PARAMS);
         Api.Reply created = api.post("/api/v1/admin/federations", ADMIN, Map.of(
                 "name", "failed round " + strategy,
                 "model", Map.of("architecture", "mlp", "params", MODEL_PARAMS, "seed", 3),
@@ -112,7 +112,7 @@ class FailedRoundClientStateTest extends EmbeddedServerTest {
                 clients.add(new HansaClient(new HansaClientConfig(URI.create("http://127.0.0.1:" + port),
                         tokens.get(i), dir, "c" + i, Map.of(), Duration.ZERO, Duration.ofSeconds(10), 2,
                         Duration.ofMillis(10), Duration.ofMillis(100)),
-                        new GradientTrainer(architecture, data.get(i), null, new JavaBackend())));
+                        new BuiltInTrainer(architecture, data.get(i), null, new JavaBackend())));
                 assertEquals(HansaClient.StepResult.WAITING, clients.get(i).step());
             }
             assertEquals(200, api.post("/api/v1/admin/federations/" + federation + "/start", ADMIN, null).status());
@@ -140,10 +140,10 @@ class FailedRoundClientStateTest extends EmbeddedServerTest {
         } finally {
             clients.forEach(HansaClient::close);
         }
-        StrategyState server = StrategyStateCodec.decode(jdbc.sql("SELECT strategy_state FROM model_versions "
+        State server = StateCodec.decode(jdbc.sql("SELECT strategy_state FROM model_versions "
                         + "WHERE federation_id = :f ORDER BY version DESC LIMIT 1")
                 .param("f", UUID.fromString(federation)).query(byte[].class).single());
-        List<StrategyState> held = dirs.stream().map(d -> new ClientStateStore(d).strategyState(federation)).toList();
+        List<State> held = dirs.stream().map(d -> new ClientStateStore(d).state(federation).strategy()).toList();
         return new Outcome(server, held);
     }
 }

@@ -2,11 +2,12 @@ package dev.hansa.server;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import dev.hansa.aggregation.model.ModelSpec;
-import dev.hansa.aggregation.model.ModelWeights;
-import dev.hansa.aggregation.model.Safetensors;
-import dev.hansa.client.model.DenseNetwork;
+import dev.hansa.aggregation.architecture.DenseArchitecture;
+import dev.hansa.aggregation.tensor.ModelSpec;
+import dev.hansa.aggregation.tensor.Safetensors;
+import dev.hansa.aggregation.tensor.Tensors;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
@@ -15,7 +16,7 @@ import java.util.SplittableRandom;
 public final class FederationFixture {
 
     public static final String ADMIN = "ha_test_admin_token_0123456789";
-    public static final ModelSpec SPEC = DenseNetwork.mlp(4, new int[] {3}, 2).spec();
+    public static final ModelSpec SPEC = DenseArchitecture.mlp(4, new int[] {3}, 2).spec();
 
     /** An enrolled client. */
     public record Client(String id, String credential) {
@@ -27,9 +28,17 @@ public final class FederationFixture {
     public final List<Client> clients = new ArrayList<>();
     private final Api api;
 
+    /** Samples every fixture client declares: uploads may claim at most this many. */
+    public static final int DECLARED_SAMPLES = 1000;
+
     public FederationFixture(Api api, int clientCount, int rounds, int deadlineSeconds, double quorum, String strategy) {
-        this.api = api;
-        Map<String, Object> config = Map.of(
+        this(api, clientCount, config(clientCount, rounds, deadlineSeconds, quorum, strategy));
+    }
+
+    /** A small MLP federation's config, as a mutable map a test may change before creating it. */
+    public static Map<String, Object> config(int clientCount, int rounds, int deadlineSeconds, double quorum,
+                                             String strategy) {
+        Map<String, Object> config = new HashMap<>(Map.of(
                 "name", "test",
                 "model", Map.of("architecture", "mlp",
                         "params", Map.of("inputSize", 4, "hiddenLayers", List.of(3), "numClasses", 2), "seed", SEEDS.incrementAndGet()),
@@ -37,14 +46,19 @@ public final class FederationFixture {
                 "training", Map.of("learningRate", 0.1),
                 "schedule", Map.of("rounds", rounds, "minClients", clientCount, "maxClients", clientCount,
                         "roundDeadlineSeconds", deadlineSeconds, "quorumFraction", quorum, "maxAttempts", 2),
-                "seed", 11);
+                "seed", 11));
+        return config;
+    }
+
+    public FederationFixture(Api api, int clientCount, Map<String, Object> config) {
+        this.api = api;
         Api.Reply created = api.post("/api/v1/admin/federations", ADMIN, config);
         assertEquals(201, created.status(), () -> new String(created.bytes()));
         federationId = created.json().get("id").asString();
         Api.Reply tokens = api.post("/api/v1/admin/federations/" + federationId + "/enrollment-tokens", ADMIN,
                 Map.of("count", clientCount));
         for (var token : tokens.json().get("tokens")) {
-            Api.Reply enrolled = api.post("/api/v1/enroll", token.asString(), Map.of("name", "c", "numSamples", 10));
+            Api.Reply enrolled = api.post("/api/v1/enroll", token.asString(), Map.of("name", "c", "numSamples", DECLARED_SAMPLES));
             assertEquals(201, enrolled.status());
             clients.add(new Client(enrolled.json().get("clientId").asString(), enrolled.json().get("credential").asString()));
         }
@@ -68,10 +82,10 @@ public final class FederationFixture {
         return a.json().get("roundId").asString();
     }
 
-    public ModelWeights latestModel() {
+    public Tensors latestModel() {
         Api.Reply r = api.get("/api/v1/admin/federations/" + federationId + "/models/latest", ADMIN);
         assertEquals(200, r.status());
-        return Safetensors.read(r.bytes(), SPEC).weights();
+        return Safetensors.read(r.bytes(), SPEC).tensors();
     }
 
     public List<tools.jackson.databind.JsonNode> rounds() {
@@ -81,19 +95,19 @@ public final class FederationFixture {
     }
 
     public String status() {
-        return api.get("/api/v1/admin/federations/" + federationId, ADMIN).json().get("status").asString();
+        return api.get("/api/v1/admin/federations/" + federationId, ADMIN).json().get("state").asString();
     }
 
-    public static ModelWeights randomDelta(long seed) {
+    public static Tensors randomDelta(long seed) {
         SplittableRandom r = new SplittableRandom(seed);
         float[] v = new float[SPEC.parameterCount()];
         for (int i = 0; i < v.length; i++) {
             v[i] = (float) (r.nextDouble() - 0.5);
         }
-        return new ModelWeights(SPEC, v);
+        return new Tensors(SPEC, v);
     }
 
-    public static byte[] upload(ModelWeights delta, long numSamples) {
+    public static byte[] upload(Tensors delta, long numSamples) {
         return Safetensors.write(delta, Map.of("num_samples", Long.toString(numSamples), "train_loss", "0.5"));
     }
 }

@@ -5,22 +5,23 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.hansa.aggregation.model.ModelWeights;
-import dev.hansa.aggregation.model.Safetensors;
-import dev.hansa.aggregation.strategy.Strategies;
-import dev.hansa.aggregation.strategy.Strategy;
-import dev.hansa.aggregation.strategy.StrategyState;
-import dev.hansa.aggregation.strategy.StrategyStateCodec;
-import dev.hansa.aggregation.strategy.TrainingConfig;
-import dev.hansa.client.GradientTrainer;
+import dev.hansa.aggregation.round.RoundConfig;
+import dev.hansa.aggregation.round.RoundProtocol;
+import dev.hansa.aggregation.sampling.Samplers;
+import dev.hansa.aggregation.state.State;
+import dev.hansa.aggregation.state.StateCodec;
+import dev.hansa.aggregation.strategy.registry.Strategies;
+import dev.hansa.aggregation.tensor.Safetensors;
+import dev.hansa.aggregation.tensor.Tensors;
+import dev.hansa.client.BuiltInTrainer;
 import dev.hansa.client.HansaClient;
 import dev.hansa.client.HansaClientConfig;
 import dev.hansa.client.data.Dataset;
 import dev.hansa.client.data.SyntheticDataset;
-import dev.hansa.client.model.ModelArchitecture;
-import dev.hansa.client.model.ModelArchitectures;
 import dev.hansa.client.simulation.SimulationRunner;
 import dev.hansa.client.state.ClientStateStore;
+import dev.hansa.client.training.TrainableModel;
+import dev.hansa.client.training.TrainableModels;
 import dev.hansa.compute.JavaBackend;
 import java.net.URI;
 import java.nio.file.Path;
@@ -66,18 +67,40 @@ class HttpSimulationEquivalenceTest extends EmbeddedServerTest {
     @TempDir
     Path stateDirs;
 
-    static Stream<String> strategies() {
-        return Strategies.names().stream();
+    /**
+     * A federation to run both ways: a strategy with its params, and the update, robustness and sampler settings.
+     */
+    record Case(String strategy, Map<String, Object> params, Map<String, Object> update,
+                Map<String, Object> robustness, String sampler) {
+        @Override
+        public String toString() {
+            return strategy + (update.isEmpty() && robustness.isEmpty() && sampler.equals(Samplers.UNIFORM) ? ""
+                    : " " + update + " " + robustness + " " + sampler);
+        }
+    }
+
+    static Stream<Case> cases() {
+        Stream<Case> strategies = Strategies.names().stream()
+                .map(s -> new Case(s, PARAMS.getOrDefault(s, Map.of()), Map.of(), Map.of(), Samplers.UNIFORM));
+        Stream<Case> pipelines = Stream.of(
+                new Case("fedavg", Map.of(), Map.of(), Map.of(), Samplers.POISSON),
+                new Case("fedavg", Map.of(), Map.of(), Map.of(), Samplers.BERNOULLI),
+                new Case("fedspeed", Map.of(), Map.of("codec", "bf16", "errorFeedback", true, "clipNorm", 0.05),
+                        Map.of(), Samplers.UNIFORM),
+                new Case("fedavg", Map.of(), Map.of(), Map.of("aggregator", "median",
+                        "preAggregators", List.of(Map.of("name", "bucketing", "bucketSize", 2))), Samplers.UNIFORM));
+        return Stream.concat(strategies, pipelines);
     }
 
     @ParameterizedTest(name = "{0}")
-    @MethodSource("strategies")
-    void sdkClientsOverHttpEndWithTheSimulatedModelAndState(String strategy) throws InterruptedException {
-        Map<String, Object> params = PARAMS.getOrDefault(strategy, Map.of());
+    @MethodSource("cases")
+    void sdkClientsOverHttpEndWithTheSimulatedModelAndState(Case c) throws InterruptedException {
+        String strategy = c.strategy();
+        Map<String, Object> params = c.params();
         List<Dataset> data = SyntheticDataset.generate(1, 1, CLIENTS, false, 3).stream()
                 .map(SyntheticDataset.UserData::train).toList();
-        ModelArchitecture architecture = ModelArchitectures.create("mlp", MODEL_PARAMS);
-        String federation = createFederation(strategy, params);
+        TrainableModel architecture = TrainableModels.create("mlp", MODEL_PARAMS);
+        String federation = createFederation(c);
 
         Map<String, HansaClient> clients = new LinkedHashMap<>();
         Map<String, Dataset> dataById = new LinkedHashMap<>();
@@ -89,7 +112,7 @@ class HttpSimulationEquivalenceTest extends EmbeddedServerTest {
             Path dir = stateDirs.resolve(strategy + "-" + i);
             var config = new HansaClientConfig(URI.create("http://127.0.0.1:" + port), tokens.get(i), dir, "c" + i,
                     Map.of(), Duration.ZERO, Duration.ofSeconds(10), 2, Duration.ofMillis(10), Duration.ofMillis(100));
-            HansaClient client = new HansaClient(config, new GradientTrainer(architecture, data.get(i), null,
+            HansaClient client = new HansaClient(config, new BuiltInTrainer(architecture, data.get(i), null,
                     new JavaBackend()));
             assertEquals(HansaClient.StepResult.WAITING, client.step(), "enrolls and heartbeats before the start");
             String id = client.clientId().orElseThrow();
@@ -108,8 +131,8 @@ class HttpSimulationEquivalenceTest extends EmbeddedServerTest {
                 }
                 orchestrator.tick();
             }
-            for (HansaClient c : clients.values()) {
-                assertEquals(HansaClient.StepResult.FINISHED, c.step());
+            for (HansaClient client : clients.values()) {
+                assertEquals(HansaClient.StepResult.FINISHED, client.step());
             }
             if (strategy.equals("fedamd")) {
                 assertEquals(Set.of("anchor", "miner"), roles, "the case must exercise both FedAMD roles");
@@ -118,30 +141,31 @@ class HttpSimulationEquivalenceTest extends EmbeddedServerTest {
             clients.values().forEach(HansaClient::close);
         }
 
-        Strategy simulated = Strategies.create(strategy, params,
-                TrainingConfig.fromMap(TRAINING, Strategies.defaultTraining(strategy)));
-        ModelWeights initial = architecture.initialize(MODEL_SEED);
+        RoundProtocol simulated = RoundConfig.configure(strategy, params, TRAINING, c.update(), c.robustness(),
+                new RoundConfig.Sampling(c.sampler(), (double) PER_ROUND / CLIENTS, PER_ROUND, PER_ROUND)).protocol();
+        Tensors initial = architecture.initialize(MODEL_SEED);
         assertArrayEquals(initial.values(), modelVersion(federation, 0).values(), "same initial model");
         SimulationRunner.Result expected = new SimulationRunner(architecture, dataById, data.getFirst(), new JavaBackend(),
-                simulated, new SimulationRunner.Settings(ROUNDS, (double) PER_ROUND / CLIENTS, PER_ROUND, PER_ROUND,
-                FEDERATION_SEED, ROUNDS, 2)).run(initial, r -> { });
+                simulated, new SimulationRunner.Settings(ROUNDS, FEDERATION_SEED, ROUNDS, 2)).run(initial, r -> { });
 
         assertArrayEquals(expected.model().values(), modelVersion(federation, ROUNDS).values(), strategy + ": model");
         assertStatesEqual(expected.serverState(), serverState(federation, ROUNDS), strategy + ": server state");
         for (var e : stateById.entrySet()) {
-            StrategyState held = new ClientStateStore(e.getValue()).strategyState(federation);
-            assertStatesEqual(expected.clientStates().getOrDefault(e.getKey(), StrategyState.EMPTY), held,
+            State held = new ClientStateStore(e.getValue()).state(federation).strategy();
+            assertStatesEqual(expected.clientStates().getOrDefault(e.getKey(), State.EMPTY), held,
                     strategy + ": state of client " + e.getKey());
         }
     }
 
-    private String createFederation(String strategy, Map<String, Object> params) {
+    private String createFederation(Case c) {
         Api.Reply created = api.post("/api/v1/admin/federations", ADMIN, Map.of(
-                "name", "equivalence " + strategy,
+                "name", "equivalence " + c.strategy(),
                 "model", Map.of("architecture", "mlp", "params", MODEL_PARAMS, "seed", MODEL_SEED),
-                "strategy", Map.of("name", strategy, "params", params),
+                "strategy", Map.of("name", c.strategy(), "params", c.params()),
                 "training", TRAINING,
-                "schedule", Map.of("rounds", ROUNDS, "clientFraction", (double) PER_ROUND / CLIENTS,
+                "update", c.update(),
+                "robustness", c.robustness(),
+                "schedule", Map.of("rounds", ROUNDS, "sampler", c.sampler(), "clientFraction", (double) PER_ROUND / CLIENTS,
                         "minClients", PER_ROUND, "maxClients", PER_ROUND, "roundDeadlineSeconds", 600,
                         "quorumFraction", 1.0),
                 "seed", FEDERATION_SEED));
@@ -162,19 +186,19 @@ class HttpSimulationEquivalenceTest extends EmbeddedServerTest {
         throw new AssertionError("round " + number + " of " + federation + " never opened");
     }
 
-    private ModelWeights modelVersion(String federation, int version) {
+    private Tensors modelVersion(String federation, int version) {
         Api.Reply r = api.get("/api/v1/admin/federations/" + federation + "/models/" + version, ADMIN);
         assertEquals(200, r.status());
-        return Safetensors.read(r.bytes()).weights();
+        return Safetensors.read(r.bytes()).tensors();
     }
 
-    private StrategyState serverState(String federation, int version) {
-        return StrategyStateCodec.decode(jdbc.sql(
+    private State serverState(String federation, int version) {
+        return StateCodec.decode(jdbc.sql(
                         "SELECT strategy_state FROM model_versions WHERE federation_id = :f AND version = :v")
                 .param("f", UUID.fromString(federation)).param("v", version).query(byte[].class).single());
     }
 
-    private static void assertStatesEqual(StrategyState expected, StrategyState actual, String what) {
+    private static void assertStatesEqual(State expected, State actual, String what) {
         assertEquals(expected.scalars(), actual.scalars(), what + " scalars");
         assertEquals(expected.tensors().keySet(), actual.tensors().keySet(), what + " tensors");
         expected.tensors().forEach((k, w) -> assertArrayEquals(w.values(), actual.tensors().get(k).values(), what + " " + k));

@@ -6,7 +6,7 @@ import static dev.hansa.server.FederationFixture.upload;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.hansa.aggregation.model.ModelWeights;
+import dev.hansa.aggregation.tensor.Tensors;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
@@ -14,7 +14,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -31,24 +30,9 @@ class KillAndRestartTest {
     private Process server;
 
     private Process startServer(int port) throws IOException {
-        Path log = dir.resolve("server-" + System.nanoTime() + ".log");
-        ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "--add-modules", "jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED",
-                "-cp", System.getProperty("java.class.path"), HansaServerApplication.class.getName(),
+        return ServerProcess.start(dir.resolve("server-" + System.nanoTime() + ".log"),
                 "--hansa.database-dir=" + dir.resolve("pg"), "--hansa.admin-token=" + ADMIN,
                 "--server.port=" + port, "--logging.level.root=WARN");
-        pb.redirectErrorStream(true).redirectOutput(log.toFile());
-        return pb.start();
-    }
-
-    private static void await(String what, Duration timeout, BooleanSupplier condition) throws InterruptedException {
-        long until = System.nanoTime() + timeout.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > until) {
-                throw new AssertionError("timed out waiting for " + what);
-            }
-            Thread.sleep(200);
-        }
     }
 
     private static boolean healthy(Api api) {
@@ -75,20 +59,20 @@ class KillAndRestartTest {
         }
         Api api = new Api(port);
         server = startServer(port);
-        await("server start", Duration.ofSeconds(90), () -> healthy(api));
+        Eventually.await("server start", Duration.ofSeconds(90), () -> healthy(api));
 
         FederationFixture f = new FederationFixture(api, 2, 1, 600, 1.0, "fedavg");
-        ModelWeights before = f.latestModel();
+        Tensors before = f.latestModel();
         f.start();
-        await("round to open", Duration.ofSeconds(20), () -> f.assignment(f.clients.get(0)).json().get("state").asString().equals("ASSIGNED"));
+        Eventually.await("round to open", Duration.ofSeconds(20), () -> f.assignment(f.clients.get(0)).json().get("state").asString().equals("ASSIGNED"));
         String round = f.roundIdOf(f.clients.get(0));
         String path = "/api/v1/client/rounds/" + round + "/update";
-        ModelWeights d1 = randomDelta(21), d2 = randomDelta(22);
+        Tensors d1 = randomDelta(21), d2 = randomDelta(22);
         assertEquals(202, api.put(path, f.clients.get(0).credential(), upload(d1, 7), "first").status());
 
         server.destroyForcibly().waitFor(); // SIGKILL: no shutdown hooks, PostgreSQL keeps running
         server = startServer(port);
-        await("server restart", Duration.ofSeconds(90), () -> healthy(api));
+        Eventually.await("server restart", Duration.ofSeconds(90), () -> healthy(api));
 
         Api.Reply retry = api.put(path, f.clients.get(0).credential(), upload(d1, 7), "first");
         assertEquals(200, retry.status(), "a retried upload after the restart is recognised");
@@ -96,9 +80,9 @@ class KillAndRestartTest {
             api.post("/api/v1/client/heartbeat", c.credential(), Map.of());
         }
         assertEquals(202, api.put(path, f.clients.get(1).credential(), upload(d2, 21), "second").status());
-        await("federation to finish", Duration.ofSeconds(20), () -> f.status().equals("FINISHED"));
+        Eventually.await("federation to finish", Duration.ofSeconds(20), () -> f.status().equals("FINISHED"));
 
-        ModelWeights after = f.latestModel();
+        Tensors after = f.latestModel();
         for (int i = 0; i < before.values().length; i++) {
             double expected = before.values()[i] + (7.0 * d1.values()[i] + 21.0 * d2.values()[i]) / 28.0;
             assertEquals(expected, after.values()[i], 1e-6, "parameter " + i);

@@ -6,7 +6,7 @@ import static dev.hansa.server.FederationFixture.upload;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.hansa.aggregation.strategy.Strategies;
+import dev.hansa.aggregation.strategy.registry.Strategies;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -127,7 +127,7 @@ class StrategySelectionTest extends EmbeddedServerTest {
             "fedamd     | {}                                 | {\"params\": {\"weightDecay\": 0.1}}| training.params: unknown field(s) [weightDecay]",
             "fedavg     | {}                                 | {\"learningRate\": 0}               | training.learningRate",
             "fedavg     | {}                                 | {\"batchSize\": 0}                  | training.batchSize",
-            "fedavg     | {}                                 | {\"params\": {\"clipNorm\": -1}}    | training.params.clipNorm",
+            "fedavg     | {}                                 | {\"params\": {\"gradientClipNorm\": -1}}    | training.params.gradientClipNorm",
             "fedfoo     | {}                                 | {}                                  | strategy.name"})
     @SuppressWarnings("unchecked")
     void aBadValueIsRefusedWithAProblemNamingTheField(String strategy, String params, String training, String field) {

@@ -1,26 +1,19 @@
 package dev.hansa.aggregation.sampling;
 
+import dev.hansa.aggregation.random.Seeds;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.random.RandomGenerator;
-import java.util.random.RandomGeneratorFactory;
 
-/** The generator and the independent-coin draw shared by the samplers. */
+/** The independent-coin draw shared by the Poisson and Bernoulli samplers. */
 final class SamplingRandom {
-
-    private static final RandomGeneratorFactory<RandomGenerator> FACTORY = RandomGeneratorFactory.of("L64X128MixRandom");
 
     private SamplingRandom() {
     }
 
-    /** L64X128MixRandom seeded with {@code seed}: its algorithm is specified by the JDK, so draws are stable. */
-    static RandomGenerator generator(long seed) {
-        return FACTORY.create(seed);
-    }
-
     /** Each candidate independently with probability {@code q}, one coin per candidate in list order. */
     static List<String> coins(List<String> candidates, double q, long seed) {
-        RandomGenerator random = generator(seed);
+        RandomGenerator random = Seeds.generator(seed);
         List<String> chosen = new ArrayList<>();
         for (String c : candidates) {
             if (random.nextDouble() < q) {

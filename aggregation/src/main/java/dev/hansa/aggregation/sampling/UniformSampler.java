@@ -1,9 +1,8 @@
 package dev.hansa.aggregation.sampling;
 
+import dev.hansa.aggregation.random.Draws;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
-import java.util.random.RandomGenerator;
 
 /**
  * Uniform sampling without replacement (McMahan et al. 2017): {@code m = clamp(ceil(fraction * N), minClients,
@@ -44,22 +43,8 @@ public final class UniformSampler implements ClientSampler {
 
     @Override
     public List<String> sample(List<String> candidates, long seed) {
-        int n = candidates.size();
-        int m = sampleSize(n);
-        int[] index = new int[n];
-        for (int i = 0; i < n; i++) {
-            index[i] = i;
-        }
-        RandomGenerator random = SamplingRandom.generator(seed);
-        for (int i = 0; i < m; i++) {
-            int j = i + random.nextInt(n - i);
-            int t = index[i];
-            index[i] = index[j];
-            index[j] = t;
-        }
-        int[] chosen = Arrays.copyOf(index, m);
-        Arrays.sort(chosen);
-        List<String> out = new ArrayList<>(m);
+        int[] chosen = Draws.distinctSorted(candidates.size(), sampleSize(candidates.size()), seed);
+        List<String> out = new ArrayList<>(chosen.length);
         for (int i : chosen) {
             out.add(candidates.get(i));
         }

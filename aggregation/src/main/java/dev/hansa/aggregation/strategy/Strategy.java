@@ -1,15 +1,19 @@
 package dev.hansa.aggregation.strategy;
 
-import dev.hansa.aggregation.model.ModelSpec;
-import dev.hansa.aggregation.model.ModelWeights;
+import dev.hansa.aggregation.aggregate.RoundAggregate;
+import dev.hansa.aggregation.aggregate.UpdateWeighting;
+import dev.hansa.aggregation.state.State;
+import dev.hansa.aggregation.tensor.Tensors;
 import java.util.List;
 
 /**
  * The server half of a federated algorithm. Strategies decide; the orchestrator does the I/O: they never wait,
  * never touch the network or the database, and keep no hidden state between calls: everything that must survive
- * a round lives in {@link StrategyState}, which the server persists with each model version.
+ * a round lives in {@link State}, which the server persists with each model version.
  *
- * <p>Its client half is the {@link LocalProcedure} of the same {@link #name()}.
+ * <p>Its client half is the {@link ClientOptimizer} of the same {@link #name()}. Between the two, the update
+ * pipeline (codec, validation, aggregation) turns the participants' updates into the {@link RoundAggregate} that
+ * {@link #finishRound} receives.
  */
 public interface Strategy {
 
@@ -17,14 +21,21 @@ public interface Strategy {
     String name();
 
     /** Server state for a new federation whose initial model is {@code model} (empty for plain FedAvg). */
-    StrategyState initialState(ModelWeights model);
+    State initialState(Tensors model);
 
     /** Instructions for the round's sampled participants (ids in a deterministic order). */
-    RoundPlan planRound(RoundContext round, List<String> participants, ModelWeights model, StrategyState state);
+    RoundPlan planRound(RoundContext round, List<String> participants, Tensors model, State state);
 
-    /** An empty streaming aggregate for the round. */
-    RoundAggregator newAggregator(RoundContext round, ModelSpec spec);
+    /** How the round's mean weights each participant's update. */
+    UpdateWeighting weighting();
+
+    /**
+     * Whether a robust aggregator may stand in for the plain mean of each role's updates: true when the server
+     * update uses those means only; false when it needs the exact sum of what every client sent (FedAMD's anchor
+     * gradients, whose running sum must match what the clients hold).
+     */
+    boolean acceptsRobustAggregation();
 
     /** Applies the round's aggregate: the server update producing the next model and state. */
-    RoundResult finishRound(RoundContext round, ModelWeights model, StrategyState state, RoundAggregator aggregate);
+    RoundResult finishRound(RoundContext round, Tensors model, State state, RoundAggregate aggregate);
 }

@@ -1,6 +1,10 @@
 package dev.hansa.aggregation.strategy;
 
+import dev.hansa.aggregation.config.Hyperparameters;
+import dev.hansa.aggregation.random.Seeds;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -8,12 +12,12 @@ import java.util.Map;
  * size and learning rate, and the optimizer options every participant's {@link TrainingPlan} carries.
  *
  * <p>This is how the training config reaches {@link Strategy#planRound}: the server parses the JSON section with
- * {@link #fromMap} and passes it to {@link Strategies#create(String, Map, TrainingConfig)}; the strategy keeps it
+ * {@link #fromMap} and passes it to {@code Strategies.create}; the strategy keeps it
  * (immutable) and stamps each round's plans from it, adding its own hyperparameters and a per-client seed.
  *
  * <p>Options in {@link #params()} understood by the built-in local procedures (each procedure accepts a subset and
  * the strategy rejects the others at creation): {@code momentum} in [0, 1) (heavy-ball, PyTorch semantics, reset
- * every round), {@code weightDecay} >= 0 (L2 added to the gradient), {@code clipNorm} >= 0 (clip the loss gradient
+ * every round), {@code weightDecay} >= 0 (L2 added to the gradient), {@code gradientClipNorm} >= 0 (clip the loss gradient
  * to this global L2 norm before each step; 0 disables).
  *
  * @param localEpochs  passes over the local data, used when {@code localSteps} is 0
@@ -27,7 +31,7 @@ public record TrainingConfig(int localEpochs, int localSteps, int batchSize, dou
 
     public static final String MOMENTUM = "momentum";
     public static final String WEIGHT_DECAY = "weightDecay";
-    public static final String CLIP_NORM = "clipNorm";
+    public static final String GRADIENT_CLIP_NORM = "gradientClipNorm";
 
     public TrainingConfig {
         if (localEpochs < 0 || localSteps < 0 || (localEpochs == 0 && localSteps == 0)) {
@@ -65,6 +69,12 @@ public record TrainingConfig(int localEpochs, int localSteps, int batchSize, dou
                     throw new IllegalArgumentException("training.params." + e.getKey() + " must be a number, got "
                             + e.getValue());
                 }
+                // Checked here, not only by the procedure: a strategy may override an option it owns (FedSpeed's
+                // beta) and leave the given value unchecked, yet the config keeps it and must read back from JSON.
+                if (!Double.isFinite(n.doubleValue())) {
+                    throw new IllegalArgumentException("training.params." + key + " must be a finite number, got "
+                            + e.getValue());
+                }
                 options.put(key, n.doubleValue());
             }
         }
@@ -77,10 +87,38 @@ public record TrainingConfig(int localEpochs, int localSteps, int batchSize, dou
         return new TrainingConfig(localEpochs, localSteps, batchSize, rate, params);
     }
 
+    /**
+     * {@link #params} plus the options strategy {@code strategy} sets from its own {@code strategy.params}; an option
+     * given in both places is refused, as the strategy's value would override it without a word.
+     */
+    public Map<String, Double> paramsWith(String strategy, Map<String, Double> owned) {
+        Map<String, Double> all = new HashMap<>(params);
+        for (Map.Entry<String, Double> e : owned.entrySet()) {
+            if (all.put(e.getKey(), e.getValue()) != null) {
+                throw new IllegalArgumentException("training.params." + e.getKey() + ": " + strategy
+                        + " sets it from strategy.params; give it there only");
+            }
+        }
+        return all;
+    }
+
     /** The plan for one participant: these settings plus {@code extraParams} (strategy hyperparameters). */
     public TrainingPlan plan(String strategy, String role, double rate, long seed, Map<String, Double> extraParams) {
         Map<String, Double> all = new HashMap<>(params);
         all.putAll(extraParams);
         return new TrainingPlan(strategy, role, localEpochs, localSteps, batchSize, rate, seed, all);
+    }
+
+    /**
+     * The same plan for every participant, each with its own seed ({@link Seeds#forClient}): what a strategy whose
+     * participants all train alike hands out.
+     */
+    public Map<String, TrainingPlan> plans(List<String> participants, String strategy, String role, double rate,
+                                           long roundSeed, Map<String, Double> extraParams) {
+        Map<String, TrainingPlan> plans = new LinkedHashMap<>();
+        for (String id : participants) {
+            plans.put(id, plan(strategy, role, rate, Seeds.forClient(roundSeed, id), extraParams));
+        }
+        return plans;
     }
 }

@@ -1,10 +1,12 @@
 package dev.hansa.aggregation.bench;
 
-import dev.hansa.aggregation.algorithm.WeightedMeanAggregator;
-import dev.hansa.aggregation.model.ModelSpec;
-import dev.hansa.aggregation.model.ModelWeights;
-import dev.hansa.aggregation.model.TensorSpec;
-import dev.hansa.aggregation.strategy.ClientUpdate;
+import dev.hansa.aggregation.aggregate.AggregationPipeline;
+import dev.hansa.aggregation.aggregate.RoundAggregation;
+import dev.hansa.aggregation.aggregate.UpdateWeighting;
+import dev.hansa.aggregation.tensor.ModelSpec;
+import dev.hansa.aggregation.tensor.TensorSpec;
+import dev.hansa.aggregation.tensor.Tensors;
+import dev.hansa.aggregation.update.Update;
 import java.io.IOException;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
@@ -18,9 +20,10 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * The server's FedAvg fold timed on given inputs, for aggregation/bin/fold-bench: a fresh
- * {@link WeightedMeanAggregator} per fold, every update added with its sample count as weight, then the mean, as a
- * round's close computes it. With {@code scalar}, the same fold as the plain loop {@code sum[i] += w * v[i]} the
+ * The server's FedAvg fold timed on given inputs, for aggregation/bin/fold-bench: a fresh {@link RoundAggregation}
+ * of the default pipeline (the weighted mean, weights the sample counts) per fold, every update added as the server
+ * adds an admitted one, then the mean, as a round's close computes it. The admission checks (finiteness, norm) are
+ * validation of the upload, not the fold, and stay out, as Flower's deserialisation does. With {@code scalar}, the same fold as the plain loop {@code sum[i] += w * v[i]} the
  * aggregator ran before WeightedSum, for a before/after figure from the same process. With {@code pairs}, a
  * prototype of what an aggregator that held one update back could do: two updates per pass over the sum, one
  * thread, the same additions in the same order (so the same bits), half the traffic of the double sum.
@@ -30,6 +33,10 @@ import java.util.Map;
  * the seconds of each timed fold and the sum of the mean (to check that both sides computed the same thing).
  */
 public final class FoldBenchmark {
+
+    private static final AggregationPipeline PIPELINE =
+            new AggregationPipeline(AggregationPipeline.Settings.DEFAULT, UpdateWeighting.SAMPLES);
+    private static final String ROLE = "participant";
 
     private FoldBenchmark() {
     }
@@ -46,7 +53,7 @@ public final class FoldBenchmark {
         List<Long> samples = Files.readAllLines(Path.of(args[2])).stream().map(String::trim)
                 .filter(s -> !s.isEmpty()).map(Long::parseLong).toList();
         ModelSpec spec = new ModelSpec(List.of(new TensorSpec("update", new int[] {size})));
-        List<ClientUpdate> updates = read(Path.of(args[1]), spec, samples);
+        List<Update> updates = read(Path.of(args[1]), spec, samples);
         double checksum = 0;
         List<Double> seconds = new ArrayList<>();
         for (int f = 0; f < warmup + folds; f++) {
@@ -68,21 +75,22 @@ public final class FoldBenchmark {
         System.out.println(String.format(Locale.ROOT, "{\"seconds\": %s, \"checksum\": %.17g}", seconds, checksum));
     }
 
-    private static double[] fold(ModelSpec spec, List<ClientUpdate> updates) {
-        WeightedMeanAggregator aggregate = new WeightedMeanAggregator(spec, true);
-        for (ClientUpdate u : updates) {
-            aggregate.add(u);
+    private static double[] fold(ModelSpec spec, List<Update> updates) {
+        RoundAggregation round = PIPELINE.start(spec, 0);
+        for (Update u : updates) {
+            round.add(new AggregationPipeline.Admitted(u, UpdateWeighting.SAMPLES.weight(u.numSamples()), Double.NaN,
+                    Double.NaN));
         }
-        return aggregate.mean();
+        return round.result().role(ROLE).orElseThrow().mean();
     }
 
     /** The aggregator's arithmetic before the kernel: the same weights, sum and division, as plain loops. */
-    private static double[] scalarFold(ModelSpec spec, List<ClientUpdate> updates) {
+    private static double[] scalarFold(ModelSpec spec, List<Update> updates) {
         double[] sum = new double[spec.parameterCount()];
         double total = 0;
-        for (ClientUpdate u : updates) {
+        for (Update u : updates) {
             double w = u.numSamples();
-            float[] v = u.tensors().values();
+            float[] v = u.values().values();
             for (int i = 0; i < v.length; i++) {
                 sum[i] += w * v[i];
             }
@@ -95,13 +103,13 @@ public final class FoldBenchmark {
     }
 
     /** Two updates per pass: sum[i] = (sum[i] + w1 x1[i]) + w2 x2[i], the order one-at-a-time folding adds them in. */
-    private static double[] pairFold(ModelSpec spec, List<ClientUpdate> updates) {
+    private static double[] pairFold(ModelSpec spec, List<Update> updates) {
         double[] sum = new double[spec.parameterCount()];
         double total = 0;
         for (int u = 0; u < updates.size(); u += 2) {
-            ClientUpdate first = updates.get(u);
+            Update first = updates.get(u);
             double w1 = first.numSamples();
-            float[] x1 = first.tensors().values();
+            float[] x1 = first.values().values();
             total += w1;
             if (u + 1 == updates.size()) {
                 for (int i = 0; i < sum.length; i++) {
@@ -110,7 +118,7 @@ public final class FoldBenchmark {
                 break;
             }
             double w2 = updates.get(u + 1).numSamples();
-            float[] x2 = updates.get(u + 1).tensors().values();
+            float[] x2 = updates.get(u + 1).values().values();
             total += w2;
             for (int i = 0; i < sum.length; i++) {
                 sum[i] = (sum[i] + w1 * x1[i]) + w2 * x2[i];
@@ -122,9 +130,9 @@ public final class FoldBenchmark {
         return sum;
     }
 
-    private static List<ClientUpdate> read(Path file, ModelSpec spec, List<Long> samples) throws IOException {
+    private static List<Update> read(Path file, ModelSpec spec, List<Long> samples) throws IOException {
         int size = spec.parameterCount();
-        List<ClientUpdate> updates = new ArrayList<>();
+        List<Update> updates = new ArrayList<>();
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
             if (channel.size() != (long) samples.size() * size * Float.BYTES) {
                 throw new IllegalArgumentException(file + " holds " + channel.size() + " bytes, expected "
@@ -135,8 +143,7 @@ public final class FoldBenchmark {
                         (long) size * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer();
                 float[] values = new float[size];
                 floats.get(values);
-                updates.add(new ClientUpdate("client-" + u, "participant", new ModelWeights(spec, values),
-                        samples.get(u), Map.of()));
+                updates.add(new Update("client-" + u, ROLE, new Tensors(spec, values), samples.get(u), Map.of()));
             }
         }
         return updates;

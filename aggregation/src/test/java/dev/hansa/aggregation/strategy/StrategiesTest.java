@@ -4,7 +4,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.hansa.aggregation.state.State;
+import dev.hansa.aggregation.strategy.registry.Strategies;
+import dev.hansa.aggregation.tensor.ModelSpec;
+import dev.hansa.aggregation.tensor.TensorSpec;
+import dev.hansa.aggregation.tensor.Tensors;
 import java.math.BigDecimal;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
@@ -21,7 +28,7 @@ class StrategiesTest {
         assertTrue(Strategies.names().contains("fedavg"));
         for (String name : Strategies.names()) {
             assertEquals(name, Strategies.create(name, Map.of()).name());
-            assertEquals(name, Strategies.localProcedure(name).name());
+            assertEquals(name, Strategies.clientOptimizer(name).name());
         }
     }
 
@@ -29,14 +36,24 @@ class StrategiesTest {
     void fedProxPlansCarryMuAndTheTrainingOptions() {
         TrainingConfig t = new TrainingConfig(1, 5, 10, 0.1, Map.of("weightDecay", 1e-4));
         Strategy prox = Strategies.create("fedprox", Map.of("mu", 0.5), t);
-        TrainingPlan plan = prox.planRound(new RoundContext(1, 3, 1, 9), java.util.List.of("a"),
-                dev.hansa.aggregation.model.ModelWeights.zeros(dev.hansa.aggregation.model.ModelSpec.of(
-                        new dev.hansa.aggregation.model.TensorSpec("x", new int[] {2}))), StrategyState.EMPTY)
-                .plans().get("a");
+        TrainingPlan plan = prox.planRound(new RoundContext(1, 3, 1, 9), List.of("a"),
+                Tensors.zeros(ModelSpec.of(new TensorSpec("x", new int[] {2}))), State.EMPTY).plans().get("a");
         assertEquals(0.5, plan.param("mu", -1));
         assertEquals(1e-4, plan.param("weightDecay", -1));
         assertRejected("mu", () -> Strategies.create("fedprox", Map.of("mu", -1)));
         assertRejected("mu", () -> Strategies.create("fedavg", Map.of("mu", 0.1)));
+    }
+
+    @Test
+    void anOptionTheStrategySetsIsRefusedInTrainingParams() {
+        // The strategy's value used to override it silently, so the given value was neither checked nor used.
+        assertRejected("training.params.mu: fedprox sets it from strategy.params",
+                () -> Strategies.create("fedprox", Map.of("mu", 0.5), new TrainingConfig(1, 5, 10, 0.1, Map.of("mu", 0.3))));
+        assertRejected("training.params.beta: fedspeed sets it from strategy.params",
+                () -> Strategies.create("fedspeed", Map.of(), new TrainingConfig(1, 5, 10, 0.1, Map.of("beta", -1e9))));
+        assertRejected("training.params.anchorBatchSize: fedamd sets it from strategy.params",
+                () -> Strategies.create("fedamd", Map.of(), new TrainingConfig(0, 5, 10, 0.1,
+                        Map.of("anchorBatchSize", 4.0))));
     }
 
     @Test
@@ -47,9 +64,20 @@ class StrategiesTest {
     }
 
     @Test
+    void nullIsRefusedNotTakenForAbsent() {
+        Map<String, Object> params = new HashMap<>();
+        params.put("beta1", null);
+        assertRejected("strategy.params.beta1 is null", () -> Strategies.create("fedadam", params));
+        Map<String, Object> training = new HashMap<>();
+        training.put("batchSize", null);
+        assertRejected("training.batchSize is null",
+                () -> TrainingConfig.fromMap(training, Strategies.defaultTraining("fedavg")));
+    }
+
+    @Test
     void rejectsUnknownNamesParametersAndRanges() {
         assertRejected("fedfoo", () -> Strategies.create("fedfoo", Map.of()));
-        assertRejected("fedfoo", () -> Strategies.localProcedure("fedfoo"));
+        assertRejected("fedfoo", () -> Strategies.clientOptimizer("fedfoo"));
         assertRejected("serverLearningrate", () -> Strategies.create("fedavg", Map.of("serverLearningrate", 1)));
         assertRejected("serverLearningRate", () -> Strategies.create("fedavg", Map.of("serverLearningRate", 0)));
         assertRejected("serverLearningRate", () -> Strategies.create("fedavg", Map.of("serverLearningRate", "1")));
@@ -90,5 +118,9 @@ class StrategiesTest {
         assertRejected("epochs", () -> TrainingConfig.fromMap(Map.of("epochs", 1), t));
         assertRejected("momentum", () -> Strategies.create("fedavg", Map.of(),
                 TrainingConfig.fromMap(Map.of("params", Map.of("momentum", 2)), t)));
+        // Found by FederationConfigFuzzTest: FedSpeed overrides beta, so -1e400 (-Infinity once parsed) went unchecked
+        // into a stored config that then failed to read back.
+        assertRejected("training.params.beta must be a finite number", () -> TrainingConfig.fromMap(
+                Map.of("params", Map.of("beta", Double.NEGATIVE_INFINITY)), Strategies.defaultTraining("fedspeed")));
     }
 }

@@ -72,7 +72,8 @@ public final class Options {
 
     public String usage(String command) {
         StringBuilder b = new StringBuilder("usage: " + command + " [options]\n");
-        help.forEach((name, text) -> b.append(String.format("  --%-18s %s (default: %s)%n", name, text, defaults.get(name))));
+        help.forEach((name, text) -> b.append(String.format("  --%-18s %s%s%n", name, text,
+                defaults.get(name).isEmpty() ? "" : " (default: " + defaults.get(name) + ")")));
         return b.toString();
     }
 }

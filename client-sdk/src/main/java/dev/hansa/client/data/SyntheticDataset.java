@@ -1,6 +1,7 @@
 package dev.hansa.client.data;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
 

@@ -1,13 +1,14 @@
 package dev.hansa.client.http;
 
-import dev.hansa.client.HansaProtocolException;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import tools.jackson.core.JacksonException;
@@ -15,8 +16,9 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectMapper;
 
 /**
- * Sends requests with retries: connection failures, 5xx and 429 are retried with exponential backoff and full
- * jitter; any other 4xx is final and raised as {@link HansaProtocolException} built from the problem detail.
+ * Sends requests with retries: connection failures, 5xx and 429 are retried with exponential backoff and jitter,
+ * waiting at least as long as the server's {@code Retry-After} asks (up to {@code maxBackoff}); any other 4xx is final
+ * and raised as {@link HansaProtocolException} built from the problem detail.
  */
 public final class HttpTransport implements AutoCloseable {
 
@@ -43,13 +45,14 @@ public final class HttpTransport implements AutoCloseable {
         HttpResponse<byte[]> last = null;
         for (int attempt = 1; attempt <= maxAttempts; attempt++) {
             if (attempt > 1) {
-                sleeper.sleep(backoff(attempt));
+                sleeper.sleep(wait(attempt, last));
             }
             try {
                 last = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
                 lastError = null;
             } catch (IOException e) {
                 lastError = e;
+                last = null;
                 continue;
             }
             int status = last.statusCode();
@@ -67,14 +70,17 @@ public final class HttpTransport implements AutoCloseable {
         throw problem(last);
     }
 
-    private Duration backoff(int attempt) {
+    /** The jittered exponential backoff, or the server's Retry-After when that is longer, never over maxBackoff. */
+    private Duration wait(int attempt, HttpResponse<byte[]> refused) {
         long cap = Math.min(maxBackoff.toMillis(), initialBackoff.toMillis() << Math.min(20, attempt - 2));
-        return Duration.ofMillis(cap <= 0 ? 0 : ThreadLocalRandom.current().nextLong(cap / 2, cap + 1));
+        long backoff = cap <= 0 ? 0 : ThreadLocalRandom.current().nextLong(cap / 2, cap + 1);
+        long asked = refused == null ? 0 : RetryAfter.of(refused.headers(), Instant.now()).toMillis();
+        return Duration.ofMillis(Math.max(backoff, Math.min(asked, maxBackoff.toMillis())));
     }
 
     private HansaProtocolException problem(HttpResponse<byte[]> response) {
         String reason = "http-" + response.statusCode();
-        String detail = new String(response.body(), java.nio.charset.StandardCharsets.UTF_8);
+        String detail = new String(response.body(), StandardCharsets.UTF_8);
         try {
             JsonNode node = json.readTree(response.body());
             if (node != null && node.has("reason")) {

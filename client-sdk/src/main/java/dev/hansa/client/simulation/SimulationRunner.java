@@ -1,54 +1,46 @@
 package dev.hansa.client.simulation;
 
-import dev.hansa.aggregation.model.ModelWeights;
-import dev.hansa.aggregation.sampling.UniformSampler;
-import dev.hansa.aggregation.strategy.ClientUpdate;
-import dev.hansa.aggregation.strategy.GradientModel;
-import dev.hansa.aggregation.strategy.LocalResult;
-import dev.hansa.aggregation.strategy.RoundAggregator;
-import dev.hansa.aggregation.strategy.RoundContext;
-import dev.hansa.aggregation.strategy.RoundPlan;
-import dev.hansa.aggregation.strategy.RoundResult;
-import dev.hansa.aggregation.strategy.Strategies;
-import dev.hansa.aggregation.strategy.Strategy;
-import dev.hansa.aggregation.strategy.StrategyState;
-import dev.hansa.aggregation.strategy.TrainingPlan;
+import dev.hansa.aggregation.round.LocalFederation;
+import dev.hansa.aggregation.round.RoundProtocol;
+import dev.hansa.aggregation.state.State;
+import dev.hansa.aggregation.strategy.ClientOptimizer;
+import dev.hansa.aggregation.strategy.registry.Strategies;
+import dev.hansa.aggregation.tensor.Tensors;
 import dev.hansa.client.data.Dataset;
-import dev.hansa.client.model.Evaluation;
-import dev.hansa.client.model.ModelArchitecture;
+import dev.hansa.client.training.Evaluation;
+import dev.hansa.client.training.TrainableModel;
 import dev.hansa.compute.Backend;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import java.util.function.Consumer;
 import java.util.stream.IntStream;
 
 /**
- * Runs a federation of virtual clients in one process through the same {@link Strategy} and local procedures the
- * server and {@code HansaClient} use, without HTTP: sampling with the server's round seeds, planning, local training,
- * streaming aggregation in participant order, and the server update.
+ * Runs a federation of virtual clients in one process through the same {@link RoundProtocol} the server uses and
+ * the same client halves {@code HansaClient} runs (client optimizer, update pipeline, codec), without HTTP: a
+ * {@link LocalFederation} of the built-in trainer on each client's data, plus evaluation of the global model.
  *
- * <p>The participants of a round train in parallel on {@link Settings#threads()} workers. Each client owns its bound
- * model (and so its buffers) and its strategy state, the global model and the round's broadcast are only read, and
- * updates are folded in participant order once all have finished: the result is bit for bit the same for any number
- * of threads, given a backend whose kernels return the same bits for the same inputs (see docs/algorithms.md for
- * the CPU backend's vector reductions). For the same client ids, data, seeds and strategy it is also the model an HTTP federation on the server
- * produces when updates arrive in participant order (the server folds in arrival order).
+ * <p>The participants of a round train in parallel on {@link Settings#threads()} workers. Each client owns its
+ * objective (and so its buffers) and its state, the global model and the round's broadcast are only read, and updates
+ * are aggregated in participant order once all have finished: the result is bit for bit the same for any number of
+ * threads, given a backend whose kernels return the same bits for the same inputs (see docs/algorithms.md for the CPU
+ * backend's vector reductions). For the same client ids, data, seeds and configuration it is also the model an HTTP
+ * federation on the server produces when updates arrive in participant order (the server aggregates in arrival
+ * order).
  */
 public final class SimulationRunner {
 
     /**
-     * The federation's settings.
+     * The run's settings.
      *
+     * @param seed      the federation seed (sampling, plans)
      * @param evalEvery evaluate the global model on the test set every this many rounds (and after the last)
      * @param threads   workers that train a round's participants in parallel (and evaluate test shards)
      */
-    public record Settings(int rounds, double clientFraction, int minClients, int maxClients, long seed, int evalEvery,
-                           int threads) {
+    public record Settings(int rounds, long seed, int evalEvery, int threads) {
         public Settings {
             if (rounds < 1 || evalEvery < 1 || threads < 1) {
                 throw new IllegalArgumentException("rounds, evalEvery and threads must be >= 1");
@@ -59,28 +51,25 @@ public final class SimulationRunner {
     /** Test samples per evaluation shard; fixed, so the evaluation does not depend on the number of threads. */
     private static final int EVAL_SHARD = 1000;
 
-    private final ModelArchitecture architecture;
+    private final TrainableModel model;
     private final Backend backend;
-    private final Strategy strategy;
+    private final RoundProtocol protocol;
     private final Settings settings;
-    private final List<String> ids;
-    private final Map<String, GradientModel> bound = new HashMap<>();
+    private final Map<String, LocalFederation.Member> members = new LinkedHashMap<>();
     private final List<Dataset> testShards;
-    private final Map<String, StrategyState> clientStates = new HashMap<>();
 
     /**
      * @param clients each client's training data by client id; candidates are listed in id order, as the server
      *                lists live clients, so the same ids sample the same participants
      */
-    public SimulationRunner(ModelArchitecture architecture, Map<String, Dataset> clients, Dataset test, Backend backend,
-                            Strategy strategy, Settings settings) {
-        this.architecture = architecture;
+    public SimulationRunner(TrainableModel model, Map<String, Dataset> clients, Dataset test, Backend backend,
+                            RoundProtocol protocol, Settings settings) {
+        this.model = model;
         this.backend = backend;
-        this.strategy = strategy;
+        this.protocol = protocol;
         this.settings = settings;
-        Map<String, Dataset> sorted = new TreeMap<>(clients);
-        this.ids = List.copyOf(sorted.keySet());
-        sorted.forEach((id, data) -> bound.put(id, architecture.bind(data, backend)));
+        ClientOptimizer optimizer = Strategies.clientOptimizer(protocol.strategy().name());
+        clients.forEach((id, data) -> members.put(id, LocalFederation.Member.of(optimizer, model.bind(data, backend))));
         this.testShards = shards(test);
     }
 
@@ -94,67 +83,38 @@ public final class SimulationRunner {
     }
 
     /**
-     * Where a run ends: the final model, the server's strategy state and the state each client holds (clients that
-     * never took part hold none).
+     * Where a run ends: the final model, the server's strategy state and the strategy state each client holds
+     * (clients that never took part hold none).
      */
-    public record Result(ModelWeights model, StrategyState serverState, Map<String, StrategyState> clientStates) {
+    public record Result(Tensors model, State serverState, Map<String, State> clientStates) {
         public Result {
             clientStates = Map.copyOf(clientStates);
         }
     }
 
     /** Runs every round from {@code initial} with fresh clients, reporting each round to {@code onRound}. */
-    public Result run(ModelWeights initial, Consumer<RoundRecord> onRound) {
-        clientStates.clear();
-        ModelWeights model = initial;
-        StrategyState state = strategy.initialState(initial);
-        UniformSampler sampler = new UniformSampler(settings.clientFraction(), settings.minClients(), settings.maxClients());
+    public Result run(Tensors initial, Consumer<RoundRecord> onRound) {
         try (Workers workers = new Workers(settings.threads())) {
+            LocalFederation federation = new LocalFederation(protocol, settings.seed(), members, initial, workers);
             for (int round = 1; round <= settings.rounds(); round++) {
                 long start = System.nanoTime();
-                long seed = RoundContext.seedFor(settings.seed(), round, 1);
-                List<String> participants = sampler.sample(ids, seed);
-                RoundContext context = new RoundContext(round, ids.size(), participants.size(), seed);
-                RoundPlan plan = strategy.planRound(context, participants, model, state);
-                ModelWeights global = model;
-                List<Callable<LocalResult>> training = new ArrayList<>();
-                for (String id : participants) {
-                    TrainingPlan p = plan.plans().get(id);
-                    StrategyState clientState = clientStates.getOrDefault(id, StrategyState.EMPTY);
-                    training.add(() -> Strategies.localProcedure(p.strategy())
-                            .train(bound.get(id), global, p, plan.broadcast(), clientState));
-                }
-                List<LocalResult> results = workers.all(training);
-                RoundAggregator aggregate = strategy.newAggregator(context, model.spec());
-                double trainLoss = 0;
-                long bytesUp = 0;
-                for (int i = 0; i < participants.size(); i++) {
-                    String id = participants.get(i);
-                    LocalResult r = results.get(i);
-                    aggregate.add(new ClientUpdate(id, plan.plans().get(id).role(), r.upload(), r.numSamples(), r.metrics()));
-                    clientStates.put(id, r.state());
-                    trainLoss += r.metrics().getOrDefault("train_loss", Double.NaN);
-                    bytesUp += Traffic.upload(r);
-                }
-                long bytesDown = participants.size() * (Traffic.model(model.spec())
-                        + (plan.broadcast().isPresent() ? Traffic.broadcast(model.spec()) : 0));
-                RoundResult result = strategy.finishRound(context, model, state, aggregate);
-                model = result.model();
-                state = result.state();
+                LocalFederation.RoundReport report = federation.runRound(round);
+                long bytesDown = report.participants() * (Traffic.download(initial.spec())
+                        + (report.broadcast() ? Traffic.broadcast(initial.spec()) : 0));
                 Evaluation eval = round % settings.evalEvery() == 0 || round == settings.rounds()
-                        ? evaluate(model, workers) : null;
-                onRound.accept(new RoundRecord(round, participants.size(), eval == null ? Double.NaN : eval.accuracy(),
-                        eval == null ? Double.NaN : eval.loss(), trainLoss / participants.size(), bytesUp, bytesDown,
+                        ? evaluate(federation.model(), workers) : null;
+                onRound.accept(new RoundRecord(round, report.participants(), eval == null ? Double.NaN : eval.accuracy(),
+                        eval == null ? Double.NaN : eval.loss(), report.trainLoss(), report.bytesUp(), bytesDown,
                         (System.nanoTime() - start) / 1e9));
             }
+            return new Result(federation.model(), federation.serverState(), federation.clientStates());
         }
-        return new Result(model, state, clientStates);
     }
 
     /** Test loss and accuracy, shard by shard in parallel, combined in shard order. */
-    private Evaluation evaluate(ModelWeights model, Workers workers) {
+    private Evaluation evaluate(Tensors weights, Workers workers) {
         List<Callable<Evaluation>> tasks = testShards.stream()
-                .map(shard -> (Callable<Evaluation>) () -> architecture.evaluate(model, shard, backend)).toList();
+                .map(shard -> (Callable<Evaluation>) () -> model.evaluate(weights, shard, backend)).toList();
         double loss = 0;
         long correct = 0;
         int samples = 0;

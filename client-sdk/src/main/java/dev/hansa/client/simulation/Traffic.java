@@ -1,15 +1,13 @@
 package dev.hansa.client.simulation;
 
-import dev.hansa.aggregation.model.ModelSpec;
-import dev.hansa.aggregation.model.Safetensors;
-import dev.hansa.aggregation.strategy.LocalResult;
-import java.util.LinkedHashMap;
+import dev.hansa.aggregation.tensor.ModelSpec;
+import dev.hansa.aggregation.tensor.Safetensors;
 import java.util.Map;
 
 /**
- * The bytes a round would move over HTTP, computed from sizes instead of serialising every payload: the
- * safetensors bodies that {@code HansaClient} and the server exchange (docs/protocol.md). JSON control messages
- * (assignments, heartbeats) are not counted; they are a few hundred bytes per client and round.
+ * The bytes a round's downloads would move over HTTP, computed from sizes instead of serialising: the safetensors
+ * files the server serves (docs/protocol.md). Uploads are counted by the codec ({@code encodedSize}). JSON control
+ * messages are not counted; they are a few hundred bytes per client and round.
  */
 final class Traffic {
 
@@ -20,20 +18,12 @@ final class Traffic {
     }
 
     /** One model download: the model version's safetensors file. */
-    static long model(ModelSpec spec) {
+    static long download(ModelSpec spec) {
         return Safetensors.size(spec, MODEL_METADATA);
     }
 
-    /** One broadcast download (e.g. FedAMD's bullseye): written without metadata. */
+    /** One broadcast download (e.g. FedAMD's): written without metadata. */
     static long broadcast(ModelSpec spec) {
         return Safetensors.size(spec, Map.of());
-    }
-
-    /** One upload: the result's tensors with {@code num_samples} and the metrics as metadata, as HansaClient sends them. */
-    static long upload(LocalResult result) {
-        Map<String, String> metadata = new LinkedHashMap<>();
-        metadata.put("num_samples", Long.toString(result.numSamples()));
-        result.metrics().forEach((k, v) -> metadata.put(k, Double.toString(v)));
-        return Safetensors.size(result.upload().spec(), metadata);
     }
 }

@@ -1,5 +1,6 @@
 package dev.hansa.client.simulation;
 
+import dev.hansa.aggregation.round.LocalFederation;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -13,7 +14,7 @@ import java.util.concurrent.Future;
  * combine them in a fixed order whatever the scheduling. One worker means the caller's thread runs every task.
  * Owned by one simulation run and closed with it: no thread outlives {@link #close()}.
  */
-final class Workers implements AutoCloseable {
+final class Workers implements LocalFederation.Executor, AutoCloseable {
 
     private final ExecutorService pool;
 
@@ -23,7 +24,8 @@ final class Workers implements AutoCloseable {
     }
 
     /** Runs every task and returns the results in task order; rethrows the first failure (in task order). */
-    <T> List<T> all(List<Callable<T>> tasks) {
+    @Override
+    public <T> List<T> all(List<Callable<T>> tasks) {
         List<T> results = new ArrayList<>(tasks.size());
         try {
             if (pool == null) {

@@ -1,23 +1,20 @@
 package dev.hansa.client.state;
 
-import dev.hansa.aggregation.strategy.StrategyState;
-import dev.hansa.aggregation.strategy.StrategyStateCodec;
+import dev.hansa.aggregation.tensor.ContentHash;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.Optional;
 import java.util.Properties;
 
 /**
  * A client's durable state in one directory: its credential ({@code credential.properties}, owner-only), its
- * strategy state per federation (plus at most one pending state whose round is unresolved, see
+ * {@link ClientState} per federation (plus at most one pending state whose round is unresolved, see
  * {@code HansaClient}), and a content-addressed cache of downloaded tensors. Every write goes to a temporary
  * file first and is moved into place atomically, so a crash never leaves a half-written file.
  */
@@ -27,8 +24,8 @@ public final class ClientStateStore {
     public record Credential(String clientId, String federationId, String secret) {
     }
 
-    /** The strategy state that training for round {@code roundId} produced, kept until that round's outcome is known. */
-    public record PendingState(String roundId, StrategyState state) {
+    /** The state that training for round {@code roundId} produced, kept until that round's outcome is known. */
+    public record PendingState(String roundId, ClientState state) {
     }
 
     private static final java.util.regex.Pattern ROUND_ID = java.util.regex.Pattern.compile("[A-Za-z0-9-]{1,64}");
@@ -63,11 +60,11 @@ public final class ClientStateStore {
         write(dir.resolve("credential.properties"), text.getBytes(java.nio.charset.StandardCharsets.UTF_8), true);
     }
 
-    /** The strategy state of federation {@code federationId} as of the last round that counted this client. */
-    public StrategyState strategyState(String federationId) {
-        Path file = dir.resolve("strategy-state-" + federationId + ".bin");
+    /** The state of federation {@code federationId} as of the last round that counted this client. */
+    public ClientState state(String federationId) {
+        Path file = dir.resolve("client-state-" + federationId + ".bin");
         try {
-            return Files.exists(file) ? StrategyStateCodec.decode(Files.readAllBytes(file)) : StrategyState.EMPTY;
+            return Files.exists(file) ? ClientState.decode(Files.readAllBytes(file)) : ClientState.EMPTY;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + file, e);
         }
@@ -83,7 +80,7 @@ public final class ClientStateStore {
             }
             String name = file.get().getFileName().toString();
             String roundId = name.substring(prefix.length(), name.length() - ".bin".length());
-            return Optional.of(new PendingState(roundId, StrategyStateCodec.decode(Files.readAllBytes(file.get()))));
+            return Optional.of(new PendingState(roundId, ClientState.decode(Files.readAllBytes(file.get()))));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read the pending strategy state in " + dir, e);
         }
@@ -93,12 +90,12 @@ public final class ClientStateStore {
      * Keeps {@code state} as pending for round {@code roundId}, replacing any pending state of another round: at most
      * one round is pending per federation (a client resolves the previous one before it trains again).
      */
-    public void savePendingState(String federationId, String roundId, StrategyState state) {
+    public void savePendingState(String federationId, String roundId, ClientState state) {
         if (!ROUND_ID.matcher(roundId).matches()) {
             throw new IllegalArgumentException("roundId must match " + ROUND_ID.pattern() + ": " + roundId);
         }
         Path file = pendingFile(federationId, roundId);
-        write(file, StrategyStateCodec.encode(state), false);
+        write(file, state.encode(), false);
         try (var files = Files.list(dir)) {
             for (Path other : files.filter(f -> isPending(f, federationId) && !f.equals(file)).toList()) {
                 Files.deleteIfExists(other);
@@ -116,7 +113,7 @@ public final class ClientStateStore {
     /** Makes the pending state the federation's strategy state, in one atomic rename. */
     public void commitPendingState(String federationId) {
         pendingState(federationId).ifPresent(p -> move(pendingFile(federationId, p.roundId()),
-                dir.resolve("strategy-state-" + federationId + ".bin")));
+                dir.resolve("client-state-" + federationId + ".bin")));
     }
 
     /** Forgets the pending state: its round failed or did not count the update. */
@@ -131,7 +128,7 @@ public final class ClientStateStore {
     }
 
     private static String pendingPrefix(String federationId) {
-        return "strategy-state-" + federationId + ".pending-";
+        return "client-state-" + federationId + ".pending-";
     }
 
     private Path pendingFile(String federationId, String roundId) {
@@ -144,7 +141,7 @@ public final class ClientStateStore {
         try {
             if (Files.exists(file)) {
                 byte[] bytes = Files.readAllBytes(file);
-                if (sha256(bytes).equals(hash)) {
+                if (ContentHash.of(bytes).equals(hash)) {
                     return Optional.of(bytes);
                 }
                 Files.delete(file);
@@ -157,14 +154,6 @@ public final class ClientStateStore {
 
     public void cache(String hash, byte[] bytes) {
         write(dir.resolve("cache").resolve(hash + ".safetensors"), bytes, false);
-    }
-
-    public static String sha256(byte[] bytes) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     private static void write(Path target, byte[] bytes, boolean ownerOnly) {

@@ -1,8 +1,8 @@
 package dev.hansa.client.bench;
 
-import dev.hansa.aggregation.strategy.GradientModel;
+import dev.hansa.aggregation.strategy.Objective;
 import dev.hansa.client.data.Dataset;
-import dev.hansa.client.model.DenseNetwork;
+import dev.hansa.client.training.DenseNetwork;
 import dev.hansa.compute.Backend;
 import dev.hansa.compute.Backends;
 import dev.hansa.compute.FloatArray;
@@ -43,7 +43,7 @@ public class MlpStepBenchmark {
     public String hidden;
 
     private Backend be;
-    private GradientModel model;
+    private Objective model;
     private FloatArray params;
     private FloatArray grad;
     private int[][] batches;

@@ -1,7 +1,8 @@
 package dev.hansa.client.bench;
 
-import dev.hansa.aggregation.sampling.UniformSampler;
-import dev.hansa.aggregation.strategy.RoundContext;
+import dev.hansa.aggregation.random.Seeds;
+import dev.hansa.aggregation.sampling.ClientSampler;
+import dev.hansa.aggregation.sampling.Samplers;
 import dev.hansa.client.data.Dataset;
 import dev.hansa.client.data.FashionMnist;
 import dev.hansa.client.data.Partitioner;
@@ -20,8 +21,8 @@ import java.util.stream.Collectors;
 /**
  * Writes what {@code hansa simulate} does with Fashion-MNIST before any training, as JSON, so that a yardstick in
  * another framework (client-sdk/bin/torch_fedavg.py) runs the same protocol: each client's training-sample indices
- * (the partition {@code simulate --partition} draws for {@code --seed}) and each round's participants (the server's
- * uniform sampler with the round seeds), as client numbers.
+ * (the partition {@code simulate --partition} draws for {@code --seed}) and each round's participants (the uniform
+ * sampler with the round seeds, as {@code RoundProtocol} draws them), as client numbers.
  *
  * <p>Usage: {@code SimulationProtocol OUT.json CLIENTS PER_ROUND ROUNDS PARTITION SEED}.
  */
@@ -43,9 +44,10 @@ public final class SimulationProtocol {
         Dataset train = FashionMnist.load().orElseThrow(() -> new IllegalStateException(
                 "Fashion-MNIST is not installed (apt-get install dataset-fashion-mnist)")).train();
         List<int[]> parts = Partitioner.parse(partition).split(train, clients, seed);
-        // The same ids, sampler and round seeds as SimulationRunner (the CLI's client fraction is perRound/clients).
+        // The same ids, sampler and round seeds as simulate (its default sampler, client fraction perRound/clients;
+        // RoundProtocol.open draws attempt 1 of every round).
         List<String> ids = new ArrayList<>(SimulationRunner.numbered(Collections.nCopies(clients, train)).keySet());
-        UniformSampler sampler = new UniformSampler((double) perRound / clients, perRound, perRound);
+        ClientSampler sampler = Samplers.create(Samplers.UNIFORM, (double) perRound / clients, perRound, perRound);
         Map<String, Integer> number = ids.stream().collect(Collectors.toMap(id -> id, ids::indexOf));
         try (PrintWriter w = new PrintWriter(Files.newBufferedWriter(out))) {
             w.println("{\"clients\": [");
@@ -54,7 +56,7 @@ public final class SimulationProtocol {
             }
             w.println("], \"rounds\": [");
             for (int round = 1; round <= rounds; round++) {
-                List<String> chosen = sampler.sample(ids, RoundContext.seedFor(seed, round, 1));
+                List<String> chosen = sampler.sample(ids, Seeds.forRound(seed, round, 1));
                 w.println(chosen.stream().map(number::get).toList() + (round < rounds ? "," : ""));
             }
             w.println("]}");

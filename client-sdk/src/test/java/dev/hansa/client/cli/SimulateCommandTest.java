@@ -1,6 +1,7 @@
 package dev.hansa.client.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
@@ -43,15 +44,34 @@ class SimulateCommandTest {
     }
 
     @Test
+    void theProgressLineShowsTestMetricsOnlyForRoundsThatEvaluated() {
+        String progress = capturingStandardError(() -> assertEquals(0, SimulateCommand.run(SMALL)));
+        String round1 = lineWith(progress, "round 1:"), round2 = lineWith(progress, "round 2:");
+        assertFalse(round1.contains("test acc") || round1.contains("NaN"), round1);
+        assertTrue(round1.contains("train loss "), round1);
+        assertTrue(round2.matches(".*round 2: test acc 0\\.\\d{4}, loss \\d+\\.\\d{4}, train loss .*"), round2);
+    }
+
+    @Test
     void aBadParameterExitsWithTwoAndNamesTheField() {
+        String err = capturingStandardError(
+                () -> assertEquals(2, SimulateCommand.run(with("--strategy", "fedadam", "--strategy-param", "beta1=1.5"))));
+        assertTrue(err.contains("strategy.params.beta1"), err);
+    }
+
+    private static String lineWith(String text, String part) {
+        return text.lines().filter(l -> l.contains(part)).findFirst().orElseThrow(() -> new AssertionError(part + " in " + text));
+    }
+
+    private static String capturingStandardError(Runnable command) {
         PrintStream err = System.err;
         ByteArrayOutputStream captured = new ByteArrayOutputStream();
         System.setErr(new PrintStream(captured, true));
         try {
-            assertEquals(2, SimulateCommand.run(with("--strategy", "fedadam", "--strategy-param", "beta1=1.5")));
+            command.run();
         } finally {
             System.setErr(err);
         }
-        assertTrue(captured.toString().contains("strategy.params.beta1"), captured.toString());
+        return captured.toString();
     }
 }

@@ -4,17 +4,24 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.hansa.aggregation.model.ModelWeights;
-import dev.hansa.aggregation.model.Safetensors;
+import dev.hansa.aggregation.aggregate.AggregationPipeline;
+import dev.hansa.aggregation.random.Seeds;
+import dev.hansa.aggregation.round.RoundProtocol;
+import dev.hansa.aggregation.sampling.UniformSampler;
+import dev.hansa.aggregation.state.State;
 import dev.hansa.aggregation.strategy.LocalResult;
-import dev.hansa.aggregation.strategy.Strategies;
+import dev.hansa.aggregation.strategy.RoundContext;
 import dev.hansa.aggregation.strategy.Strategy;
-import dev.hansa.aggregation.strategy.StrategyState;
 import dev.hansa.aggregation.strategy.TrainingConfig;
 import dev.hansa.aggregation.strategy.TrainingPlan;
+import dev.hansa.aggregation.strategy.registry.Strategies;
+import dev.hansa.aggregation.tensor.Safetensors;
+import dev.hansa.aggregation.tensor.Tensors;
+import dev.hansa.aggregation.update.UpdateMetadata;
+import dev.hansa.aggregation.update.UpdateSpec;
 import dev.hansa.client.data.Dataset;
 import dev.hansa.client.data.SyntheticDataset;
-import dev.hansa.client.model.DenseNetwork;
+import dev.hansa.client.training.DenseNetwork;
 import dev.hansa.compute.JavaBackend;
 import java.util.ArrayList;
 import java.util.List;
@@ -33,12 +40,17 @@ class SimulationRunnerTest {
                 Map.of("learningRate", lr, "batchSize", 10, "localEpochs", 1), Strategies.defaultTraining("fedavg")));
     }
 
+    private static RoundProtocol protocol(Strategy strategy, double fraction, int minClients, int maxClients) {
+        return new RoundProtocol(strategy, new UniformSampler(fraction, minClients, maxClients), UpdateSpec.DENSE,
+                AggregationPipeline.Settings.DEFAULT);
+    }
+
     private List<RoundRecord> simulate(long seed, int rounds, List<SyntheticDataset.UserData> users) {
         DenseNetwork net = DenseNetwork.softmaxRegression(SyntheticDataset.FEATURES, SyntheticDataset.CLASSES);
         List<RoundRecord> records = new ArrayList<>();
         new SimulationRunner(net, SimulationRunner.numbered(users.stream().map(SyntheticDataset.UserData::train).toList()),
-                SyntheticDataset.pooledTest(users), backend, fedAvg(0.05),
-                new SimulationRunner.Settings(rounds, 0.5, 1, 10, seed, 1, 1)).run(net.initialize(seed), records::add);
+                SyntheticDataset.pooledTest(users), backend, protocol(fedAvg(0.05), 0.5, 1, 10),
+                new SimulationRunner.Settings(rounds, seed, 1, 1)).run(net.initialize(seed), records::add);
         return records;
     }
 
@@ -60,34 +72,32 @@ class SimulationRunnerTest {
     void oneRoundEqualsAHandRolledFedAvgOfTwoClients() {
         var users = SyntheticDataset.generate(0.5, 0.5, 2, false, 9);
         DenseNetwork net = DenseNetwork.softmaxRegression(SyntheticDataset.FEATURES, SyntheticDataset.CLASSES);
-        ModelWeights initial = net.initialize(4);
+        Tensors initial = net.initialize(4);
         List<Dataset> data = users.stream().map(SyntheticDataset.UserData::train).toList();
         List<RoundRecord> records = new ArrayList<>();
-        ModelWeights simulated = new SimulationRunner(net, SimulationRunner.numbered(data), data.getFirst(), backend,
-                fedAvg(0.1), new SimulationRunner.Settings(1, 1.0, 2, 2, 11, 1, 1)).run(initial, records::add).model();
+        Tensors simulated = new SimulationRunner(net, SimulationRunner.numbered(data), data.getFirst(), backend,
+                protocol(fedAvg(0.1), 1.0, 2, 2), new SimulationRunner.Settings(1, 11, 1, 1)).run(initial, records::add).model();
 
         // By hand: each client trains from the initial model with the plan the strategy gives it, then the
         // sample-weighted mean of the deltas is added (server learning rate 1).
         Strategy s = fedAvg(0.1);
         var context = new dev.hansa.aggregation.strategy.RoundContext(1, 2, 2,
-                dev.hansa.aggregation.strategy.RoundContext.seedFor(11, 1, 1));
+                Seeds.forRound(11, 1, 1));
         var plan = s.planRound(context, List.of("client-00000", "client-00001"), initial, s.initialState(initial));
         double[] sum = new double[initial.values().length];
         long samples = 0;
         long uploadBytes = 0;
         for (int c = 0; c < 2; c++) {
             TrainingPlan p = plan.plans().get(String.format("client-%05d", c));
-            LocalResult r = Strategies.localProcedure("fedavg").train(net.bind(data.get(c), backend), initial, p,
-                    Optional.empty(), StrategyState.EMPTY);
+            LocalResult r = Strategies.clientOptimizer("fedavg").train(net.bind(data.get(c), backend), initial, p,
+                    Optional.empty(), State.EMPTY);
             for (int i = 0; i < sum.length; i++) {
-                sum[i] += (double) r.numSamples() * r.upload().values()[i];
+                sum[i] += (double) r.numSamples() * r.update().values()[i];
             }
             samples += r.numSamples();
             // The body HansaClient sends: the delta with num_samples and the metrics as metadata.
-            Map<String, String> metadata = new java.util.LinkedHashMap<>();
-            metadata.put("num_samples", Long.toString(r.numSamples()));
-            r.metrics().forEach((k, v) -> metadata.put(k, Double.toString(v)));
-            uploadBytes += Safetensors.write(r.upload(), metadata).length;
+            uploadBytes += Safetensors.write(r.update(),
+                    new UpdateMetadata(r.numSamples(), r.metrics(), Map.of()).toMap()).length;
         }
         float[] expected = new float[sum.length];
         for (int i = 0; i < sum.length; i++) {
@@ -118,7 +128,7 @@ class SimulationRunnerTest {
         List<Outcome> rounds = new ArrayList<>();
         SimulationRunner.Result result = new SimulationRunner(net,
                 SimulationRunner.numbered(users.stream().map(SyntheticDataset.UserData::train).toList()),
-                SyntheticDataset.pooledTest(users), backend, s, new SimulationRunner.Settings(5, 0.5, 1, 8, 3, 2, threads))
+                SyntheticDataset.pooledTest(users), backend, protocol(s, 0.5, 1, 8), new SimulationRunner.Settings(5, 3, 2, threads))
                 .run(net.initialize(5), r -> rounds.add(Outcome.of(r)));
         return new Run(result, rounds);
     }
@@ -143,19 +153,19 @@ class SimulationRunnerTest {
         var users = SyntheticDataset.generate(0.5, 0.5, 2, false, 9);
         DenseNetwork net = DenseNetwork.softmaxRegression(SyntheticDataset.FEATURES, SyntheticDataset.CLASSES);
         List<Dataset> data = users.stream().map(SyntheticDataset.UserData::train).toList();
-        ModelWeights initial = net.initialize(4);
+        Tensors initial = net.initialize(4);
         // FedAMD: round 1 is all anchors (nothing reported yet, no broadcast); round 2 has miners and the bullseye.
         Strategy s = Strategies.create("fedamd", Map.of("anchorProbability", 0.01), Strategies.defaultTraining("fedamd"));
         List<RoundRecord> records = new ArrayList<>();
-        new SimulationRunner(net, SimulationRunner.numbered(data), data.getFirst(), backend, s,
-                new SimulationRunner.Settings(2, 1.0, 2, 2, 11, 1, 1)).run(initial, records::add);
+        new SimulationRunner(net, SimulationRunner.numbered(data), data.getFirst(), backend, protocol(s, 1.0, 2, 2),
+                new SimulationRunner.Settings(2, 11, 1, 1)).run(initial, records::add);
         long model = Safetensors.write(initial, Map.of("format", "pt")).length;
         long broadcast = Safetensors.write(initial, Map.of()).length;
         assertEquals(2 * model, records.get(0).bytesDown());
         assertEquals(2 * (model + broadcast), records.get(1).bytesDown());
     }
 
-    private static void assertStatesEqual(StrategyState expected, StrategyState actual) {
+    private static void assertStatesEqual(State expected, State actual) {
         assertEquals(expected.scalars(), actual.scalars());
         assertEquals(expected.tensors().keySet(), actual.tensors().keySet());
         expected.tensors().forEach((k, w) -> assertArrayEquals(w.values(), actual.tensors().get(k).values(), k));

@@ -3,10 +3,9 @@ package dev.hansa.server.client;
 import dev.hansa.server.system.AuditLog;
 import dev.hansa.server.system.HansaProblem;
 import dev.hansa.server.system.Secrets;
+import dev.hansa.server.system.Timestamps;
 import jakarta.servlet.http.HttpServletRequest;
-import java.time.Clock;
 import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.Map;
 import java.util.UUID;
 import org.springframework.http.HttpStatus;
@@ -28,13 +27,13 @@ class EnrollmentController {
     private final ClientRepository clients;
     private final AuditLog audit;
     private final ObjectMapper json;
-    private final Clock clock;
+    private final Timestamps time;
 
-    EnrollmentController(ClientRepository clients, AuditLog audit, ObjectMapper json, Clock clock) {
+    EnrollmentController(ClientRepository clients, AuditLog audit, ObjectMapper json, Timestamps time) {
         this.clients = clients;
         this.audit = audit;
         this.json = json;
-        this.clock = clock;
+        this.time = time;
     }
 
     @PostMapping("/api/v1/enroll")
@@ -43,21 +42,18 @@ class EnrollmentController {
     Map<String, Object> enroll(HttpServletRequest request, @RequestBody(required = false) EnrollRequest body) {
         String header = request.getHeader("Authorization");
         String token = header != null && header.regionMatches(true, 0, "Bearer ", 0, 7) ? header.substring(7).trim() : null;
-        OffsetDateTime now = OffsetDateTime.now(clock.withZone(ZoneOffset.UTC));
+        OffsetDateTime now = time.now();
         if (token == null || !token.startsWith("he_")) {
             throw new HansaProblem(HttpStatus.UNAUTHORIZED, "invalid-credential", "enrollment needs a bearer enrollment token");
         }
         String hash = Secrets.hash(token);
         UUID federation = clients.lockUnusedToken(hash, now).orElseThrow(() -> new HansaProblem(HttpStatus.UNAUTHORIZED,
-                "invalid-credential", "the enrollment token is unknown, expired or already used"));
+                "invalid-credential", "the enrollment token is unknown, expired, revoked or already used"));
+        // A refusal rolls the transaction back: the token stays unused for a corrected request.
         EnrollRequest req = body == null ? new EnrollRequest(null, null, null) : body;
-        if (req.numSamples() != null && req.numSamples() < 0) {
-            throw new IllegalArgumentException("numSamples must be >= 0: " + req.numSamples());
-        }
-        String name = req.name() == null || req.name().isBlank() ? "client" : req.name().strip();
-        if (name.length() > 200) {
-            throw new IllegalArgumentException("name must hold at most 200 characters");
-        }
+        String name = ClientFields.name(req.name());
+        ClientFields.count("numSamples", req.numSamples());
+        ClientFields.device(req.device());
         UUID id = UUID.randomUUID();
         String credential = Secrets.generate("hc_");
         clients.insert(id, federation, name, Secrets.hash(credential), req.numSamples(),

@@ -1,12 +1,12 @@
 package dev.hansa.server.federation;
 
 import dev.hansa.server.model.ModelRepository;
-import dev.hansa.server.round.ParticipantService;
 import dev.hansa.server.system.HansaProblem;
+import dev.hansa.server.system.HansaProperties;
 import dev.hansa.server.system.RowViews;
+import jakarta.servlet.http.HttpServletRequest;
 import java.io.IOException;
 import java.security.Principal;
-import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -23,10 +23,15 @@ import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
 
-/** The admin REST API for federations, rounds and models (admin token). */
+/** The admin REST API for federations and their model versions (admin token). */
 @RestController
 @RequestMapping("/api/v1/admin")
 class AdminController {
+
+    /**
+     * Bounds on a federation config as sent, before it is parsed and stored as jsonb: a few small nested objects of
+     * short strings and numbers (the parser then checks each field's meaning).
+     */
 
     /** Request for enrollment tokens. */
     record TokenRequest(Integer count, Long ttlSeconds) {
@@ -34,14 +39,13 @@ class AdminController {
 
     private final FederationService service;
     private final ModelRepository models;
-    private final ParticipantService participants;
     private final RowViews views;
+    private final HansaProperties properties;
 
-    AdminController(FederationService service, ModelRepository models, ParticipantService participants,
-                    RowViews views) {
+    AdminController(FederationService service, ModelRepository models, RowViews views, HansaProperties properties) {
+        this.properties = properties;
         this.service = service;
         this.models = models;
-        this.participants = participants;
         this.views = views;
     }
 
@@ -49,9 +53,10 @@ class AdminController {
         return "admin:" + principal.getName();
     }
 
-    @PostMapping("/federations")
+    /** The body arrives as bytes: {@link FederationConfig#parse(byte[])} reads the JSON strictly itself. */
+    @PostMapping(value = "/federations", consumes = MediaType.APPLICATION_JSON_VALUE)
     @ResponseStatus(HttpStatus.CREATED)
-    Map<String, Object> create(@RequestBody Map<String, Object> body, Principal principal) {
+    Map<String, Object> create(@RequestBody byte[] body, Principal principal) {
         return view(service.create(FederationConfig.parse(body), actor(principal)));
     }
 
@@ -66,17 +71,45 @@ class AdminController {
     }
 
     @PutMapping(value = "/federations/{id}/model", consumes = MediaType.APPLICATION_OCTET_STREAM_VALUE)
-    Map<String, Object> uploadModel(@PathVariable UUID id, @RequestBody byte[] body, Principal principal) throws IOException {
+    Map<String, Object> uploadModel(@PathVariable UUID id, HttpServletRequest request, Principal principal)
+            throws IOException {
+        long limit = properties.maxUploadSize().toBytes();
+        if (request.getContentLengthLong() > limit) {
+            throw tooLarge(limit);
+        }
+        byte[] body = request.getInputStream().readNBytes((int) Math.min(limit + 1, Integer.MAX_VALUE - 8));
+        if (body.length > limit) {
+            throw tooLarge(limit);
+        }
         return Map.of("modelHash", service.uploadInitialModel(id, body, actor(principal)));
     }
 
+    private static HansaProblem tooLarge(long limit) {
+        return new HansaProblem(HttpStatus.PAYLOAD_TOO_LARGE, "payload-too-large",
+                "the model exceeds hansa.max-upload-size (" + limit + " bytes)");
+    }
+
+    /** Issues tokens: {@code tokens} (the secrets, shown once) and {@code ids} (to list and revoke them) in one order. */
     @PostMapping("/federations/{id}/enrollment-tokens")
     @ResponseStatus(HttpStatus.CREATED)
     Map<String, Object> tokens(@PathVariable UUID id, @RequestBody(required = false) TokenRequest body, Principal principal) {
         TokenRequest req = body == null ? new TokenRequest(null, null) : body;
         int count = req.count() == null ? 1 : req.count();
         long ttl = req.ttlSeconds() == null ? 86_400 : req.ttlSeconds();
-        return Map.of("tokens", service.issueEnrollmentTokens(id, count, Duration.ofSeconds(ttl), actor(principal)));
+        List<FederationService.IssuedToken> issued = service.issueEnrollmentTokens(id, count, ttl, actor(principal));
+        return Map.of("tokens", issued.stream().map(FederationService.IssuedToken::token).toList(),
+                "ids", issued.stream().map(t -> t.id().toString()).toList(),
+                "expiresAt", issued.getFirst().expiresAt().toInstant().toString());
+    }
+
+    @GetMapping("/federations/{id}/enrollment-tokens")
+    List<Map<String, Object>> enrollmentTokens(@PathVariable UUID id) {
+        return service.enrollmentTokens(id);
+    }
+
+    @PostMapping("/federations/{id}/enrollment-tokens/{tokenId}/revoke")
+    Map<String, Object> revokeEnrollmentToken(@PathVariable UUID id, @PathVariable UUID tokenId, Principal principal) {
+        return service.revokeEnrollmentToken(id, tokenId, actor(principal));
     }
 
     @PostMapping("/federations/{id}/start")
@@ -87,17 +120,6 @@ class AdminController {
     @PostMapping("/federations/{id}/stop")
     Map<String, Object> stop(@PathVariable UUID id, Principal principal) {
         return view(service.stop(id, actor(principal)));
-    }
-
-    @GetMapping("/federations/{id}/rounds")
-    List<Map<String, Object>> rounds(@PathVariable UUID id) {
-        service.require(id);
-        return participants.rounds(id);
-    }
-
-    @GetMapping("/rounds/{roundId}/participants")
-    List<Map<String, Object>> participants(@PathVariable UUID roundId) {
-        return participants.participants(roundId);
     }
 
     @GetMapping("/federations/{id}/models")
@@ -127,7 +149,7 @@ class AdminController {
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("id", f.id().toString());
         out.put("name", f.name());
-        out.put("status", f.status());
+        out.put("state", f.state().name());
         out.put("failureReason", f.failureReason());
         out.put("createdAt", f.createdAt());
         out.put("startedAt", f.startedAt());

@@ -1,38 +1,139 @@
 package dev.hansa.server.federation;
 
-import dev.hansa.aggregation.strategy.Strategies;
-import dev.hansa.aggregation.strategy.Strategy;
-import dev.hansa.aggregation.strategy.TrainingConfig;
-import dev.hansa.client.model.ModelArchitectures;
+import dev.hansa.aggregation.architecture.Architectures;
+import dev.hansa.aggregation.round.RoundConfig;
+import dev.hansa.aggregation.sampling.Samplers;
+import dev.hansa.server.system.HansaProblem;
+import dev.hansa.server.system.JsonShape;
+import java.math.BigDecimal;
+import java.math.BigInteger;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.springframework.http.HttpStatus;
+import tools.jackson.core.JacksonException;
+import tools.jackson.core.StreamReadConstraints;
+import tools.jackson.core.StreamReadFeature;
+import tools.jackson.core.json.JsonFactory;
+import tools.jackson.core.type.TypeReference;
+import tools.jackson.databind.DeserializationFeature;
+import tools.jackson.databind.ObjectMapper;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
- * A federation's configuration as submitted (see docs/protocol.md), validated on construction: every error names
- * the field. {@code model.architecture} {@value #CUSTOM} means the admin uploads the initial model as safetensors.
+ * A federation's configuration as submitted (see docs/protocol.md), validated on construction: every error is an
+ * {@link IllegalArgumentException}, or a {@link HansaProblem} for malformed JSON or a bound of {@link #SHAPE}, that
+ * names the field.
+ * {@code model.architecture} {@value #CUSTOM} means the admin uploads the initial model as safetensors. The sections
+ * that decide how rounds run (strategy, training, update, robustness, the sampler) are parsed by {@link RoundConfig},
+ * the parser the {@code simulate} command uses too.
  */
 public record FederationConfig(String name, String architecture, Map<String, Object> modelParams, long modelSeed,
                                String strategyName, Map<String, Object> strategyParams, Map<String, Object> training,
-                               Schedule schedule, long seed) {
+                               Map<String, Object> update, Map<String, Object> robustness, Schedule schedule,
+                               long seed) {
 
     public static final String CUSTOM = "custom";
+    /** Largest accepted request body; a config with the largest mlp allowed takes about 8 KB. */
+    public static final int MAX_BODY_BYTES = 64 * 1024;
+    /**
+     * Model-sized float32 buffers the server may hold at once for a federation (initial weights, blobs, optimizer
+     * state, running aggregate, uploads in flight, the next model): a built-in model must fit this many times in the
+     * heap.
+     */
+    public static final int MODEL_COPIES = 16;
+    /** Bounds on the parsed body: text PostgreSQL can store, no JSON null, sizes no config needs to exceed. */
+    static final JsonShape SHAPE = new JsonShape(6, 1_000, 64, 200, false);
 
-    /** When rounds happen and when they count. */
-    public record Schedule(int rounds, double clientFraction, int minClients, int maxClients, int roundDeadlineSeconds,
-                           double quorumFraction, int maxAttempts) {
+    /**
+     * Strict JSON: a name given twice or anything after the object is an error (a lenient reader keeps one of two
+     * values silently), and nesting beyond what a config needs is refused before it costs anything.
+     */
+    private static final ObjectMapper JSON = JsonMapper.builder(JsonFactory.builder()
+                    .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+                    .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(16).build())
+                    .build())
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .build();
 
-        /** Accepted updates a round with {@code participants} needs to close. */
+    /** When rounds happen, who takes part and when they count. */
+    public record Schedule(int rounds, String sampler, double clientFraction, int minClients, int maxClients,
+                           int roundDeadlineSeconds, double quorumFraction, int maxAttempts) {
+
+        /** Accepted updates a round with {@code participants} needs to close (none for an empty Poisson draw). */
         public int quorum(int participants) {
-            return Math.max(1, (int) Math.ceil(quorumFraction * participants - 1e-9));
+            return participants == 0 ? 0 : Math.max(1, (int) Math.ceil(quorumFraction * participants - 1e-9));
+        }
+
+        RoundConfig.Sampling sampling() {
+            return new RoundConfig.Sampling(sampler, clientFraction, minClients, maxClients);
         }
     }
 
-    /** Parses and validates the JSON body of a create-federation request. */
-    @SuppressWarnings("unchecked")
+    /**
+     * Parses and validates the JSON body of a create-federation request, including that the server can hold its
+     * model: a built-in model must fit {@value #MODEL_COPIES} times in this JVM's maximum heap.
+     *
+     * @throws IllegalArgumentException naming the field
+     * @throws HansaProblem             {@code malformed-json} naming the line and column of a JSON syntax error, or
+     *                                  {@code invalid-field} for a bound of {@link #SHAPE}
+     */
+    public static FederationConfig parse(byte[] json) {
+        return parse(json, Runtime.getRuntime().maxMemory());
+    }
+
+    /** {@link #parse(byte[])} for a server whose heap holds {@code heapBytes}. */
+    static FederationConfig parse(byte[] json, long heapBytes) {
+        if (json.length > MAX_BODY_BYTES) {
+            throw new IllegalArgumentException("body: a federation config is at most " + MAX_BODY_BYTES
+                    + " bytes, this one has " + json.length);
+        }
+        Map<String, Object> body;
+        try {
+            body = JSON.readValue(json, new TypeReference<Map<String, Object>>() { });
+        } catch (JacksonException e) {
+            throw new HansaProblem(HttpStatus.BAD_REQUEST, "malformed-json", jsonError(e));
+        }
+        FederationConfig config = parse(body);
+        if (!config.architecture.equals(CUSTOM)) {
+            long parameters = Architectures.parameterCount(config.architecture, config.modelParams);
+            long limit = heapBytes / (4L * MODEL_COPIES);
+            if (parameters > limit) {
+                throw new IllegalArgumentException("model.params: the " + config.architecture + " has " + parameters
+                        + " parameters; this server holds models of at most " + limit + " (" + MODEL_COPIES
+                        + " float32 copies in its " + (heapBytes >> 20) + " MiB heap)");
+            }
+        }
+        return config;
+    }
+
+    /** Where the JSON went wrong: the field path when Jackson knows it, else the line and column. */
+    private static String jsonError(JacksonException e) {
+        StringBuilder where = new StringBuilder();
+        for (JacksonException.Reference r : e.getPath()) {
+            if (r.getPropertyName() != null) {
+                where.append(where.isEmpty() ? "" : ".").append(r.getPropertyName());
+            } else if (r.getIndex() >= 0) {
+                where.append('[').append(r.getIndex()).append(']');
+            }
+        }
+        var location = e.getLocation();
+        String at = location == null ? "" : " at line " + location.getLineNr() + ", column " + location.getColumnNr();
+        return (where.isEmpty() ? "body" : where) + ": not valid JSON" + at + ": " + e.getOriginalMessage();
+    }
+
+    /**
+     * Validates a config given as a JSON-shaped map (a parsed request body, or a stored config read back): names,
+     * types and ranges of every field, and its {@link #SHAPE}.
+     */
     public static FederationConfig parse(Map<String, Object> body) {
-        Fields root = new Fields("", body, Set.of("name", "model", "strategy", "training", "schedule", "seed"));
+        if (body == null) {
+            throw new IllegalArgumentException("body is required");
+        }
+        SHAPE.checkBody(body);
+        Fields root = new Fields("", body, Set.of("name", "model", "strategy", "training", "update", "robustness",
+                "schedule", "seed"));
         String name = root.string("name");
         if (name.isBlank() || name.length() > 200) {
             throw new IllegalArgumentException("name must hold 1..200 characters");
@@ -41,16 +142,17 @@ public record FederationConfig(String name, String architecture, Map<String, Obj
         String architecture = model.string("architecture");
         Map<String, Object> modelParams = model.optionalObject("params");
         if (!architecture.equals(CUSTOM)) {
-            ModelArchitectures.create(architecture, modelParams);
+            Architectures.parameterCount(architecture, modelParams);
+        } else if (!modelParams.isEmpty()) {
+            throw new IllegalArgumentException("model.params: architecture " + CUSTOM + " takes no params (the model "
+                    + "is uploaded as safetensors), got " + modelParams.keySet());
         }
         Fields strategy = root.object("strategy", Set.of("name", "params"));
-        String strategyName = strategy.string("name");
-        Map<String, Object> strategyParams = strategy.optionalObject("params");
-        Map<String, Object> training = root.optionalObject("training");
-        Fields s = root.object("schedule", Set.of("rounds", "clientFraction", "minClients", "maxClients",
+        Fields s = root.object("schedule", Set.of("rounds", "sampler", "clientFraction", "minClients", "maxClients",
                 "roundDeadlineSeconds", "quorumFraction", "maxAttempts"));
         Schedule schedule = new Schedule(
                 (int) s.integer("rounds", null, 1, 1_000_000),
+                s.optionalString("sampler", Samplers.UNIFORM),
                 s.real("clientFraction", 1.0),
                 (int) s.integer("minClients", 1L, 1, 1_000_000),
                 (int) s.integer("maxClients", 1_000_000L, 1, 1_000_000),
@@ -68,30 +170,16 @@ public record FederationConfig(String name, String architecture, Map<String, Obj
                     + ") must not exceed schedule.maxClients (" + schedule.maxClients() + ")");
         }
         FederationConfig config = new FederationConfig(name, architecture, modelParams,
-                model.integer("seed", 0L, Long.MIN_VALUE, Long.MAX_VALUE), strategyName, strategyParams, training,
-                schedule, root.integer("seed", 0L, Long.MIN_VALUE, Long.MAX_VALUE));
-        config.strategy(); // validates the strategy section and the training section together
+                model.integer("seed", 0L, Long.MIN_VALUE, Long.MAX_VALUE), strategy.string("name"),
+                strategy.optionalObject("params"), root.optionalObject("training"), root.optionalObject("update"),
+                root.optionalObject("robustness"), schedule, root.integer("seed", 0L, Long.MIN_VALUE, Long.MAX_VALUE));
+        config.rounds(); // validates the round sections together (e.g. a robust aggregator with FedAMD)
         return config;
     }
 
-    /** A fresh strategy object for this configuration (strategies are immutable; callers may cache it). */
-    public Strategy strategy() {
-        return configured().strategy();
-    }
-
-    /** The strategy's parameters with every default filled in: what each round records it ran with. */
-    public Map<String, Object> effectiveStrategyParams() {
-        return configured().effectiveParams();
-    }
-
-    private Strategies.Configured configured() {
-        TrainingConfig defaults;
-        try {
-            defaults = Strategies.defaultTraining(strategyName);
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("strategy.name: " + e.getMessage());
-        }
-        return Strategies.configure(strategyName, strategyParams, TrainingConfig.fromMap(training, defaults));
+    /** How this federation's rounds run; a new protocol on every call (callers cache it). */
+    public RoundConfig.Configured rounds() {
+        return RoundConfig.configure(strategyName, strategyParams, training, update, robustness, schedule.sampling());
     }
 
     /** The configuration as stored (JSON-shaped). */
@@ -101,10 +189,18 @@ public record FederationConfig(String name, String architecture, Map<String, Obj
         out.put("model", Map.of("architecture", architecture, "params", modelParams, "seed", modelSeed));
         out.put("strategy", Map.of("name", strategyName, "params", strategyParams));
         out.put("training", training);
-        out.put("schedule", Map.of("rounds", schedule.rounds(), "clientFraction", schedule.clientFraction(),
-                "minClients", schedule.minClients(), "maxClients", schedule.maxClients(),
-                "roundDeadlineSeconds", schedule.roundDeadlineSeconds(), "quorumFraction", schedule.quorumFraction(),
-                "maxAttempts", schedule.maxAttempts()));
+        out.put("update", update);
+        out.put("robustness", robustness);
+        Map<String, Object> sched = new LinkedHashMap<>();
+        sched.put("rounds", schedule.rounds());
+        sched.put("sampler", schedule.sampler());
+        sched.put("clientFraction", schedule.clientFraction());
+        sched.put("minClients", schedule.minClients());
+        sched.put("maxClients", schedule.maxClients());
+        sched.put("roundDeadlineSeconds", schedule.roundDeadlineSeconds());
+        sched.put("quorumFraction", schedule.quorumFraction());
+        sched.put("maxAttempts", schedule.maxAttempts());
+        out.put("schedule", sched);
         out.put("seed", seed);
         return out;
     }
@@ -118,13 +214,30 @@ public record FederationConfig(String name, String architecture, Map<String, Obj
             }
             for (String key : map.keySet()) {
                 if (!allowed.contains(key)) {
-                    throw new IllegalArgumentException(name(key) + " is not a known field; allowed: " + List.copyOf(allowed));
+                    // The record's fields are not assigned yet: name the field from the parameters.
+                    throw new IllegalArgumentException(name(path, key) + " is not a known field; allowed: "
+                            + List.copyOf(allowed));
                 }
             }
         }
 
         String name(String key) {
+            return name(path, key);
+        }
+
+        static String name(String path, String key) {
             return path.isEmpty() ? key : path + "." + key;
+        }
+
+        String optionalString(String key, String fallback) {
+            Object value = map.get(key);
+            if (value == null) {
+                return fallback;
+            }
+            if (!(value instanceof String str)) {
+                throw new IllegalArgumentException(name(key) + " must be a string");
+            }
+            return str;
         }
 
         String string(String key) {
@@ -163,11 +276,26 @@ public record FederationConfig(String name, String architecture, Map<String, Obj
                 }
                 return fallback;
             }
-            if (!(value instanceof Number n) || n.doubleValue() != Math.rint(n.doubleValue())
-                    || n.doubleValue() < min || n.doubleValue() > max) {
-                throw new IllegalArgumentException(name(key) + " must be an integer in [" + min + ", " + max + "]: " + value);
+            long exact;
+            try {
+                // Exact: 3.0 counts as 3, but 9223372036854775808 must not wrap around to a negative long.
+                exact = switch (value) {
+                    case BigDecimal d -> d.longValueExact();
+                    case BigInteger i -> i.longValueExact();
+                    case Number n -> new BigDecimal(n.toString()).longValueExact();
+                    default -> throw new ArithmeticException("not a number");
+                };
+            } catch (ArithmeticException | NumberFormatException e) {
+                throw notAnInteger(key, min, max, value);
             }
-            return n.longValue();
+            if (exact < min || exact > max) {
+                throw notAnInteger(key, min, max, value);
+            }
+            return exact;
+        }
+
+        private IllegalArgumentException notAnInteger(String key, long min, long max, Object value) {
+            return new IllegalArgumentException(name(key) + " must be an integer in [" + min + ", " + max + "]: " + value);
         }
 
         double real(String key, double fallback) {

@@ -17,22 +17,28 @@ import tools.jackson.databind.ObjectMapper;
 public class FederationRepository {
 
     private static final String SQL_INSERT = """
-            INSERT INTO federations (id, name, config, strategy, seed, status, created_at)
+            INSERT INTO federations (id, name, config, strategy, seed, state, created_at)
             VALUES (:id, :name, CAST(:config AS jsonb), :strategy, :seed, 'CREATED', :at)
             """;
     private static final String SQL_SELECT = """
-            SELECT id, name, config, status, failure_reason, created_at, started_at, finished_at FROM federations
+            SELECT id, name, config, state, failure_reason, created_at, started_at, finished_at FROM federations
             """;
-    private static final String SQL_SET_STATUS = """
-            UPDATE federations SET status = :status,
-                   started_at = CASE WHEN :status = 'RUNNING' AND started_at IS NULL THEN :at ELSE started_at END,
-                   finished_at = CASE WHEN :status IN ('FINISHED', 'FAILED') THEN :at ELSE finished_at END,
+    private static final String SQL_TRANSITION = """
+            UPDATE federations SET state = :state,
+                   started_at = CASE WHEN :state = 'RUNNING' AND started_at IS NULL THEN :at ELSE started_at END,
+                   finished_at = CASE WHEN :state IN ('FINISHED', 'FAILED') THEN :at ELSE finished_at END,
                    failure_reason = :reason
-            WHERE id = :id
+            WHERE id = :id AND state IN (:from)
             """;
     private static final String SQL_INSERT_TOKEN = """
-            INSERT INTO enrollment_tokens (token_hash, federation_id, created_at, expires_at)
-            VALUES (:hash, :federation, :at, :expires)
+            INSERT INTO enrollment_tokens (id, token_hash, federation_id, created_at, expires_at)
+            VALUES (:id, :hash, :federation, :at, :expires)
+            """;
+    private static final String TOKEN_COLUMNS = """
+            SELECT id, created_at, expires_at, used_at, used_by, revoked_at FROM enrollment_tokens
+            """;
+    private static final String SQL_REVOKE_TOKEN = """
+            UPDATE enrollment_tokens SET revoked_at = :at WHERE id = :id AND used_at IS NULL AND revoked_at IS NULL
             """;
 
     private final JdbcClient jdbc;
@@ -57,23 +63,41 @@ public class FederationRepository {
         return jdbc.sql(SQL_SELECT + " ORDER BY created_at").query(this::map).list();
     }
 
-    public List<Federation> running() {
-        return jdbc.sql(SQL_SELECT + " WHERE status = 'RUNNING' ORDER BY created_at").query(this::map).list();
+    /** The running federations' ids, oldest first. */
+    public List<UUID> running() {
+        return jdbc.sql("SELECT id FROM federations WHERE state = 'RUNNING' ORDER BY created_at").query(UUID.class).list();
     }
 
-    public void setStatus(UUID id, String status, String reason, OffsetDateTime at) {
-        jdbc.sql(SQL_SET_STATUS).param("id", id).param("status", status).param("reason", reason).param("at", at).update();
+    /** Moves the federation to {@code to} if its current state allows it; false when it did not. */
+    public boolean transition(UUID id, FederationState to, String reason, OffsetDateTime at) {
+        return jdbc.sql(SQL_TRANSITION).param("id", id).param("state", to.name()).param("from", to.from())
+                .param("reason", reason).param("at", at).update() == 1;
     }
 
-    void insertEnrollmentToken(String hash, UUID federation, OffsetDateTime at, OffsetDateTime expires) {
-        jdbc.sql(SQL_INSERT_TOKEN).param("hash", hash).param("federation", federation).param("at", at)
+    void insertEnrollmentToken(UUID id, String hash, UUID federation, OffsetDateTime at, OffsetDateTime expires) {
+        jdbc.sql(SQL_INSERT_TOKEN).param("id", id).param("hash", hash).param("federation", federation).param("at", at)
                 .param("expires", expires).update();
+    }
+
+    List<EnrollmentToken> enrollmentTokens(UUID federation) {
+        return jdbc.sql(TOKEN_COLUMNS + " WHERE federation_id = :federation ORDER BY created_at, id")
+                .param("federation", federation).query(EnrollmentToken.class).list();
+    }
+
+    /** The federation's token {@code id}, locked against a concurrent enrollment or revocation. */
+    Optional<EnrollmentToken> lockEnrollmentToken(UUID federation, UUID id) {
+        return jdbc.sql(TOKEN_COLUMNS + " WHERE federation_id = :federation AND id = :id FOR UPDATE")
+                .param("federation", federation).param("id", id).query(EnrollmentToken.class).optional();
+    }
+
+    void revokeEnrollmentToken(UUID id, OffsetDateTime at) {
+        jdbc.sql(SQL_REVOKE_TOKEN).param("id", id).param("at", at).update();
     }
 
     private Federation map(ResultSet rs, int row) throws SQLException {
         Map<String, Object> config = json.readValue(rs.getString("config"), new TypeReference<Map<String, Object>>() { });
         return new Federation(rs.getObject("id", UUID.class), rs.getString("name"), FederationConfig.parse(config),
-                rs.getString("status"), rs.getString("failure_reason"),
+                FederationState.valueOf(rs.getString("state")), rs.getString("failure_reason"),
                 rs.getObject("created_at", OffsetDateTime.class), rs.getObject("started_at", OffsetDateTime.class),
                 rs.getObject("finished_at", OffsetDateTime.class));
     }

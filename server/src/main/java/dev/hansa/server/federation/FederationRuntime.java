@@ -1,9 +1,14 @@
 package dev.hansa.server.federation;
 
-import dev.hansa.aggregation.model.ModelSpec;
-import dev.hansa.aggregation.model.Safetensors;
-import dev.hansa.aggregation.strategy.Strategy;
+import dev.hansa.aggregation.round.RoundConfig;
+import dev.hansa.aggregation.round.RoundProtocol;
+import dev.hansa.aggregation.state.State;
+import dev.hansa.aggregation.state.StateCodec;
+import dev.hansa.aggregation.tensor.ModelSpec;
+import dev.hansa.aggregation.tensor.Safetensors;
+import dev.hansa.aggregation.tensor.Tensors;
 import dev.hansa.server.model.ModelRepository;
+import dev.hansa.server.model.ModelVersion;
 import dev.hansa.server.system.HansaProblem;
 import java.util.Map;
 import java.util.UUID;
@@ -12,19 +17,31 @@ import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Component;
 
 /**
- * Per-federation objects derived from stored data, cached: the strategy (immutable) and the model spec (from the
- * initial model version, so uploaded custom models work the same as built-in ones).
+ * What a federation's rounds need that does not change while it runs, derived once from stored data and cached:
+ * its config, the configured {@link RoundProtocol} (strategy, sampler, update pipeline, aggregation), the model spec
+ * (from the initial model version, so uploaded custom models work the same as built-in ones); and the decoded model
+ * version its current round starts from, so a round decodes its input model once, not at open and again at close.
  */
 @Component
 public class FederationRuntime {
 
-    /** What ingestion and orchestration need about a federation. */
-    public record Context(Federation federation, Strategy strategy, ModelSpec spec) {
+    /**
+     * A federation's fixed facts.
+     *
+     * @param pipeline what each round records about its update path (codec, clip, robustness, sampler)
+     */
+    public record Context(UUID federationId, FederationConfig config, RoundProtocol protocol,
+                          Map<String, Object> effectiveStrategyParams, Map<String, Object> pipeline, ModelSpec spec) {
+    }
+
+    /** A model version decoded: its tensors and the strategy's server state after it. */
+    public record DecodedModel(ModelVersion version, Tensors tensors, State state) {
     }
 
     private final FederationRepository federations;
     private final ModelRepository models;
-    private final Map<UUID, Context> cache = new ConcurrentHashMap<>();
+    private final Map<UUID, Context> contexts = new ConcurrentHashMap<>();
+    private final Map<UUID, DecodedModel> decoded = new ConcurrentHashMap<>();
 
     FederationRuntime(FederationRepository federations, ModelRepository models) {
         this.federations = federations;
@@ -32,26 +49,45 @@ public class FederationRuntime {
     }
 
     public Context context(UUID federationId) {
-        Context cached = cache.get(federationId);
+        Context cached = contexts.get(federationId);
         if (cached != null) {
-            // The status changes over time; everything else is fixed once the federation runs.
-            Federation fresh = federations.find(federationId).orElseThrow();
-            return new Context(fresh, cached.strategy(), cached.spec());
+            return cached;
         }
         Federation federation = federations.find(federationId).orElseThrow(() ->
                 new HansaProblem(HttpStatus.NOT_FOUND, "unknown-federation", "no federation " + federationId));
-        var initial = models.byVersion(federationId, 0).orElseThrow(() -> new HansaProblem(HttpStatus.CONFLICT,
+        ModelVersion initial = models.byVersion(federationId, 0).orElseThrow(() -> new HansaProblem(HttpStatus.CONFLICT,
                 "no-model", "federation " + federationId + " has no initial model; upload one first"));
-        Context context = new Context(federation, federation.config().strategy(),
-                Safetensors.read(initial.blob()).weights().spec());
-        if (!Federation.CREATED.equals(federation.status())) {
-            cache.put(federationId, context);
+        FederationConfig config = federation.config();
+        RoundConfig.Configured rounds = config.rounds();
+        Context context = new Context(federationId, config, rounds.protocol(), rounds.effectiveStrategyParams(),
+                rounds.pipeline(), Safetensors.read(initial.blob()).tensors().spec());
+        if (federation.state() != FederationState.CREATED) {
+            contexts.put(federationId, context);
         }
         return context;
     }
 
+    /** Model version {@code id} of the federation, decoded (from the cache when it is the last one decoded). */
+    public DecodedModel model(Context context, UUID versionId) {
+        DecodedModel last = decoded.get(context.federationId());
+        if (last != null && last.version().id().equals(versionId)) {
+            return last;
+        }
+        ModelVersion version = models.byId(versionId).orElseThrow();
+        DecodedModel model = new DecodedModel(version, Safetensors.read(version.blob(), context.spec()).tensors(),
+                StateCodec.decode(version.strategyState()));
+        decoded.put(context.federationId(), model);
+        return model;
+    }
+
+    /** Remembers a model version the server just produced, so the next round does not decode it again. */
+    public void remember(UUID federationId, DecodedModel model) {
+        decoded.put(federationId, model);
+    }
+
     /** Forgets derived objects (the initial model was replaced). */
     void invalidate(UUID federationId) {
-        cache.remove(federationId);
+        contexts.remove(federationId);
+        decoded.remove(federationId);
     }
 }

@@ -1,18 +1,21 @@
 package dev.hansa.server.round;
 
-import dev.hansa.aggregation.model.InvalidTensorsException;
-import dev.hansa.aggregation.model.ModelWeights;
-import dev.hansa.aggregation.model.Safetensors;
-import dev.hansa.aggregation.strategy.ClientUpdate;
+import dev.hansa.aggregation.aggregate.AggregationPipeline;
+import dev.hansa.aggregation.tensor.InvalidInputException;
+import dev.hansa.aggregation.update.Update;
+import dev.hansa.aggregation.update.UpdateMetadata;
+import dev.hansa.aggregation.update.codec.UpdateCodec;
+import dev.hansa.aggregation.update.codec.UpdateCodecs;
 import dev.hansa.server.federation.FederationRuntime;
 import dev.hansa.server.security.ClientPrincipal;
 import dev.hansa.server.system.AuditLog;
 import dev.hansa.server.system.HansaProblem;
 import dev.hansa.server.system.HansaProperties;
+import dev.hansa.server.system.Timestamps;
 import java.io.IOException;
-import java.time.Clock;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.lang.foreign.Arena;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
@@ -25,17 +28,22 @@ import tools.jackson.databind.ObjectMapper;
 
 /**
  * Validates and records one uploaded update exactly once. Cheap checks (membership, round state, replay) come
- * first, before the body is read; reading, decoding, storing and folding run under a semaphore, so the heap holds
- * the bytes and floats of at most {@code hansa.ingest-permits} uploads at a time however many clients upload at once
- * (the others wait with their bodies still in the socket). Acceptance stores the update and the participant's result
- * in one transaction under the participant's row lock, then folds the update into the round's running aggregate.
- * A refused upload stores nothing but its reason.
+ * first; then the body is received into a spool file at the client's pace, with no permit held (see
+ * {@link UploadSpool}; one upload per participant at a time, {@link ParticipantGate}); then, under one of
+ * {@code hansa.ingest-permits}, it is decoded with the codec the participant's plan named, admitted by the
+ * federation's aggregation pipeline (finite, plausible sample count, norm bound) and stored together with the
+ * participant's result in one transaction under the participant's row lock; a streaming pipeline then folds it
+ * into the round's running aggregate. Every refusal is recorded on the participant's row with its reason.
  */
 @Service
-public class IngestService {
+class IngestService {
 
     /** The answer to an upload; {@code replayed} when a retry of an accepted upload was recognised. */
     public record Outcome(Map<String, Object> body, boolean replayed) {
+    }
+
+    /** Where an upload's body comes from. */
+    public record Body(InputStream in, long declaredLength) {
     }
 
     private final RoundRepository rounds;
@@ -45,11 +53,13 @@ public class IngestService {
     private final AuditLog audit;
     private final TransactionTemplate tx;
     private final ObjectMapper json;
-    private final Clock clock;
+    private final Timestamps time;
+    private final HansaProperties properties;
     private final Semaphore permits;
+    private final ParticipantGate gate = new ParticipantGate();
 
     IngestService(RoundRepository rounds, FederationRuntime runtime, RunningAggregates aggregates, RoundSignals signals,
-                  AuditLog audit, TransactionTemplate tx, ObjectMapper json, Clock clock, HansaProperties properties) {
+                  AuditLog audit, TransactionTemplate tx, ObjectMapper json, Timestamps time, HansaProperties properties) {
         this.rounds = rounds;
         this.runtime = runtime;
         this.aggregates = aggregates;
@@ -57,21 +67,12 @@ public class IngestService {
         this.audit = audit;
         this.tx = tx;
         this.json = json;
-        this.clock = clock;
+        this.time = time;
+        this.properties = properties;
         this.permits = new Semaphore(Math.max(1, properties.ingestPermits()));
     }
 
-    /** The bytes of an upload, read only once the service is ready to hold them. */
-    @FunctionalInterface
-    public interface Body {
-        byte[] read() throws IOException;
-    }
-
     public Outcome ingest(ClientPrincipal client, UUID roundId, String key, Body body) throws IOException {
-        if (key == null || key.isBlank() || key.length() > 128) {
-            throw new HansaProblem(HttpStatus.BAD_REQUEST, "missing-idempotency-key",
-                    "header Idempotency-Key is required (1..128 characters)");
-        }
         Round round = rounds.find(roundId).orElseThrow(() ->
                 new HansaProblem(HttpStatus.NOT_FOUND, "unknown-round", "no round " + roundId));
         Participant participant = round.federationId().equals(client.federationId())
@@ -80,29 +81,52 @@ public class IngestService {
             throw new HansaProblem(HttpStatus.FORBIDDEN, "not-a-participant",
                     "client " + client.clientId() + " was not selected for round " + roundId);
         }
+        recordingRefusals(round, client, () -> checkKey(key));
         Outcome replay = replayOrConflict(participant, key);
         if (replay != null) {
             return replay;
         }
-        if (!Round.OPEN.equals(round.state())) {
-            refuseLate(round, client);
+        if (round.state() != RoundState.OPEN) {
+            throw refuseLate(round, client);
         }
+        try (ParticipantGate.Held _ = recordingRefusals(round, client,
+                () -> gate.enter(roundId, client.clientId(), properties.uploadWait()))) {
+            // The upload this one waited for may have been accepted meanwhile.
+            Outcome first = replayOrConflict(rounds.participant(roundId, client.clientId(), false).orElseThrow(), key);
+            return first != null ? first : receiveAndRecord(round, participant, client, key, body);
+        }
+    }
+
+    private static String checkKey(String key) {
+        if (key == null || key.isBlank() || key.length() > 128 || !key.chars().allMatch(c -> c > 0x20 && c < 0x7f)) {
+            throw new HansaProblem(HttpStatus.BAD_REQUEST, "missing-idempotency-key",
+                    "header Idempotency-Key is required: 1..128 printable ASCII characters");
+        }
+        return key;
+    }
+
+    private Outcome receiveAndRecord(Round round, Participant participant, ClientPrincipal client, String key, Body body)
+            throws IOException {
         FederationRuntime.Context ctx = runtime.context(round.federationId());
-        acquirePermit();
-        try {
-            byte[] bytes = body.read();
-            Decoded decoded = decode(round, client, bytes, ctx);
-            Outcome outcome = tx.execute(s -> record(round, client, key, bytes, decoded));
-            if (!outcome.replayed()) {
-                aggregates.fold(roundId, client.clientId(),
-                        new ClientUpdate(client.clientId().toString(), participant.role(), decoded.weights(),
-                                decoded.meta().numSamples(), decoded.meta().metrics()),
-                        () -> ctx.strategy().newAggregator(round.context(), ctx.spec()));
+        UploadSpool.Limits limits = new UploadSpool.Limits(properties.maxUploadSize().toBytes(),
+                properties.uploadMinRate().toBytes(), properties.uploadGrace());
+        try (UploadSpool spool = recordingRefusals(round, client, () -> UploadSpool.receive(body.in(), body.declaredLength(), limits))) {
+            acquirePermit();
+            try (Arena arena = Arena.ofConfined()) {
+                Decoded decoded = recordingRefusals(round, client, () -> decode(ctx, participant, client, spool, arena));
+                Recorded recorded = tx.execute(s -> record(round, client, key, spool, decoded));
+                if (recorded.late()) {
+                    throw refuseLate(round, client);
+                }
+                if (!recorded.outcome().replayed() && ctx.protocol().aggregation().streaming()) {
+                    aggregates.fold(round.id(), client.clientId(), decoded.admitted(),
+                            () -> ctx.protocol().startAggregation(round.context(), ctx.spec()));
+                }
                 signals.signal(round.federationId());
+                return recorded.outcome();
+            } finally {
+                permits.release();
             }
-            return outcome;
-        } finally {
-            permits.release();
         }
     }
 
@@ -115,50 +139,56 @@ public class IngestService {
         }
     }
 
-    private record Decoded(ModelWeights weights, UpdateMetadata meta, double norm) {
+    /** The update as decoded and admitted, with the metadata it came with. */
+    private record Decoded(AggregationPipeline.Admitted admitted, UpdateMetadata metadata) {
     }
 
-    private Decoded decode(Round round, ClientPrincipal client, byte[] body, FederationRuntime.Context ctx) {
-        try {
-            Safetensors.Contents contents = Safetensors.read(body, ctx.spec());
-            int bad = contents.weights().firstNonFinite();
-            if (bad >= 0) {
-                throw new HansaProblem(HttpStatus.BAD_REQUEST, "non-finite-update", "tensor '"
-                        + contents.weights().tensorAt(bad) + "' holds a NaN or infinity at flat index " + bad);
-            }
-            return new Decoded(contents.weights(), UpdateMetadata.parse(contents.metadata()), contents.weights().l2Norm());
-        } catch (InvalidTensorsException e) {
-            reject(round, client, e.reason(), e.getMessage());
-            throw e;
-        } catch (HansaProblem e) {
-            reject(round, client, e.reason(), e.getMessage());
-            throw e;
-        }
+    private Decoded decode(FederationRuntime.Context ctx, Participant participant, ClientPrincipal client,
+                           UploadSpool spool, Arena arena) {
+        UpdateCodec codec = UpdateCodecs.byName(participant.codec());
+        UpdateCodec.Decoded decoded = codec.decode(spool.map(arena), ctx.spec());
+        UpdateMetadata metadata = UpdateMetadata.parse(decoded.metadata());
+        Update update = new Update(client.clientId().toString(), participant.role(), decoded.values(),
+                metadata.numSamples(), metadata.trainMetrics());
+        return new Decoded(ctx.protocol().aggregation().admit(update, participant.declaredSamples()), metadata);
     }
 
-    private Outcome record(Round round, ClientPrincipal client, String key, byte[] body, Decoded decoded) {
+    /** The transaction's result: the answer, or that the round ended while the upload was on its way. */
+    private record Recorded(Outcome outcome, boolean late) {
+    }
+
+    private Recorded record(Round round, ClientPrincipal client, String key, UploadSpool spool, Decoded decoded) {
         Round locked = rounds.lock(round.id(), false).orElseThrow();
         Participant p = rounds.participant(round.id(), client.clientId(), true).orElseThrow();
         Outcome replay = replayOrConflict(p, key);
         if (replay != null) {
-            return replay;
+            return new Recorded(replay, false);
         }
-        if (!Round.OPEN.equals(locked.state())) {
-            refuseLate(locked, client);
+        if (locked.state() != RoundState.OPEN) {
+            return new Recorded(null, true);
         }
+        AggregationPipeline.Admitted a = decoded.admitted();
+        Double clippedTo = Double.isNaN(a.clippedTo()) ? null : a.clippedTo();
         Map<String, Object> response = new LinkedHashMap<>();
-        response.put("status", "ACCEPTED");
+        response.put("state", ParticipantState.ACCEPTED.name());
         response.put("roundId", round.id().toString());
-        response.put("bytes", body.length);
-        response.put("updateNorm", decoded.norm());
-        rounds.insertUpdate(round.id(), client.clientId(), body);
-        rounds.accept(round.id(), client.clientId(), key, json.writeValueAsString(response), body.length,
-                decoded.norm(), decoded.meta().numSamples(), json.writeValueAsString(decoded.meta().metrics()), now());
-        return new Outcome(response, false);
+        response.put("bytes", spool.size());
+        response.put("updateNorm", a.norm());
+        response.put("clippedTo", clippedTo);
+        try (InputStream in = spool.open()) {
+            rounds.insertUpdate(round.id(), client.clientId(), in, spool.size());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the spooled upload", e);
+        }
+        rounds.accept(round.id(), client.clientId(), new RoundRepository.Acceptance(key,
+                json.writeValueAsString(response), spool.size(), a.norm(), clippedTo, a.update().numSamples(),
+                json.writeValueAsString(decoded.metadata().trainMetrics()),
+                json.writeValueAsString(decoded.metadata().evalMetrics()), time.now()));
+        return new Recorded(new Outcome(response, false), false);
     }
 
     private Outcome replayOrConflict(Participant p, String key) {
-        if (!Participant.ACCEPTED.equals(p.state())) {
+        if (p.state() != ParticipantState.ACCEPTED) {
             return null;
         }
         if (key.equals(p.idempotencyKey())) {
@@ -168,10 +198,31 @@ public class IngestService {
                 "an update was already accepted for this round under another Idempotency-Key");
     }
 
-    private void refuseLate(Round round, ClientPrincipal client) {
-        tx.executeWithoutResult(s -> rounds.markLate(round.id(), client.clientId(), now()));
-        throw new HansaProblem(HttpStatus.CONFLICT, "round-closed",
-                "round " + round.number() + " (attempt " + round.attempt() + ") is " + round.state() + "; the upload came too late");
+    /** Marks the participant late and returns the refusal to throw. */
+    private HansaProblem refuseLate(Round round, ClientPrincipal client) {
+        Round now = rounds.find(round.id()).orElseThrow();
+        String reason = now.state() == RoundState.CANCELLED ? "round-cancelled" : "round-closed";
+        tx.executeWithoutResult(s -> rounds.markLate(round.id(), client.clientId(), reason, time.now()));
+        return new HansaProblem(HttpStatus.CONFLICT, reason,
+                round.label() + " is " + now.state() + "; the upload came too late");
+    }
+
+    /** A step whose refusals are recorded on the participant's row (and audit-logged) before they propagate. */
+    @FunctionalInterface
+    private interface Step<T> {
+        T run() throws IOException;
+    }
+
+    private <T> T recordingRefusals(Round round, ClientPrincipal client, Step<T> step) throws IOException {
+        try {
+            return step.run();
+        } catch (HansaProblem e) {
+            reject(round, client, e.reason(), e.getMessage());
+            throw e;
+        } catch (InvalidInputException e) {
+            reject(round, client, e.reason(), e.getMessage());
+            throw e;
+        }
     }
 
     private void reject(Round round, ClientPrincipal client, String reason, String detail) {
@@ -180,9 +231,5 @@ public class IngestService {
             audit.record("client:" + client.clientId(), "update.rejected", round.id().toString(),
                     Map.of("reason", reason, "detail", detail));
         });
-    }
-
-    private OffsetDateTime now() {
-        return OffsetDateTime.now(clock.withZone(ZoneOffset.UTC));
     }
 }

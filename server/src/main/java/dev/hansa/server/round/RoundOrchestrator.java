@@ -1,30 +1,33 @@
 package dev.hansa.server.round;
 
-import dev.hansa.aggregation.model.ModelWeights;
-import dev.hansa.aggregation.model.Safetensors;
-import dev.hansa.aggregation.sampling.UniformSampler;
-import dev.hansa.aggregation.strategy.ClientUpdate;
-import dev.hansa.aggregation.strategy.RoundAggregator;
-import dev.hansa.aggregation.strategy.RoundContext;
-import dev.hansa.aggregation.strategy.RoundPlan;
+import dev.hansa.aggregation.aggregate.RoundAggregation;
+import dev.hansa.aggregation.round.RoundProtocol;
+import dev.hansa.aggregation.state.StateCodec;
 import dev.hansa.aggregation.strategy.RoundResult;
-import dev.hansa.aggregation.strategy.StrategyStateCodec;
 import dev.hansa.aggregation.strategy.TrainingPlan;
-import dev.hansa.server.federation.Federation;
+import dev.hansa.aggregation.tensor.ContentHash;
+import dev.hansa.aggregation.tensor.Safetensors;
+import dev.hansa.aggregation.update.Update;
+import dev.hansa.aggregation.update.UpdateMetadata;
+import dev.hansa.aggregation.update.codec.UpdateCodec;
+import dev.hansa.aggregation.update.codec.UpdateCodecs;
+import dev.hansa.server.database.DatabaseAvailability;
+import dev.hansa.server.database.DatabaseOutage;
 import dev.hansa.server.federation.FederationConfig;
 import dev.hansa.server.federation.FederationRepository;
 import dev.hansa.server.federation.FederationRuntime;
+import dev.hansa.server.federation.FederationState;
 import dev.hansa.server.model.ModelRepository;
 import dev.hansa.server.model.ModelVersion;
 import dev.hansa.server.system.HansaProperties;
-import dev.hansa.server.system.Secrets;
-import java.time.Clock;
+import dev.hansa.server.system.Timestamps;
+import java.lang.foreign.MemorySegment;
 import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
@@ -37,10 +40,12 @@ import org.springframework.transaction.support.TransactionTemplate;
 import tools.jackson.databind.ObjectMapper;
 
 /**
- * Drives every running federation's rounds from what PostgreSQL holds: opens a round (sampling participants and
- * writing their plans in the same transaction), closes it when all participants reported or at the deadline with a
- * quorum (new model version, server state, round and participant states in one transaction), fails it and retries
- * without a quorum, and finishes the federation. Holds no state that a restart would lose.
+ * Drives every running federation's rounds from what PostgreSQL holds, around the federation's
+ * {@link RoundProtocol}: opens a round (the protocol samples and plans; participants and plans are written in the
+ * same transaction), closes it when all participants reported or at the deadline with a quorum (the protocol's
+ * server update; new model version, server state, round and participant states in one transaction), fails it
+ * without a quorum or when its result is not finite (the previous model version stays current) and retries it, and
+ * finishes the federation. Holds no state that a restart would lose.
  */
 @Component
 public class RoundOrchestrator {
@@ -56,14 +61,16 @@ public class RoundOrchestrator {
     private final TransactionTemplate tx;
     private final ObjectMapper json;
     private final HansaProperties properties;
-    private final Clock clock;
+    private final Timestamps time;
+    private final DatabaseAvailability database;
     private final AtomicBoolean wakeUp = new AtomicBoolean();
     private volatile long lastTick = System.nanoTime();
     private volatile boolean closing;
 
     RoundOrchestrator(FederationRepository federations, FederationRuntime runtime, RoundRepository rounds,
                       ModelRepository models, RunningAggregates aggregates, RoundSignals signals,
-                      TransactionTemplate tx, ObjectMapper json, HansaProperties properties, Clock clock) {
+                      TransactionTemplate tx, ObjectMapper json, HansaProperties properties, Timestamps time,
+                      DatabaseAvailability database) {
         this.federations = federations;
         this.runtime = runtime;
         this.rounds = rounds;
@@ -73,12 +80,9 @@ public class RoundOrchestrator {
         this.tx = tx;
         this.json = json;
         this.properties = properties;
-        this.clock = clock;
+        this.time = time;
+        this.database = database;
         signals.onChange(() -> wakeUp.set(true));
-    }
-
-    private OffsetDateTime now() {
-        return OffsetDateTime.now(clock.withZone(ZoneOffset.UTC));
     }
 
     /** Periodic driver: ticks every {@code hansa.tick}, or at once after a signal (an upload, a start). */
@@ -106,148 +110,181 @@ public class RoundOrchestrator {
 
     /** Advances every running federation by at most one step each. */
     public synchronized void tick() {
-        for (Federation federation : federations.running()) {
-            try {
-                advance(federation.id());
-            } catch (RuntimeException e) {
-                log.error("federation {}: orchestration step failed; retrying next tick", federation.id(), e);
+        if (!database.available()) {
+            return; // DatabaseAvailability logs an outage and the recovery once each
+        }
+        try {
+            for (UUID federation : federations.running()) {
+                try {
+                    advance(runtime.context(federation));
+                } catch (RuntimeException e) {
+                    if (DatabaseOutage.isCause(e)) {
+                        throw e;
+                    }
+                    log.error("federation {}: orchestration step failed; retrying next tick", federation, e);
+                }
             }
+        } catch (RuntimeException e) {
+            if (!DatabaseOutage.isCause(e)) {
+                throw e;
+            }
+            log.debug("tick skipped: the database did not answer", e);
+            database.recheckNow();
         }
     }
 
-    private void advance(UUID federationId) {
-        FederationRuntime.Context ctx = runtime.context(federationId);
-        rounds.open(federationId).ifPresentOrElse(
-                round -> closeIfDue(ctx, round),
-                () -> openNext(ctx));
+    private void advance(FederationRuntime.Context ctx) {
+        rounds.open(ctx.federationId()).ifPresentOrElse(round -> closeIfDue(ctx, round), () -> openNext(ctx));
     }
 
     private void openNext(FederationRuntime.Context ctx) {
-        UUID fid = ctx.federation().id();
-        FederationConfig.Schedule schedule = ctx.federation().config().schedule();
+        UUID fid = ctx.federationId();
+        FederationConfig.Schedule schedule = ctx.config().schedule();
         int closed = rounds.closedRounds(fid);
         if (closed >= schedule.rounds()) {
-            finish(fid, Federation.FINISHED, null);
+            finish(fid, FederationState.FINISHED, null);
             return;
         }
         int number = closed + 1;
-        int attempt = rounds.attempts(fid, number) + 1;
-        if (attempt > schedule.maxAttempts()) {
-            finish(fid, Federation.FAILED, "round " + number + " failed " + schedule.maxAttempts() + " times without a quorum");
+        RoundRepository.Attempts attempts = rounds.attempts(fid, number);
+        if (attempts.failed() >= schedule.maxAttempts()) {
+            finish(fid, FederationState.FAILED, "round " + number + " failed " + attempts.failed() + " times");
             return;
         }
-        OffsetDateTime now = now();
+        OffsetDateTime now = time.now();
         List<UUID> live = rounds.liveClients(fid, now.minus(properties.liveWindow()));
         if (live.size() < schedule.minClients()) {
             return;
         }
-        long seed = RoundContext.seedFor(ctx.federation().config().seed(), number, attempt);
-        List<String> sampled = new UniformSampler(schedule.clientFraction(), schedule.minClients(), schedule.maxClients())
-                .sample(live.stream().map(UUID::toString).toList(), seed);
-        ModelVersion model = models.latest(fid).orElseThrow();
-        ModelWeights weights = Safetensors.read(model.blob(), ctx.spec()).weights();
-        RoundContext context = new RoundContext(number, rounds.enrolled(fid), sampled.size(), seed);
-        RoundPlan plan = ctx.strategy().planRound(context, sampled, weights,
-                StrategyStateCodec.decode(model.strategyState()));
-        String broadcastHash = null;
-        byte[] broadcast = plan.broadcast().map(b -> Safetensors.write(b, Map.of())).orElse(null);
-        if (broadcast != null) {
-            broadcastHash = Secrets.sha256Hex(broadcast);
-        }
-        Round round = new Round(UUID.randomUUID(), fid, number, attempt, Round.OPEN, seed, model.id(), broadcastHash,
-                sampled.size(), context.totalClients(), schedule.quorum(sampled.size()), now,
+        FederationRuntime.DecodedModel model = runtime.model(ctx, models.latest(fid).orElseThrow().id());
+        RoundProtocol.Opened opened = ctx.protocol().open(ctx.config().seed(), number, attempts.made() + 1,
+                live.stream().map(UUID::toString).toList(), rounds.enrolled(fid), model.tensors(), model.state());
+        byte[] broadcast = opened.plan().broadcast().map(b -> Safetensors.write(b, Map.of())).orElse(null);
+        String broadcastHash = broadcast == null ? null : ContentHash.of(broadcast);
+        int participants = opened.participants().size();
+        Round round = new Round(UUID.randomUUID(), fid, number, attempts.made() + 1, RoundState.OPEN,
+                opened.context().seed(), model.version().id(), broadcastHash, participants,
+                opened.context().totalClients(), schedule.quorum(participants), now,
                 now.plusSeconds(schedule.roundDeadlineSeconds()));
-        String hash = broadcastHash;
         tx.executeWithoutResult(s -> {
-            rounds.insertRound(round, ctx.strategy().name(),
-                    json.writeValueAsString(ctx.federation().config().effectiveStrategyParams()));
+            rounds.insertRound(round, ctx.protocol().strategy().name(),
+                    json.writeValueAsString(ctx.effectiveStrategyParams()), json.writeValueAsString(ctx.pipeline()));
             if (broadcast != null) {
-                models.insertBroadcast(fid, hash, broadcast, now);
+                models.insertBroadcast(fid, broadcastHash, broadcast, now);
             }
-            for (int i = 0; i < sampled.size(); i++) {
-                TrainingPlan p = plan.plans().get(sampled.get(i));
-                rounds.insertParticipant(round.id(), UUID.fromString(sampled.get(i)), i, json.writeValueAsString(p), now);
+            for (int i = 0; i < participants; i++) {
+                String id = opened.participants().get(i);
+                TrainingPlan plan = opened.plan().plans().get(id);
+                rounds.insertParticipant(round.id(), UUID.fromString(id), i, json.writeValueAsString(plan), now);
             }
             signals.afterCommit(fid);
         });
-        log.info("federation {} round {} attempt {} opened with {} of {} live clients", fid, number, attempt,
-                sampled.size(), live.size());
+        log.info("federation {} {} opened with {} of {} live clients", fid, round.label(), participants, live.size());
     }
 
     private void closeIfDue(FederationRuntime.Context ctx, Round round) {
-        int accepted = rounds.acceptedCount(round.id());
-        boolean everyone = accepted == round.participants();
-        if (!everyone && now().isBefore(round.deadlineAt())) {
+        if (rounds.assignedCount(round.id()) > 0 && time.now().isBefore(round.deadlineAt())) {
             return;
         }
+        int accepted = rounds.acceptedCount(round.id());
         if (accepted >= round.quorum()) {
             close(ctx, round);
         } else {
-            tx.executeWithoutResult(s -> {
-                rounds.lock(round.id(), true);
-                rounds.fail(round.id(), accepted, "deadline passed with " + accepted + " of " + round.participants()
-                        + " updates, quorum " + round.quorum(), now());
-                rounds.dropUnreported(round.id());
-                rounds.deleteUpdates(round.id());
-                signals.afterCommit(round.federationId());
-            });
-            aggregates.discard(round.id());
-            log.warn("federation {} round {} attempt {} failed: {} of {} updates, quorum {}", round.federationId(),
-                    round.number(), round.attempt(), accepted, round.participants(), round.quorum());
+            fail(round, accepted, "deadline passed with " + accepted + " of " + round.participants()
+                    + " updates, quorum " + round.quorum());
         }
     }
 
     private void close(FederationRuntime.Context ctx, Round round) {
         UUID fid = round.federationId();
-        FederationConfig config = ctx.federation().config();
-        tx.executeWithoutResult(s -> {
-            rounds.lock(round.id(), true);
+        FederationRuntime.DecodedModel in = runtime.model(ctx, round.modelVersionIn());
+        FederationRuntime.DecodedModel out = tx.execute(s -> {
+            if (!stillOpen(round)) {
+                return null;
+            }
             List<Participant> accepted = rounds.accepted(round.id());
             Set<UUID> ids = new HashSet<>();
             accepted.forEach(p -> ids.add(p.clientId()));
-            RoundAggregator aggregate = aggregates.take(round.id(), ids).orElseGet(() -> rebuild(ctx, round, accepted));
-            ModelVersion in = models.byId(round.modelVersionIn()).orElseThrow();
-            RoundResult result = ctx.strategy().finishRound(round.context(),
-                    Safetensors.read(in.blob(), ctx.spec()).weights(), StrategyStateCodec.decode(in.strategyState()),
-                    aggregate);
-            byte[] blob = Safetensors.write(result.model(), Map.of("format", "pt"));
-            OffsetDateTime now = now();
-            UUID out = UUID.randomUUID();
-            models.insert(new ModelVersion(out, fid, in.version() + 1, Secrets.sha256Hex(blob), blob,
-                    StrategyStateCodec.encode(result.state()), round.id(), now));
-            rounds.close(round.id(), out, accepted.size(), json.writeValueAsString(finiteOnly(result.metrics())), now);
+            RoundAggregation aggregation = aggregates.take(round.id(), ids).orElseGet(() -> rebuild(ctx, round, accepted));
+            RoundProtocol.Outcome outcome = ctx.protocol().finish(round.context(), in.tensors(), in.state(), aggregation);
+            if (outcome instanceof RoundProtocol.Outcome.Failed failed) {
+                endWithout(round, RoundState.FAILED, accepted.size(), failed.reason());
+                log.warn("federation {} {} failed: {}", fid, round.label(), failed.reason());
+                return null;
+            }
+            RoundResult result = ((RoundProtocol.Outcome.Closed) outcome).result();
+            byte[] blob = Safetensors.write(result.model(), ModelVersion.METADATA);
+            OffsetDateTime now = time.now();
+            ModelVersion version = new ModelVersion(UUID.randomUUID(), fid, in.version().version() + 1,
+                    ContentHash.of(blob), blob, StateCodec.encode(result.state()), round.id(), now);
+            models.insert(version);
+            rounds.close(round.id(), version.id(), accepted.size(), json.writeValueAsString(finiteOnly(result.metrics())), now);
             rounds.dropUnreported(round.id());
             rounds.deleteUpdates(round.id());
-            if (round.number() >= config.schedule().rounds()) {
-                federations.setStatus(fid, Federation.FINISHED, null, now);
+            if (round.number() >= ctx.config().schedule().rounds()) {
+                federations.transition(fid, FederationState.FINISHED, null, now);
             }
             signals.afterCommit(fid);
+            return new FederationRuntime.DecodedModel(version, result.model(), result.state());
         });
-        log.info("federation {} round {} closed", fid, round.number());
-    }
-
-    /** Rebuilds a round's aggregate from its stored updates, one at a time, in participant order. */
-    private RoundAggregator rebuild(FederationRuntime.Context ctx, Round round, List<Participant> accepted) {
-        RoundAggregator aggregate = ctx.strategy().newAggregator(round.context(), ctx.spec());
-        for (Participant p : accepted) {
-            var contents = Safetensors.read(rounds.updateBlob(round.id(), p.clientId()), ctx.spec());
-            UpdateMetadata meta = UpdateMetadata.parse(contents.metadata());
-            aggregate.add(new ClientUpdate(p.clientId().toString(), p.role(), contents.weights(), meta.numSamples(),
-                    meta.metrics()));
+        if (out == null) {
+            return;
         }
-        return aggregate;
+        runtime.remember(fid, out);
+        log.info("federation {} {} closed", fid, round.label());
     }
 
-    private void finish(UUID fid, String status, String reason) {
+    /**
+     * Rebuilds a round's aggregation from its stored updates, one at a time, in participant order: decoded with each
+     * participant's codec and admitted as at ingest (clipped to the norm recorded then), without checking again.
+     */
+    private RoundAggregation rebuild(FederationRuntime.Context ctx, Round round, List<Participant> accepted) {
+        RoundAggregation aggregation = ctx.protocol().startAggregation(round.context(), ctx.spec());
+        for (Participant p : accepted) {
+            UpdateCodec codec = UpdateCodecs.byName(p.codec());
+            UpdateCodec.Decoded decoded = codec.decode(MemorySegment.ofArray(rounds.updateBlob(round.id(), p.clientId())),
+                    ctx.spec());
+            UpdateMetadata metadata = UpdateMetadata.parse(decoded.metadata());
+            Update update = new Update(p.clientId().toString(), p.role(), decoded.values(), metadata.numSamples(),
+                    metadata.trainMetrics());
+            aggregation.add(ctx.protocol().aggregation().readmit(update, p.clippedTo() == null ? Double.NaN : p.clippedTo()));
+        }
+        return aggregation;
+    }
+
+    private void fail(Round round, int accepted, String reason) {
         tx.executeWithoutResult(s -> {
-            federations.setStatus(fid, status, reason, now());
+            if (stillOpen(round)) {
+                endWithout(round, RoundState.FAILED, accepted, reason);
+            }
+        });
+        log.warn("federation {} {} failed: {}", round.federationId(), round.label(), reason);
+    }
+
+    /** Locks the round row against concurrent ingest and cancellation; false when it ended meanwhile. */
+    private boolean stillOpen(Round round) {
+        return rounds.lock(round.id(), true).orElseThrow().state() == RoundState.OPEN;
+    }
+
+    /** Ends the round without a model version (inside a transaction): its updates and their aggregate are dropped. */
+    void endWithout(Round round, RoundState state, int accepted, String reason) {
+        rounds.end(round.id(), state, accepted, reason, time.now());
+        rounds.dropUnreported(round.id());
+        rounds.deleteUpdates(round.id());
+        aggregates.discard(round.id());
+        signals.afterCommit(round.federationId());
+    }
+
+    private void finish(UUID fid, FederationState state, String reason) {
+        tx.executeWithoutResult(s -> {
+            federations.transition(fid, state, reason, time.now());
             signals.afterCommit(fid);
         });
-        log.info("federation {} is {}{}", fid, status, reason == null ? "" : ": " + reason);
+        log.info("federation {} is {}{}", fid, state, reason == null ? "" : ": " + reason);
     }
 
     private static Map<String, Double> finiteOnly(Map<String, Double> metrics) {
-        Map<String, Double> out = new java.util.TreeMap<>();
+        Map<String, Double> out = new TreeMap<>();
         metrics.forEach((k, v) -> {
             if (Double.isFinite(v)) {
                 out.put(k, v);

@@ -1,6 +1,7 @@
 package dev.hansa.server.round;
 
 import dev.hansa.server.system.Blobs;
+import java.io.InputStream;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.OffsetDateTime;
@@ -11,7 +12,10 @@ import java.util.UUID;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
-/** Rounds, participants and the accepted updates of open rounds. */
+/**
+ * Rounds, participants and the accepted updates of open rounds. State changes are guarded by the states the
+ * lifecycle enums allow as predecessors, so a change the lifecycle forbids updates no row.
+ */
 @Repository
 class RoundRepository {
 
@@ -20,26 +24,27 @@ class RoundRepository {
                    total_clients, quorum, opened_at, deadline_at FROM rounds
             """;
     private static final String SQL_INSERT_ROUND = """
-            INSERT INTO rounds (id, federation_id, number, attempt, state, strategy, strategy_params, seed,
+            INSERT INTO rounds (id, federation_id, number, attempt, state, strategy, strategy_params, pipeline, seed,
                                 model_version_in, broadcast_hash, participants, total_clients, quorum, opened_at, deadline_at)
-            VALUES (:id, :federation, :number, :attempt, 'OPEN', :strategy, CAST(:params AS jsonb), :seed,
-                    :model, :broadcast, :participants, :total, :quorum, :opened, :deadline)
+            VALUES (:id, :federation, :number, :attempt, 'OPEN', :strategy, CAST(:params AS jsonb), CAST(:pipeline AS jsonb),
+                    :seed, :model, :broadcast, :participants, :total, :quorum, :opened, :deadline)
             """;
     private static final String SQL_INSERT_PARTICIPANT = """
             INSERT INTO round_participants (round_id, client_id, ordinal, plan, state, assigned_at)
             VALUES (:round, :client, :ordinal, CAST(:plan AS jsonb), 'ASSIGNED', :at)
             """;
     private static final String PARTICIPANT_COLUMNS = """
-            SELECT round_id, client_id, ordinal, plan->>'role' AS role, state, idempotency_key,
-                   accepted_response::text AS accepted_response, coalesce(num_samples, 0) AS num_samples,
-                   train_metrics::text AS train_metrics
-            FROM round_participants
+            SELECT p.round_id, p.client_id, p.ordinal, p.plan->>'role' AS role,
+                   coalesce(p.plan->'update'->>'codec', 'dense') AS codec, p.state, p.idempotency_key,
+                   p.accepted_response::text AS accepted_response, c.num_samples AS declared_samples, p.clipped_to
+            FROM round_participants p JOIN clients c ON c.id = p.client_id
             """;
     private static final String SQL_ACCEPT = """
             UPDATE round_participants SET state = 'ACCEPTED', idempotency_key = :key,
                    accepted_response = CAST(:response AS jsonb), bytes_received = :bytes, update_norm = :norm,
-                   num_samples = :samples, train_metrics = CAST(:metrics AS jsonb), reported_at = :at
-            WHERE round_id = :round AND client_id = :client AND state = 'ASSIGNED'
+                   clipped_to = :clipped, num_samples = :samples, train_metrics = CAST(:metrics AS jsonb),
+                   eval_metrics = CAST(:eval AS jsonb), rejection_reason = NULL, reported_at = :at
+            WHERE round_id = :round AND client_id = :client AND state IN (:from)
             """;
     private static final String SQL_INSERT_UPDATE = """
             INSERT INTO round_updates (round_id, client_id, blob) VALUES (:round, :client, :blob)
@@ -49,20 +54,20 @@ class RoundRepository {
             WHERE round_id = :round AND client_id = :client
             """;
     private static final String SQL_LATE = """
-            UPDATE round_participants SET state = 'LATE', rejection_reason = 'round-closed', reported_at = :at
-            WHERE round_id = :round AND client_id = :client AND state IN ('ASSIGNED', 'DROPPED')
+            UPDATE round_participants SET state = 'LATE', rejection_reason = :reason, reported_at = :at
+            WHERE round_id = :round AND client_id = :client AND state IN (:from)
             """;
     private static final String SQL_CLOSE = """
             UPDATE rounds SET state = 'CLOSED', model_version_out = :model, accepted = :accepted,
                    metrics = CAST(:metrics AS jsonb), closed_at = :at
-            WHERE id = :id AND state = 'OPEN'
+            WHERE id = :id AND state IN (:from)
             """;
-    private static final String SQL_FAIL = """
-            UPDATE rounds SET state = 'FAILED', accepted = :accepted, failure_reason = :reason, closed_at = :at
-            WHERE id = :id AND state = 'OPEN'
+    private static final String SQL_END = """
+            UPDATE rounds SET state = :state, accepted = :accepted, failure_reason = :reason, closed_at = :at
+            WHERE id = :id AND state IN (:from)
             """;
     private static final String SQL_DROP_UNREPORTED = """
-            UPDATE round_participants SET state = 'DROPPED' WHERE round_id = :round AND state = 'ASSIGNED'
+            UPDATE round_participants SET state = 'DROPPED' WHERE round_id = :round AND state IN (:from)
             """;
     private static final String SQL_ASSIGNMENT = """
             SELECT r.id AS round_id, r.number, r.attempt, r.deadline_at, r.broadcast_hash, m.content_hash, p.plan::text AS plan
@@ -73,18 +78,16 @@ class RoundRepository {
             """;
     private static final String SQL_LIVE = """
             SELECT id FROM clients
-            WHERE federation_id = :federation AND last_heartbeat_at >= :since ORDER BY id
+            WHERE federation_id = :federation AND last_heartbeat_at >= :since AND revoked_at IS NULL ORDER BY id
             """;
     private static final String SQL_LIST_ROUNDS = """
-            SELECT id, number, attempt, state, strategy, strategy_params, participants, quorum, accepted, total_clients,
-                   metrics, failure_reason, opened_at, deadline_at, closed_at,
-                   model_version_out
+            SELECT id, number, attempt, state, strategy, strategy_params, pipeline, participants, quorum, accepted,
+                   total_clients, metrics, failure_reason, opened_at, deadline_at, closed_at, model_version_out
             FROM rounds WHERE federation_id = :federation ORDER BY number, attempt
             """;
     private static final String SQL_LIST_PARTICIPANTS = """
             SELECT client_id, ordinal, state, plan, rejection_reason, rejections, bytes_received,
-                   update_norm, num_samples, train_metrics, eval_metrics,
-                   assigned_at, reported_at
+                   update_norm, clipped_to, num_samples, train_metrics, eval_metrics, assigned_at, reported_at
             FROM round_participants WHERE round_id = :round ORDER BY ordinal
             """;
 
@@ -94,12 +97,13 @@ class RoundRepository {
         this.jdbc = jdbc;
     }
 
-    void insertRound(Round r, String strategy, String paramsJson) {
+    void insertRound(Round r, String strategy, String paramsJson, String pipelineJson) {
         jdbc.sql(SQL_INSERT_ROUND).param("id", r.id()).param("federation", r.federationId()).param("number", r.number())
                 .param("attempt", r.attempt()).param("strategy", strategy).param("params", paramsJson)
-                .param("seed", r.seed()).param("model", r.modelVersionIn()).param("broadcast", r.broadcastHash())
-                .param("participants", r.participants()).param("total", r.totalClients()).param("quorum", r.quorum())
-                .param("opened", r.openedAt()).param("deadline", r.deadlineAt()).update();
+                .param("pipeline", pipelineJson).param("seed", r.seed()).param("model", r.modelVersionIn())
+                .param("broadcast", r.broadcastHash()).param("participants", r.participants())
+                .param("total", r.totalClients()).param("quorum", r.quorum()).param("opened", r.openedAt())
+                .param("deadline", r.deadlineAt()).update();
     }
 
     void insertParticipant(UUID round, UUID client, int ordinal, String planJson, OffsetDateTime at) {
@@ -116,7 +120,7 @@ class RoundRepository {
         return jdbc.sql(ROUND_COLUMNS + " WHERE id = :id").param("id", id).query(RoundRepository::round).optional();
     }
 
-    /** Locks the round row against concurrent close (FOR UPDATE) or concurrent ingest (FOR SHARE). */
+    /** Locks the round row against a concurrent close (FOR UPDATE) or a concurrent ingest (FOR SHARE). */
     Optional<Round> lock(UUID id, boolean exclusive) {
         return jdbc.sql(ROUND_COLUMNS + " WHERE id = :id " + (exclusive ? "FOR UPDATE" : "FOR SHARE"))
                 .param("id", id).query(RoundRepository::round).optional();
@@ -127,14 +131,30 @@ class RoundRepository {
                 .param("f", federation).query(Integer.class).single();
     }
 
-    int attempts(UUID federation, int number) {
-        return jdbc.sql("SELECT count(*) FROM rounds WHERE federation_id = :f AND number = :n")
-                .param("f", federation).param("n", number).query(Integer.class).single();
+    /** Attempts of round {@code number} so far, and how many of them failed (cancelled ones do not count). */
+    record Attempts(int made, int failed) {
+    }
+
+    Attempts attempts(UUID federation, int number) {
+        return jdbc.sql("SELECT count(*), count(*) FILTER (WHERE state = 'FAILED') FROM rounds "
+                        + "WHERE federation_id = :f AND number = :n")
+                .param("f", federation).param("n", number)
+                .query((rs, i) -> new Attempts(rs.getInt(1), rs.getInt(2))).single();
     }
 
     int enrolled(UUID federation) {
-        return jdbc.sql("SELECT count(*) FROM clients WHERE federation_id = :f").param("f", federation)
+        return jdbc.sql("SELECT count(*) FROM clients WHERE federation_id = :f AND revoked_at IS NULL").param("f", federation)
                 .query(Integer.class).single();
+    }
+
+    /** A poll keeps the client live for sampling, like a heartbeat. */
+    void markLive(UUID client, OffsetDateTime at) {
+        jdbc.sql("UPDATE clients SET last_heartbeat_at = :at WHERE id = :id").param("at", at).param("id", client).update();
+    }
+
+    void recordEvaluation(UUID round, UUID client, String metricsJson) {
+        jdbc.sql("UPDATE round_participants SET eval_metrics = CAST(:m AS jsonb) WHERE round_id = :r AND client_id = :c")
+                .param("m", metricsJson).param("r", round).param("c", client).update();
     }
 
     List<UUID> liveClients(UUID federation, OffsetDateTime since) {
@@ -142,15 +162,31 @@ class RoundRepository {
     }
 
     Optional<Participant> participant(UUID round, UUID client, boolean forUpdate) {
-        return jdbc.sql(PARTICIPANT_COLUMNS + " WHERE round_id = :round AND client_id = :client"
-                        + (forUpdate ? " FOR UPDATE" : ""))
+        return jdbc.sql(PARTICIPANT_COLUMNS + " WHERE p.round_id = :round AND p.client_id = :client"
+                        + (forUpdate ? " FOR UPDATE OF p" : ""))
                 .param("round", round).param("client", client).query(RoundRepository::participant).optional();
     }
 
     /** Accepted participants in participant order. */
     List<Participant> accepted(UUID round) {
-        return jdbc.sql(PARTICIPANT_COLUMNS + " WHERE round_id = :round AND state = 'ACCEPTED' ORDER BY ordinal")
+        return jdbc.sql(PARTICIPANT_COLUMNS + " WHERE p.round_id = :round AND p.state = 'ACCEPTED' ORDER BY p.ordinal")
                 .param("round", round).query(RoundRepository::participant).list();
+    }
+
+    /** Participants still expected to report: the round is due once none is left. */
+    int assignedCount(UUID round) {
+        return jdbc.sql("SELECT count(*) FROM round_participants WHERE round_id = :r AND state = 'ASSIGNED'")
+                .param("r", round).query(Integer.class).single();
+    }
+
+    /** Drops the client's assignments in open rounds, recording why. */
+    void dropOpenAssignments(UUID client, String reason) {
+        jdbc.sql("""
+                UPDATE round_participants SET state = 'DROPPED', rejection_reason = :reason
+                WHERE client_id = :client AND state IN (:from)
+                  AND round_id IN (SELECT id FROM rounds WHERE state = 'OPEN')
+                """).param("client", client).param("reason", reason)
+                .param("from", ParticipantState.DROPPED.from()).update();
     }
 
     int acceptedCount(UUID round) {
@@ -158,15 +194,22 @@ class RoundRepository {
                 .param("r", round).query(Integer.class).single();
     }
 
-    boolean accept(UUID round, UUID client, String key, String responseJson, long bytes, double norm, long samples,
-                   String metricsJson, OffsetDateTime at) {
-        return jdbc.sql(SQL_ACCEPT).param("round", round).param("client", client).param("key", key)
-                .param("response", responseJson).param("bytes", bytes).param("norm", norm).param("samples", samples)
-                .param("metrics", metricsJson).param("at", at).update() == 1;
+    /** What an accepted upload records on its participant row. */
+    record Acceptance(String key, String responseJson, long bytes, double norm, Double clippedTo, long samples,
+                      String trainMetricsJson, String evalMetricsJson, OffsetDateTime at) {
     }
 
-    void insertUpdate(UUID round, UUID client, byte[] blob) {
-        jdbc.sql(SQL_INSERT_UPDATE).param("round", round).param("client", client).param("blob", Blobs.streamed(blob)).update();
+    boolean accept(UUID round, UUID client, Acceptance a) {
+        return jdbc.sql(SQL_ACCEPT).param("round", round).param("client", client).param("key", a.key())
+                .param("response", a.responseJson()).param("bytes", a.bytes()).param("norm", a.norm())
+                .param("clipped", a.clippedTo()).param("samples", a.samples()).param("metrics", a.trainMetricsJson())
+                .param("eval", a.evalMetricsJson()).param("at", a.at())
+                .param("from", ParticipantState.ACCEPTED.from()).update() == 1;
+    }
+
+    void insertUpdate(UUID round, UUID client, InputStream body, long length) {
+        jdbc.sql(SQL_INSERT_UPDATE).param("round", round).param("client", client)
+                .param("blob", Blobs.streamed(body, length)).update();
     }
 
     byte[] updateBlob(UUID round, UUID client) {
@@ -182,31 +225,28 @@ class RoundRepository {
         jdbc.sql(SQL_REJECT).param("round", round).param("client", client).param("reason", reason).update();
     }
 
-    void markLate(UUID round, UUID client, OffsetDateTime at) {
-        jdbc.sql(SQL_LATE).param("round", round).param("client", client).param("at", at).update();
+    void markLate(UUID round, UUID client, String reason, OffsetDateTime at) {
+        jdbc.sql(SQL_LATE).param("round", round).param("client", client).param("reason", reason).param("at", at)
+                .param("from", ParticipantState.LATE.from()).update();
     }
 
     boolean close(UUID round, UUID modelOut, int accepted, String metricsJson, OffsetDateTime at) {
         return jdbc.sql(SQL_CLOSE).param("id", round).param("model", modelOut).param("accepted", accepted)
-                .param("metrics", metricsJson).param("at", at).update() == 1;
+                .param("metrics", metricsJson).param("at", at).param("from", RoundState.CLOSED.from()).update() == 1;
     }
 
-    boolean fail(UUID round, int accepted, String reason, OffsetDateTime at) {
-        return jdbc.sql(SQL_FAIL).param("id", round).param("accepted", accepted).param("reason", reason)
-                .param("at", at).update() == 1;
+    /** Ends an open round without a model version: {@code FAILED} or {@code CANCELLED}, with the reason. */
+    boolean end(UUID round, RoundState to, int accepted, String reason, OffsetDateTime at) {
+        return jdbc.sql(SQL_END).param("id", round).param("state", to.name()).param("accepted", accepted)
+                .param("reason", reason).param("at", at).param("from", to.from()).update() == 1;
     }
 
     void dropUnreported(UUID round) {
-        jdbc.sql(SQL_DROP_UNREPORTED).param("round", round).update();
+        jdbc.sql(SQL_DROP_UNREPORTED).param("round", round).param("from", ParticipantState.DROPPED.from()).update();
     }
 
     Optional<Map<String, Object>> assignment(UUID client) {
         return jdbc.sql(SQL_ASSIGNMENT).param("client", client).query().listOfRows().stream().findFirst();
-    }
-
-    void recordEvaluation(UUID round, UUID client, String metricsJson) {
-        jdbc.sql("UPDATE round_participants SET eval_metrics = CAST(:m AS jsonb) WHERE round_id = :r AND client_id = :c")
-                .param("m", metricsJson).param("r", round).param("c", client).update();
     }
 
     List<Map<String, Object>> listRounds(UUID federation) {
@@ -219,15 +259,21 @@ class RoundRepository {
 
     private static Round round(ResultSet rs, int row) throws SQLException {
         return new Round(rs.getObject("id", UUID.class), rs.getObject("federation_id", UUID.class),
-                rs.getInt("number"), rs.getInt("attempt"), rs.getString("state"), rs.getLong("seed"),
+                rs.getInt("number"), rs.getInt("attempt"), RoundState.valueOf(rs.getString("state")), rs.getLong("seed"),
                 rs.getObject("model_version_in", UUID.class), rs.getString("broadcast_hash"), rs.getInt("participants"),
                 rs.getInt("total_clients"), rs.getInt("quorum"), rs.getObject("opened_at", OffsetDateTime.class),
                 rs.getObject("deadline_at", OffsetDateTime.class));
     }
 
     private static Participant participant(ResultSet rs, int row) throws SQLException {
+        long declared = rs.getLong("declared_samples");
+        if (rs.wasNull()) {
+            declared = Long.MAX_VALUE; // never declared: only the federation's bound applies
+        }
         return new Participant(rs.getObject("round_id", UUID.class), rs.getObject("client_id", UUID.class),
-                rs.getInt("ordinal"), rs.getString("role"), rs.getString("state"), rs.getString("idempotency_key"),
-                rs.getString("accepted_response"), rs.getLong("num_samples"), rs.getString("train_metrics"));
+                rs.getInt("ordinal"), rs.getString("role"), rs.getString("codec"),
+                ParticipantState.valueOf(rs.getString("state")), rs.getString("idempotency_key"),
+                rs.getString("accepted_response"), declared,
+                rs.getObject("clipped_to", Double.class));
     }
 }

@@ -12,7 +12,7 @@ import org.springframework.transaction.support.TransactionSynchronizationManager
  * polls the database in a tight loop. Signals raised inside a transaction fire after it commits.
  */
 @Component
-public class RoundSignals {
+class RoundSignals {
 
     private final Map<UUID, Object> monitors = new ConcurrentHashMap<>();
     private volatile Runnable orchestratorWakeUp = () -> { };

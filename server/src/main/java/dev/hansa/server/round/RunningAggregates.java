@@ -1,7 +1,7 @@
 package dev.hansa.server.round;
 
-import dev.hansa.aggregation.strategy.ClientUpdate;
-import dev.hansa.aggregation.strategy.RoundAggregator;
+import dev.hansa.aggregation.aggregate.AggregationPipeline;
+import dev.hansa.aggregation.aggregate.RoundAggregation;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Optional;
@@ -9,43 +9,45 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
+import org.springframework.stereotype.Component;
 
 /**
- * The in-memory running aggregate of each open round, with the participants folded into it. It is only a cache of
- * what the stored updates imply: the orchestrator uses it when it covers exactly the accepted participants and
- * otherwise rebuilds from the database (after a restart, or when an accepted update is still being folded).
+ * The in-memory running aggregate of each open round of a streaming pipeline, with the participants folded into
+ * it. It is only a cache of what the stored updates imply: closing uses it when it covers exactly the accepted
+ * participants and otherwise rebuilds from the database (after a restart, on another replica, or when an accepted
+ * update is still being folded).
  */
-@org.springframework.stereotype.Component
+@Component
 class RunningAggregates {
 
     private static final class Entry {
-        final RoundAggregator aggregator;
+        final RoundAggregation aggregation;
         final Set<UUID> folded = new HashSet<>();
 
-        Entry(RoundAggregator aggregator) {
-            this.aggregator = aggregator;
+        Entry(RoundAggregation aggregation) {
+            this.aggregation = aggregation;
         }
     }
 
     private final Map<UUID, Entry> byRound = new ConcurrentHashMap<>();
 
-    void fold(UUID round, UUID client, ClientUpdate update, Supplier<RoundAggregator> create) {
-        Entry entry = byRound.computeIfAbsent(round, r -> new Entry(create.get()));
+    void fold(UUID round, UUID client, AggregationPipeline.Admitted update, Supplier<RoundAggregation> start) {
+        Entry entry = byRound.computeIfAbsent(round, r -> new Entry(start.get()));
         synchronized (entry) {
             if (entry.folded.add(client)) {
-                entry.aggregator.add(update);
+                entry.aggregation.add(update);
             }
         }
     }
 
-    /** Removes and returns the round's aggregate if it folded exactly {@code accepted}. */
-    Optional<RoundAggregator> take(UUID round, Set<UUID> accepted) {
+    /** Removes and returns the round's aggregation if it folded exactly {@code accepted}. */
+    Optional<RoundAggregation> take(UUID round, Set<UUID> accepted) {
         Entry entry = byRound.remove(round);
         if (entry == null) {
             return Optional.empty();
         }
         synchronized (entry) {
-            return entry.folded.equals(accepted) ? Optional.of(entry.aggregator) : Optional.empty();
+            return entry.folded.equals(accepted) ? Optional.of(entry.aggregation) : Optional.empty();
         }
     }
 

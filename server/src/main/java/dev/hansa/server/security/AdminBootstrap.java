@@ -1,41 +1,41 @@
 package dev.hansa.server.security;
 
 import dev.hansa.server.system.HansaProperties;
-import dev.hansa.server.system.Secrets;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.boot.ApplicationArguments;
-import org.springframework.boot.ApplicationRunner;
+import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.stereotype.Component;
 
 /**
- * Makes sure an admin can get in: registers {@code hansa.admin-token} when set, otherwise generates a token on the
- * first start (no admin token in the database) and prints it once.
+ * Settles the admin tokens before the server accepts its first request: registers {@code hansa.admin-token} when
+ * set, revoking the token configured before it and any bootstrap token; otherwise, when no admin token is active,
+ * generates a bootstrap token and prints it once. Removing the setting leaves the last configured token valid.
  */
 @Component
-class AdminBootstrap implements ApplicationRunner {
+class AdminBootstrap implements SmartInitializingSingleton {
 
     private static final Logger log = LoggerFactory.getLogger(AdminBootstrap.class);
-    private final CredentialRepository credentials;
+    private final AdminTokens tokens;
     private final HansaProperties properties;
 
-    AdminBootstrap(CredentialRepository credentials, HansaProperties properties) {
-        this.credentials = credentials;
+    AdminBootstrap(AdminTokens tokens, HansaProperties properties) {
+        this.tokens = tokens;
         this.properties = properties;
     }
 
     @Override
-    public void run(ApplicationArguments args) {
+    public void afterSingletonsInstantiated() {
         String configured = properties.adminToken();
         if (!configured.isBlank()) {
-            if (!configured.startsWith("ha_") || configured.length() < 20) {
-                throw new IllegalStateException("hansa.admin-token must start with 'ha_' and hold at least 17 more characters");
+            if (!configured.startsWith("ha_") || configured.length() < 20
+                    || configured.length() > BearerTokenFilter.MAX_TOKEN) {
+                throw new IllegalStateException("hansa.admin-token must start with 'ha_' and hold 20 to "
+                        + BearerTokenFilter.MAX_TOKEN + " characters");
             }
-            credentials.addAdminToken(configured, "configured");
-        } else if (credentials.activeAdminTokens() == 0) {
-            String token = Secrets.generate("ha_");
-            credentials.addAdminToken(token, "bootstrap");
-            log.warn("generated the bootstrap admin token (shown once, stored hashed): {}", token);
+            tokens.configure(configured);
+        } else {
+            tokens.bootstrapIfNone().ifPresent(token ->
+                    log.warn("generated the bootstrap admin token (shown once, stored hashed): {}", token));
         }
     }
 }

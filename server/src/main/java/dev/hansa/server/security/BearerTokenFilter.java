@@ -12,10 +12,14 @@ import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
- * Authenticates {@code Authorization: Bearer} admin tokens and client credentials. Unknown secrets leave the request
- * anonymous, so the authorization rules answer 401. Enrollment tokens are checked by the enrollment endpoint itself.
+ * Authenticates {@code Authorization: Bearer} admin tokens and client credentials. Unknown and revoked secrets leave
+ * the request anonymous, so the authorization rules answer 401. Enrollment tokens are checked by the enrollment
+ * endpoint itself.
  */
 class BearerTokenFilter extends OncePerRequestFilter {
+
+    /** Longer bearer values are not looked up (every secret Hansa issues is 46 characters). */
+    static final int MAX_TOKEN = 256;
 
     private final CredentialRepository credentials;
 
@@ -29,7 +33,7 @@ class BearerTokenFilter extends OncePerRequestFilter {
             return null;
         }
         String token = header.substring(7).trim();
-        return token.isEmpty() || token.length() > 256 ? null : token;
+        return token.isEmpty() || token.length() > MAX_TOKEN ? null : token;
     }
 
     @Override
@@ -38,7 +42,7 @@ class BearerTokenFilter extends OncePerRequestFilter {
         String token = bearer(request);
         if (token != null) {
             if (token.startsWith("ha_")) {
-                credentials.adminName(token).ifPresent(name -> authenticate(name, "ROLE_ADMIN"));
+                credentials.admin(token).ifPresent(admin -> authenticate(admin, "ROLE_ADMIN"));
             } else if (token.startsWith("hc_")) {
                 credentials.client(token).ifPresent(client -> authenticate(client, "ROLE_CLIENT"));
             }

@@ -1,40 +1,52 @@
 package dev.hansa.server.security;
 
 import dev.hansa.server.system.Secrets;
-import java.time.Clock;
 import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
-/** Looks bearer secrets up by their SHA-256 digest. */
+/**
+ * Bearer secrets by their SHA-256 digest: admin tokens and client credentials. Every request looks its secret up
+ * here, so a revocation takes effect with the next request; nothing is cached.
+ */
 @Repository
 class CredentialRepository {
 
     private static final String SQL_ADMIN = """
-            SELECT name FROM admin_tokens WHERE token_hash = :hash AND revoked_at IS NULL
+            SELECT id, name FROM admin_tokens WHERE token_hash = :hash AND revoked_at IS NULL
             """;
     private static final String SQL_CLIENT = """
-            SELECT id, federation_id FROM clients WHERE credential_hash = :hash
+            SELECT id, federation_id FROM clients WHERE credential_hash = :hash AND revoked_at IS NULL
             """;
-    private static final String SQL_COUNT_ADMIN = "SELECT count(*) FROM admin_tokens WHERE revoked_at IS NULL";
+    private static final String ADMIN_COLUMNS = "SELECT id, name, kind, created_at, revoked_at FROM admin_tokens";
     private static final String SQL_INSERT_ADMIN = """
-            INSERT INTO admin_tokens (token_hash, name, created_at) VALUES (:hash, :name, :at)
-            ON CONFLICT (token_hash) DO NOTHING
+            INSERT INTO admin_tokens (id, token_hash, name, kind, created_at) VALUES (:id, :hash, :name, :kind, :at)
             """;
+    /** Locks the active tokens, so that concurrent revocations cannot together revoke the last one. */
+    private static final String SQL_LOCK_ACTIVE = "SELECT id FROM admin_tokens WHERE revoked_at IS NULL FOR UPDATE";
+    private static final String SQL_REVOKE = """
+            UPDATE admin_tokens SET revoked_at = :at WHERE id = :id AND revoked_at IS NULL
+            """;
+    private static final String SQL_REVOKE_KIND_EXCEPT = """
+            UPDATE admin_tokens SET revoked_at = :at
+            WHERE kind = :kind AND revoked_at IS NULL AND token_hash <> :keep
+            RETURNING id
+            """;
+    /** Serialises start-up rotation between replicas that start at the same time; revocations wait for it briefly. */
+    private static final String SQL_LOCK_TABLE = "LOCK TABLE admin_tokens IN SHARE ROW EXCLUSIVE MODE";
 
     private final JdbcClient jdbc;
-    private final Clock clock;
 
-    CredentialRepository(JdbcClient jdbc, Clock clock) {
+    CredentialRepository(JdbcClient jdbc) {
         this.jdbc = jdbc;
-        this.clock = clock;
     }
 
-    Optional<String> adminName(String secret) {
-        return jdbc.sql(SQL_ADMIN).param("hash", Secrets.hash(secret)).query(String.class).optional();
+    Optional<AdminPrincipal> admin(String secret) {
+        return jdbc.sql(SQL_ADMIN).param("hash", Secrets.hash(secret))
+                .query((rs, n) -> new AdminPrincipal(rs.getObject(1, UUID.class), rs.getString(2))).optional();
     }
 
     Optional<ClientPrincipal> client(String secret) {
@@ -43,12 +55,43 @@ class CredentialRepository {
                 .optional();
     }
 
-    long activeAdminTokens() {
-        return jdbc.sql(SQL_COUNT_ADMIN).query(Long.class).single();
+    /** The token whose secret is {@code secret}, revoked or not. */
+    Optional<AdminToken> adminToken(String secret) {
+        return jdbc.sql(ADMIN_COLUMNS + " WHERE token_hash = :hash").param("hash", Secrets.hash(secret))
+                .query(AdminToken.class).optional();
     }
 
-    void addAdminToken(String secret, String name) {
-        jdbc.sql(SQL_INSERT_ADMIN).param("hash", Secrets.hash(secret)).param("name", name)
-                .param("at", OffsetDateTime.now(clock.withZone(ZoneOffset.UTC))).update();
+    Optional<AdminToken> adminToken(UUID id) {
+        return jdbc.sql(ADMIN_COLUMNS + " WHERE id = :id").param("id", id).query(AdminToken.class).optional();
+    }
+
+    List<AdminToken> adminTokens() {
+        return jdbc.sql(ADMIN_COLUMNS + " ORDER BY created_at, id").query(AdminToken.class).list();
+    }
+
+    /** Locks and counts the active admin tokens (inside a transaction). */
+    int lockActiveAdminTokens() {
+        return jdbc.sql(SQL_LOCK_ACTIVE).query(UUID.class).list().size();
+    }
+
+    void lockAdminTokens() {
+        jdbc.sql(SQL_LOCK_TABLE).update();
+    }
+
+    UUID addAdminToken(String secret, String name, String kind, OffsetDateTime at) {
+        UUID id = UUID.randomUUID();
+        jdbc.sql(SQL_INSERT_ADMIN).param("id", id).param("hash", Secrets.hash(secret)).param("name", name)
+                .param("kind", kind).param("at", at).update();
+        return id;
+    }
+
+    boolean revokeAdminToken(UUID id, OffsetDateTime at) {
+        return jdbc.sql(SQL_REVOKE).param("id", id).param("at", at).update() == 1;
+    }
+
+    /** Revokes the active tokens of {@code kind} other than {@code keepSecret}'s; returns their ids. */
+    List<UUID> revokeAdminTokens(String kind, String keepSecret, OffsetDateTime at) {
+        return jdbc.sql(SQL_REVOKE_KIND_EXCEPT).param("kind", kind).param("keep", Secrets.hash(keepSecret))
+                .param("at", at).query(UUID.class).list();
     }
 }

@@ -7,13 +7,13 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.HttpStatus;
-import org.springframework.http.MediaType;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.http.SessionCreationPolicy;
 import org.springframework.security.core.userdetails.UserDetailsService;
 import org.springframework.security.provisioning.InMemoryUserDetailsManager;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.authentication.AnonymousAuthenticationFilter;
+import org.springframework.security.web.firewall.RequestRejectedHandler;
 import tools.jackson.databind.ObjectMapper;
 
 /** One stateless chain for the API: admin tokens for /admin, client credentials for /client, health for all. */
@@ -35,10 +35,21 @@ class SecurityConfiguration {
                         .anyRequest().denyAll())
                 .exceptionHandling(e -> e
                         .authenticationEntryPoint((req, res, ex) -> problem(res, json, HttpStatus.UNAUTHORIZED,
-                                "invalid-credential", "a valid bearer credential is required"))
+                                "invalid-credential",
+                                "a valid bearer credential is required: none was sent, or it is unknown or revoked"))
                         .accessDeniedHandler((req, res, ex) -> problem(res, json, HttpStatus.FORBIDDEN,
                                 "forbidden", "this credential may not use " + req.getRequestURI())));
         return http.build();
+    }
+
+    /**
+     * Requests that Spring Security's firewall refuses before any rule runs (an encoded or doubled slash, {@code ..},
+     * a {@code ;} in the path, an unknown method, a control character in a header) get a problem detail too.
+     */
+    @Bean
+    RequestRejectedHandler rejectedAsProblem(ObjectMapper json) {
+        return (req, res, ex) -> problem(res, json, HttpStatus.BAD_REQUEST, "malformed-request",
+                "the request was refused before it reached the API: " + ex.getMessage());
     }
 
     /** No username/password users: every credential is a bearer token (keeps Boot from generating a password). */
@@ -49,11 +60,9 @@ class SecurityConfiguration {
 
     private static void problem(HttpServletResponse res, ObjectMapper json, HttpStatus status, String reason,
                                 String detail) throws IOException {
-        res.setStatus(status.value());
-        res.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
         if (status == HttpStatus.UNAUTHORIZED) {
             res.setHeader("WWW-Authenticate", "Bearer");
         }
-        json.writeValue(res.getOutputStream(), Problems.of(status, reason, detail));
+        Problems.write(res, json, Problems.of(status, reason, detail));
     }
 }

@@ -1,8 +1,6 @@
 package dev.hansa.server.system;
 
-import java.time.Clock;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
@@ -19,21 +17,32 @@ public class AuditLog {
 
     private final JdbcClient jdbc;
     private final ObjectMapper json;
-    private final Clock clock;
+    private final Timestamps time;
 
-    AuditLog(JdbcClient jdbc, ObjectMapper json, Clock clock) {
+    AuditLog(JdbcClient jdbc, ObjectMapper json, Timestamps time) {
         this.jdbc = jdbc;
         this.json = json;
-        this.clock = clock;
+        this.time = time;
+    }
+
+    /**
+     * Details with the characters PostgreSQL's text and jsonb cannot hold (NUL) escaped: they may quote what a client
+     * sent, and a refusal must be recordable whatever it quotes.
+     */
+    private static Map<String, Object> storable(Map<String, ?> details) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        details.forEach((k, v) -> out.put(k.replace("\u0000", "\\u0000"),
+                v instanceof String s ? s.replace("\u0000", "\\u0000") : v));
+        return out;
     }
 
     public void record(String actor, String action, String target, Map<String, ?> details) {
         jdbc.sql(SQL_INSERT)
-                .param("at", OffsetDateTime.now(clock.withZone(ZoneOffset.UTC)))
+                .param("at", time.now())
                 .param("actor", actor)
                 .param("action", action)
                 .param("target", target)
-                .param("details", json.writeValueAsString(details))
+                .param("details", json.writeValueAsString(storable(details)))
                 .update();
     }
 }

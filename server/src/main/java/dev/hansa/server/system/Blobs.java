@@ -1,6 +1,7 @@
 package dev.hansa.server.system;
 
 import java.io.ByteArrayInputStream;
+import java.io.InputStream;
 import org.springframework.jdbc.core.SqlTypeValue;
 
 /** Binds large bytea parameters without a copy. */
@@ -14,6 +15,11 @@ public final class Blobs {
      * array first, which would cost one more model size per upload being stored.
      */
     public static SqlTypeValue streamed(byte[] bytes) {
-        return (ps, index, sqlType, typeName) -> ps.setBinaryStream(index, new ByteArrayInputStream(bytes), bytes.length);
+        return streamed(new ByteArrayInputStream(bytes), bytes.length);
+    }
+
+    /** A parameter that streams {@code length} bytes of {@code in} to the driver. */
+    public static SqlTypeValue streamed(InputStream in, long length) {
+        return (ps, index, sqlType, typeName) -> ps.setBinaryStream(index, in, length);
     }
 }

@@ -1,6 +1,5 @@
 package dev.hansa.server.system;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
@@ -9,22 +8,26 @@ import org.springframework.util.unit.DataSize;
 /**
  * Hansa's settings (prefix {@code hansa}); see docs/operations.md.
  *
- * @param databaseDir      data directory of the embedded PostgreSQL (ignored when spring.datasource.url is set)
- * @param databasePort     TCP port of the embedded PostgreSQL on 127.0.0.1 (0: any free port, logged at start)
- * @param adminToken       bootstrap admin token; when empty and none exists, one is generated and logged once
+ * @param adminToken       the configured admin token; changing it revokes the one configured before; when empty and
+ *                         no admin token is active, one is generated and logged once
  * @param maxUploadSize    largest accepted update body
  * @param liveWindow       a client counts as live while its last heartbeat is younger than this
  * @param tick             orchestrator period
- * @param ingestPermits    uploads held in memory at once (read, decoded, stored and folded); bounds the heap to a
- *                         few model sizes whatever the number of concurrent uploads
+ * @param ingestPermits    uploads decoded, stored and folded at once; bounds the heap to a few model sizes whatever
+ *                         the number of concurrent uploads (bodies arrive in spool files first, without a permit)
+ * @param uploadMinRate    bytes per second an upload body must average once {@code uploadGrace} has passed; a
+ *                         slower sender is cut off with 408 upload-too-slow
+ * @param uploadGrace      how long an upload may take before the minimum rate applies
+ * @param uploadWait       how long a second upload of the same participant waits for the first to finish
  */
 @ConfigurationProperties("hansa")
 public record HansaProperties(
-        @DefaultValue("hansa-data/postgres") Path databaseDir,
-        @DefaultValue("0") int databasePort,
         @DefaultValue("") String adminToken,
         @DefaultValue("64MB") DataSize maxUploadSize,
         @DefaultValue("30s") Duration liveWindow,
         @DefaultValue("200ms") Duration tick,
-        @DefaultValue("2") int ingestPermits) {
+        @DefaultValue("2") int ingestPermits,
+        @DefaultValue("16KB") DataSize uploadMinRate,
+        @DefaultValue("10s") Duration uploadGrace,
+        @DefaultValue("30s") Duration uploadWait) {
 }

@@ -1,11 +1,9 @@
 package dev.hansa.server.system;
 
+import dev.hansa.aggregation.tensor.ContentHash;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.util.Base64;
-import java.util.HexFormat;
 
 /**
  * Bearer secrets: 256 random bits, base64url, with a prefix naming their kind. Only SHA-256 digests are stored; a
@@ -25,14 +23,6 @@ public final class Secrets {
     }
 
     public static String hash(String secret) {
-        return sha256Hex(secret.getBytes(StandardCharsets.UTF_8));
-    }
-
-    public static String sha256Hex(byte[] bytes) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 missing from the JDK", e);
-        }
+        return ContentHash.of(secret.getBytes(StandardCharsets.UTF_8));
     }
 }

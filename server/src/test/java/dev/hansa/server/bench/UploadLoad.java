@@ -1,9 +1,10 @@
 package dev.hansa.server.bench;
 
-import dev.hansa.aggregation.model.ModelSpec;
-import dev.hansa.aggregation.model.ModelWeights;
-import dev.hansa.aggregation.model.Safetensors;
+import dev.hansa.aggregation.tensor.ModelSpec;
+import dev.hansa.aggregation.tensor.Safetensors;
+import dev.hansa.aggregation.tensor.Tensors;
 import dev.hansa.server.Api;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -16,7 +17,8 @@ import java.util.concurrent.Future;
 
 /**
  * The load side of {@link IngestBenchmark}, run in its own JVM so that its buffers do not count in the server's heap:
- * uploads one update per credential to a round from {@code concurrency} connections and prints the seconds it took.
+ * uploads one update per credential to a round from {@code concurrency} connections and prints the seconds it took,
+ * the body length and the CPU seconds this JVM spent sending.
  * Arguments: port, round id, credentials file (one per line), concurrency, spec file (safetensors of the model).
  */
 public final class UploadLoad {
@@ -29,9 +31,11 @@ public final class UploadLoad {
         String path = "/api/v1/client/rounds/" + args[1] + "/update";
         List<String> credentials = Files.readAllLines(Path.of(args[2]));
         int concurrency = Integer.parseInt(args[3]);
-        ModelSpec spec = Safetensors.read(Files.readAllBytes(Path.of(args[4]))).weights().spec();
+        ModelSpec spec = Safetensors.read(Files.readAllBytes(Path.of(args[4]))).tensors().spec();
         byte[] body = Safetensors.write(randomUpdate(spec), Map.of("num_samples", "100"));
         Api api = new Api(port);
+        double cpuBefore = ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+                .getProcessCpuTime() / 1e9;
         long start = System.nanoTime();
         try (ExecutorService pool = Executors.newFixedThreadPool(concurrency)) {
             List<Future<Integer>> results = new ArrayList<>();
@@ -44,15 +48,17 @@ public final class UploadLoad {
                 }
             }
         }
-        System.out.println((System.nanoTime() - start) / 1e9 + " " + body.length);
+        double cpu = ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+                .getProcessCpuTime() / 1e9;
+        System.out.println((System.nanoTime() - start) / 1e9 + " " + body.length + " " + (cpu - cpuBefore));
     }
 
-    private static ModelWeights randomUpdate(ModelSpec spec) {
+    private static Tensors randomUpdate(ModelSpec spec) {
         float[] values = new float[spec.parameterCount()];
         SplittableRandom random = new SplittableRandom(1);
         for (int i = 0; i < values.length; i++) {
             values[i] = (float) (random.nextDouble() - 0.5) * 1e-3f;
         }
-        return new ModelWeights(spec, values);
+        return new Tensors(spec, values);
     }
 }

@@ -1,0 +1,66 @@
+package dev.hansa.aggregation.aggregate;
+
+import dev.hansa.aggregation.random.Draws;
+import dev.hansa.aggregation.random.Seeds;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@value #NAME} (Karimireddy, He and Jaggi, "Byzantine-Robust Learning on Heterogeneous Datasets via Bucketing",
+ * ICLR 2022): shuffle the n updates with the round's seed, cut them into ceil(n / s) buckets of s (the last may be
+ * smaller) and replace each bucket by its weighted mean, carrying the bucket's total weight. Reduces the
+ * heterogeneity a robust aggregator after it sees.
+ */
+public final class Bucketing implements PreAggregator {
+
+    public static final String NAME = "bucketing";
+
+    private final int bucketSize;
+
+    public Bucketing(int bucketSize) {
+        if (bucketSize < 1) {
+            throw new IllegalArgumentException("robustness.preAggregators bucketing.bucketSize must be >= 1, got " + bucketSize);
+        }
+        this.bucketSize = bucketSize;
+    }
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public Map<String, Object> params() {
+        return Map.of("bucketSize", bucketSize);
+    }
+
+    @Override
+    public UpdateBatch apply(UpdateBatch batch, long seed) {
+        int n = batch.size();
+        int[] order = new int[n];
+        for (int i = 0; i < n; i++) {
+            order[i] = i;
+        }
+        Draws.shuffle(order, Seeds.generator(seed));
+        List<float[]> rows = new ArrayList<>();
+        double[] weights = new double[(n + bucketSize - 1) / bucketSize];
+        for (int b = 0; b < weights.length; b++) {
+            double[] sum = new double[batch.dimension()];
+            for (int k = b * bucketSize; k < Math.min(n, (b + 1) * bucketSize); k++) {
+                double w = batch.weights()[order[k]];
+                float[] row = batch.rows().get(order[k]);
+                for (int j = 0; j < sum.length; j++) {
+                    sum[j] += w * row[j];
+                }
+                weights[b] += w;
+            }
+            float[] mean = new float[sum.length];
+            for (int j = 0; j < sum.length; j++) {
+                mean[j] = (float) (sum[j] / weights[b]);
+            }
+            rows.add(mean);
+        }
+        return new UpdateBatch(rows, weights, batch.dimension());
+    }
+}

@@ -1,0 +1,20 @@
+package dev.hansa.aggregation.aggregate;
+
+import dev.hansa.aggregation.tensor.ModelSpec;
+
+/** An {@link Aggregator} that folds updates one at a time into a running sum of O(model) memory. */
+public non-sealed interface StreamingAggregator extends Aggregator {
+
+    /** An empty running sum for a model of {@code spec}. */
+    Accumulator start(ModelSpec spec);
+
+    /** A running weighted sum; not thread-safe (the caller serialises {@link #add}). */
+    interface Accumulator {
+
+        /** Folds {@code values} with weight {@code weight}. */
+        void add(float[] values, double weight);
+
+        /** The weighted sum of everything folded so far (not a copy: read it once the round is over). */
+        double[] sum();
+    }
+}

@@ -1,0 +1,45 @@
+package dev.hansa.aggregation.random;
+
+import java.util.Arrays;
+import java.util.random.RandomGenerator;
+
+/** The two index draws Hansa's samplers and procedures make, each written once so their streams stay specified. */
+public final class Draws {
+
+    private Draws() {
+    }
+
+    /**
+     * {@code m} distinct indices of {@code [0, n)}, sorted: the first m steps of a Fisher-Yates shuffle of
+     * 0..n-1 drawn from {@code Seeds.generator(seed)} ({@code j = i + nextInt(n - i)} for i = 0..m-1).
+     */
+    public static int[] distinctSorted(int n, int m, long seed) {
+        if (m < 0 || m > n) {
+            throw new IllegalArgumentException("cannot draw " + m + " distinct indices of " + n);
+        }
+        int[] index = new int[n];
+        for (int i = 0; i < n; i++) {
+            index[i] = i;
+        }
+        RandomGenerator random = Seeds.generator(seed);
+        for (int i = 0; i < m; i++) {
+            swap(index, i, i + random.nextInt(n - i));
+        }
+        int[] chosen = Arrays.copyOf(index, m);
+        Arrays.sort(chosen);
+        return chosen;
+    }
+
+    /** Shuffles {@code values} in place: Fisher-Yates from the end, {@code j = nextInt(i + 1)} for i = n-1..1. */
+    public static void shuffle(int[] values, RandomGenerator random) {
+        for (int i = values.length - 1; i > 0; i--) {
+            swap(values, i, random.nextInt(i + 1));
+        }
+    }
+
+    private static void swap(int[] a, int i, int j) {
+        int t = a[i];
+        a[i] = a[j];
+        a[j] = t;
+    }
+}

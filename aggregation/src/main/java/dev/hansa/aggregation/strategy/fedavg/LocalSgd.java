@@ -1,0 +1,110 @@
+package dev.hansa.aggregation.strategy.fedavg;
+
+import dev.hansa.aggregation.config.Hyperparameters;
+import dev.hansa.aggregation.state.State;
+import dev.hansa.aggregation.strategy.ClientOptimizer;
+import dev.hansa.aggregation.strategy.LocalResult;
+import dev.hansa.aggregation.strategy.Objective;
+import dev.hansa.aggregation.strategy.TrainingPlan;
+import dev.hansa.aggregation.strategy.local.LocalChecks;
+import dev.hansa.aggregation.strategy.local.MinibatchSchedule;
+import dev.hansa.aggregation.strategy.local.SgdOptions;
+import dev.hansa.aggregation.tensor.Tensors;
+import dev.hansa.compute.Backend;
+import dev.hansa.compute.FloatArray;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Minibatch SGD from the global model (McMahan et al. 2017, Update), the client half of FedAvg and of the
+ * server-optimizer variants, and with {@code mu > 0} of FedProx (Li et al., MLSys 2020). One step on minibatch b:
+ * <pre>
+ *   g = clip_C(grad f(w; b)) + mu (w - w0) + wd w        (C = gradientClipNorm; 0 = no clipping)
+ *   buf = g at the first step, else momentum * buf + g   (only when momentum > 0; reset every round)
+ *   w  = w - lr * (momentum > 0 ? buf : g)
+ * </pre>
+ * Upload {@code w - w0}; {@code train_loss} is the mean minibatch loss over the steps (each at the pre-step
+ * weights). All vector math runs on the model's backend, so parameters stay on a GPU for the whole round.
+ */
+public final class LocalSgd implements ClientOptimizer {
+
+    /** FedProx's proximal coefficient in the plan params. */
+    public static final String MU = "mu";
+
+    private final String name;
+    private final boolean proximal;
+
+    private LocalSgd(String name, boolean proximal) {
+        this.name = name;
+        this.proximal = proximal;
+    }
+
+    /** Plain local SGD; used by fedavg and the server-optimizer strategies under their own names. */
+    public static LocalSgd plain(String name) {
+        return new LocalSgd(name, false);
+    }
+
+    /** FedProx: local SGD with the proximal term {@code mu/2 ||w - w0||^2}. */
+    public static LocalSgd fedProx(String name) {
+        return new LocalSgd(name, true);
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    /** Validates plan params this procedure understands; used by the strategy at creation and here per plan. */
+    record Options(SgdOptions sgd, double mu) {
+    }
+
+    Options options(Map<String, Double> params) {
+        Hyperparameters h = new Hyperparameters("training.params", name, params);
+        SgdOptions sgd = SgdOptions.read(h, 0, 0);
+        double mu = proximal ? h.real(MU, 0, 0, true, Double.POSITIVE_INFINITY, false) : 0;
+        h.done();
+        return new Options(sgd, mu);
+    }
+
+    @Override
+    public LocalResult train(Objective model, Tensors global, TrainingPlan plan,
+                             Optional<Tensors> broadcast, State state) {
+        LocalChecks.require(name, model, global, plan);
+        Options o = options(plan.params());
+        Backend b = model.backend();
+        int n = model.numSamples();
+        long steps = MinibatchSchedule.steps(plan, n);
+        MinibatchSchedule schedule = new MinibatchSchedule(n, plan.batchSize(), plan.seed());
+        float lr = (float) plan.learningRate();
+        boolean useMomentum = o.sgd().momentum() > 0;
+        try (FloatArray w = b.upload(global.values()); FloatArray w0 = b.upload(global.values());
+             FloatArray g = b.allocate(w.length()); FloatArray buf = useMomentum ? b.allocate(w.length()) : null) {
+            double lossSum = 0;
+            for (long s = 0; s < steps; s++) {
+                lossSum += model.lossAndGradient(w, schedule.next(), g);
+                o.sgd().clip(b, g);
+                if (o.mu() > 0) {
+                    b.axpy((float) o.mu(), w, g);
+                    b.axpy((float) -o.mu(), w0, g);
+                }
+                if (o.sgd().weightDecay() > 0) {
+                    b.axpy((float) o.sgd().weightDecay(), w, g);
+                }
+                FloatArray direction = g;
+                if (useMomentum) {
+                    if (s > 0) {
+                        b.scal((float) o.sgd().momentum(), buf);
+                        b.axpy(1f, g, buf);
+                    } else {
+                        b.copy(g, buf);
+                    }
+                    direction = buf;
+                }
+                b.axpy(-lr, direction, w);
+            }
+            b.axpy(-1f, w0, w);
+            Tensors delta = new Tensors(global.spec(), w.toHost());
+            return new LocalResult(delta, n, Map.of("train_loss", lossSum / steps), state);
+        }
+    }
+}

@@ -1,5 +1,0 @@
-package dev.hansa.client.model;
-
-/** Mean loss and accuracy of a model on a dataset. */
-public record Evaluation(double loss, double accuracy, int samples) {
-}

@@ -1,0 +1,96 @@
+package dev.hansa.client.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.hansa.aggregation.strategy.TrainingConfig;
+import dev.hansa.aggregation.strategy.registry.Strategies;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class FederationOptionsTest {
+
+    private static final FederationOptions.Defaults FROM_STRATEGY = FederationOptions.Defaults.fromStrategy(100, 100);
+    private static final FederationOptions.Defaults OWN = new FederationOptions.Defaults(10, 20, "0.03", "32", "1", "0.9");
+
+    private static FederationOptions read(FederationOptions.Defaults defaults, String... args) {
+        Options options = FederationOptions.declare(new Options(), defaults);
+        assertTrue(options.parse(args));
+        return FederationOptions.read(options);
+    }
+
+    @Test
+    void withoutTrainingFlagsTheStrategyDecidesTheTraining() {
+        FederationOptions f = read(FROM_STRATEGY, "--strategy", "fedspeed");
+        assertEquals(Map.of(), f.training());
+        assertEquals(Strategies.defaultTraining("fedspeed"), f.trainingConfig());
+        assertEquals(new FederationOptions("fashion-mnist", "dirichlet:0.5", 1, 1, 100, 100, "mlp", List.of(200),
+                "fedspeed", Map.of(), Map.of(), Map.of("codec", "dense", "clipNorm", 0.0, "errorFeedback", false),
+                Map.of("aggregator", "mean", "maxUpdateNorm", 0.0, "onNormExceeded", "reject"), "uniform", 1, ""), f);
+    }
+
+    @Test
+    void aCommandsOwnDefaultsMakeTheTrainingSectionAndFlagsOverrideThem() {
+        assertEquals(Map.of("learningRate", 0.03, "batchSize", 32, "localEpochs", 1, "params", Map.of("momentum", 0.9)),
+                read(OWN).training());
+        FederationOptions f = read(OWN, "--lr", "0.2", "--steps", "7", "--gradient-clip-norm", "5", "--weight-decay", "0.001");
+        assertEquals(new TrainingConfig(1, 7, 32, 0.2,
+                Map.of(TrainingConfig.MOMENTUM, 0.9, TrainingConfig.GRADIENT_CLIP_NORM, 5.0, TrainingConfig.WEIGHT_DECAY, 0.001)),
+                f.trainingConfig());
+    }
+
+    @Test
+    void momentumZeroIsLeftOutSoStrategiesWithoutMomentumAccept() {
+        IllegalArgumentException refused = assertThrows(IllegalArgumentException.class,
+                () -> read(OWN, "--strategy", "fedamd").rounds(1.0, 1, 1));
+        assertTrue(refused.getMessage().contains("momentum"), refused.getMessage());
+        FederationOptions f = read(OWN, "--strategy", "fedamd", "--momentum", "0");
+        assertEquals(Map.of("learningRate", 0.03, "batchSize", 32, "localEpochs", 1), f.training());
+        f.rounds(1.0, 1, 1);
+    }
+
+    @Test
+    void strategyParametersAreNumbersOrWordsAndMayRepeat() {
+        FederationOptions f = read(FROM_STRATEGY, "--strategy", "fedamd", "--strategy-param", "anchorSchedule=sequential",
+                "--strategy-param", "serverLearningRate=0.5");
+        assertEquals(Map.of("anchorSchedule", "sequential", "serverLearningRate", 0.5), f.strategyParams());
+        f.rounds(1.0, 1, 1);
+    }
+
+    @Test
+    void theMlpGetsItsHiddenWidthsAndSoftmaxNone() {
+        FederationOptions mlp = read(FROM_STRATEGY, "--hidden", "64, 32");
+        assertEquals(List.of(64, 32), mlp.hidden());
+        FederationOptions softmax = read(FROM_STRATEGY, "--model", "softmax", "--hidden", "64");
+        var data = softmax.loadData(notice -> { });
+        assertEquals(Map.of("inputSize", data.featureCount(), "numClasses", data.numClasses()), softmax.modelParams(data));
+        assertEquals(Map.of("inputSize", data.featureCount(), "hiddenLayers", List.of(64, 32), "numClasses",
+                data.numClasses()), mlp.modelParams(data));
+    }
+
+    @Test
+    void badValuesNameTheFlag() {
+        assertMessage("--lr must be a number: fast", "--lr", "fast");
+        assertMessage("--batch must be an integer: 3.5", "--batch", "3.5");
+        assertMessage("--hidden must be integers separated by commas: 200,x", "--hidden", "200,x");
+        assertMessage("--strategy-param must be k=v: mu", "--strategy-param", "mu");
+        assertMessage("--seed must be an integer: one", "--seed", "one");
+    }
+
+    private static void assertMessage(String message, String... args) {
+        assertEquals(message, assertThrows(IllegalArgumentException.class, () -> read(FROM_STRATEGY, args)).getMessage());
+    }
+
+    @Test
+    void helpSaysWhichDefaultsAreTheStrategys() {
+        String fromStrategy = FederationOptions.declare(new Options(), FROM_STRATEGY).usage("x");
+        String own = FederationOptions.declare(new Options(), OWN).usage("x");
+        assertTrue(fromStrategy.lines().anyMatch(l -> l.matches("\\s+--lr\\s+local learning rate \\(default: the strategy's\\)")),
+                fromStrategy);
+        assertTrue(own.lines().anyMatch(l -> l.matches("\\s+--lr\\s+local learning rate \\(default: 0.03\\)")), own);
+        assertFalse(fromStrategy.contains("(default: )"), fromStrategy);
+    }
+}

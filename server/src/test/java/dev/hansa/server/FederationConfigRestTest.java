@@ -1,0 +1,64 @@
+package dev.hansa.server;
+
+import static dev.hansa.server.FederationFixture.ADMIN;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * The create-federation endpoint reads its JSON strictly and refuses, with a 400 problem naming the field, a config
+ * whose model the server could not hold, before allocating anything.
+ */
+class FederationConfigRestTest extends EmbeddedServerTest {
+
+    private static final String CONFIG = """
+            {"name": "rest %s", "model": {"architecture": "mlp", "params": {"inputSize": %s, "hiddenLayers": [%s],
+             "numClasses": 2}}, "strategy": {"name": "fedavg"}, "schedule": {"rounds": 1}}""";
+
+    private record Answer(int status, JsonNode problem, Duration took) {
+    }
+
+    private Answer create(String json) throws IOException, InterruptedException {
+        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/v1/admin/federations"))
+                .header("Authorization", "Bearer " + ADMIN).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(json)).build();
+        long start = System.nanoTime();
+        HttpResponse<byte[]> r = HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofByteArray());
+        Duration took = Duration.ofNanos(System.nanoTime() - start);
+        return new Answer(r.statusCode(), r.statusCode() == 201 ? null : Api.JSON.readTree(r.body()), took);
+    }
+
+    @Test
+    void aModelLargerThanTheServerCanHoldIsRefusedAtOnce() throws Exception {
+        // 2^20 * 400 + 400 + 400 * 2 + 2 = 419,431,602 parameters (1.7 GB of float32): within the format's limit,
+        // but 16 copies exceed any heap this test runs with. The old code allocated them until OutOfMemoryError.
+        Answer a = create(CONFIG.formatted("huge", 1 << 20, 400));
+        assertEquals(400, a.status(), () -> a.problem().toString());
+        assertEquals("invalid-request", a.problem().get("reason").asString());
+        assertTrue(a.problem().get("detail").asString().startsWith("model.params: the mlp has 419431602 parameters"),
+                a.problem().toString());
+        assertTrue(a.took().toMillis() < 2000, a.took().toString());
+        assertEquals(201, create(CONFIG.formatted("small", 4, 3)).status());
+    }
+
+    @Test
+    void malformedOrAmbiguousJsonIsRefusedNamingWhere() throws Exception {
+        Answer duplicate = create(CONFIG.formatted("twice", 4, 3).replace("\"rounds\": 1", "\"rounds\": 1, \"rounds\": 2"));
+        assertEquals(400, duplicate.status());
+        assertEquals("malformed-json", duplicate.problem().get("reason").asString());
+        assertEquals("schedule: not valid JSON at line 2, column 87: Duplicate Object property \"rounds\"",
+                duplicate.problem().get("detail").asString());
+        Answer nul = create(CONFIG.formatted("nul\\u0000", 4, 3));
+        assertEquals(400, nul.status());
+        assertEquals("invalid-field", nul.problem().get("reason").asString());
+        assertEquals("name", nul.problem().get("field").asString());
+    }
+}

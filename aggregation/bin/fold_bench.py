@@ -19,7 +19,7 @@ import sys
 import numpy as np
 
 SIDES = ["hansa", "scalar", "pairs", "flower"]
-LABELS = {"hansa": "Hansa WeightedMeanAggregator (WeightedSum)",
+LABELS = {"hansa": "Hansa RoundAggregation, mean (WeightedSum)",
           "scalar": "Hansa's former scalar loop",
           "pairs": "prototype: two updates per pass, one thread",
           "flower": "Flower aggregate_inplace (numpy)"}

@@ -43,7 +43,7 @@ public class MlpStepBenchmark {
     public String hidden;
 
     private Backend be;
-    private Objective model;
+    private Objective objective;
     private FloatArray params;
     private FloatArray grad;
     private int[][] batches;
@@ -60,7 +60,7 @@ public class MlpStepBenchmark {
             features[i] = (float) r.nextDouble();
         }
         int[] labels = r.ints(SAMPLES, 0, 10).toArray();
-        model = net.bind(new Dataset(features, labels, 784, 10), be);
+        objective = net.bind(new Dataset(features, labels, 784, 10), be);
         params = be.upload(net.initialize(1).values());
         grad = be.allocate(params.length());
         batches = new int[16][];
@@ -71,7 +71,7 @@ public class MlpStepBenchmark {
 
     @Benchmark
     public double step() {
-        double loss = model.lossAndGradient(params, batches[next++ & 15], grad);
+        double loss = objective.lossAndGradient(params, batches[next++ & 15], grad);
         be.axpy(-0.01f, grad, params);
         return loss;
     }

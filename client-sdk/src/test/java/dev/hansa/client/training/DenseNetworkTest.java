@@ -105,10 +105,10 @@ class DenseNetworkTest {
         DenseNetwork net = DenseNetwork.mlp(7, new int[] {5, 4}, 3);
         Dataset data = randomData(20, 7, 3, 1);
         Tensors w = net.initialize(3);
-        Objective model = net.bind(data, backend);
+        Objective objective = net.bind(data, backend);
         int[] batch = {0, 3, 5, 19, 7};
         try (FloatArray p = backend.upload(w.values()); FloatArray g = backend.allocate(w.values().length)) {
-            double loss = model.lossAndGradient(p, batch, g);
+            double loss = objective.lossAndGradient(p, batch, g);
             assertEquals(referenceLoss(net, toDouble(w.values()), data, batch), loss, 1e-5);
         }
     }
@@ -144,11 +144,11 @@ class DenseNetworkTest {
         DenseNetwork net = DenseNetwork.mlp(5, new int[] {4}, 3);
         Dataset data = randomData(30, 5, 3, 4);
         Tensors w = net.initialize(1);
-        Objective model = net.bind(data, backend);
+        Objective objective = net.bind(data, backend);
         try (FloatArray p = backend.upload(w.values()); FloatArray g = backend.allocate(w.values().length)) {
-            double small = model.lossAndGradient(p, new int[] {2, 4}, g);
-            model.lossAndGradient(p, new int[] {1, 2, 3, 4, 5, 6, 7, 8, 9, 10}, g);
-            assertEquals(small, model.lossAndGradient(p, new int[] {2, 4}, g), 1e-12);
+            double small = objective.lossAndGradient(p, new int[] {2, 4}, g);
+            objective.lossAndGradient(p, new int[] {1, 2, 3, 4, 5, 6, 7, 8, 9, 10}, g);
+            assertEquals(small, objective.lossAndGradient(p, new int[] {2, 4}, g), 1e-12);
         }
     }
 

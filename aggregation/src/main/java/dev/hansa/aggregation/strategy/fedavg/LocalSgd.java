@@ -67,12 +67,12 @@ public final class LocalSgd implements ClientOptimizer {
     }
 
     @Override
-    public LocalResult train(Objective model, Tensors global, TrainingPlan plan,
+    public LocalResult train(Objective objective, Tensors global, TrainingPlan plan,
                              Optional<Tensors> broadcast, State state) {
-        LocalChecks.require(name, model, global, plan);
+        LocalChecks.require(name, objective, global, plan);
         Options o = options(plan.params());
-        Backend b = model.backend();
-        int n = model.numSamples();
+        Backend b = objective.backend();
+        int n = objective.numSamples();
         long steps = MinibatchSchedule.steps(plan, n);
         MinibatchSchedule schedule = new MinibatchSchedule(n, plan.batchSize(), plan.seed());
         float lr = (float) plan.learningRate();
@@ -81,7 +81,7 @@ public final class LocalSgd implements ClientOptimizer {
              FloatArray g = b.allocate(w.length()); FloatArray buf = useMomentum ? b.allocate(w.length()) : null) {
             double lossSum = 0;
             for (long s = 0; s < steps; s++) {
-                lossSum += model.lossAndGradient(w, schedule.next(), g);
+                lossSum += objective.lossAndGradient(w, schedule.next(), g);
                 o.sgd().clip(b, g);
                 if (o.mu() > 0) {
                     b.axpy((float) o.mu(), w, g);

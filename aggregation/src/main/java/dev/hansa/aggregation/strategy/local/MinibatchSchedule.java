@@ -1,5 +1,6 @@
 package dev.hansa.aggregation.strategy.local;
 
+import dev.hansa.aggregation.random.Draws;
 import dev.hansa.aggregation.random.Seeds;
 import dev.hansa.aggregation.strategy.TrainingPlan;
 import java.util.random.RandomGenerator;
@@ -41,7 +42,7 @@ public final class MinibatchSchedule {
     /** The next minibatch (a fresh array). */
     public int[] next() {
         if (cursor == order.length) {
-            shuffle();
+            Draws.shuffle(order, random);
             cursor = 0;
         }
         int size = Math.min(batchSize, order.length - cursor);
@@ -49,14 +50,5 @@ public final class MinibatchSchedule {
         System.arraycopy(order, cursor, batch, 0, size);
         cursor += size;
         return batch;
-    }
-
-    private void shuffle() {
-        for (int i = order.length - 1; i > 0; i--) {
-            int j = random.nextInt(i + 1);
-            int t = order[i];
-            order[i] = order[j];
-            order[j] = t;
-        }
     }
 }

@@ -11,10 +11,13 @@ public non-sealed interface StreamingAggregator extends Aggregator {
     /** A running weighted sum; not thread-safe (the caller serialises {@link #add}). */
     interface Accumulator {
 
-        /** Folds {@code values} with weight {@code weight}. */
+        /**
+         * Folds {@code values} with weight {@code weight}, now or at a later call: the accumulator may keep the array
+         * until {@link #sum()}, so the caller must not change it.
+         */
         void add(float[] values, double weight);
 
-        /** The weighted sum of everything folded so far (not a copy: read it once the round is over). */
+        /** The weighted sum of everything added so far (not a copy: read it once the round is over). */
         double[] sum();
     }
 }

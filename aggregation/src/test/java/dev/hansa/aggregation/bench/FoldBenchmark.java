@@ -7,6 +7,7 @@ import dev.hansa.aggregation.tensor.ModelSpec;
 import dev.hansa.aggregation.tensor.TensorSpec;
 import dev.hansa.aggregation.tensor.Tensors;
 import dev.hansa.aggregation.update.Update;
+import dev.hansa.compute.cpu.WeightedSum;
 import java.io.IOException;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
@@ -18,17 +19,22 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.stream.IntStream;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
 
 /**
  * The server's FedAvg fold timed on given inputs, for aggregation/bin/fold-bench: a fresh {@link RoundAggregation}
  * of the default pipeline (the weighted mean, weights the sample counts) per fold, every update added as the server
  * adds an admitted one, then the mean, as a round's close computes it. The admission checks (finiteness, norm) are
  * validation of the upload, not the fold, and stay out, as Flower's deserialisation does. With {@code scalar}, the same fold as the plain loop {@code sum[i] += w * v[i]} the
- * aggregator ran before WeightedSum, for a before/after figure from the same process. With {@code pairs}, a
- * prototype of what an aggregator that held one update back could do: two updates per pass over the sum, one
- * thread, the same additions in the same order (so the same bits), half the traffic of the double sum.
+ * aggregator ran before WeightedSum, for a before/after figure from the same process. With {@code single}, the
+ * same kernel one update per pass (split across cores), as the mean folded before it held updates back to fold
+ * {@value WeightedSum#GROUP} per pass over the sum. With {@code read}, no fold: every update only read, one thread per
+ * core, the memory's ceiling for any fold of the same input (its "checksum" is the sum of all inputs, not a mean).
  *
- * <p>Usage: {@code FoldBenchmark hansa|scalar|pairs UPDATES.f32 SAMPLES.txt SIZE WARMUP FOLDS}; UPDATES.f32 holds the
+ * <p>Usage: {@code FoldBenchmark hansa|single|scalar|read UPDATES.f32 SAMPLES.txt SIZE WARMUP FOLDS}; UPDATES.f32 holds the
  * updates one after another as little-endian float32, SAMPLES.txt one sample count per line. Prints one JSON line:
  * the seconds of each timed fold and the sum of the mean (to check that both sides computed the same thing).
  */
@@ -37,14 +43,15 @@ public final class FoldBenchmark {
     private static final AggregationPipeline PIPELINE =
             new AggregationPipeline(AggregationPipeline.Settings.DEFAULT, UpdateWeighting.SAMPLES);
     private static final String ROLE = "participant";
+    private static final VectorSpecies<Float> FLOATS = FloatVector.SPECIES_PREFERRED;
 
     private FoldBenchmark() {
     }
 
     public static void main(String[] args) throws IOException {
-        if (args.length != 6 || !List.of("hansa", "scalar", "pairs").contains(args[0])) {
+        if (args.length != 6 || !List.of("hansa", "single", "scalar", "read").contains(args[0])) {
             throw new IllegalArgumentException(
-                    "usage: FoldBenchmark hansa|scalar|pairs UPDATES.f32 SAMPLES.txt SIZE WARMUP FOLDS");
+                    "usage: FoldBenchmark hansa|single|scalar|read UPDATES.f32 SAMPLES.txt SIZE WARMUP FOLDS");
         }
         String side = args[0];
         int size = Integer.parseInt(args[3]);
@@ -60,7 +67,8 @@ public final class FoldBenchmark {
             long start = System.nanoTime();
             double[] mean = switch (side) {
                 case "scalar" -> scalarFold(spec, updates);
-                case "pairs" -> pairFold(spec, updates);
+                case "single" -> singleFold(spec, updates);
+                case "read" -> readAll(updates);
                 default -> fold(spec, updates);
             };
             long elapsed = System.nanoTime() - start;
@@ -102,32 +110,40 @@ public final class FoldBenchmark {
         return sum;
     }
 
-    /** Two updates per pass: sum[i] = (sum[i] + w1 x1[i]) + w2 x2[i], the order one-at-a-time folding adds them in. */
-    private static double[] pairFold(ModelSpec spec, List<Update> updates) {
+    /** WeightedSum one update per pass, as the mean folded before it held updates back to fold several at once. */
+    private static double[] singleFold(ModelSpec spec, List<Update> updates) {
         double[] sum = new double[spec.parameterCount()];
         double total = 0;
-        for (int u = 0; u < updates.size(); u += 2) {
-            Update first = updates.get(u);
-            double w1 = first.numSamples();
-            float[] x1 = first.values().values();
-            total += w1;
-            if (u + 1 == updates.size()) {
-                for (int i = 0; i < sum.length; i++) {
-                    sum[i] += w1 * x1[i];
-                }
-                break;
-            }
-            double w2 = updates.get(u + 1).numSamples();
-            float[] x2 = updates.get(u + 1).values().values();
-            total += w2;
-            for (int i = 0; i < sum.length; i++) {
-                sum[i] = (sum[i] + w1 * x1[i]) + w2 * x2[i];
-            }
+        for (Update u : updates) {
+            double w = u.numSamples();
+            WeightedSum.shared().add(sum, w, u.values().values());
+            total += w;
         }
         for (int i = 0; i < sum.length; i++) {
             sum[i] /= total;
         }
         return sum;
+    }
+
+    /** Reads every input once, vectorised, the updates dealt round-robin to one thread per core; no sum is written. */
+    private static double[] readAll(List<Update> updates) {
+        int threads = Runtime.getRuntime().availableProcessors();
+        double[] perThread = new double[threads];
+        IntStream.range(0, threads).parallel().forEach(t -> {
+            FloatVector acc = FloatVector.zero(FLOATS);
+            for (int u = t; u < updates.size(); u += threads) {
+                float[] v = updates.get(u).values().values();
+                int i = 0;
+                for (; i <= v.length - FLOATS.length(); i += FLOATS.length()) {
+                    acc = acc.add(FloatVector.fromArray(FLOATS, v, i));
+                }
+                for (; i < v.length; i++) {
+                    perThread[t] += v[i];
+                }
+            }
+            perThread[t] += acc.reduceLanes(VectorOperators.ADD);
+        });
+        return perThread;
     }
 
     private static List<Update> read(Path file, ModelSpec spec, List<Long> samples) throws IOException {

@@ -73,6 +73,35 @@ class WeightedSumTest {
         }
     }
 
+    @ParameterizedTest(name = "{0} threads")
+    @ValueSource(ints = {1, 2, 3})
+    void severalUpdatesInOnePassGiveTheBitsOfOneFoldEach(int threads) {
+        SplittableRandom r = new SplittableRandom(5);
+        double[] weights = {1, 0.1, 613, 1e-300, -2.5, 7, 0.5, 3, 1e300};
+        try (WorkerPool pool = new WorkerPool(threads)) {
+            for (WeightedSum fold : new WeightedSum[] {new WeightedSum(pool), new WeightedSum(pool, 1, 100)}) {
+                for (int n : AWKWARD) {
+                    for (int k = 1; k <= weights.length; k++) {
+                        float[][] xs = new float[k][];
+                        double[] start = new double[n];
+                        Arrays.setAll(start, i -> r.nextGaussian());
+                        double[] want = start.clone();
+                        for (int u = 0; u < k; u++) {
+                            xs[u] = values(r, n);
+                            scalarFold(want, weights[u], xs[u]);
+                        }
+                        double[] got = start.clone();
+                        fold.add(got, Arrays.copyOf(weights, k), xs);
+                        for (int i = 0; i < n; i++) {
+                            assertEquals(Double.doubleToRawLongBits(want[i]), Double.doubleToRawLongBits(got[i]),
+                                    k + " updates, n = " + n + ", sum[" + i + "]");
+                        }
+                    }
+                }
+            }
+        }
+    }
+
     @Test
     void aFusedMultiplyAddWouldNotPass() {
         // A case where fma(w, x, s) and s + w * x differ: the fold must give the unfused result, vectorised or not.
@@ -112,5 +141,11 @@ class WeightedSumTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> WeightedSum.shared().add(new double[3], 1, new float[4]));
         assertEquals("sum has length 3 but x has length 4", e.getMessage());
+        IllegalArgumentException second = assertThrows(IllegalArgumentException.class,
+                () -> WeightedSum.shared().add(new double[3], new double[] {1, 2}, new float[][] {new float[3], new float[2]}));
+        assertEquals("sum has length 3 but x has length 2", second.getMessage());
+        IllegalArgumentException counts = assertThrows(IllegalArgumentException.class,
+                () -> WeightedSum.shared().add(new double[3], new double[] {1}, new float[][] {new float[3], new float[3]}));
+        assertEquals("1 weights for 2 updates", counts.getMessage());
     }
 }

@@ -39,8 +39,8 @@ public record FederationConfig(String name, String architecture, Map<String, Obj
     public static final int MAX_BODY_BYTES = 64 * 1024;
     /**
      * Model-sized float32 buffers the server may hold at once for a federation (initial weights, blobs, optimizer
-     * state, running aggregate, uploads in flight, the next model): a built-in model must fit this many times in the
-     * heap.
+     * state, running aggregate, uploads in flight and those the fold holds back, the next model): a built-in model
+     * must fit this many times in the heap.
      */
     public static final int MODEL_COPIES = 16;
     /** Bounds on the parsed body: text PostgreSQL can store, no JSON null, sizes no config needs to exceed. */

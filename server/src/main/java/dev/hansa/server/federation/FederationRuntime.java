@@ -34,8 +34,11 @@ public class FederationRuntime {
                           Map<String, Object> effectiveStrategyParams, Map<String, Object> pipeline, ModelSpec spec) {
     }
 
-    /** A model version decoded: its tensors and the strategy's server state after it. */
-    public record DecodedModel(ModelVersion version, Tensors tensors, State state) {
+    /**
+     * A model version decoded: its tensors and the strategy's server state after it (not its stored bytes, which
+     * would double what the cache holds per federation).
+     */
+    public record DecodedModel(UUID versionId, int version, Tensors tensors, State state) {
     }
 
     private final FederationRepository federations;
@@ -70,12 +73,12 @@ public class FederationRuntime {
     /** Model version {@code id} of the federation, decoded (from the cache when it is the last one decoded). */
     public DecodedModel model(Context context, UUID versionId) {
         DecodedModel last = decoded.get(context.federationId());
-        if (last != null && last.version().id().equals(versionId)) {
+        if (last != null && last.versionId().equals(versionId)) {
             return last;
         }
         ModelVersion version = models.byId(versionId).orElseThrow();
-        DecodedModel model = new DecodedModel(version, Safetensors.read(version.blob(), context.spec()).tensors(),
-                StateCodec.decode(version.strategyState()));
+        DecodedModel model = new DecodedModel(version.id(), version.version(),
+                Safetensors.read(version.blob(), context.spec()).tensors(), StateCodec.decode(version.strategyState()));
         decoded.put(context.federationId(), model);
         return model;
     }

@@ -64,6 +64,12 @@ public class ModelRepository {
                 .param("federation", federation).query(this::map).optional();
     }
 
+    /** The id of the federation's newest model version, without reading its bytes. */
+    public Optional<UUID> latestId(UUID federation) {
+        return jdbc.sql("SELECT id FROM model_versions WHERE federation_id = :federation ORDER BY version DESC LIMIT 1")
+                .param("federation", federation).query(UUID.class).optional();
+    }
+
     public Optional<ModelVersion> byId(UUID id) {
         return jdbc.sql(SQL_COLUMNS + " WHERE id = :id").param("id", id).query(this::map).optional();
     }

@@ -156,14 +156,14 @@ public class RoundOrchestrator {
         if (live.size() < schedule.minClients()) {
             return;
         }
-        FederationRuntime.DecodedModel model = runtime.model(ctx, models.latest(fid).orElseThrow().id());
+        FederationRuntime.DecodedModel model = runtime.model(ctx, models.latestId(fid).orElseThrow());
         RoundProtocol.Opened opened = ctx.protocol().open(ctx.config().seed(), number, attempts.made() + 1,
                 live.stream().map(UUID::toString).toList(), rounds.enrolled(fid), model.tensors(), model.state());
         byte[] broadcast = opened.plan().broadcast().map(b -> Safetensors.write(b, Map.of())).orElse(null);
         String broadcastHash = broadcast == null ? null : ContentHash.of(broadcast);
         int participants = opened.participants().size();
         Round round = new Round(UUID.randomUUID(), fid, number, attempts.made() + 1, RoundState.OPEN,
-                opened.context().seed(), model.version().id(), broadcastHash, participants,
+                opened.context().seed(), model.versionId(), broadcastHash, participants,
                 opened.context().totalClients(), schedule.quorum(participants), now,
                 now.plusSeconds(schedule.roundDeadlineSeconds()));
         tx.executeWithoutResult(s -> {
@@ -215,7 +215,7 @@ public class RoundOrchestrator {
             RoundResult result = ((RoundProtocol.Outcome.Closed) outcome).result();
             byte[] blob = Safetensors.write(result.model(), ModelVersion.METADATA);
             OffsetDateTime now = time.now();
-            ModelVersion version = new ModelVersion(UUID.randomUUID(), fid, in.version().version() + 1,
+            ModelVersion version = new ModelVersion(UUID.randomUUID(), fid, in.version() + 1,
                     ContentHash.of(blob), blob, StateCodec.encode(result.state()), round.id(), now);
             models.insert(version);
             rounds.close(round.id(), version.id(), accepted.size(), json.writeValueAsString(finiteOnly(result.metrics())), now);
@@ -225,7 +225,8 @@ public class RoundOrchestrator {
                 federations.transition(fid, FederationState.FINISHED, null, now);
             }
             signals.afterCommit(fid);
-            return new FederationRuntime.DecodedModel(version, result.model(), result.state());
+            return new FederationRuntime.DecodedModel(version.id(), version.version(), result.model(),
+                    result.state());
         });
         if (out == null) {
             return;

@@ -12,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The server side of the update path, after the codec: admit (finite values, a plausible sample count, the norm
@@ -29,19 +30,25 @@ public final class AggregationPipeline {
      *
      * @param aggregator          the aggregation rule ({@code mean} by default)
      * @param preAggregators      whole-round steps before it, in order
+     * @param f                   the Byzantine updates per round the rules are to tolerate (0 by default)
      * @param maxUpdateNorm       bound on an update's L2 norm; 0 disables
      * @param onNormExceeded      refuse such an update or scale it down to the bound
      * @param maxSamplesPerUpdate bound on the sample count one update may claim, on top of what the client declared
      */
-    public record Settings(Aggregator aggregator, List<PreAggregator> preAggregators, double maxUpdateNorm,
+    public record Settings(Aggregator aggregator, List<PreAggregator> preAggregators, int f, double maxUpdateNorm,
                            NormPolicy onNormExceeded, long maxSamplesPerUpdate) {
 
         public static final long DEFAULT_MAX_SAMPLES = 1_000_000_000L;
-        public static final Settings DEFAULT = new Settings(new WeightedMean(), List.of(), 0, NormPolicy.REJECT,
+        /** Bound on {@code robustness.f}, far above any round's size. */
+        public static final int MAX_F = 100_000;
+        public static final Settings DEFAULT = new Settings(new WeightedMean(), List.of(), 0, 0, NormPolicy.REJECT,
                 DEFAULT_MAX_SAMPLES);
 
         public Settings {
             preAggregators = List.copyOf(preAggregators);
+            if (f < 0) {
+                throw new IllegalArgumentException("robustness.f must be >= 0, got " + f);
+            }
             if (!(maxUpdateNorm >= 0) || Double.isInfinite(maxUpdateNorm)) {
                 throw new IllegalArgumentException("robustness.maxUpdateNorm must be finite and >= 0, got " + maxUpdateNorm);
             }
@@ -54,6 +61,8 @@ public final class AggregationPipeline {
         public Map<String, Object> toMap() {
             Map<String, Object> out = new LinkedHashMap<>();
             out.put("aggregator", aggregator.name());
+            out.put("aggregatorParams", aggregator.params());
+            out.put("f", f);
             List<Map<String, Object>> pre = new ArrayList<>();
             for (PreAggregator p : preAggregators) {
                 Map<String, Object> entry = new LinkedHashMap<>(p.params());
@@ -70,15 +79,39 @@ public final class AggregationPipeline {
         /** Parses the JSON section (absent fields take the defaults; unknown fields are refused). */
         public static Settings fromMap(Map<String, ?> section) {
             Hyperparameters h = new Hyperparameters("robustness", "the robustness section", section);
-            Aggregator aggregator = Aggregators.aggregator(h.choice("aggregator", WeightedMean.NAME, Aggregators.names()));
+            int f = (int) h.integer("f", 0, 0, MAX_F);
+            String name = h.choice("aggregator", WeightedMean.NAME, Aggregators.names());
+            Aggregator aggregator = Aggregators.aggregator(name, h.section("aggregatorParams", name), f);
             List<PreAggregator> pre = h.objects("preAggregators", "a pre-aggregator", 8).stream()
-                    .map(Aggregators::preAggregator).toList();
+                    .map(p -> Aggregators.preAggregator(p, f)).toList();
             double maxNorm = h.real("maxUpdateNorm", 0, 0, true, Double.POSITIVE_INFINITY, false);
             NormPolicy policy = NormPolicy.valueOf(h.choice("onNormExceeded", "reject", List.of("reject", "clip"))
                     .toUpperCase(Locale.ROOT));
             long maxSamples = h.integer("maxSamplesPerUpdate", DEFAULT_MAX_SAMPLES, 1, Long.MAX_VALUE / 1024);
             h.done();
-            return new Settings(aggregator, pre, maxNorm, policy, maxSamples);
+            return new Settings(aggregator, pre, f, maxNorm, policy, maxSamples);
+        }
+
+        /**
+         * Why a role's round of {@code n} updates cannot be aggregated (a step of the chain needs more rows than it
+         * would get), or empty when it can.
+         */
+        public Optional<String> shortfall(int n) {
+            int rows = n;
+            for (PreAggregator p : preAggregators) {
+                if (rows < p.minUpdates()) {
+                    return Optional.of(describe(p.name(), p.requirement(), p.minUpdates(), rows));
+                }
+                rows = p.outputSize(rows);
+            }
+            if (rows < aggregator.minUpdates()) {
+                return Optional.of(describe(aggregator.name(), aggregator.requirement(), aggregator.minUpdates(), rows));
+            }
+            return Optional.empty();
+        }
+
+        private String describe(String rule, String requirement, int needed, int rows) {
+            return rule + " with f = " + f + " needs " + requirement + " (at least " + needed + " updates), gets " + rows;
         }
     }
 

@@ -1,33 +1,66 @@
 package dev.hansa.aggregation.aggregate;
 
 import dev.hansa.aggregation.config.Hyperparameters;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
-/** Aggregators and pre-aggregators by the names a federation's {@code robustness} section uses. */
+/**
+ * Aggregators and pre-aggregators by the names a federation's {@code robustness} section uses. Each is made by a
+ * factory from its parameters (unknown names are refused once the factory has read its own) and the federation's f,
+ * the number of Byzantine updates per round the rules are to tolerate.
+ */
 public final class Aggregators {
+
+    /** Makes a rule from its parameters and f. */
+    @FunctionalInterface
+    interface Factory<T> {
+        T create(Hyperparameters params, int f);
+    }
+
+    private static final Map<String, Factory<Aggregator>> AGGREGATORS = new LinkedHashMap<>();
+    private static final Map<String, Factory<PreAggregator>> PRE_AGGREGATORS = new LinkedHashMap<>();
+
+    static {
+        AGGREGATORS.put(WeightedMean.NAME, (h, f) -> new WeightedMean());
+        AGGREGATORS.put(CoordinateMedian.NAME, (h, f) -> new CoordinateMedian(f));
+        PRE_AGGREGATORS.put(Bucketing.NAME, (h, f) -> new Bucketing((int) h.integer("bucketSize", 2, 1, 1_000_000)));
+    }
 
     private Aggregators() {
     }
 
     public static List<String> names() {
-        return List.of(WeightedMean.NAME, CoordinateMedian.NAME);
+        return List.copyOf(AGGREGATORS.keySet());
     }
 
-    public static Aggregator aggregator(String name) {
-        return switch (name) {
-            case WeightedMean.NAME -> new WeightedMean();
-            case CoordinateMedian.NAME -> new CoordinateMedian();
-            default -> throw new IllegalArgumentException("robustness.aggregator must be one of " + names() + ", got " + name);
-        };
+    public static List<String> preAggregatorNames() {
+        return List.copyOf(PRE_AGGREGATORS.keySet());
+    }
+
+    /** The aggregator {@code name} with its parameters read from {@code params} (path {@code robustness.aggregatorParams}). */
+    public static Aggregator aggregator(String name, Hyperparameters params, int f) {
+        Factory<Aggregator> factory = AGGREGATORS.get(name);
+        if (factory == null) {
+            throw new IllegalArgumentException("robustness.aggregator must be one of " + names() + ", got " + name);
+        }
+        Aggregator aggregator = factory.create(params, f);
+        params.done();
+        return aggregator;
+    }
+
+    /** The aggregator {@code name} with default parameters. */
+    public static Aggregator aggregator(String name, int f) {
+        return aggregator(name, new Hyperparameters("robustness.aggregatorParams", name, Map.of()), f);
     }
 
     /** A pre-aggregator from its config object ({@code {"name": "bucketing", "bucketSize": 2}}). */
-    static PreAggregator preAggregator(Hyperparameters h) {
-        String name = h.choice("name", null, List.of(Bucketing.NAME));
+    static PreAggregator preAggregator(Hyperparameters h, int f) {
+        String name = h.choice("name", null, preAggregatorNames());
         if (name == null) {
-            throw new IllegalArgumentException(h.field("name") + " is required; known: " + List.of(Bucketing.NAME));
+            throw new IllegalArgumentException(h.field("name") + " is required; known: " + preAggregatorNames());
         }
-        PreAggregator pre = new Bucketing((int) h.integer("bucketSize", 2, 1, 1_000_000));
+        PreAggregator pre = PRE_AGGREGATORS.get(name).create(h, f);
         h.done();
         return pre;
     }

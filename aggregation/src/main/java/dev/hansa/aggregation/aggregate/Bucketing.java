@@ -2,8 +2,6 @@ package dev.hansa.aggregation.aggregate;
 
 import dev.hansa.aggregation.random.Draws;
 import dev.hansa.aggregation.random.Seeds;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -36,6 +34,11 @@ public final class Bucketing implements PreAggregator {
     }
 
     @Override
+    public int outputSize(int n) {
+        return (n + bucketSize - 1) / bucketSize;
+    }
+
+    @Override
     public UpdateBatch apply(UpdateBatch batch, long seed) {
         int n = batch.size();
         int[] order = new int[n];
@@ -43,24 +46,19 @@ public final class Bucketing implements PreAggregator {
             order[i] = i;
         }
         Draws.shuffle(order, Seeds.generator(seed));
-        List<float[]> rows = new ArrayList<>();
-        double[] weights = new double[(n + bucketSize - 1) / bucketSize];
-        for (int b = 0; b < weights.length; b++) {
-            double[] sum = new double[batch.dimension()];
-            for (int k = b * bucketSize; k < Math.min(n, (b + 1) * bucketSize); k++) {
-                double w = batch.weights()[order[k]];
-                float[] row = batch.rows().get(order[k]);
-                for (int j = 0; j < sum.length; j++) {
-                    sum[j] += w * row[j];
-                }
-                weights[b] += w;
+        double[] weights = batch.weights();
+        int buckets = (n + bucketSize - 1) / bucketSize;
+        double[][] mix = new double[buckets][n];
+        double[] bucketWeights = new double[buckets];
+        for (int b = 0; b < buckets; b++) {
+            int end = Math.min(n, (b + 1) * bucketSize);
+            for (int k = b * bucketSize; k < end; k++) {
+                bucketWeights[b] += weights[order[k]];
             }
-            float[] mean = new float[sum.length];
-            for (int j = 0; j < sum.length; j++) {
-                mean[j] = (float) (sum[j] / weights[b]);
+            for (int k = b * bucketSize; k < end; k++) {
+                mix[b][order[k]] = weights[order[k]] / bucketWeights[b];
             }
-            rows.add(mean);
         }
-        return new UpdateBatch(rows, weights, batch.dimension());
+        return new MixedBatch(batch, mix, bucketWeights);
     }
 }

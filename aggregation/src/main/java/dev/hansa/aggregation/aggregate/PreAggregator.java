@@ -15,6 +15,21 @@ public interface PreAggregator {
     /** Its parameters as a config names them (recorded with each round). */
     Map<String, Object> params();
 
+    /** The fewest updates it can take (with its f); see {@link Aggregator#minUpdates()}. */
+    default int minUpdates() {
+        return 1;
+    }
+
+    /** The bound behind {@link #minUpdates()}, e.g. {@code n > 2f}. */
+    default String requirement() {
+        return "n >= " + minUpdates();
+    }
+
+    /** How many rows it turns {@code n} rows into. */
+    default int outputSize(int n) {
+        return n;
+    }
+
     /** The transformed batch; {@code seed} is the round's seed, for rules that shuffle. */
     UpdateBatch apply(UpdateBatch batch, long seed);
 }

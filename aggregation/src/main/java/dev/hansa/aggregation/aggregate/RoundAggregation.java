@@ -79,11 +79,9 @@ public final class RoundAggregation {
         }
 
         GroupAggregate result(String role) {
-            int needed = settings.aggregator().minUpdates();
-            if (count < needed) {
-                throw new IllegalStateException("role '" + role + "' has " + count + " updates; the aggregator "
-                        + settings.aggregator().name() + " needs at least " + needed);
-            }
+            settings.shortfall(count).ifPresent(reason -> {
+                throw new IllegalStateException("role '" + role + "' has " + count + " updates; " + reason);
+            });
             Map<String, Double> means = new HashMap<>();
             metricSums.forEach((k, acc) -> means.put(k, acc[0] / acc[1]));
             return new GroupAggregate(running != null ? running.sum() : wholeRound(), totalWeight, count,
@@ -91,7 +89,7 @@ public final class RoundAggregation {
         }
 
         private double[] wholeRound() {
-            UpdateBatch batch = new UpdateBatch(rows, weights.stream().mapToDouble(Double::doubleValue).toArray(),
+            UpdateBatch batch = new HeapBatch(rows, weights.stream().mapToDouble(Double::doubleValue).toArray(),
                     spec.parameterCount());
             for (PreAggregator p : settings.preAggregators()) {
                 batch = p.apply(batch, roundSeed);
@@ -104,13 +102,7 @@ public final class RoundAggregation {
                     }
                     yield sum;
                 }
-                case StreamingAggregator s -> {
-                    StreamingAggregator.Accumulator acc = s.start(spec);
-                    for (int i = 0; i < batch.size(); i++) {
-                        acc.add(batch.rows().get(i), batch.weights()[i]);
-                    }
-                    yield acc.sum();
-                }
+                case StreamingAggregator s -> s.sum(batch);
             };
         }
     }

@@ -8,6 +8,9 @@ public non-sealed interface StreamingAggregator extends Aggregator {
     /** An empty running sum for a model of {@code spec}. */
     Accumulator start(ModelSpec spec);
 
+    /** The weighted sum a whole batch folds to (after pre-aggregators, whose rows exist only as combinations). */
+    double[] sum(UpdateBatch batch);
+
     /** A running weighted sum; not thread-safe (the caller serialises {@link #add}). */
     interface Accumulator {
 

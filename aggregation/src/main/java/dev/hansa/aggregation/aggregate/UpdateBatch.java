@@ -1,27 +1,32 @@
 package dev.hansa.aggregation.aggregate;
 
-import java.util.List;
-
 /**
- * A round's updates of one role, as whole-round pre-aggregators and aggregators see them: n rows of d floats and
- * their weights, in participant order. Read-only: rules return new values instead of writing into the rows.
+ * A round's updates of one role, as whole-round pre-aggregators and aggregators see them: n rows of d values and
+ * their weights, in participant order. Rules read it through three operations that each touch the data once, so
+ * that where the rows live (on the heap, in a mapped file) and how a pre-aggregator derived them (as combinations
+ * of another batch's rows) stays the batch's business: column blocks for coordinate-wise rules, the rows'
+ * {@link RowGeometry} for distance-based rules, and one weighted combination of the rows for the output. Read-only.
  */
-public record UpdateBatch(List<float[]> rows, double[] weights, int dimension) {
+public interface UpdateBatch {
 
-    public UpdateBatch {
-        rows = List.copyOf(rows);
-        if (weights.length != rows.size()) {
-            throw new IllegalArgumentException(rows.size() + " rows but " + weights.length + " weights");
-        }
-        for (float[] row : rows) {
-            if (row.length != dimension) {
-                throw new IllegalArgumentException("a row has " + row.length + " values, the batch " + dimension);
-            }
-        }
-        weights = weights.clone();
-    }
+    /** Number of rows, n. */
+    int size();
 
-    public int size() {
-        return rows.size();
-    }
+    /** Values per row, d. */
+    int dimension();
+
+    /** The rows' aggregation weights (a copy). */
+    double[] weights();
+
+    /**
+     * Copies columns {@code [from, to)} of every row into {@code out}, row by row: {@code out[i * (to - from) + (j -
+     * from)] = x_i[j]}; {@code out} holds at least {@code size() * (to - from)} values.
+     */
+    void readColumns(int from, int to, float[] out);
+
+    /** {@code sum_i a[i] x_i} in double precision, added in row order; {@code a} has {@link #size()} entries. */
+    double[] combine(double[] a);
+
+    /** Inner products between the rows and any combinations of them (computed once, then cached). */
+    RowGeometry geometry();
 }

@@ -30,6 +30,12 @@ public final class WeightedMean implements StreamingAggregator {
         return new Grouped(new double[spec.parameterCount()], groupSize(spec.parameterCount()));
     }
 
+    /** {@code sum_i w_i y_i}: the same bits as an accumulator fed the batch's rows in order. */
+    @Override
+    public double[] sum(UpdateBatch batch) {
+        return batch.combine(batch.weights());
+    }
+
     /** Updates folded per pass for a model of {@code parameters}: as many as fit {@link #MAX_HELD_BYTES} held, plus one. */
     static int groupSize(long parameters) {
         long held = MAX_HELD_BYTES / Math.max(1, (long) Float.BYTES * parameters);

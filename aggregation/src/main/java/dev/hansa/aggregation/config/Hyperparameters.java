@@ -148,6 +148,24 @@ public final class Hyperparameters {
         return out;
     }
 
+    /**
+     * A JSON object read by its own {@code Hyperparameters} whose path is {@code path.name} (empty when absent); its
+     * effective values are recorded here under {@code name} by {@link #effective()} once read.
+     */
+    public Hyperparameters section(String name, String subjectOfSection) {
+        read.add(name);
+        Object raw = values.get(name);
+        if (raw == null) {
+            return new Hyperparameters(field(name), subjectOfSection, Map.of());
+        }
+        if (!(raw instanceof Map<?, ?> map) || !map.keySet().stream().allMatch(k -> k instanceof String)) {
+            throw new IllegalArgumentException(field(name) + " must be an object, got " + raw);
+        }
+        @SuppressWarnings("unchecked")
+        Map<String, ?> entries = (Map<String, ?>) map;
+        return new Hyperparameters(field(name), subjectOfSection, entries);
+    }
+
     /** Whether {@code name} is present (marks it as known). */
     public boolean has(String name) {
         read.add(name);

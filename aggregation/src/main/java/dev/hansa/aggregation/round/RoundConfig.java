@@ -65,6 +65,9 @@ public final class RoundConfig {
                 TrainingConfig.fromMap(training, defaults));
         UpdateSpec updateSpec = updateSpec(update);
         AggregationPipeline.Settings settings = AggregationPipeline.Settings.fromMap(robustness);
+        settings.shortfall(sampling.minClients()).ifPresent(reason -> {
+            throw new IllegalArgumentException("robustness: " + reason + " in a round of schedule.minClients");
+        });
         RoundProtocol protocol = new RoundProtocol(strategy.strategy(),
                 Samplers.create(sampling.sampler(), sampling.clientFraction(), sampling.minClients(), sampling.maxClients()),
                 updateSpec, settings);

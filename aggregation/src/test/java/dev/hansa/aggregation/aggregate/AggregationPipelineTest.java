@@ -203,22 +203,55 @@ class AggregationPipelineTest {
             rows.add(random(r));
             weights[i] = i + 1;
         }
-        UpdateBatch in = new UpdateBatch(rows, weights, SPEC.parameterCount());
+        UpdateBatch in = new HeapBatch(rows, weights, SPEC.parameterCount());
         UpdateBatch out = new Bucketing(2).apply(in, 42);
         assertEquals(3, out.size());
         assertEquals(15.0, out.weights()[0] + out.weights()[1] + out.weights()[2], 1e-12);
         double[] before = new double[9];
-        double[] after = new double[9];
         for (int j = 0; j < 9; j++) {
             for (int i = 0; i < 5; i++) {
                 before[j] += weights[i] * rows.get(i)[j];
             }
-            for (int b = 0; b < 3; b++) {
-                after[j] += out.weights()[b] * out.rows().get(b)[j];
+        }
+        assertArrayEquals(before, out.combine(out.weights()), 1e-12, "bucketing keeps the weighted sum");
+        float[] buckets = new float[3 * 9];
+        out.readColumns(0, 9, buckets);
+        boolean[] used = new boolean[5];
+        for (int b = 0; b < 3; b++) {
+            int found = -1;
+            for (int subset = 1; subset < 32 && found < 0; subset++) {
+                if (Integer.bitCount(subset) <= 2 && isWeightedMeanOf(subset, rows, weights, buckets, b)) {
+                    found = subset;
+                }
+            }
+            assertTrue(found > 0, "bucket " + b + " is the weighted mean of at most two updates");
+            for (int i = 0; i < 5; i++) {
+                if ((found >> i & 1) == 1) {
+                    assertFalse(used[i], "update " + i + " is in one bucket only");
+                    used[i] = true;
+                }
             }
         }
-        assertArrayEquals(before, after, 1e-5, "bucketing keeps the weighted sum");
-        assertArrayEquals(out.rows().get(0), new Bucketing(2).apply(in, 42).rows().get(0), "seeded");
+        float[] again = new float[3 * 9];
+        new Bucketing(2).apply(in, 42).readColumns(0, 9, again);
+        assertArrayEquals(buckets, again, "seeded");
+    }
+
+    private static boolean isWeightedMeanOf(int subset, List<float[]> rows, double[] weights, float[] buckets, int b) {
+        double total = 0;
+        for (int i = 0; i < rows.size(); i++) {
+            total += (subset >> i & 1) * weights[i];
+        }
+        for (int j = 0; j < 9; j++) {
+            double mean = 0;
+            for (int i = 0; i < rows.size(); i++) {
+                mean += (subset >> i & 1) * weights[i] * rows.get(i)[j] / total;
+            }
+            if (Math.abs(mean - buckets[b * 9 + j]) > 1e-6) {
+                return false;
+            }
+        }
+        return true;
     }
 
     @Test
@@ -236,14 +269,14 @@ class AggregationPipelineTest {
 
             @Override
             public double[] aggregate(UpdateBatch batch) {
-                return new CoordinateMedian().aggregate(batch);
+                return new CoordinateMedian(0).aggregate(batch);
             }
         };
-        AggregationPipeline p = new AggregationPipeline(new AggregationPipeline.Settings(needsThree, List.of(), 0,
+        AggregationPipeline p = new AggregationPipeline(new AggregationPipeline.Settings(needsThree, List.of(), 0, 0,
                 AggregationPipeline.NormPolicy.REJECT, 100), UpdateWeighting.UNIFORM);
         RoundAggregation a = p.start(SPEC, 0);
         a.add(p.admit(update("a", "train", 1, random(new Random(1))), 1));
         IllegalStateException e = assertThrows(IllegalStateException.class, a::result);
-        assertTrue(e.getMessage().contains("needs at least 3"), e.getMessage());
+        assertTrue(e.getMessage().contains("at least 3 updates"), e.getMessage());
     }
 }

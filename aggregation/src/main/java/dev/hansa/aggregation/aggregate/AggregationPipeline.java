@@ -49,6 +49,15 @@ public final class AggregationPipeline {
             if (f < 0) {
                 throw new IllegalArgumentException("robustness.f must be >= 0, got " + f);
             }
+            for (int i = 1; i < preAggregators.size(); i++) {
+                PreAggregator before = preAggregators.get(i - 1);
+                PreAggregator step = preAggregators.get(i);
+                if (before.mixesRows() && !step.mixesRows()) {
+                    throw new IllegalArgumentException("robustness.preAggregators[" + i + "]: " + step.name()
+                            + " after " + before.name() + " would rescale mixtures of updates, not each update; put "
+                            + step.name() + " first");
+                }
+            }
             if (!(maxUpdateNorm >= 0) || Double.isInfinite(maxUpdateNorm)) {
                 throw new IllegalArgumentException("robustness.maxUpdateNorm must be finite and >= 0, got " + maxUpdateNorm);
             }

@@ -15,6 +15,15 @@ public interface PreAggregator {
     /** Its parameters as a config names them (recorded with each round). */
     Map<String, Object> params();
 
+    /**
+     * Whether an output row combines several input rows (bucketing, nearest-neighbour mixing) rather than rescaling
+     * one (clipping). A rescaling step after a mixing one would bound mixtures instead of each client's update, so
+     * the settings refuse that order.
+     */
+    default boolean mixesRows() {
+        return true;
+    }
+
     /** The fewest updates it can take (with its f); see {@link Aggregator#minUpdates()}. */
     default int minUpdates() {
         return 1;

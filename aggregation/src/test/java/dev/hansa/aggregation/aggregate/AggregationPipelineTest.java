@@ -255,6 +255,36 @@ class AggregationPipelineTest {
     }
 
     @Test
+    void aRescalingStepAfterAMixingOneIsRefused() {
+        PreAggregator rescale = new PreAggregator() {
+            @Override
+            public String name() {
+                return "rescale";
+            }
+
+            @Override
+            public Map<String, Object> params() {
+                return Map.of();
+            }
+
+            @Override
+            public boolean mixesRows() {
+                return false;
+            }
+
+            @Override
+            public UpdateBatch apply(UpdateBatch batch, long seed) {
+                return batch;
+            }
+        };
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new AggregationPipeline.Settings(
+                new CoordinateMedian(0), List.of(new Bucketing(2), rescale), 0, 0, AggregationPipeline.NormPolicy.REJECT, 10));
+        assertTrue(e.getMessage().startsWith("robustness.preAggregators[1]: rescale after bucketing"), e.getMessage());
+        new AggregationPipeline.Settings(new CoordinateMedian(0), List.of(rescale, new Bucketing(2)), 0, 0,
+                AggregationPipeline.NormPolicy.REJECT, 10);
+    }
+
+    @Test
     void aRoleWithFewerUpdatesThanTheRuleNeedsFailsTheRound() {
         WholeRoundAggregator needsThree = new WholeRoundAggregator() {
             @Override

@@ -1,5 +1,6 @@
 package dev.hansa.aggregation.aggregate;
 
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -16,12 +17,12 @@ import java.util.Map;
  *       the honest values of each coordinate while n > 2f, standing in for the previous aggregate the analysis
  *       assumes is close to the honest mean. Costs two column passes (the median, then its products with the rows).
  *   <li>{@code zero}: ByzFL's first call. From zero the first step is the mean of the updates clipped to norm tau,
- *       which tolerates nothing an attacker cannot hide within norm tau.
+ *       which each Byzantine update can still move by up to tau / n in a direction of its choosing.
  * </ul>
  *
  * <p>Every iterate is {@code v = m + sum_k a_k (x_k - m)} for the start m, so the iteration runs on the coefficients
- * with distances from the Gram matrix of {@code x_k - m} (the batch's centred Gram plus the start's products with the
- * rows) and reads the rows once more for the output. Each iteration is then n x n work, so the defaults are those of
+ * with distances from the Gram matrix of {@code x_k - m} (that of the rows about their mean, from the batch's
+ * geometry, plus the start's products with the rows) and reads the rows once more for the output. Each iteration is then n x n work, so the defaults are those of
  * the Karimireddy et al. code ({@code tau} = {@value #DEFAULT_TAU}, {@code iterations} = {@value #DEFAULT_ITERATIONS};
  * ByzFL: 100 and 1). tau is in the units of the updates' norm: scale it with them.
  */
@@ -135,9 +136,10 @@ public final class CenteredClipping implements WholeRoundAggregator {
     }
 
     /**
-     * The geometry of the rows {@code x_i - m} in the basis of a zero centre: {@code <x_i - m, x_j - m> = G_ij + e_i +
-     * e_j + q} with G the batch's centred Gram, {@code e_i = <x_i - c, c - m>} and {@code q = ||c - m||^2}, the two
-     * small terms from one column pass (c, the rows' mean, taken per column there).
+     * The geometry of the rows {@code x_i - m} in the basis of a zero centre: {@code <x_i - m, x_j - m> = K_ij + e_i +
+     * e_j + q} with K the Gram matrix of {@code x_i - c} for c the rows' mean (from the batch's geometry, whatever
+     * point that was taken from), {@code e_i = <x_i - c, c - m>} and {@code q = ||c - m||^2}, the two small terms from
+     * one column pass (c taken per column there).
      */
     private static RowGeometry fromPoint(UpdateBatch batch, double[] m) {
         int n = batch.size();
@@ -162,7 +164,9 @@ public final class CenteredClipping implements WholeRoundAggregator {
                 }
             }
         }
-        double[][] g = batch.geometry().centred();
+        double[] uniform = new double[n];
+        Arrays.fill(uniform, 1);
+        double[][] g = WeightedCovariance.aroundMean(batch.geometry().centred(), uniform);
         double[][] h = new double[n][n];
         for (int i = 0; i < n; i++) {
             for (int j = 0; j < n; j++) {

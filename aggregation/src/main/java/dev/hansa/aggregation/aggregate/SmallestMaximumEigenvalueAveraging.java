@@ -11,14 +11,15 @@ import java.util.Arrays;
  * are scanned in lexicographic order and the first of equal eigenvalues wins, as there (the float Gram can split a
  * tie of exact arithmetic by rounding). The rows are read once, for the mean.
  *
- * <p>Every subset costs an eigenproblem, so a round whose C(n, f) exceeds {@value #MAX_SUBSETS} fails with that reason
- * (a few seconds at worst; e.g. n = 20 allows f <= 4, n = 50 allows f <= 2).
+ * <p>Every subset costs an eigenproblem of size n - f, so a round fails with that reason where {@code C(n, f) (n -
+ * f)^3} exceeds {@value #MAX_WORK}: about 3 s at worst on one core of a 2-core x86 server (e.g. n = 20 allows f <= 7,
+ * n = 50 allows f <= 2, n = 100 allows f <= 1).
  */
 public final class SmallestMaximumEigenvalueAveraging implements WholeRoundAggregator {
 
     public static final String NAME = "smea";
-    /** Bound on the subsets one aggregation may scan. */
-    public static final long MAX_SUBSETS = 100_000;
+    /** Bound on the subsets one aggregation may scan times the cube of their size. */
+    public static final long MAX_WORK = 200_000_000;
 
     private final int f;
 
@@ -46,7 +47,8 @@ public final class SmallestMaximumEigenvalueAveraging implements WholeRoundAggre
     public double[] aggregate(UpdateBatch batch) {
         int n = batch.size();
         int k = n - f;
-        Subsets.requireAtMost(NAME, n, f, MAX_SUBSETS);
+        Subsets.requireAtMost(NAME, n, f, MAX_WORK / ((long) k * k * k), MAX_WORK + " / (n - f)^3, an eigenproblem"
+                + " of size n - f each");
         double[][] gram = batch.geometry().centred();
         double[][] sub = new double[k][k];
         double[] ones = new double[k];

@@ -25,15 +25,17 @@ final class Subsets {
     }
 
     /**
+     * @param why what the bound stands for, as the message explains it
      * @throws IllegalStateException naming the rule, n, f and the bound when the (n - f)-subsets of n rows number
      *                               more than {@code bound}: the round fails instead of running for hours
      */
-    static void requireAtMost(String rule, int n, int f, long bound) {
+    static void requireAtMost(String rule, int n, int f, long bound, String why) {
         long count = count(n, n - f);
         if (count > bound) {
             throw new IllegalStateException(rule + " with n = " + n + " and f = " + f + " would scan C(" + n + ", " + f
                     + ") = " + (count == Long.MAX_VALUE ? "more than 2^63" : count) + " subsets of n - f updates; it"
-                    + " scans at most " + bound + " (fewer updates per round, or another rule)");
+                    + " scans at most " + bound + " (" + why + "): use fewer updates per round, a smaller f or another"
+                    + " rule");
         }
     }
 

@@ -34,7 +34,7 @@ final class WeightedCovariance {
         for (double c : weights) {
             s += c;
         }
-        double[][] k = centred(gram, weights, s);
+        double[][] k = aroundMean(gram, weights);
         double[] root = new double[n];
         for (int i = 0; i < n; i++) {
             root[i] = Math.sqrt(weights[i]);
@@ -71,11 +71,16 @@ final class WeightedCovariance {
     }
 
     /**
-     * {@code <x_i - mu_c, x_j - mu_c> = G_ij - (G w)_i - (G w)_j + w^T G w} with {@code w = c / s}, made exactly
-     * symmetric (the eigen solver takes the symmetric path only for a symmetric matrix).
+     * The Gram matrix of the rows {@code x_i - mu_c}, {@code mu_c} their mean with weights {@code c}: {@code G_ij - (G
+     * w)_i - (G w)_j + w^T G w} with {@code w = c / sum c}, whatever point the rows of {@code gram} were taken from;
+     * made exactly symmetric (the eigen solver takes its symmetric path only for a symmetric matrix).
      */
-    private static double[][] centred(double[][] gram, double[] weights, double s) {
+    static double[][] aroundMean(double[][] gram, double[] weights) {
         int n = weights.length;
+        double s = 0;
+        for (double c : weights) {
+            s += c;
+        }
         double[] gw = new double[n];
         double wgw = 0;
         for (int i = 0; i < n; i++) {

@@ -57,7 +57,7 @@ class MeamedTest {
 
     @Test
     void averagesTheValuesClosestToTheMedianByHand() {
-        // Column [1, 4, 7]: median 4, 1 and 7 equally far: the upper end is dropped, mean(1, 4) = 2.5 (ByzFL's example).
+        // Column [1, 4, 7]: median 4, 1 and 7 equally far: the upper end goes, mean(1, 4) = 2.5 (ByzFL's example).
         double[] out = new Meamed(1).aggregate(RobustRows.batch(RobustRows.of(
                 new double[] {1, 2, 3}, new double[] {4, 5, 6}, new double[] {7, 8, 9})));
         assertArrayEquals(new double[] {2.5, 3.5, 4.5}, out, 1e-12);

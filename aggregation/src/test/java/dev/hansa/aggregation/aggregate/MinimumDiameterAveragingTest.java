@@ -59,9 +59,9 @@ class MinimumDiameterAveragingTest {
 
     @Test
     void theFirstSubsetWinsATie() {
-        // {0, 1, 2} and {1, 2, 3} both have diameter 2; the first wins, as ByzFL's strict comparison keeps it. The mean
-        // 1.5 and the centred rows are exact, so the tie is exact too; ByzFL's own example ties rows 1, 4, 7, whose mean
-        // 4 comes out of (1 + 4 + 7) / 3 rounded, and there rounding decides.
+        // {0, 1, 2} and {1, 2, 3} both have diameter 2; the first wins, as ByzFL's strict comparison keeps it. The
+        // mean 1.5 and the centred rows are exact, so the tie is exact too; ByzFL's own example ties rows 1, 4, 7,
+        // whose mean 4 comes out of (1 + 4 + 7) / 3 rounded, and there rounding decides.
         double[] out = new MinimumDiameterAveraging(1).aggregate(RobustRows.batch(RobustRows.of(
                 new double[] {0}, new double[] {1}, new double[] {2}, new double[] {3})));
         assertEquals(1, out[0], 1e-12);

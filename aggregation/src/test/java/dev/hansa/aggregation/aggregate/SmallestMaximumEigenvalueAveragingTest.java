@@ -80,8 +80,9 @@ class SmallestMaximumEigenvalueAveragingTest {
         IllegalStateException e = assertThrows(IllegalStateException.class, () ->
                 new SmallestMaximumEigenvalueAveraging(4).aggregate(RobustRows.batch(RobustRows.gaussian(50, 3, 1, 0,
                         0))));
+        // C(50, 4) = 230300 subsets of 46 rows: 2 x 10^8 / 46^3 = 2054 are allowed.
         assertTrue(e.getMessage().contains("smea") && e.getMessage().contains("C(50, 4) = 230300")
-                && e.getMessage().contains("100000"), e.getMessage());
+                && e.getMessage().contains("at most 2054"), e.getMessage());
     }
 
     @Test

@@ -1,5 +1,6 @@
 package dev.hansa.aggregation.aggregate;
 
+import dev.hansa.aggregation.aggregate.CenteredClipping.Start;
 import dev.hansa.aggregation.config.Hyperparameters;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -24,7 +25,22 @@ public final class Aggregators {
     static {
         AGGREGATORS.put(WeightedMean.NAME, (h, f) -> new WeightedMean());
         AGGREGATORS.put(CoordinateMedian.NAME, (h, f) -> new CoordinateMedian(f));
+        AGGREGATORS.put(GeometricMedian.NAME, (h, f) -> new GeometricMedian(f, (int) h.integer("iterations",
+                GeometricMedian.DEFAULT_ITERATIONS, 1, GeometricMedian.MAX_ITERATIONS),
+                h.real("nu", GeometricMedian.DEFAULT_NU, 0, false, Double.POSITIVE_INFINITY, false)));
+        AGGREGATORS.put(CenteredClipping.NAME, (h, f) -> new CenteredClipping(f,
+                h.real("tau", CenteredClipping.DEFAULT_TAU, 0, false, Double.POSITIVE_INFINITY, false),
+                (int) h.integer("iterations", CenteredClipping.DEFAULT_ITERATIONS, 1, CenteredClipping.MAX_ITERATIONS),
+                Start.of(h.choice("start", Start.MEDIAN.configName(), Start.configNames()))));
+        AGGREGATORS.put(MinimumDiameterAveraging.NAME, (h, f) -> new MinimumDiameterAveraging(f));
+        AGGREGATORS.put(CovarianceFilter.NAME, (h, f) -> new CovarianceFilter(f));
+        AGGREGATORS.put(SmallestMaximumEigenvalueAveraging.NAME, (h, f) -> new SmallestMaximumEigenvalueAveraging(f));
+        AGGREGATORS.put(Meamed.NAME, (h, f) -> new Meamed(f));
         PRE_AGGREGATORS.put(Bucketing.NAME, (h, f) -> new Bucketing((int) h.integer("bucketSize", 2, 1, 1_000_000)));
+        PRE_AGGREGATORS.put(NearestNeighbourMixing.NAME, (h, f) -> new NearestNeighbourMixing(f));
+        PRE_AGGREGATORS.put(StaticClipping.NAME, (h, f) -> new StaticClipping(
+                h.real("c", StaticClipping.DEFAULT_C, 0, false, Double.POSITIVE_INFINITY, false)));
+        PRE_AGGREGATORS.put(AdaptiveRobustClipping.NAME, (h, f) -> new AdaptiveRobustClipping(f));
     }
 
     private Aggregators() {

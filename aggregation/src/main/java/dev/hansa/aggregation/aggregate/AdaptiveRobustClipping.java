@@ -48,6 +48,12 @@ public final class AdaptiveRobustClipping implements PreAggregator {
         return (int) (2L * f * (n - f) / n);
     }
 
+    /** Rescales each update alone, so it runs before any step that mixes updates. */
+    @Override
+    public boolean mixesRows() {
+        return false;
+    }
+
     @Override
     public UpdateBatch apply(UpdateBatch batch, long seed) {
         int n = batch.size();

@@ -33,6 +33,12 @@ public final class StaticClipping implements PreAggregator {
         return Map.of("c", c);
     }
 
+    /** Rescales each update alone, so it runs before any step that mixes updates. */
+    @Override
+    public boolean mixesRows() {
+        return false;
+    }
+
     @Override
     public UpdateBatch apply(UpdateBatch batch, long seed) {
         return clip(batch, norms(batch), c);

@@ -11,9 +11,9 @@ import java.util.Map;
  *
  * <p>z is by default the paper's: with n the participants of the role in the round (honest and Byzantine) and f the
  * Byzantine ones, {@code s = floor(n/2 + 1) - f} honest supporters are needed and {@code z = Phi^-1((n - s) / n)}
- * ({@code zFormula = paper}; n = 25, f = 5 gives s = 8, z = 0.4677). {@code zFormula = karimireddy} takes Karimireddy et
- * al.'s {@code Phi^-1((n - f - s) / (n - f))} (0.2533 there), and a fixed {@code z} overrides both. ByzFL's
- * {@code ALittleIsEnough} instead adds a fixed 1.5 sigma; its line-searched form is {@code optimal-alie}.
+ * ({@code zFormula = paper}; n = 25, f = 5 gives s = 8, z = 0.4677). {@code zFormula = karimireddy} takes
+ * Karimireddy et al.'s {@code Phi^-1((n - f - s) / (n - f))} (0.2533 there), and a fixed {@code z} overrides both.
+ * ByzFL's {@code ALittleIsEnough} instead adds a fixed 1.5 sigma; its line-searched form is {@code optimal-alie}.
  */
 public final class ALittleIsEnough implements Attack {
 
@@ -29,8 +29,8 @@ public final class ALittleIsEnough implements Attack {
             int pool = this == PAPER ? n : n - f;
             if (s < 1 || s >= pool) {
                 throw new IllegalStateException("ALIE's z needs 1 <= s < " + (this == PAPER ? "n" : "n - f")
-                        + " with s = floor(n/2 + 1) - f; a round of n = " + n + " with f = " + f + " Byzantine gives s = "
-                        + s + ": set byzantine.attackParams.z");
+                        + " with s = floor(n/2 + 1) - f; a round of n = " + n + " with f = " + f
+                        + " Byzantine gives s = " + s + ": set byzantine.attackParams.z");
             }
             return NormalQuantile.of((double) (pool - s) / pool);
         }

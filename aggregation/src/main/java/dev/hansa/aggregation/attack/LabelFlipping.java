@@ -31,7 +31,8 @@ public final class LabelFlipping implements Attack {
     @Override
     public List<float[]> forge(Observation o) {
         if (o.own().isEmpty()) {
-            throw new IllegalStateException("label flipping sends the Byzantine clients' own updates, but they did not train");
+            throw new IllegalStateException("label flipping sends the Byzantine clients' own updates, but they did "
+                    + "not train");
         }
         return o.own();
     }

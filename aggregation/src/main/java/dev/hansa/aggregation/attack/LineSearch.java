@@ -24,13 +24,14 @@ public record LineSearch(int evals, double start, double delta, double ratio) {
     public static final LineSearch DEFAULT = new LineSearch(20, 0, 10, 0.8);
 
     public LineSearch {
-        if (evals < 1 || !Double.isFinite(start) || !Double.isFinite(delta) || delta == 0 || !(ratio > 0 && ratio < 1)) {
-            throw new IllegalArgumentException("a line search needs evals >= 1, finite start, finite non-zero delta and "
-                    + "ratio in (0, 1), got " + evals + ", " + start + ", " + delta + ", " + ratio);
+        boolean steps = Double.isFinite(delta) && delta != 0 && ratio > 0 && ratio < 1;
+        if (evals < 1 || !Double.isFinite(start) || !steps) {
+            throw new IllegalArgumentException("a line search needs evals >= 1, finite start, finite non-zero delta "
+                    + "and ratio in (0, 1), got " + evals + ", " + start + ", " + delta + ", " + ratio);
         }
     }
 
-    /** Reads {@code evals}, {@code start}, {@code delta} and {@code ratio} from {@code h}, ByzFL's values by default. */
+    /** Reads {@code evals}, {@code start}, {@code delta} and {@code ratio} from {@code h}; ByzFL's by default. */
     static LineSearch from(Hyperparameters h) {
         int evals = (int) h.integer("evals", DEFAULT.evals, 1, 10_000);
         double start = h.real("start", DEFAULT.start, -1e12, true, 1e12, true);

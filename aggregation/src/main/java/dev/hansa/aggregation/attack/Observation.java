@@ -42,15 +42,16 @@ public final class Observation {
      */
     public Observation(long seed, int dimension, List<float[]> honest, int byzantine, List<float[]> own, Trial trial) {
         if (byzantine < 1) {
-            throw new IllegalArgumentException("an observation is for at least one Byzantine participant, got " + byzantine);
+            throw new IllegalArgumentException("an observation needs a Byzantine participant, got " + byzantine);
         }
         if (!own.isEmpty() && own.size() != byzantine) {
-            throw new IllegalArgumentException(own.size() + " own updates for " + byzantine + " Byzantine participants");
+            throw new IllegalArgumentException(own.size() + " own updates for " + byzantine + " Byzantine clients");
         }
         for (List<float[]> rows : List.of(honest, own)) {
             for (float[] row : rows) {
                 if (row.length != dimension) {
-                    throw new IllegalArgumentException("an update has " + row.length + " values, the round " + dimension);
+                    throw new IllegalArgumentException("an update has " + row.length + " values, the round "
+                            + dimension);
                 }
             }
         }

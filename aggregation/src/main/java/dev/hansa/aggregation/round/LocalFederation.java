@@ -145,7 +145,8 @@ public final class LocalFederation {
     private LocalFederation(RoundProtocol protocol, long federationSeed, Map<String, ? extends Member> members,
                             Checkpoint from, Executor executor, Adversary adversary) {
         if (adversary != null && !members.keySet().containsAll(adversary.clients())) {
-            throw new IllegalArgumentException("the adversary's clients " + adversary.clients() + " are not all members");
+            throw new IllegalArgumentException("the adversary's clients " + adversary.clients()
+                    + " are not all members");
         }
         this.protocol = protocol;
         this.federationSeed = federationSeed;
@@ -296,8 +297,9 @@ public final class LocalFederation {
                 candidate.putAll(forged(role.getKey(), byzantine, rows, sent));
                 return aggregate(round, role.getKey(), role.getValue(), candidate);
             };
-            Observation observation = new Observation(Seeds.forClient(round.context().seed(), "byzantine/" + role.getKey()),
-                    model.spec().parameterCount(), honest, byzantine.size(), own, trial);
+            long seed = Seeds.forClient(round.context().seed(), "byzantine/" + role.getKey());
+            Observation observation = new Observation(seed, model.spec().parameterCount(), honest, byzantine.size(),
+                    own, trial);
             List<float[]> rows = adversary.attack().forge(observation);
             if (rows.size() != byzantine.size()) {
                 throw new IllegalStateException(adversary.attack().name() + " forged " + rows.size() + " updates for "
@@ -313,7 +315,8 @@ public final class LocalFederation {
      * The Byzantine participants' updates holding {@code rows} as the server decodes them: the sample count and
      * metrics of what they trained, if they did, else their declared sample count and no metrics.
      */
-    private Map<String, Update> forged(String role, List<String> byzantine, List<float[]> rows, Map<String, Update> sent) {
+    private Map<String, Update> forged(String role, List<String> byzantine, List<float[]> rows,
+                                       Map<String, Update> sent) {
         Map<String, Update> out = new HashMap<>();
         for (int k = 0; k < byzantine.size(); k++) {
             String id = byzantine.get(k);
@@ -326,7 +329,7 @@ public final class LocalFederation {
         return out;
     }
 
-    /** What the round's aggregation makes of role {@code role}'s {@code updates} of {@code ids}, added in that order. */
+    /** What the round's aggregation makes of role {@code role}'s {@code updates} of {@code ids}, in that order. */
     private Optional<double[]> aggregate(RoundProtocol.Opened round, String role, List<String> ids,
                                          Map<String, Update> updates) {
         RoundAggregation trial = protocol.startAggregation(round.context(), model.spec());

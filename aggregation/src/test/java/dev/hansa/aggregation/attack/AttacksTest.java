@@ -272,7 +272,8 @@ class AttacksTest {
             LineSearchedAttack ipm = LineSearchedAttack.ipm(new LineSearch(3, 0, 10, 0.8));
             assertEquals(10, ipm.factor(o));
             assertArrayEquals(new float[] {-20}, ipm.forge(o).getFirst());
-            // ByzFL's defaults: 0, 10 (better, step 20), 30 (refused, step 16), 26, 22.8, 20.24 (refused), then from 10:
+            // ByzFL's defaults: 0, 10 (better, step 20), 30 (refused, step 16), 26, 22.8, 20.24 (refused), then from
+            // 10:
             // 10 + 8.192 = 18.192 would be refused too (|x| = 36.4 > 20) ... every later candidate lies above 10.
             assertEquals(10, LineSearchedAttack.ipm(LineSearch.DEFAULT).factor(o));
         }

@@ -167,7 +167,8 @@ class ByzantineRoundTest {
         assertEquals("byzantine.attack is required with byzantine.clients = 1; one of " + Attacks.names(),
                 assertThrows(IllegalArgumentException.class, () -> Adversary.fromMap(Map.of("clients", 1), ids, 1))
                         .getMessage());
-        assertEquals("byzantine.clients must be an integer in [0, 4], got 5", assertThrows(IllegalArgumentException.class,
-                () -> Adversary.fromMap(Map.of("clients", 5, "attack", "ipm"), ids, 1)).getMessage());
+        assertEquals("byzantine.clients must be an integer in [0, 4], got 5",
+                assertThrows(IllegalArgumentException.class,
+                        () -> Adversary.fromMap(Map.of("clients", 5, "attack", "ipm"), ids, 1)).getMessage());
     }
 }

@@ -62,7 +62,7 @@ public final class ALittleIsEnough implements Attack {
     }
 
     /** The z this attack uses in a round of {@code n} participants of the role, {@code f} of them Byzantine. */
-    public double z(int n, int f) {
+    double z(int n, int f) {
         return formula == null ? fixedZ : formula.z(n, f);
     }
 

@@ -56,7 +56,7 @@ public final class LineSearchedAttack implements Attack {
     }
 
     /** The factor the search picks in this round. */
-    public double factor(Observation o) {
+    double factor(Observation o) {
         double[] mu = o.honestMean();
         return search.argmax(factor -> score(o.aggregateWith(family.vector(o, factor)), mu));
     }

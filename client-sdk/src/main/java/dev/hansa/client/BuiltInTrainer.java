@@ -34,6 +34,11 @@ public final class BuiltInTrainer implements LocalTrainer {
         this.objective = model.bind(train, backend);
     }
 
+    /** The same trainer on its training data with every label y replaced by C - 1 - y (a label-flipping client). */
+    BuiltInTrainer withFlippedLabels() {
+        return new BuiltInTrainer(model, train.withFlippedLabels(), heldOut, backend);
+    }
+
     @Override
     public LocalResult train(Tensors global, TrainingPlan plan, Optional<Tensors> broadcast, State state) {
         return Strategies.clientOptimizer(plan.strategy()).train(objective, global, plan, broadcast, state);

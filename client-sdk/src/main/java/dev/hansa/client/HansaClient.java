@@ -40,6 +40,9 @@ import tools.jackson.databind.json.JsonMapper;
  * dropped if the round failed, was cancelled or refused the update. A crash anywhere in between leaves the pending
  * state on disk to be resolved the same way.
  *
+ * <p>A {@link Misbehaviour} in the configuration makes it a deliberately Byzantine client for live robustness tests:
+ * it then uploads an attacked update in place of its honest one.
+ *
  * <p>No hidden threads: call {@link #step()} from your own scheduler, or {@link #run()} to loop until the
  * federation finishes. Not thread-safe.
  */
@@ -66,10 +69,18 @@ public final class HansaClient implements AutoCloseable {
 
     public HansaClient(HansaClientConfig config, LocalTrainer trainer, Sleeper sleeper) {
         this.config = config;
-        this.trainer = trainer;
+        this.trainer = config.misbehaviour() instanceof Misbehaviour.LabelFlipped ? labelFlipped(trainer) : trainer;
         this.store = new ClientStateStore(config.stateDir());
         this.transport = new HttpTransport(json, sleeper, config.maxAttempts(), config.initialBackoff(),
                 config.maxBackoff(), Duration.ofSeconds(10));
+    }
+
+    private static LocalTrainer labelFlipped(LocalTrainer trainer) {
+        if (!(trainer instanceof BuiltInTrainer builtIn)) {
+            throw new IllegalArgumentException("misbehaviour LabelFlipped needs the BuiltInTrainer, whose data the SDK "
+                    + "holds; an app's own trainer flips its own labels");
+        }
+        return builtIn.withFlippedLabels();
     }
 
     /** The client id, once enrolled. */
@@ -125,7 +136,7 @@ public final class HansaClient implements AutoCloseable {
             // Stored before the upload, so a crash after the server accepted it cannot lose the state.
             store.savePendingState(federation, roundId, next);
         }
-        byte[] body = pipeline.codec().encode(prepared.update(),
+        byte[] body = pipeline.codec().encode(config.misbehaviour().apply(prepared.update(), plan.seed()),
                 new UpdateMetadata(result.numSamples(), result.metrics(), evaluation).toMap());
         try {
             HttpRequest request = HttpTransport.request(uri("/api/v1/client/rounds/" + roundId + "/update"),

@@ -19,10 +19,12 @@ import java.util.Objects;
  * @param maxAttempts     attempts per request on transient failures (connection errors, 5xx, 429)
  * @param initialBackoff  first retry delay; doubles per attempt with jitter up to {@code maxBackoff}
  * @param maxBackoff      largest retry delay
+ * @param misbehaviour    {@link Misbehaviour#NONE} (null means it), or an attack for live robustness tests
  */
 public record HansaClientConfig(URI serverUrl, String enrollmentToken, Path stateDir, String name,
                                 Map<String, Object> device, Duration pollWait, Duration requestTimeout,
-                                int maxAttempts, Duration initialBackoff, Duration maxBackoff) {
+                                int maxAttempts, Duration initialBackoff, Duration maxBackoff,
+                                Misbehaviour misbehaviour) {
 
     public HansaClientConfig {
         Objects.requireNonNull(serverUrl, "serverUrl");
@@ -51,6 +53,21 @@ public record HansaClientConfig(URI serverUrl, String enrollmentToken, Path stat
         if (initialBackoff.isNegative() || maxBackoff.compareTo(initialBackoff) < 0) {
             throw new IllegalArgumentException("initialBackoff must be >= 0 and <= maxBackoff");
         }
+        misbehaviour = misbehaviour == null ? Misbehaviour.NONE : misbehaviour;
+    }
+
+    /** An honest client's configuration. */
+    public HansaClientConfig(URI serverUrl, String enrollmentToken, Path stateDir, String name,
+                             Map<String, Object> device, Duration pollWait, Duration requestTimeout,
+                             int maxAttempts, Duration initialBackoff, Duration maxBackoff) {
+        this(serverUrl, enrollmentToken, stateDir, name, device, pollWait, requestTimeout, maxAttempts, initialBackoff,
+                maxBackoff, Misbehaviour.NONE);
+    }
+
+    /** This configuration for a client that misbehaves as {@code misbehaviour} says (live robustness tests only). */
+    public HansaClientConfig withMisbehaviour(Misbehaviour misbehaviour) {
+        return new HansaClientConfig(serverUrl, enrollmentToken, stateDir, name, device, pollWait, requestTimeout,
+                maxAttempts, initialBackoff, maxBackoff, misbehaviour);
     }
 
     /** A configuration with defaults for everything but the essentials. */

@@ -1,6 +1,12 @@
 package dev.hansa.aggregation.round;
 
+import dev.hansa.aggregation.aggregate.AggregationPipeline;
+import dev.hansa.aggregation.aggregate.GroupAggregate;
 import dev.hansa.aggregation.aggregate.RoundAggregation;
+import dev.hansa.aggregation.attack.Adversary;
+import dev.hansa.aggregation.attack.Attack;
+import dev.hansa.aggregation.attack.Observation;
+import dev.hansa.aggregation.random.Seeds;
 import dev.hansa.aggregation.state.State;
 import dev.hansa.aggregation.strategy.ClientOptimizer;
 import dev.hansa.aggregation.strategy.LocalResult;
@@ -13,6 +19,7 @@ import dev.hansa.aggregation.update.UpdateMetadata;
 import dev.hansa.aggregation.update.UpdatePipeline;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -25,6 +32,12 @@ import java.util.concurrent.Callable;
  * optimizer, update pipeline, codec). Updates are aggregated in participant order, so for the same ids, data, seeds
  * and configuration the result is the model an HTTP federation produces when its updates arrive in that order.
  * A client's strategy and pipeline state advance only when the server side admitted its update, as on the server.
+ *
+ * <p>An {@link Adversary} makes some members Byzantine, for evaluating robust aggregation: per role, once the honest
+ * participants' updates are prepared, its attack sees them (as the server will decode them) and a trial run of the
+ * round's aggregation, and forges what its participants send. A forged update skips the client's update transforms
+ * (an attacker does not clip itself) but not the codec, claims the member's declared sample count, and goes through
+ * the same admission as every other update. Members of a non-training attack do not train and their state stays.
  */
 public final class LocalFederation {
 
@@ -78,13 +91,14 @@ public final class LocalFederation {
      * What a round did.
      *
      * @param participants clients sampled
+     * @param byzantine    sampled clients of the adversary
      * @param rejected     updates the server side refused (their clients' state did not advance)
      * @param trainLoss    mean of the participants' {@code train_loss} (NaN when none reported one)
      * @param bytesUp      bytes the participants' encoded updates would move
      * @param broadcast    whether the round sent tensors besides the model
      * @param metrics      the strategy's round metrics
      */
-    public record RoundReport(int round, int participants, int rejected, double trainLoss, long bytesUp,
+    public record RoundReport(int round, int participants, int byzantine, int rejected, double trainLoss, long bytesUp,
                               boolean broadcast, Map<String, Double> metrics) {
     }
 
@@ -94,6 +108,8 @@ public final class LocalFederation {
     private final List<String> ids;
     private final Executor executor;
     private final UpdatePipeline pipeline;
+    /** null: every member is honest. */
+    private final Adversary adversary;
     private final Map<String, State> strategyStates = new HashMap<>();
     private final Map<String, State> pipelineStates = new HashMap<>();
     private Tensors model;
@@ -116,18 +132,29 @@ public final class LocalFederation {
     /** @param members the clients by id; candidates are listed in id order, as the server lists live clients */
     public LocalFederation(RoundProtocol protocol, long federationSeed, Map<String, ? extends Member> members,
                            Tensors initial, Executor executor) {
+        this(protocol, federationSeed, members, initial, executor, null);
+    }
+
+    /** A federation in which {@code adversary}'s clients (members too) attack; null for none. */
+    public LocalFederation(RoundProtocol protocol, long federationSeed, Map<String, ? extends Member> members,
+                           Tensors initial, Executor executor, Adversary adversary) {
         this(protocol, federationSeed, members, new Checkpoint(initial, protocol.strategy().initialState(initial),
-                Map.of(), Map.of()), executor);
+                Map.of(), Map.of()), executor, adversary);
     }
 
     private LocalFederation(RoundProtocol protocol, long federationSeed, Map<String, ? extends Member> members,
-                            Checkpoint from, Executor executor) {
+                            Checkpoint from, Executor executor, Adversary adversary) {
+        if (adversary != null && !members.keySet().containsAll(adversary.clients())) {
+            throw new IllegalArgumentException("the adversary's clients " + adversary.clients()
+                    + " are not all members");
+        }
         this.protocol = protocol;
         this.federationSeed = federationSeed;
         this.members = new TreeMap<>(members);
         this.ids = List.copyOf(this.members.keySet());
         this.executor = executor;
         this.pipeline = UpdatePipeline.of(protocol.update());
+        this.adversary = adversary;
         this.model = from.model();
         this.serverState = from.serverState();
         this.strategyStates.putAll(from.strategyStates());
@@ -137,7 +164,7 @@ public final class LocalFederation {
     /** A federation that continues from {@code checkpoint}, as a restarted server continues from PostgreSQL. */
     public static LocalFederation resume(RoundProtocol protocol, long federationSeed,
                                          Map<String, ? extends Member> members, Checkpoint checkpoint, Executor executor) {
-        return new LocalFederation(protocol, federationSeed, members, checkpoint, executor);
+        return new LocalFederation(protocol, federationSeed, members, checkpoint, executor, null);
     }
 
     public Checkpoint checkpoint() {
@@ -169,8 +196,9 @@ public final class LocalFederation {
     public RoundReport runRound(int number) {
         RoundProtocol.Opened round = protocol.open(federationSeed, number, 1, ids, ids.size(), model, serverState);
         Tensors global = model;
+        List<String> trainers = round.participants().stream().filter(id -> !forgesWithoutTraining(id)).toList();
         List<Callable<Prepared>> work = new ArrayList<>();
-        for (String id : round.participants()) {
+        for (String id : trainers) {
             TrainingPlan plan = round.plan().plans().get(id);
             State strategyState = strategyStates.getOrDefault(id, State.EMPTY);
             State pipelineState = pipelineStates.getOrDefault(id, State.EMPTY);
@@ -180,6 +208,16 @@ public final class LocalFederation {
             });
         }
         List<Prepared> done = executor.all(work);
+        Map<String, Prepared> prepared = new HashMap<>();
+        Map<String, Update> sent = new HashMap<>();
+        for (int i = 0; i < trainers.size(); i++) {
+            String id = trainers.get(i);
+            LocalResult r = done.get(i).result();
+            prepared.put(id, done.get(i));
+            sent.put(id, new Update(id, round.plan().plans().get(id).role(),
+                    pipeline.codec().reconstruct(done.get(i).update().update()), r.numSamples(), r.metrics()));
+        }
+        int byzantine = adversary == null ? 0 : forge(round, sent);
         RoundAggregation aggregation = protocol.startAggregation(round.context(), model.spec());
         Map<String, State> nextStrategy = new HashMap<>();
         Map<String, State> nextPipeline = new HashMap<>();
@@ -187,22 +225,22 @@ public final class LocalFederation {
         double lossSum = 0;
         int losses = 0;
         int rejected = 0;
-        for (int i = 0; i < done.size(); i++) {
-            String id = round.participants().get(i);
-            LocalResult r = done.get(i).result();
-            Map<String, String> metadata = new UpdateMetadata(r.numSamples(), r.metrics(), Map.of()).toMap();
-            bytesUp += pipeline.codec().encodedSize(model.spec(), metadata);
-            Update sent = new Update(id, round.plan().plans().get(id).role(),
-                    pipeline.codec().reconstruct(done.get(i).update().update()), r.numSamples(), r.metrics());
-            try {
-                aggregation.add(protocol.aggregation().admit(sent, members.get(id).declaredSamples()));
-            } catch (InvalidUpdateException e) {
+        for (String id : round.participants()) {
+            Update update = sent.get(id);
+            bytesUp += pipeline.codec().encodedSize(model.spec(),
+                    new UpdateMetadata(update.numSamples(), update.metrics(), Map.of()).toMap());
+            Optional<AggregationPipeline.Admitted> admitted = admit(update);
+            if (admitted.isEmpty()) {
                 rejected++;
                 continue;
             }
-            nextStrategy.put(id, r.state());
-            nextPipeline.put(id, done.get(i).update().state());
-            Double loss = r.metrics().get("train_loss");
+            aggregation.add(admitted.get());
+            Prepared p = prepared.get(id);
+            if (p != null) {
+                nextStrategy.put(id, p.result().state());
+                nextPipeline.put(id, p.update().state());
+            }
+            Double loss = update.metrics().get("train_loss");
             if (loss != null) {
                 lossSum += loss;
                 losses++;
@@ -217,7 +255,91 @@ public final class LocalFederation {
         serverState = result.state();
         strategyStates.putAll(nextStrategy);
         pipelineStates.putAll(nextPipeline);
-        return new RoundReport(number, round.participants().size(), rejected, losses == 0 ? Double.NaN : lossSum / losses,
-                bytesUp, round.plan().broadcast().isPresent(), result.metrics());
+        return new RoundReport(number, round.participants().size(), byzantine, rejected,
+                losses == 0 ? Double.NaN : lossSum / losses, bytesUp, round.plan().broadcast().isPresent(),
+                result.metrics());
+    }
+
+    private boolean forgesWithoutTraining(String id) {
+        return adversary != null && adversary.controls(id) && adversary.attack().training() == Attack.Training.NONE;
+    }
+
+    /** The update as the server admits it, or empty when admission refuses it. */
+    private Optional<AggregationPipeline.Admitted> admit(Update update) {
+        try {
+            return Optional.of(protocol.aggregation().admit(update, members.get(update.clientId()).declaredSamples()));
+        } catch (InvalidUpdateException e) {
+            return Optional.empty();
+        }
+    }
+
+    /**
+     * Puts the adversary's participants' updates into {@code sent}, role by role (its trained ones, if any, are
+     * replaced); returns how many there are.
+     */
+    private int forge(RoundProtocol.Opened round, Map<String, Update> sent) {
+        Map<String, List<String>> byRole = new LinkedHashMap<>();
+        for (String id : round.participants()) {
+            byRole.computeIfAbsent(round.plan().plans().get(id).role(), r -> new ArrayList<>()).add(id);
+        }
+        int count = 0;
+        for (var role : byRole.entrySet()) {
+            List<String> byzantine = role.getValue().stream().filter(adversary::controls).toList();
+            if (byzantine.isEmpty()) {
+                continue;
+            }
+            List<float[]> honest = role.getValue().stream().filter(id -> !adversary.controls(id))
+                    .map(id -> sent.get(id).values().values()).toList();
+            List<float[]> own = byzantine.stream().filter(sent::containsKey).map(id -> sent.get(id).values().values())
+                    .toList();
+            Observation.Trial trial = rows -> {
+                Map<String, Update> candidate = new HashMap<>(sent);
+                candidate.putAll(forged(role.getKey(), byzantine, rows, sent));
+                return aggregate(round, role.getKey(), role.getValue(), candidate);
+            };
+            long seed = Seeds.forClient(round.context().seed(), "byzantine/" + role.getKey());
+            Observation observation = new Observation(seed, model.spec().parameterCount(), honest, byzantine.size(),
+                    own, trial);
+            List<float[]> rows = adversary.attack().forge(observation);
+            if (rows.size() != byzantine.size()) {
+                throw new IllegalStateException(adversary.attack().name() + " forged " + rows.size() + " updates for "
+                        + byzantine.size() + " Byzantine participants");
+            }
+            sent.putAll(forged(role.getKey(), byzantine, rows, sent));
+            count += byzantine.size();
+        }
+        return count;
+    }
+
+    /**
+     * The Byzantine participants' updates holding {@code rows} as the server decodes them: the sample count and
+     * metrics of what they trained, if they did, else their declared sample count and no metrics.
+     */
+    private Map<String, Update> forged(String role, List<String> byzantine, List<float[]> rows,
+                                       Map<String, Update> sent) {
+        Map<String, Update> out = new HashMap<>();
+        for (int k = 0; k < byzantine.size(); k++) {
+            String id = byzantine.get(k);
+            Update trained = sent.get(id);
+            Tensors values = pipeline.codec().reconstruct(new Tensors(model.spec(), rows.get(k)));
+            out.put(id, trained != null
+                    ? new Update(id, role, values, trained.numSamples(), trained.metrics())
+                    : new Update(id, role, values, members.get(id).declaredSamples(), Map.of()));
+        }
+        return out;
+    }
+
+    /** What the round's aggregation makes of role {@code role}'s {@code updates} of {@code ids}, in that order. */
+    private Optional<double[]> aggregate(RoundProtocol.Opened round, String role, List<String> ids,
+                                         Map<String, Update> updates) {
+        RoundAggregation trial = protocol.startAggregation(round.context(), model.spec());
+        for (String id : ids) {
+            admit(updates.get(id)).ifPresent(trial::add);
+        }
+        try {
+            return trial.result().role(role).map(GroupAggregate::mean);
+        } catch (IllegalStateException e) {
+            return Optional.empty();
+        }
     }
 }

@@ -26,7 +26,8 @@ import java.util.function.Function;
  * @param strategyParams the strategy section's {@code params}: a number where the value parses as one, else the word
  * @param training       the training section: only the settings given, the strategy's defaults fill the rest
  * @param update         the update section: how clients prepare their updates (codec, clip, error feedback)
- * @param robustness     the robustness section: aggregator and bounds on what one client may send
+ * @param robustness     the robustness section: aggregator, its parameters, pre-aggregators, f and bounds on what one
+ *                       client may send, as the REST API's config carries it (the flags' syntax: {@link ParamList})
  */
 public record FederationOptions(String dataset, String partition, double syntheticAlpha, double syntheticBeta,
                                 int clients, int rounds, String model, List<Integer> hidden, String strategy,
@@ -84,6 +85,10 @@ public record FederationOptions(String dataset, String partition, double synthet
                 .option("update-clip-norm", "0", "clients clip their update to this L2 norm, 0 = off")
                 .option("error-feedback", "false", "carry what a lossy codec loses over to the next round")
                 .option("aggregator", WeightedMean.NAME, "aggregation rule: one of " + Aggregators.names())
+                .option("aggregator-params", "", "the aggregator's parameters: k=v[,k=v...]")
+                .option("pre-aggregators", "", "whole-round steps before the aggregator, in order: "
+                        + "NAME[:k=v[:k=v...]][,NAME...] with NAME one of " + Aggregators.preAggregatorNames())
+                .option("f", "0", "the Byzantine updates per round the robust rules are to tolerate (robustness.f)")
                 .option("max-update-norm", "0", "the server refuses (or clips) updates above this L2 norm, 0 = off")
                 .option("on-norm-exceeded", "reject", "reject or clip an update above --max-update-norm")
                 .option("seed", "1", "seed of the data split, model and sampling")
@@ -123,8 +128,13 @@ public record FederationOptions(String dataset, String partition, double synthet
         }
         Map<String, Object> update = Map.of("codec", o.string("codec"), "clipNorm", o.real("update-clip-norm"),
                 "errorFeedback", bool(o, "error-feedback"));
-        Map<String, Object> robustness = Map.of("aggregator", o.string("aggregator"),
-                "maxUpdateNorm", o.real("max-update-norm"), "onNormExceeded", o.string("on-norm-exceeded"));
+        Map<String, Object> robustness = new LinkedHashMap<>();
+        robustness.put("aggregator", o.string("aggregator"));
+        robustness.put("aggregatorParams", ParamList.parameters("--aggregator-params", o.string("aggregator-params")));
+        robustness.put("preAggregators", ParamList.chain("--pre-aggregators", o.string("pre-aggregators")));
+        robustness.put("f", o.integer("f"));
+        robustness.put("maxUpdateNorm", o.real("max-update-norm"));
+        robustness.put("onNormExceeded", o.string("on-norm-exceeded"));
         return new FederationOptions(o.string("dataset"), o.string("partition"), o.real("synthetic-alpha"),
                 o.real("synthetic-beta"), o.integer("clients"), o.integer("rounds"), o.string("model"),
                 widths(o.string("hidden")), o.string("strategy"), strategyParams, training, update, robustness,

@@ -1,5 +1,7 @@
 package dev.hansa.client.cli;
 
+import dev.hansa.aggregation.attack.Adversary;
+import dev.hansa.aggregation.attack.Attacks;
 import dev.hansa.aggregation.round.RoundConfig;
 import dev.hansa.aggregation.strategy.TrainingConfig;
 import dev.hansa.client.simulation.FederatedData;
@@ -13,9 +15,11 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 
 /** {@code hansa simulate}: N virtual clients in one process through the same strategy code as the server. */
@@ -30,12 +34,7 @@ public final class SimulateCommand {
 
     /** Runs the command; returns the exit status. */
     public static int run(String[] args) {
-        Options o = FederationOptions.declare(new Options(), FederationOptions.Defaults.fromStrategy(100, 100))
-                .option("per-round", "10", "clients sampled per round")
-                .option("eval-every", "1", "evaluate the global model every k rounds (and after the last)")
-                .option("threads", Integer.toString(Runtime.getRuntime().availableProcessors()),
-                        "workers training a round's clients in parallel (results do not depend on it)")
-                .option("csv", "", "write per-round metrics to this CSV file");
+        Options o = options();
         try {
             if (!o.parse(args)) {
                 System.out.print(o.usage("hansa simulate"));
@@ -52,6 +51,19 @@ public final class SimulateCommand {
         }
     }
 
+    /** The command's flags: the shared federation flags and the simulation's own. */
+    static Options options() {
+        return FederationOptions.declare(new Options(), FederationOptions.Defaults.fromStrategy(100, 100))
+                .option("per-round", "10", "clients sampled per round")
+                .option("eval-every", "1", "evaluate the global model every k rounds (and after the last)")
+                .option("threads", Integer.toString(Runtime.getRuntime().availableProcessors()),
+                        "workers training a round's clients in parallel (results do not depend on it)")
+                .option("csv", "", "write per-round metrics to this CSV file")
+                .option("byzantine", "0", "how many of the clients are Byzantine (drawn from the seed)")
+                .option("attack", "", "what the Byzantine clients do: one of " + Attacks.names())
+                .option("attack-params", "", "the attack's parameters: k=v[,k=v...]");
+    }
+
     private static void simulate(FederationOptions f, Options o) throws IOException {
         FederatedData data = f.loadData(msg -> System.err.println("note: " + msg));
         Map<String, Object> modelParams = f.modelParams(data);
@@ -59,16 +71,19 @@ public final class SimulateCommand {
         TrainingConfig trainingConfig = f.trainingConfig();
         int perRound = o.integer("per-round");
         RoundConfig.Configured rounds = f.rounds((double) perRound / f.clients(), perRound, perRound);
+        Optional<Adversary> adversary = Adversary.fromMap(byzantineSection(o),
+                SimulationRunner.ids(data.clients().size()), f.seed());
         var settings = new SimulationRunner.Settings(f.rounds(), f.seed(), o.integer("eval-every"), o.integer("threads"));
         // Each worker trains its own client: the CPU backend gets the cores the workers leave, at least one thread.
         Backends.Choice choice = f.chooseBackend(Math.max(1, Runtime.getRuntime().availableProcessors() / settings.threads()));
         Backend backend = choice.backend();
         System.err.println("backend " + backend.name() + ": " + choice.reason());
-        System.err.printf(Locale.ROOT, "simulating %s %s, training %s, %s: %s, %s %s (%d parameters), %d of %d "
-                        + "clients per round, %d rounds, backend %s, %d threads%n",
+        System.err.printf(Locale.ROOT, "simulating %s %s, training %s, %s, byzantine %s: %s, %s %s (%d parameters), "
+                        + "%d of %d clients per round, %d rounds, backend %s, %d threads%n",
                 f.strategy(), new TreeMap<>(rounds.effectiveStrategyParams()), trainingConfig, rounds.pipeline(),
-                data.name(), architecture.name(), modelParams, architecture.spec().parameterCount(), perRound,
-                f.clients(), settings.rounds(), backend.name(), settings.threads());
+                adversary.map(Adversary::toMap).orElse(Map.of()), data.name(), architecture.name(), modelParams,
+                architecture.spec().parameterCount(), perRound, f.clients(), settings.rounds(), backend.name(),
+                settings.threads());
         Progress progress = new Progress(System.err, settings.rounds());
         PrintWriter csv = o.string("csv").isEmpty() ? null : new PrintWriter(Files.newBufferedWriter(Path.of(o.string("csv"))));
         double[] last = {Double.NaN, Double.NaN};
@@ -77,7 +92,7 @@ public final class SimulateCommand {
                 csv.println(csvHeader());
             }
             new SimulationRunner(architecture, SimulationRunner.numbered(data.clients()), data.test(), backend,
-                    rounds.protocol(), settings)
+                    rounds.protocol(), settings, adversary.orElse(null))
                     .run(architecture.initialize(f.seed()), r -> {
                         if (!Double.isNaN(r.testAccuracy())) {
                             last[0] = r.testAccuracy();
@@ -98,21 +113,40 @@ public final class SimulateCommand {
         System.out.printf(Locale.ROOT, "final test accuracy %.4f, test loss %.4f%n", last[0], last[1]);
     }
 
-    /** A round's progress; the test metrics only for rounds that evaluated the model (see --eval-every). */
+    /** The {@code byzantine} section of {@code --byzantine}, {@code --attack} and {@code --attack-params}. */
+    static Map<String, Object> byzantineSection(Options o) {
+        Map<String, Object> section = new LinkedHashMap<>();
+        section.put("clients", o.integer("byzantine"));
+        if (!o.string("attack").isEmpty()) {
+            section.put("attack", o.string("attack"));
+        }
+        Map<String, Object> params = ParamList.parameters("--attack-params", o.string("attack-params"));
+        if (!params.isEmpty()) {
+            section.put("attackParams", params);
+        }
+        return section;
+    }
+
+    /**
+     * A round's progress; the test metrics only for rounds that evaluated the model (see --eval-every), the refused
+     * updates only when there were some.
+     */
     static String progressStatus(RoundRecord r) {
         String test = Double.isNaN(r.testAccuracy()) ? ""
                 : String.format(Locale.ROOT, " test acc %.4f, loss %.4f,", r.testAccuracy(), r.testLoss());
-        return String.format(Locale.ROOT, "round %d:%s train loss %.4f", r.round(), test, r.trainLoss());
+        String rejected = r.rejected() == 0 ? "" : ", " + r.rejected() + " updates refused";
+        return String.format(Locale.ROOT, "round %d:%s train loss %.4f%s", r.round(), test, r.trainLoss(), rejected);
     }
 
     static String csvHeader() {
         return String.join(",", List.of("round", "participants", "test_accuracy", "test_loss", "train_loss", "bytes_up",
-                "bytes_down", "seconds"));
+                "bytes_down", "seconds", "byzantine", "rejected"));
     }
 
     static String csvLine(RoundRecord r) {
-        return String.format(Locale.ROOT, "%d,%d,%s,%s,%s,%d,%d,%.3f", r.round(), r.participants(), num(r.testAccuracy()),
-                num(r.testLoss()), num(r.trainLoss()), r.bytesUp(), r.bytesDown(), r.seconds());
+        return String.format(Locale.ROOT, "%d,%d,%s,%s,%s,%d,%d,%.3f,%d,%d", r.round(), r.participants(),
+                num(r.testAccuracy()), num(r.testLoss()), num(r.trainLoss()), r.bytesUp(), r.bytesDown(), r.seconds(),
+                r.byzantine(), r.rejected());
     }
 
     private static String num(double v) {

@@ -78,6 +78,18 @@ public final class Dataset {
         return new Dataset(f, l, featureCount, numClasses);
     }
 
+    /**
+     * The same samples with every label y replaced by {@code numClasses - 1 - y}: the data of a label-flipping
+     * Byzantine client (docs/robustness.md, "Attacks").
+     */
+    public Dataset withFlippedLabels() {
+        int[] flipped = new int[labels.length];
+        for (int i = 0; i < labels.length; i++) {
+            flipped[i] = numClasses - 1 - labels[i];
+        }
+        return new Dataset(features, flipped, featureCount, numClasses);
+    }
+
     /** Number of samples of each class. */
     public int[] classCounts() {
         int[] counts = new int[numClasses];

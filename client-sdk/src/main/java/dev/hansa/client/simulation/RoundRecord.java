@@ -3,7 +3,10 @@ package dev.hansa.client.simulation;
 /**
  * Metrics of one simulated round. Test metrics are NaN in rounds without evaluation. Bytes are the sizes of the
  * safetensors payloads the HTTP protocol would move for the same round.
+ *
+ * @param byzantine participants that were Byzantine
+ * @param rejected  updates the server's admission refused
  */
 public record RoundRecord(int round, int participants, double testAccuracy, double testLoss, double trainLoss,
-                          long bytesUp, long bytesDown, double seconds) {
+                          long bytesUp, long bytesDown, double seconds, int byzantine, int rejected) {
 }

@@ -1,5 +1,7 @@
 package dev.hansa.client.simulation;
 
+import dev.hansa.aggregation.attack.Adversary;
+import dev.hansa.aggregation.attack.Attack;
 import dev.hansa.aggregation.round.LocalFederation;
 import dev.hansa.aggregation.round.RoundProtocol;
 import dev.hansa.aggregation.state.State;
@@ -30,6 +32,9 @@ import java.util.stream.IntStream;
  * backend's vector reductions). For the same client ids, data, seeds and configuration it is also the model an HTTP
  * federation on the server produces when updates arrive in participant order (the server aggregates in arrival
  * order).
+ *
+ * <p>With an {@link Adversary}, some clients are Byzantine ({@link LocalFederation}); under label flipping they train
+ * on their data with flipped labels.
  */
 public final class SimulationRunner {
 
@@ -55,6 +60,7 @@ public final class SimulationRunner {
     private final Backend backend;
     private final RoundProtocol protocol;
     private final Settings settings;
+    private final Adversary adversary;
     private final Map<String, LocalFederation.Member> members = new LinkedHashMap<>();
     private final List<Dataset> testShards;
 
@@ -64,22 +70,40 @@ public final class SimulationRunner {
      */
     public SimulationRunner(TrainableModel model, Map<String, Dataset> clients, Dataset test, Backend backend,
                             RoundProtocol protocol, Settings settings) {
+        this(model, clients, test, backend, protocol, settings, null);
+    }
+
+    /** A run in which {@code adversary}'s clients (ids of {@code clients}) attack; null for none. */
+    public SimulationRunner(TrainableModel model, Map<String, Dataset> clients, Dataset test, Backend backend,
+                            RoundProtocol protocol, Settings settings, Adversary adversary) {
         this.model = model;
         this.backend = backend;
         this.protocol = protocol;
         this.settings = settings;
+        this.adversary = adversary;
         ClientOptimizer optimizer = Strategies.clientOptimizer(protocol.strategy().name());
-        clients.forEach((id, data) -> members.put(id, LocalFederation.Member.of(optimizer, model.bind(data, backend))));
+        clients.forEach((id, data) -> {
+            boolean flips = adversary != null && adversary.controls(id)
+                    && adversary.attack().training() == Attack.Training.FLIPPED_LABELS;
+            members.put(id, LocalFederation.Member.of(optimizer,
+                    model.bind(flips ? data.withFlippedLabels() : data, backend)));
+        });
         this.testShards = shards(test);
     }
 
     /** Client ids {@code client-00000}, {@code client-00001}, ... for the datasets in order. */
     public static Map<String, Dataset> numbered(List<Dataset> clientData) {
+        List<String> ids = ids(clientData.size());
         Map<String, Dataset> out = new LinkedHashMap<>();
         for (int i = 0; i < clientData.size(); i++) {
-            out.put(String.format("client-%05d", i), clientData.get(i));
+            out.put(ids.get(i), clientData.get(i));
         }
         return out;
+    }
+
+    /** The ids {@link #numbered} gives {@code count} clients. */
+    public static List<String> ids(int count) {
+        return IntStream.range(0, count).mapToObj(i -> String.format("client-%05d", i)).toList();
     }
 
     /**
@@ -95,7 +119,8 @@ public final class SimulationRunner {
     /** Runs every round from {@code initial} with fresh clients, reporting each round to {@code onRound}. */
     public Result run(Tensors initial, Consumer<RoundRecord> onRound) {
         try (Workers workers = new Workers(settings.threads())) {
-            LocalFederation federation = new LocalFederation(protocol, settings.seed(), members, initial, workers);
+            LocalFederation federation = new LocalFederation(protocol, settings.seed(), members, initial, workers,
+                    adversary);
             for (int round = 1; round <= settings.rounds(); round++) {
                 long start = System.nanoTime();
                 LocalFederation.RoundReport report = federation.runRound(round);
@@ -105,7 +130,7 @@ public final class SimulationRunner {
                         ? evaluate(federation.model(), workers) : null;
                 onRound.accept(new RoundRecord(round, report.participants(), eval == null ? Double.NaN : eval.accuracy(),
                         eval == null ? Double.NaN : eval.loss(), report.trainLoss(), report.bytesUp(), bytesDown,
-                        (System.nanoTime() - start) / 1e9));
+                        (System.nanoTime() - start) / 1e9, report.byzantine(), report.rejected()));
             }
             return new Result(federation.model(), federation.serverState(), federation.clientStates());
         }

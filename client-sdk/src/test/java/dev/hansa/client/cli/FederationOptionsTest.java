@@ -5,11 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.hansa.aggregation.aggregate.AggregationPipeline;
 import dev.hansa.aggregation.strategy.TrainingConfig;
 import dev.hansa.aggregation.strategy.registry.Strategies;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import tools.jackson.databind.json.JsonMapper;
 
 class FederationOptionsTest {
 
@@ -29,7 +31,8 @@ class FederationOptionsTest {
         assertEquals(Strategies.defaultTraining("fedspeed"), f.trainingConfig());
         assertEquals(new FederationOptions("fashion-mnist", "dirichlet:0.5", 1, 1, 100, 100, "mlp", List.of(200),
                 "fedspeed", Map.of(), Map.of(), Map.of("codec", "dense", "clipNorm", 0.0, "errorFeedback", false),
-                Map.of("aggregator", "mean", "maxUpdateNorm", 0.0, "onNormExceeded", "reject"), "uniform", 1, ""), f);
+                Map.of("aggregator", "mean", "aggregatorParams", Map.of(), "preAggregators", List.of(), "f", 0,
+                        "maxUpdateNorm", 0.0, "onNormExceeded", "reject"), "uniform", 1, ""), f);
     }
 
     @Test
@@ -69,6 +72,48 @@ class FederationOptionsTest {
         assertEquals(Map.of("inputSize", data.featureCount(), "numClasses", data.numClasses()), softmax.modelParams(data));
         assertEquals(Map.of("inputSize", data.featureCount(), "hiddenLayers", List.of(64, 32), "numClasses",
                 data.numClasses()), mlp.modelParams(data));
+    }
+
+    @Test
+    void robustnessFlagsMakeTheRobustnessSectionTheRestApiTakes() {
+        FederationOptions f = read(FROM_STRATEGY, "--aggregator", "median", "--f", "1", "--pre-aggregators",
+                "bucketing:bucketSize=2", "--max-update-norm", "5", "--on-norm-exceeded", "clip");
+        @SuppressWarnings("unchecked")
+        Map<String, Object> rest = JsonMapper.builder().build().readValue("""
+                {"aggregator": "median", "f": 1, "preAggregators": [{"name": "bucketing", "bucketSize": 2}],
+                 "maxUpdateNorm": 5, "onNormExceeded": "clip"}""", Map.class);
+        assertEquals(AggregationPipeline.Settings.fromMap(rest).toMap(),
+                AggregationPipeline.Settings.fromMap(f.robustness()).toMap());
+        f.rounds(1.0, 6, 6);
+    }
+
+    @Test
+    void parameterListsAreTypedLikeJson() {
+        assertEquals(Map.of("m", 5L, "tau", 0.5, "exact", true, "rule", "paper", "tiny", 1e-3),
+                ParamList.parameters("--x", "m=5,tau=0.5,exact=true,rule=paper,tiny=1e-3"));
+        assertEquals(List.of(Map.of("name", "clipping", "c", 2L), Map.of("name", "nnm"),
+                Map.of("name", "bucketing", "bucketSize", 3L, "shuffle", false)),
+                ParamList.chain("--pre-aggregators", "clipping:c=2,nnm,bucketing:bucketSize=3:shuffle=false"));
+        assertEquals(Map.of(), ParamList.parameters("--x", ""));
+        assertEquals(List.of(), ParamList.chain("--x", ""));
+    }
+
+    @Test
+    void robustnessErrorsNameTheFlagOrTheConfigField() {
+        assertMessage("--aggregator-params must be k=v[,k=v...]: m:5", "--aggregator-params", "m:5");
+        assertMessage("--aggregator-params names m twice: m=1,m=2", "--aggregator-params", "m=1,m=2");
+        assertMessage("--pre-aggregators must be NAME[:k=v[:k=v...]][,NAME...]: bucketing,,nnm",
+                "--pre-aggregators", "bucketing,,nnm");
+        assertMessage("--pre-aggregators must be NAME[:k=v[:k=v...]][,NAME...]: bucketing:bucketSize",
+                "--pre-aggregators", "bucketing:bucketSize");
+        assertMessage("--f must be an integer: two", "--f", "two");
+        IllegalArgumentException unknown = assertThrows(IllegalArgumentException.class,
+                () -> read(FROM_STRATEGY, "--aggregator", "median", "--aggregator-params", "m=3").rounds(1.0, 4, 4));
+        assertTrue(unknown.getMessage().startsWith("robustness.aggregatorParams: unknown field(s) [m]"),
+                unknown.getMessage());
+        IllegalArgumentException tooFew = assertThrows(IllegalArgumentException.class,
+                () -> read(FROM_STRATEGY, "--aggregator", "median", "--f", "2").rounds(1.0, 4, 4));
+        assertTrue(tooFew.getMessage().contains("n > 2f"), tooFew.getMessage());
     }
 
     @Test

@@ -53,6 +53,31 @@ class SimulateCommandTest {
     }
 
     @Test
+    void byzantineClientsAreRecordedAndTheirInfiniteUpdatesRefusedByAdmission() throws IOException {
+        Path csv = dir.resolve("infinity.csv");
+        String err = capturingStandardError(() -> assertEquals(0,
+                SimulateCommand.run(with("--byzantine", "2", "--attack", "infinity", "--csv", csv.toString()))));
+        assertTrue(err.contains("byzantine {clients=2, attack=infinity, attackParams={}, ids=["), err);
+        List<String> lines = Files.readAllLines(csv);
+        int byzantine = 0;
+        for (String line : lines.subList(1, lines.size())) {
+            String[] cells = line.split(",", -1);
+            assertEquals(cells[8], cells[9], "every Byzantine update is refused: " + line);
+            byzantine += Integer.parseInt(cells[8]);
+        }
+        assertTrue(byzantine > 0, "the draw put Byzantine clients into some round");
+    }
+
+    @Test
+    void aBadAttackExitsWithTwoAndNamesTheField() {
+        String err = capturingStandardError(() -> assertEquals(2, SimulateCommand.run(with("--byzantine", "1",
+                "--attack", "ipm", "--attack-params", "epsilon=-1"))));
+        assertTrue(err.contains("byzantine.attackParams.epsilon must be in (0, "), err);
+        err = capturingStandardError(() -> assertEquals(2, SimulateCommand.run(with("--byzantine", "1"))));
+        assertTrue(err.contains("byzantine.attack is required"), err);
+    }
+
+    @Test
     void aBadParameterExitsWithTwoAndNamesTheField() {
         String err = capturingStandardError(
                 () -> assertEquals(2, SimulateCommand.run(with("--strategy", "fedadam", "--strategy-param", "beta1=1.5"))));

@@ -28,7 +28,7 @@ public final class ALittleIsEnough implements Attack {
             int s = n / 2 + 1 - f;
             int pool = this == PAPER ? n : n - f;
             if (s < 1 || s >= pool) {
-                throw new IllegalStateException("ALIE's z needs 1 <= s < " + (this == PAPER ? "n" : "n - f")
+                throw new AttackNotApplicableException("ALIE's z needs 1 <= s < " + (this == PAPER ? "n" : "n - f")
                         + " with s = floor(n/2 + 1) - f; a round of n = " + n + " with f = " + f
                         + " Byzantine gives s = " + s + ": set byzantine.attackParams.z");
             }

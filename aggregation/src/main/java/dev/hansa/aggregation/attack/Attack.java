@@ -33,8 +33,8 @@ public interface Attack {
      * The vectors the round's Byzantine participants of one role send, one per participant in participant order
      * ({@link Observation#byzantine()} of them), each of {@link Observation#dimension()} values.
      *
-     * @throws IllegalStateException when the round gives the attack too little to work with (e.g. ALIE's standard
-     *                               deviation needs two honest updates)
+     * @throws AttackNotApplicableException when the round gives the attack too little to work with (e.g. ALIE's
+     *                                      standard deviation needs two honest updates)
      */
     List<float[]> forge(Observation observation);
 }

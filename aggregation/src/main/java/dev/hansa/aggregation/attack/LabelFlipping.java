@@ -31,7 +31,7 @@ public final class LabelFlipping implements Attack {
     @Override
     public List<float[]> forge(Observation o) {
         if (o.own().isEmpty()) {
-            throw new IllegalStateException("label flipping sends the Byzantine clients' own updates, but they did "
+            throw new AttackNotApplicableException("label flipping sends the Byzantine clients' own updates, but they did "
                     + "not train");
         }
         return o.own();

@@ -36,7 +36,7 @@ public final class Mimic implements Attack {
     @Override
     public List<float[]> forge(Observation o) {
         if (target >= o.honest().size()) {
-            throw new IllegalStateException("mimic copies honest update " + target + " of the role, but the round has "
+            throw new AttackNotApplicableException("mimic copies honest update " + target + " of the role, but the round has "
                     + o.honest().size());
         }
         return o.same(o.honest().get(target));

@@ -149,7 +149,7 @@ public final class Observation {
 
     private void require(int count, String what) {
         if (honest.size() < count) {
-            throw new IllegalStateException("the honest updates' " + what + " needs at least " + count
+            throw new AttackNotApplicableException("the honest updates' " + what + " needs at least " + count
                     + " honest update(s) of the role in the round, got " + honest.size());
         }
     }

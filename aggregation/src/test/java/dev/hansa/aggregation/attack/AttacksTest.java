@@ -126,7 +126,7 @@ class AttacksTest {
             assertEquals(0.2533471031357998, ALittleIsEnough.ZFormula.KARIMIREDDY.z(25, 5), 1e-13);
             // n = 26, f = 5: s = 9, z = Phi^-1(17/26) = 0.3957.
             assertEquals(0.3957, ALittleIsEnough.ZFormula.PAPER.z(26, 5), 1e-4);
-            IllegalStateException majority = assertThrows(IllegalStateException.class,
+            AttackNotApplicableException majority = assertThrows(AttackNotApplicableException.class,
                     () -> ALittleIsEnough.ZFormula.PAPER.z(8, 5));
             assertTrue(majority.getMessage().contains("byzantine.attackParams.z"), majority.getMessage());
         }
@@ -150,7 +150,7 @@ class AttacksTest {
 
         @Test
         void needsTwoHonestUpdatesAndOneZ() {
-            assertThrows(IllegalStateException.class, () -> create("alie", Map.of()).forge(observe(rows(4, 1, 3), 1)));
+            assertThrows(AttackNotApplicableException.class, () -> create("alie", Map.of()).forge(observe(rows(4, 1, 3), 1)));
             IllegalArgumentException both = assertThrows(IllegalArgumentException.class,
                     () -> create("alie", Map.of("z", 1.0, "zFormula", "paper")));
             assertEquals("byzantine.attackParams.z and byzantine.attackParams.zFormula exclude each other",
@@ -165,7 +165,7 @@ class AttacksTest {
         assertEquals(3, forged.size());
         forged.forEach(row -> assertArrayEquals(honest.get(2), row));
         assertArrayEquals(honest.getFirst(), create("mimic", Map.of()).forge(observe(honest, 1)).getFirst());
-        assertThrows(IllegalStateException.class, () -> create("mimic", Map.of("target", 4)).forge(observe(honest, 1)));
+        assertThrows(AttackNotApplicableException.class, () -> create("mimic", Map.of("target", 4)).forge(observe(honest, 1)));
     }
 
     @Test
@@ -206,7 +206,7 @@ class AttacksTest {
         assertEquals(Attack.Training.FLIPPED_LABELS, flipping.training());
         List<float[]> own = rows(7, 2, 4);
         assertEquals(own, flipping.forge(new Observation(1, 4, rows(8, 3, 4), 2, own, NO_TRIAL)));
-        assertThrows(IllegalStateException.class, () -> flipping.forge(observe(rows(8, 3, 4), 2)));
+        assertThrows(AttackNotApplicableException.class, () -> flipping.forge(observe(rows(8, 3, 4), 2)));
         assertEquals(Attack.Training.NONE, create("alie", Map.of()).training());
     }
 

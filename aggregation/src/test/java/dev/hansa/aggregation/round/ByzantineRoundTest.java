@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.hansa.aggregation.attack.Adversary;
+import dev.hansa.aggregation.attack.AttackNotApplicableException;
 import dev.hansa.aggregation.attack.Attacks;
 import dev.hansa.aggregation.config.Hyperparameters;
 import dev.hansa.aggregation.state.State;
@@ -151,7 +152,7 @@ class ByzantineRoundTest {
     void anAttackWithoutHonestUpdatesToObserveFailsTheRoundLoudly() {
         members.keySet().retainAll(Set.of("h0", "b0", "b1"));
         LocalFederation federation = federation(Map.of(), "alie", Map.of("z", 1.0), 1);
-        IllegalStateException e = assertThrows(IllegalStateException.class, () -> federation.runRound(1));
+        AttackNotApplicableException e = assertThrows(AttackNotApplicableException.class, () -> federation.runRound(1));
         assertTrue(e.getMessage().contains("at least 2 honest update(s)"), e.getMessage());
     }
 

@@ -1,6 +1,7 @@
 package dev.hansa.client.cli;
 
 import dev.hansa.aggregation.attack.Adversary;
+import dev.hansa.aggregation.attack.AttackNotApplicableException;
 import dev.hansa.aggregation.attack.Attacks;
 import dev.hansa.aggregation.round.RoundConfig;
 import dev.hansa.aggregation.strategy.TrainingConfig;
@@ -45,6 +46,9 @@ public final class SimulateCommand {
         } catch (IllegalArgumentException e) {
             System.err.println("hansa simulate: " + e.getMessage());
             return 2;
+        } catch (AttackNotApplicableException e) {
+            System.err.println("hansa simulate: the attack cannot go on: " + e.getMessage());
+            return 1;
         } catch (IOException e) {
             System.err.println("hansa simulate: " + e);
             return 1;

@@ -15,6 +15,7 @@ import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
@@ -149,8 +150,10 @@ class KillAndRestartTest {
 
         FederationFixture uninterrupted = robust(api);
         FederationFixture partial = robust(api);
-        FederationFixture racing = robust(api);
-        for (FederationFixture f : List.of(uninterrupted, partial, racing)) {
+        List<FederationFixture> racing = List.of(robust(api), robust(api), robust(api));
+        List<FederationFixture> all = new ArrayList<>(List.of(uninterrupted, partial));
+        all.addAll(racing);
+        for (FederationFixture f : all) {
             f.start();
             Eventually.await("round to open", Duration.ofSeconds(20),
                     () -> f.assignment(f.clients.get(2)).json().get("state").asString().equals("ASSIGNED"));
@@ -158,7 +161,8 @@ class KillAndRestartTest {
         for (int c = 0; c < 3; c++) {
             assertEquals(202, send(api, uninterrupted, c, deltas[c]));
         }
-        Eventually.await("uninterrupted round", Duration.ofSeconds(20), () -> uninterrupted.status().equals("FINISHED"));
+        Eventually.await("uninterrupted round", Duration.ofSeconds(20),
+                () -> uninterrupted.status().equals("FINISHED"));
         String expected = versionOneHash(api, uninterrupted);
 
         Path roundFiles = dir.resolve("rounds");
@@ -166,26 +170,35 @@ class KillAndRestartTest {
         assertEquals(202, send(api, partial, 0, deltas[0]));
         assertEquals(202, send(api, partial, 1, deltas[1]));
         assertTrue(Files.exists(roundFiles.resolve(partialRound + ".rows")), "the open round's rows are in its file");
-        assertEquals(202, send(api, racing, 0, deltas[0]));
-        assertEquals(202, send(api, racing, 1, deltas[1]));
-        assertEquals(202, send(api, racing, 2, deltas[2])); // the last one: the round closes at once
-        server.destroyForcibly().waitFor(); // SIGKILL right after the 202, before or during that close
+        for (FederationFixture f : racing) {
+            assertEquals(202, send(api, f, 0, deltas[0]));
+            assertEquals(202, send(api, f, 1, deltas[1]));
+        }
+        // The last uploads: each round closes at once, one after the other on the orchestrator's thread, so the kill
+        // right after the last 202 finds them closed, closing, or not yet closing.
+        for (FederationFixture f : racing) {
+            assertEquals(202, send(api, f, 2, deltas[2]));
+        }
+        server.destroyForcibly().waitFor();
 
         Path secondLog = dir.resolve("server-second.log");
         server = startServer(port, secondLog);
         Eventually.await("server restart", Duration.ofSeconds(90), () -> healthy(api));
         assertTrue(Files.readString(secondLog).contains("round file(s) an earlier run left"),
                 "the restarted server discards the killed one's round files");
-        boolean closedBeforeKill = Files.readString(firstLog).contains("federation " + racing.federationId + " round 1 (attempt 1) closed");
-        System.out.println("the racing round " + (closedBeforeKill ? "had closed" : "had not closed")
-                + " when the server was killed");
-        for (FederationFixture f : List.of(partial, racing)) {
+        String before = Files.readString(firstLog);
+        long closedBeforeKill = racing.stream()
+                .filter(f -> before.contains("federation " + f.federationId + " round 1 (attempt 1) closed")).count();
+        System.out.println(closedBeforeKill + " of the 3 racing rounds had closed when the server was killed");
+        List<FederationFixture> interrupted = new ArrayList<>(racing);
+        interrupted.add(partial);
+        for (FederationFixture f : interrupted) {
             for (FederationFixture.Client c : f.clients) {
                 api.post("/api/v1/client/heartbeat", c.credential(), Map.of());
             }
         }
         assertEquals(202, send(api, partial, 2, deltas[2]));
-        for (FederationFixture f : List.of(partial, racing)) {
+        for (FederationFixture f : interrupted) {
             Eventually.await("federation to finish", Duration.ofSeconds(30), () -> f.status().equals("FINISHED"));
             assertEquals(expected, versionOneHash(api, f), "same model version as the uninterrupted round");
             assertEquals(3, f.rounds().getFirst().get("accepted").asInt());

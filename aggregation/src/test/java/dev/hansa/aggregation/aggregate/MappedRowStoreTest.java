@@ -231,7 +231,8 @@ class MappedRowStoreTest {
         admitted.forEach(onHeap::add);
         RoundAggregate expected = onHeap.result();
 
-        try (MappedRowStore store = MappedRowStore.create(dir.resolve("round"), admitted.size(), spec.parameterCount())) {
+        int d = spec.parameterCount();
+        try (MappedRowStore store = MappedRowStore.create(dir.resolve("round"), admitted.size(), d)) {
             for (int i = admitted.size() - 1; i >= 0; i--) { // rows arrive in another order than the round lists them
                 store.write(i, admitted.get(i).update().values().values());
             }

@@ -113,7 +113,8 @@ class RoundFiles {
             try {
                 store().write(row.slot(), values);
             } catch (IOException e) {
-                log.error("cannot write the update of client {} to {}; the upload is refused with 507", client, file, e);
+                log.error("cannot write the update of client {} to {}; the upload is refused with 507", client, file,
+                        e);
                 throw new InsufficientStorage("this round's updates");
             }
             kept.put(client, row);

@@ -132,8 +132,8 @@ public final class IngestBenchmark {
                     Runtime.getRuntime().maxMemory() / mb,
                     server.getBean(HansaProperties.class).ingestPermits(),
                     server.getEnvironment().getProperty("hansa.database-durability", "durable"));
-            System.out.printf(Locale.ROOT, "upload: %.2f s, %.1f uploads/s, %.1f MiB/s; round closed %.2f s after the load "
-                            + "started, %.2f s after the last upload's answer%n",
+            System.out.printf(Locale.ROOT, "upload: %.2f s, %.1f uploads/s, %.1f MiB/s; round closed %.2f s after the "
+                            + "load started, %.2f s after the last upload's answer%n",
                     uploadSeconds, uploads / uploadSeconds, uploads * bodyLength / mb / uploadSeconds, roundSeconds,
                     closeSeconds);
             if (SAMPLE_LIVE_SET) {

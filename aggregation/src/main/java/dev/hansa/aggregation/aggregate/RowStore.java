@@ -15,8 +15,8 @@ public interface RowStore extends AutoCloseable {
     int dimension();
 
     /**
-     * Keeps {@code values} ({@link #dimension()} of them) as row {@code slot}, replacing what the slot held. Slots
-     * may be written from several threads at once, each slot by one thread at a time.
+     * Keeps {@code values} ({@link #dimension()} of them) as row {@code slot}, replacing what the slot held. Whether
+     * several threads may write at once is the implementation's to say.
      *
      * @throws IOException when the row cannot be kept (e.g. the disk is full); the slot then holds no valid row
      */

@@ -88,6 +88,11 @@ class HttpSimulationEquivalenceTest extends EmbeddedServerTest {
                 new Case("fedspeed", Map.of(), Map.of("codec", "bf16", "errorFeedback", true, "clipNorm", 0.05),
                         Map.of(), Samplers.UNIFORM),
                 new Case("fedavg", Map.of(), Map.of(), Map.of("aggregator", "median",
+                        "preAggregators", List.of(Map.of("name", "bucketing", "bucketSize", 2))), Samplers.UNIFORM),
+                // The server reads whole-round rows from its round file: the median's column blocks, and the one
+                // combination a mean after bucketing takes.
+                new Case("fedavg", Map.of(), Map.of(), Map.of("aggregator", "median"), Samplers.UNIFORM),
+                new Case("fedavg", Map.of(), Map.of(), Map.of("aggregator", "mean",
                         "preAggregators", List.of(Map.of("name", "bucketing", "bucketSize", 2))), Samplers.UNIFORM));
         return Stream.concat(strategies, pipelines);
     }

@@ -101,6 +101,11 @@ public final class AggregationPipeline {
             return new Settings(aggregator, pre, f, maxNorm, policy, maxSamples);
         }
 
+        /** Whether updates can be folded as they arrive (no step needs the whole round). */
+        public boolean streaming() {
+            return aggregator instanceof StreamingAggregator && preAggregators.isEmpty();
+        }
+
         /**
          * Why a role's round of {@code n} updates cannot be aggregated (a step of the chain needs more rows than it
          * would get), or empty when it can.
@@ -149,7 +154,7 @@ public final class AggregationPipeline {
 
     /** Whether updates can be folded as they arrive (no step needs the whole round). */
     public boolean streaming() {
-        return settings.aggregator() instanceof StreamingAggregator && settings.preAggregators().isEmpty();
+        return settings.streaming();
     }
 
     /**
@@ -198,8 +203,16 @@ public final class AggregationPipeline {
                 weighting.weight(update.numSamples()), norm, clippedTo);
     }
 
-    /** An empty aggregation for one round. */
+    /** An empty aggregation for one round; a whole-round pipeline keeps the round's updates on the heap. */
     public RoundAggregation start(ModelSpec spec, long roundSeed) {
-        return new RoundAggregation(settings, spec, roundSeed);
+        return start(spec, roundSeed, new HeapRowStore(spec.parameterCount()));
+    }
+
+    /**
+     * An empty aggregation for one round whose whole-round rows are kept in {@code rows} (the caller's to close once
+     * the round's result is taken).
+     */
+    public RoundAggregation start(ModelSpec spec, long roundSeed, RowStore rows) {
+        return new RoundAggregation(settings, spec, roundSeed, rows);
     }
 }

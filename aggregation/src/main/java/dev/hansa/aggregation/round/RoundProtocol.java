@@ -3,6 +3,7 @@ package dev.hansa.aggregation.round;
 import dev.hansa.aggregation.aggregate.AggregationPipeline;
 import dev.hansa.aggregation.aggregate.RoundAggregate;
 import dev.hansa.aggregation.aggregate.RoundAggregation;
+import dev.hansa.aggregation.aggregate.RowStore;
 import dev.hansa.aggregation.aggregate.WeightedMean;
 import dev.hansa.aggregation.random.Seeds;
 import dev.hansa.aggregation.sampling.ClientSampler;
@@ -86,9 +87,14 @@ public final class RoundProtocol {
         return new Opened(context, participants, new RoundPlan(plans, planned.broadcast()));
     }
 
-    /** An empty aggregation for the round. */
+    /** An empty aggregation for the round (a whole-round pipeline keeps its updates on the heap). */
     public RoundAggregation startAggregation(RoundContext context, ModelSpec spec) {
         return aggregation.start(spec, context.seed());
+    }
+
+    /** An empty aggregation for the round whose whole-round rows are kept in {@code rows}. */
+    public RoundAggregation startAggregation(RoundContext context, ModelSpec spec, RowStore rows) {
+        return aggregation.start(spec, context.seed(), rows);
     }
 
     /** How a round ended. */

@@ -1,6 +1,7 @@
 package dev.hansa.server.round;
 
 import dev.hansa.aggregation.aggregate.AggregationPipeline;
+import dev.hansa.aggregation.aggregate.RoundAggregation;
 import dev.hansa.aggregation.tensor.InvalidInputException;
 import dev.hansa.aggregation.update.Update;
 import dev.hansa.aggregation.update.UpdateMetadata;
@@ -20,6 +21,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.Semaphore;
+import java.util.function.Supplier;
 import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -33,7 +35,9 @@ import tools.jackson.databind.ObjectMapper;
  * {@code hansa.ingest-permits}, it is decoded with the codec the participant's plan named, admitted by the
  * federation's aggregation pipeline (finite, plausible sample count, norm bound) and stored together with the
  * participant's result in one transaction under the participant's row lock; a streaming pipeline then folds it
- * into the round's running aggregate. Every refusal is recorded on the participant's row with its reason.
+ * into the round's running aggregate, a whole-round pipeline writes its values to the round's file
+ * ({@link RoundFiles}) inside that transaction, so that a full disk refuses the upload with nothing kept. Every
+ * refusal is recorded on the participant's row with its reason.
  */
 @Service
 class IngestService {
@@ -49,6 +53,7 @@ class IngestService {
     private final RoundRepository rounds;
     private final FederationRuntime runtime;
     private final RunningAggregates aggregates;
+    private final RoundFiles files;
     private final RoundSignals signals;
     private final AuditLog audit;
     private final TransactionTemplate tx;
@@ -58,11 +63,13 @@ class IngestService {
     private final Semaphore permits;
     private final ParticipantGate gate = new ParticipantGate();
 
-    IngestService(RoundRepository rounds, FederationRuntime runtime, RunningAggregates aggregates, RoundSignals signals,
-                  AuditLog audit, TransactionTemplate tx, ObjectMapper json, Timestamps time, HansaProperties properties) {
+    IngestService(RoundRepository rounds, FederationRuntime runtime, RunningAggregates aggregates, RoundFiles files,
+                  RoundSignals signals, AuditLog audit, TransactionTemplate tx, ObjectMapper json, Timestamps time,
+                  HansaProperties properties) {
         this.rounds = rounds;
         this.runtime = runtime;
         this.aggregates = aggregates;
+        this.files = files;
         this.signals = signals;
         this.audit = audit;
         this.tx = tx;
@@ -114,7 +121,8 @@ class IngestService {
             acquirePermit();
             try (Arena arena = Arena.ofConfined()) {
                 Decoded decoded = recordingRefusals(round, client, () -> decode(ctx, participant, client, spool, arena));
-                Recorded recorded = tx.execute(s -> record(round, client, key, spool, decoded));
+                Recorded recorded = recordingStorageRefusals(round, client,
+                        () -> tx.execute(s -> record(ctx, round, client, key, spool, decoded)));
                 if (recorded.late()) {
                     throw refuseLate(round, client);
                 }
@@ -157,7 +165,18 @@ class IngestService {
     private record Recorded(Outcome outcome, boolean late) {
     }
 
-    private Recorded record(Round round, ClientPrincipal client, String key, UploadSpool spool, Decoded decoded) {
+    /** The transaction, with a refusal for want of disk space recorded (other refusals inside it are not). */
+    private Recorded recordingStorageRefusals(Round round, ClientPrincipal client, Supplier<Recorded> transaction) {
+        try {
+            return transaction.get();
+        } catch (InsufficientStorage e) {
+            reject(round, client, e.reason(), e.getMessage());
+            throw e;
+        }
+    }
+
+    private Recorded record(FederationRuntime.Context ctx, Round round, ClientPrincipal client, String key,
+                            UploadSpool spool, Decoded decoded) {
         Round locked = rounds.lock(round.id(), false).orElseThrow();
         Participant p = rounds.participant(round.id(), client.clientId(), true).orElseThrow();
         Outcome replay = replayOrConflict(p, key);
@@ -175,6 +194,10 @@ class IngestService {
         response.put("bytes", spool.size());
         response.put("updateNorm", a.norm());
         response.put("clippedTo", clippedTo);
+        if (!ctx.protocol().aggregation().streaming()) {
+            files.rows(round.id(), locked.participants(), ctx.spec().parameterCount())
+                    .write(client.clientId(), RoundAggregation.Kept.of(a, p.ordinal()), a.update().values().values());
+        }
         try (InputStream in = spool.open()) {
             rounds.insertUpdate(round.id(), client.clientId(), in, spool.size());
         } catch (IOException e) {

@@ -1,5 +1,6 @@
 package dev.hansa.server.round;
 
+import dev.hansa.aggregation.aggregate.AggregationPipeline;
 import dev.hansa.aggregation.aggregate.RoundAggregation;
 import dev.hansa.aggregation.round.RoundProtocol;
 import dev.hansa.aggregation.state.StateCodec;
@@ -21,6 +22,8 @@ import dev.hansa.server.model.ModelRepository;
 import dev.hansa.server.model.ModelVersion;
 import dev.hansa.server.system.HansaProperties;
 import dev.hansa.server.system.Timestamps;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.lang.foreign.MemorySegment;
 import java.time.OffsetDateTime;
 import java.util.HashSet;
@@ -57,6 +60,7 @@ public class RoundOrchestrator {
     private final RoundRepository rounds;
     private final ModelRepository models;
     private final RunningAggregates aggregates;
+    private final RoundFiles files;
     private final RoundSignals signals;
     private final TransactionTemplate tx;
     private final ObjectMapper json;
@@ -68,7 +72,7 @@ public class RoundOrchestrator {
     private volatile boolean closing;
 
     RoundOrchestrator(FederationRepository federations, FederationRuntime runtime, RoundRepository rounds,
-                      ModelRepository models, RunningAggregates aggregates, RoundSignals signals,
+                      ModelRepository models, RunningAggregates aggregates, RoundFiles files, RoundSignals signals,
                       TransactionTemplate tx, ObjectMapper json, HansaProperties properties, Timestamps time,
                       DatabaseAvailability database) {
         this.federations = federations;
@@ -76,6 +80,7 @@ public class RoundOrchestrator {
         this.rounds = rounds;
         this.models = models;
         this.aggregates = aggregates;
+        this.files = files;
         this.signals = signals;
         this.tx = tx;
         this.json = json;
@@ -205,7 +210,9 @@ public class RoundOrchestrator {
             List<Participant> accepted = rounds.accepted(round.id());
             Set<UUID> ids = new HashSet<>();
             accepted.forEach(p -> ids.add(p.clientId()));
-            RoundAggregation aggregation = aggregates.take(round.id(), ids).orElseGet(() -> rebuild(ctx, round, accepted));
+            RoundAggregation aggregation = ctx.protocol().aggregation().streaming()
+                    ? aggregates.take(round.id(), ids).orElseGet(() -> rebuild(ctx, round, accepted))
+                    : wholeRound(ctx, round, accepted);
             RoundProtocol.Outcome outcome = ctx.protocol().finish(round.context(), in.tensors(), in.state(), aggregation);
             if (outcome instanceof RoundProtocol.Outcome.Failed failed) {
                 endWithout(round, RoundState.FAILED, accepted.size(), failed.reason());
@@ -228,6 +235,7 @@ public class RoundOrchestrator {
             return new FederationRuntime.DecodedModel(version.id(), version.version(), result.model(),
                     result.state());
         });
+        files.release(round.id());
         if (out == null) {
             return;
         }
@@ -236,21 +244,52 @@ public class RoundOrchestrator {
     }
 
     /**
-     * Rebuilds a round's aggregation from its stored updates, one at a time, in participant order: decoded with each
-     * participant's codec and admitted as at ingest (clipped to the norm recorded then), without checking again.
+     * Rebuilds a streaming round's aggregation from its stored updates, one at a time, in participant order.
      */
     private RoundAggregation rebuild(FederationRuntime.Context ctx, Round round, List<Participant> accepted) {
         RoundAggregation aggregation = ctx.protocol().startAggregation(round.context(), ctx.spec());
         for (Participant p : accepted) {
-            UpdateCodec codec = UpdateCodecs.byName(p.codec());
-            UpdateCodec.Decoded decoded = codec.decode(MemorySegment.ofArray(rounds.updateBlob(round.id(), p.clientId())),
-                    ctx.spec());
-            UpdateMetadata metadata = UpdateMetadata.parse(decoded.metadata());
-            Update update = new Update(p.clientId().toString(), p.role(), decoded.values(), metadata.numSamples(),
-                    metadata.trainMetrics());
-            aggregation.add(ctx.protocol().aggregation().readmit(update, p.clippedTo() == null ? Double.NaN : p.clippedTo()));
+            aggregation.add(stored(ctx, round, p));
         }
         return aggregation;
+    }
+
+    /**
+     * A whole-round round's aggregation over its file, in participant order: the rows the file kept as uploads
+     * arrived, and the others (after a restart) written to it from their stored updates first, one at a time.
+     */
+    private RoundAggregation wholeRound(FederationRuntime.Context ctx, Round round, List<Participant> accepted) {
+        RoundFiles.Rows rows = files.rows(round.id(), round.participants(), ctx.spec().parameterCount());
+        RoundAggregation aggregation;
+        try {
+            aggregation = ctx.protocol().startAggregation(round.context(), ctx.spec(), rows.store());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create the round file of " + round.label(), e);
+        }
+        for (Participant p : accepted) {
+            RoundAggregation.Kept kept = rows.kept(p.clientId());
+            if (kept == null) {
+                AggregationPipeline.Admitted update = stored(ctx, round, p);
+                kept = RoundAggregation.Kept.of(update, p.ordinal());
+                rows.write(p.clientId(), kept, update.update().values().values());
+            }
+            aggregation.add(kept);
+        }
+        return aggregation;
+    }
+
+    /**
+     * A participant's stored update, decoded with its codec and admitted as at ingest (clipped to the norm recorded
+     * then), without checking again.
+     */
+    private AggregationPipeline.Admitted stored(FederationRuntime.Context ctx, Round round, Participant p) {
+        UpdateCodec codec = UpdateCodecs.byName(p.codec());
+        UpdateCodec.Decoded decoded = codec.decode(MemorySegment.ofArray(rounds.updateBlob(round.id(), p.clientId())),
+                ctx.spec());
+        UpdateMetadata metadata = UpdateMetadata.parse(decoded.metadata());
+        Update update = new Update(p.clientId().toString(), p.role(), decoded.values(), metadata.numSamples(),
+                metadata.trainMetrics());
+        return ctx.protocol().aggregation().readmit(update, p.clippedTo() == null ? Double.NaN : p.clippedTo());
     }
 
     private void fail(Round round, int accepted, String reason) {
@@ -267,12 +306,16 @@ public class RoundOrchestrator {
         return rounds.lock(round.id(), true).orElseThrow().state() == RoundState.OPEN;
     }
 
-    /** Ends the round without a model version (inside a transaction): its updates and their aggregate are dropped. */
+    /**
+     * Ends the round without a model version (inside a transaction): its updates, their aggregate and its round file
+     * are dropped.
+     */
     void endWithout(Round round, RoundState state, int accepted, String reason) {
         rounds.end(round.id(), state, accepted, reason, time.now());
         rounds.dropUnreported(round.id());
         rounds.deleteUpdates(round.id());
         aggregates.discard(round.id());
+        files.release(round.id());
         signals.afterCommit(round.federationId());
     }
 

@@ -12,15 +12,20 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpStatus;
 
 /**
  * An upload's body, copied from the socket to a temporary file at whatever pace the client sends it, before the
  * upload takes one of the ingest permits: a slow or stalled sender holds a file and a (virtual) thread, never the
  * memory or the permit another upload needs. The copy enforces the size limit, a declared Content-Length
- * (truncated bodies are refused) and a minimum average rate after a grace period.
+ * (truncated bodies are refused) and a minimum average rate after a grace period. A spool file the disk refuses
+ * (full, or failing) refuses the upload with {@code 507 insufficient-storage}.
  */
 final class UploadSpool implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(UploadSpool.class);
 
     private final Path file;
     private final long size;
@@ -38,14 +43,19 @@ final class UploadSpool implements AutoCloseable {
      * Copies {@code in} to a new spool file.
      *
      * @param declared the Content-Length, or -1 for a chunked body
-     * @throws HansaProblem {@code payload-too-large}, {@code truncated-body} or {@code upload-too-slow}; the file
-     *                      is deleted then
+     * @throws HansaProblem {@code payload-too-large}, {@code truncated-body}, {@code upload-too-slow} or
+     *                      {@code insufficient-storage}; the file is deleted then
      */
     static UploadSpool receive(InputStream in, long declared, Limits limits) throws IOException {
         if (declared > limits.maxBytes()) {
             throw tooLarge(limits.maxBytes());
         }
-        Path file = Files.createTempFile("hansa-upload-", ".bin");
+        Path file;
+        try {
+            file = Files.createTempFile("hansa-upload-", ".bin");
+        } catch (IOException e) {
+            throw noSpace(e);
+        }
         try (OutputStream out = Files.newOutputStream(file, StandardOpenOption.WRITE)) {
             long start = System.nanoTime();
             long total = 0;
@@ -67,10 +77,19 @@ final class UploadSpool implements AutoCloseable {
                         "the body ended after " + total + " bytes, before its declared Content-Length of " + declared);
             }
             return new UploadSpool(file, total);
-        } catch (IOException | RuntimeException e) {
+        } catch (IOException e) {
+            // Reading the body turns its failures into truncated-body: this one is the spool file's.
+            Files.deleteIfExists(file);
+            throw noSpace(e);
+        } catch (RuntimeException e) {
             Files.deleteIfExists(file);
             throw e;
         }
+    }
+
+    private static InsufficientStorage noSpace(IOException cause) {
+        log.error("cannot spool an upload to {}; it is refused with 507", System.getProperty("java.io.tmpdir"), cause);
+        return new InsufficientStorage("the upload's body");
     }
 
     /** Bytes read, or -1 at the end; a connection the client closed or reset mid-body is a truncated body. */

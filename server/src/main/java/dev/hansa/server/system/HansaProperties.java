@@ -1,5 +1,6 @@
 package dev.hansa.server.system;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
@@ -19,6 +20,8 @@ import org.springframework.util.unit.DataSize;
  *                         slower sender is cut off with 408 upload-too-slow
  * @param uploadGrace      how long an upload may take before the minimum rate applies
  * @param uploadWait       how long a second upload of the same participant waits for the first to finish
+ * @param roundDir         where rounds of a whole-round pipeline keep their updates' values, one file per open round
+ *                         (a cache of the stored updates); unset: {@code rounds} beside {@code hansa.database-dir}
  */
 @ConfigurationProperties("hansa")
 public record HansaProperties(
@@ -29,5 +32,6 @@ public record HansaProperties(
         @DefaultValue("2") int ingestPermits,
         @DefaultValue("16KB") DataSize uploadMinRate,
         @DefaultValue("10s") Duration uploadGrace,
-        @DefaultValue("30s") Duration uploadWait) {
+        @DefaultValue("30s") Duration uploadWait,
+        Path roundDir) {
 }

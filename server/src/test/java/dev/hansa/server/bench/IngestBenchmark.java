@@ -36,7 +36,10 @@ import org.springframework.util.FileSystemUtils;
  * sent by {@link UploadLoad} in a separate JVM so that only the server's memory is measured.
  * Reports upload throughput, the peak heap in use, and the largest live set: a sampler forces a full collection
  * every 50 ms during the round and takes the heap in use at the end of it from the collector's notification. Run it with a small -Xmx to show that
- * ingestion memory is O(model size), not O(clients x model size). Also reports the CPU time of the server JVM,
+ * ingestion memory is O(model size), not O(clients x model size). With {@code -Dbench.aggregator=median} (any
+ * registered aggregator) the federation aggregates with that rule, whose round keeps every update until it closes
+ * (off the heap, in the round's file), and the close time says how long the close took after the last upload's
+ * answer. Also reports the CPU time of the server JVM,
  * PostgreSQL and the uploading JVM, and PostgreSQL's own account of its work ({@link PostgresWork}), to tell what
  * bounds the throughput:
  * <pre>server/bin/bench-ingest [uploads] [concurrency]</pre>
@@ -49,6 +52,8 @@ public final class IngestBenchmark {
      * {@code -Dbench.liveSet=false} the benchmark measures throughput alone.
      */
     private static final boolean SAMPLE_LIVE_SET = Boolean.parseBoolean(System.getProperty("bench.liveSet", "true"));
+    /** The federation's {@code robustness.aggregator}. */
+    private static final String AGGREGATOR = System.getProperty("bench.aggregator", "mean");
 
     public static void main(String[] args) throws Exception {
         int uploads = args.length > 0 ? Integer.parseInt(args[0]) : 200;
@@ -66,6 +71,7 @@ public final class IngestBenchmark {
             var created = api.post("/api/v1/admin/federations", ADMIN, Map.of("name", "bench",
                     "model", Map.of("architecture", "mlp", "params", modelParams, "seed", 1),
                     "strategy", Map.of("name", "fedavg"),
+                    "robustness", Map.of("aggregator", AGGREGATOR),
                     "schedule", Map.of("rounds", 1, "minClients", uploads, "maxClients", uploads,
                             "roundDeadlineSeconds", 3600, "quorumFraction", 1.0)));
             String federation = created.json().get("id").asString();
@@ -104,6 +110,7 @@ public final class IngestBenchmark {
             if (load.waitFor() != 0) {
                 throw new IllegalStateException("the upload process failed");
             }
+            long loadDone = System.nanoTime();
             double serverCpu = processCpuSeconds() - serverCpuBefore;
             double gc = gcSeconds() - gcBefore;
             double databaseCpu = database.cpuSecondsSinceStart();
@@ -114,17 +121,21 @@ public final class IngestBenchmark {
                 Thread.sleep(20);
             }
             double roundSeconds = (System.nanoTime() - start) / 1e9;
+            double closeSeconds = (System.nanoTime() - loadDone) / 1e9;
             List<String> databaseReport = database.report();
             sampler.stop = true;
             samplerThread.join();
             double mb = 1024.0 * 1024;
-            System.out.printf(Locale.ROOT, "parameters %d, update %.2f MiB, uploads %d, concurrency %d, max heap %.0f MiB, "
-                            + "ingest permits %d, database durability %s%n",
-                    spec.parameterCount(), bodyLength / mb, uploads, concurrency, Runtime.getRuntime().maxMemory() / mb,
+            System.out.printf(Locale.ROOT, "parameters %d, update %.2f MiB, uploads %d, concurrency %d, aggregator %s, "
+                            + "max heap %.0f MiB, ingest permits %d, database durability %s%n",
+                    spec.parameterCount(), bodyLength / mb, uploads, concurrency, AGGREGATOR,
+                    Runtime.getRuntime().maxMemory() / mb,
                     server.getBean(HansaProperties.class).ingestPermits(),
                     server.getEnvironment().getProperty("hansa.database-durability", "durable"));
-            System.out.printf(Locale.ROOT, "upload: %.2f s, %.1f uploads/s, %.1f MiB/s; round closed %.2f s after the load started%n",
-                    uploadSeconds, uploads / uploadSeconds, uploads * bodyLength / mb / uploadSeconds, roundSeconds);
+            System.out.printf(Locale.ROOT, "upload: %.2f s, %.1f uploads/s, %.1f MiB/s; round closed %.2f s after the "
+                            + "load started, %.2f s after the last upload's answer%n",
+                    uploadSeconds, uploads / uploadSeconds, uploads * bodyLength / mb / uploadSeconds, roundSeconds,
+                    closeSeconds);
             if (SAMPLE_LIVE_SET) {
                 System.out.printf(Locale.ROOT, "heap: live before %.1f MiB; peak in use %.1f MiB; largest live set %.1f MiB "
                                 + "(%.1f model sizes above the baseline); all uploads together %.0f MiB%n",

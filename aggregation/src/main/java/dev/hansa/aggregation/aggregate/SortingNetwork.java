@@ -8,8 +8,8 @@ import java.util.List;
  * A fixed sequence of compare-exchanges that sorts k values, applied to many columns at once: the values are k rows
  * of a block and every compare-exchange {@code (lo, hi)} puts the smaller of each column's two values in row
  * {@code lo}, the larger in row {@code hi}. The network is Batcher's odd-even merge sort for the next power of two,
- * cut to k wires (a comparator that touches a wire beyond k would only ever compare against +infinity); for n = 100
- * it has 1104 comparators.
+ * cut to k wires (a comparator that touches a wire beyond k would only ever compare against +infinity); for k = 100
+ * it has 1101 comparators (Batcher's 1104 less three that repeat the comparison just made on the same pair).
  *
  * <p>Why a network rather than sorting each column: its comparisons do not depend on the data, so one comparator is
  * a branch-free min/max over a whole row of the block, which C2 compiles to vector instructions; per column,
@@ -18,7 +18,7 @@ import java.util.List;
  *
  * <p>A rule that reads only some sorted positions names them in groups ({@link #forGroups}): the network then drops
  * every comparator that cannot change the multiset of values in any group, e.g. for a median (one group holding the
- * one or two middle positions, all else free) 894 of the 1104.
+ * one or two middle positions, all else free) 894 of the 1101.
  */
 final class SortingNetwork {
 

@@ -54,11 +54,7 @@ public record RowGeometry(double[][] centred, double[] withCentre, double centre
                 int w = Math.min(width, d - from);
                 batch.readColumns(from, from + w, block);
                 for (int i = 0; i < n; i++) {
-                    for (int j = 0; j < w; j++) {
-                        double centredValue = block[i * w + j] - c[from + j];
-                        p[i] += centredValue * c[from + j];
-                        block[i * w + j] = (float) centredValue;
-                    }
+                    p[i] += centre(block, i * w, w, c, from);
                 }
                 x.copyFromHost(block, 0, 0, n * w);
                 backend.gemm(Transpose.NO, Transpose.YES, n, n, w, 1f, x, w, x, w, 0f, out, n);
@@ -82,6 +78,39 @@ public record RowGeometry(double[][] centred, double[] withCentre, double centre
             cc += v * v;
         }
         return new RowGeometry(g, p, cc);
+    }
+
+    /**
+     * Centres {@code block[row, row + w)} in place, {@code x - c[from + j]} rounded to float, and returns the centred
+     * values' inner product with the centre, in double. Four partial sums, so that each product need not wait for
+     * the previous addition: one running sum made this loop cost as much as the Gram GEMM at n = 100, d = 10^6.
+     */
+    private static double centre(float[] block, int row, int w, double[] c, int from) {
+        double s0 = 0;
+        double s1 = 0;
+        double s2 = 0;
+        double s3 = 0;
+        int j = 0;
+        for (; j + 4 <= w; j += 4) {
+            double v0 = block[row + j] - c[from + j];
+            double v1 = block[row + j + 1] - c[from + j + 1];
+            double v2 = block[row + j + 2] - c[from + j + 2];
+            double v3 = block[row + j + 3] - c[from + j + 3];
+            s0 += v0 * c[from + j];
+            s1 += v1 * c[from + j + 1];
+            s2 += v2 * c[from + j + 2];
+            s3 += v3 * c[from + j + 3];
+            block[row + j] = (float) v0;
+            block[row + j + 1] = (float) v1;
+            block[row + j + 2] = (float) v2;
+            block[row + j + 3] = (float) v3;
+        }
+        for (; j < w; j++) {
+            double v = block[row + j] - c[from + j];
+            s0 += v * c[from + j];
+            block[row + j] = (float) v;
+        }
+        return (s0 + s1) + (s2 + s3);
     }
 
     /** The geometry of {@code batch} on a CPU backend shared by the process. */

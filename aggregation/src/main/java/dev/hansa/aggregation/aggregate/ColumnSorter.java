@@ -1,6 +1,5 @@
 package dev.hansa.aggregation.aggregate;
 
-import dev.hansa.compute.cpu.WorkerPool;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -10,7 +9,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * the batch's n rows and one of the chosen k rows: n x {@value #COLUMNS_PER_READ} + k x {@value #COLUMNS_PER_READ}
  * floats, allocated once per pass.
  *
- * <p>The blocks are handed to the threads of a process-wide {@link WorkerPool} (one per core) from a shared counter,
+ * <p>The blocks are handed to the threads of {@link AggregationThreads} (one per core) from a shared counter,
  * as {@code WeightedSum} does, so the threads call {@link UpdateBatch#readColumns} at the same time on disjoint
  * column ranges; a batch is read-only, and the heap and mixed batches allocate nothing they share between reads.
  */
@@ -46,7 +45,7 @@ final class ColumnSorter {
         int width = Math.max(1, Math.min(d, COLUMNS_PER_READ));
         int blocks = (d + width - 1) / width;
         AtomicInteger next = new AtomicInteger();
-        Pool.INSTANCE.run(Math.min(blocks, Pool.INSTANCE.parallelism()), part -> {
+        AggregationThreads.POOL.run(Math.min(blocks, AggregationThreads.POOL.parallelism()), part -> {
             float[] block = new float[n * width];
             float[][] sorted = new float[rows.length][width];
             for (int b = next.getAndIncrement(); b < blocks; b = next.getAndIncrement()) {
@@ -70,10 +69,5 @@ final class ColumnSorter {
             rows[i] = i;
         }
         return rows;
-    }
-
-    /** One thread per core for every coordinate pass in the process; its workers are daemons. */
-    private static final class Pool {
-        static final WorkerPool INSTANCE = new WorkerPool(Runtime.getRuntime().availableProcessors());
     }
 }

@@ -18,7 +18,7 @@ final class ColumnSorter {
     /** Columns read per block: 1024 kept 100 sorted rows (400 KB) in a core's L2 and ran fastest of 64 to 1024. */
     static final int COLUMNS_PER_READ = 1024;
 
-    /** What a rule makes of one sorted block. */
+    /** What a rule makes of one sorted block; called from several threads at once, each with its own block. */
     @FunctionalInterface
     interface Reduction {
         /**

@@ -5,6 +5,7 @@ import dev.hansa.aggregation.config.Hyperparameters;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalInt;
 
 /**
  * Aggregators and pre-aggregators by the names a federation's {@code robustness} section uses. Each is made by a
@@ -25,6 +26,13 @@ public final class Aggregators {
     static {
         AGGREGATORS.put(WeightedMean.NAME, (h, f) -> new WeightedMean());
         AGGREGATORS.put(CoordinateMedian.NAME, (h, f) -> new CoordinateMedian(f));
+        AGGREGATORS.put(TrimmedMean.NAME,
+                (h, f) -> new TrimmedMean(f, (int) h.integer("trim", f, 0, AggregationPipeline.Settings.MAX_F)));
+        AGGREGATORS.put(Krum.NAME, (h, f) -> new Krum(f));
+        AGGREGATORS.put(MultiKrum.NAME, (h, f) -> new MultiKrum(f, h.has("m")
+                ? OptionalInt.of((int) h.integer("m", 0, 1, AggregationPipeline.Settings.MAX_F))
+                : OptionalInt.empty()));
+        AGGREGATORS.put(Bulyan.NAME, (h, f) -> new Bulyan(f));
         AGGREGATORS.put(GeometricMedian.NAME, (h, f) -> new GeometricMedian(f, (int) h.integer("iterations",
                 GeometricMedian.DEFAULT_ITERATIONS, 1, GeometricMedian.MAX_ITERATIONS),
                 h.real("nu", GeometricMedian.DEFAULT_NU, 0, false, Double.POSITIVE_INFINITY, false)));

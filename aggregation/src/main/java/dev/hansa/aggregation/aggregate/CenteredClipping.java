@@ -146,7 +146,7 @@ public final class CenteredClipping implements WholeRoundAggregator {
         int d = batch.dimension();
         double[] e = new double[n];
         double q = 0;
-        int width = Math.max(1, Math.min(d, CoordinateMedian.COLUMNS_PER_READ));
+        int width = Math.max(1, Math.min(d, ColumnSorter.COLUMNS_PER_READ));
         float[] block = new float[n * width];
         for (int from = 0; from < d; from += width) {
             int w = Math.min(width, d - from);

@@ -5,13 +5,12 @@ import java.util.Arrays;
 /**
  * {@value #NAME}: the coordinate-wise median of the round's updates (Yin et al., ICML 2018), unweighted as in ByzFL
  * and Flower; for an even count the mean of the two middle values. Tolerates fewer than half of the updates being
- * arbitrary. Reads the batch in blocks of columns, so its extra memory is n x {@value #COLUMNS_PER_READ} values.
+ * arbitrary. Reads the batch in blocks of columns ({@link ColumnSorter}) and sorts each column only as far as its
+ * middle needs.
  */
 public final class CoordinateMedian implements WholeRoundAggregator {
 
     public static final String NAME = "median";
-    /** Columns read per block of the batch. */
-    static final int COLUMNS_PER_READ = 1024;
 
     private final int f;
 
@@ -38,22 +37,24 @@ public final class CoordinateMedian implements WholeRoundAggregator {
     @Override
     public double[] aggregate(UpdateBatch batch) {
         int n = batch.size();
-        int d = batch.dimension();
-        double[] out = new double[d];
-        int width = Math.max(1, Math.min(d, COLUMNS_PER_READ));
-        float[] block = new float[n * width];
-        float[] column = new float[n];
-        for (int from = 0; from < d; from += width) {
-            int w = Math.min(width, d - from);
-            batch.readColumns(from, from + w, block);
-            for (int j = 0; j < w; j++) {
-                for (int i = 0; i < n; i++) {
-                    column[i] = block[i * w + j];
-                }
-                Arrays.sort(column);
-                out[from + j] = n % 2 == 1 ? column[n / 2] : ((double) column[n / 2 - 1] + column[n / 2]) / 2;
+        return ColumnSorter.reduce(batch, ColumnSorter.allRows(n), middle(n), (sorted, width, from, out) -> {
+            for (int j = 0; j < width; j++) {
+                out[from + j] = middleValue(sorted, n, j);
             }
-        }
-        return out;
+        });
+    }
+
+    /** A network that sorts k values only as far as their median needs (the one or two middle positions). */
+    static SortingNetwork middle(int k) {
+        int[] groups = new int[k];
+        Arrays.fill(groups, -1);
+        groups[(k - 1) / 2] = 0;
+        groups[k / 2] = 0;
+        return SortingNetwork.forGroups(groups);
+    }
+
+    /** The median of column j of k sorted rows: the middle value, or the mean of the two middle ones. */
+    static double middleValue(float[][] sorted, int k, int j) {
+        return k % 2 == 1 ? sorted[k / 2][j] : ((double) sorted[k / 2 - 1][j] + sorted[k / 2][j]) / 2;
     }
 }

@@ -85,7 +85,7 @@ class AggregationPipelineTest {
 
         @Test
         void configurationErrorsNameTheField() {
-            for (var bad : List.of(Map.of("aggregator", "krum"), Map.of("maxUpdateNorm", -1),
+            for (var bad : List.of(Map.of("aggregator", "kurm"), Map.of("maxUpdateNorm", -1),
                     Map.of("onNormExceeded", "ignore"), Map.of("maxSamplesPerUpdate", 0), Map.of("aggregate", "mean"),
                     Map.<String, Object>of("preAggregators", List.of(Map.of("name", "bucketing", "bucketSize", 0))))) {
                 IllegalArgumentException e = assertThrows(IllegalArgumentException.class,

@@ -51,7 +51,7 @@ class CenteredClippingTest {
     @Test
     void matchesTheIterationOnTheRowsThemselvesFromEitherStart() {
         int n = 10;
-        int d = RowGeometry.BLOCK_COLUMNS + 2 * CoordinateMedian.COLUMNS_PER_READ + 7;
+        int d = RowGeometry.BLOCK_COLUMNS + 2 * ColumnSorter.COLUMNS_PER_READ + 7;
         List<float[]> rows = RobustRows.gaussian(n, d, 2, 300, 3);
         double[][] x = RobustRows.doubles(rows);
         // tau between the honest spread (about sqrt(2 d)) and the outliers' (20 times that): some rows clip.

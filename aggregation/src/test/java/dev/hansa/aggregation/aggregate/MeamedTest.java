@@ -37,7 +37,7 @@ class MeamedTest {
         Random r = new Random(3);
         for (int n : new int[] {7, 8}) {
             List<float[]> rows = new ArrayList<>();
-            int d = 2 * CoordinateMedian.COLUMNS_PER_READ + 5;
+            int d = 2 * ColumnSorter.COLUMNS_PER_READ + 5;
             for (int i = 0; i < n; i++) {
                 float[] row = new float[d];
                 for (int j = 0; j < d; j++) {

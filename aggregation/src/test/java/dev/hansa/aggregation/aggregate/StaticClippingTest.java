@@ -54,7 +54,7 @@ class StaticClippingTest {
 
     @Test
     void thenMedianThroughThePipelineMatchesTheReferences() {
-        List<float[]> rows = RobustRows.gaussian(7, 2 * CoordinateMedian.COLUMNS_PER_READ + 3, 8, 10, 2);
+        List<float[]> rows = RobustRows.gaussian(7, 2 * ColumnSorter.COLUMNS_PER_READ + 3, 8, 10, 2);
         double[] expected = CenteredClippingTest.median(clip(RobustRows.doubles(rows), 40));
         double[] actual = RobustRows.throughPipeline(Map.of("aggregator", "median", "f", 2,
                 "preAggregators", List.of(Map.of("name", "clipping", "c", 40))), rows);

@@ -1,6 +1,5 @@
 package dev.hansa.aggregation.aggregate;
 
-import dev.hansa.aggregation.config.Hyperparameters;
 import dev.hansa.aggregation.state.State;
 import dev.hansa.aggregation.tensor.ModelSpec;
 import dev.hansa.aggregation.tensor.Tensors;
@@ -83,22 +82,6 @@ public final class AggregationPipeline {
             out.put("onNormExceeded", onNormExceeded.name().toLowerCase(Locale.ROOT));
             out.put("maxSamplesPerUpdate", maxSamplesPerUpdate);
             return out;
-        }
-
-        /** Parses the JSON section (absent fields take the defaults; unknown fields are refused). */
-        public static Settings fromMap(Map<String, ?> section) {
-            Hyperparameters h = new Hyperparameters("robustness", "the robustness section", section);
-            int f = (int) h.integer("f", 0, 0, MAX_F);
-            String name = h.choice("aggregator", WeightedMean.NAME, Aggregators.names());
-            Aggregator aggregator = Aggregators.aggregator(name, h.section("aggregatorParams", name), f);
-            List<PreAggregator> pre = h.objects("preAggregators", "a pre-aggregator", 8).stream()
-                    .map(p -> Aggregators.preAggregator(p, f)).toList();
-            double maxNorm = h.real("maxUpdateNorm", 0, 0, true, Double.POSITIVE_INFINITY, false);
-            NormPolicy policy = NormPolicy.valueOf(h.choice("onNormExceeded", "reject", List.of("reject", "clip"))
-                    .toUpperCase(Locale.ROOT));
-            long maxSamples = h.integer("maxSamplesPerUpdate", DEFAULT_MAX_SAMPLES, 1, Long.MAX_VALUE / 1024);
-            h.done();
-            return new Settings(aggregator, pre, f, maxNorm, policy, maxSamples);
         }
 
         /** Whether updates can be folded as they arrive (no step needs the whole round). */

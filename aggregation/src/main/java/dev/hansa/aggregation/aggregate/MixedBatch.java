@@ -1,5 +1,7 @@
 package dev.hansa.aggregation.aggregate;
 
+import java.util.Arrays;
+
 /**
  * Rows that are combinations of another batch's rows, {@code y_i = sum_k mix[i][k] x_k}, never materialised: what
  * bucketing, nearest-neighbour mixing and clipping produce. Its geometry comes from the base batch's
@@ -51,7 +53,7 @@ public final class MixedBatch implements UpdateBatch {
         base.readColumns(from, to, x);
         double[] y = new double[width];
         for (int i = 0; i < mix.length; i++) {
-            java.util.Arrays.fill(y, 0);
+            Arrays.fill(y, 0);
             for (int k = 0; k < mix[i].length; k++) {
                 double m = mix[i][k];
                 if (m != 0) {

@@ -22,7 +22,7 @@ import java.util.Arrays;
 public record RowGeometry(double[][] centred, double[] withCentre, double centreNormSquared) {
 
     /** Columns per block of the Gram computation: the block copy is n x BLOCK_COLUMNS floats. */
-    static final int BLOCK_COLUMNS = 4096;
+    public static final int BLOCK_COLUMNS = 4096;
 
     public RowGeometry {
         if (centred.length != withCentre.length) {

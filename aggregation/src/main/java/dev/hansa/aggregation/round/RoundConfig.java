@@ -1,6 +1,7 @@
 package dev.hansa.aggregation.round;
 
 import dev.hansa.aggregation.aggregate.AggregationPipeline;
+import dev.hansa.aggregation.aggregate.robust.Aggregators;
 import dev.hansa.aggregation.config.Hyperparameters;
 import dev.hansa.aggregation.sampling.Samplers;
 import dev.hansa.aggregation.strategy.TrainingConfig;
@@ -64,7 +65,7 @@ public final class RoundConfig {
         Strategies.Configured strategy = Strategies.configure(strategyName, strategyParams,
                 TrainingConfig.fromMap(training, defaults));
         UpdateSpec updateSpec = updateSpec(update);
-        AggregationPipeline.Settings settings = AggregationPipeline.Settings.fromMap(robustness);
+        AggregationPipeline.Settings settings = Aggregators.robustness(robustness);
         settings.shortfall(sampling.minClients()).ifPresent(reason -> {
             throw new IllegalArgumentException("robustness: " + reason + " in a round of schedule.minClients");
         });

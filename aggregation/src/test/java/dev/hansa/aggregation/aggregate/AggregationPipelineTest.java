@@ -6,6 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.hansa.aggregation.aggregate.robust.Aggregators;
+import dev.hansa.aggregation.aggregate.robust.Bucketing;
+import dev.hansa.aggregation.aggregate.robust.CoordinateMedian;
 import dev.hansa.aggregation.tensor.ModelSpec;
 import dev.hansa.aggregation.tensor.TensorSpec;
 import dev.hansa.aggregation.tensor.Tensors;
@@ -39,13 +42,13 @@ class AggregationPipelineTest {
     }
 
     static AggregationPipeline pipeline(String aggregator, UpdateWeighting weighting) {
-        return new AggregationPipeline(AggregationPipeline.Settings.fromMap(Map.of("aggregator", aggregator)), weighting);
+        return new AggregationPipeline(Aggregators.robustness(Map.of("aggregator", aggregator)), weighting);
     }
 
     @Nested
     class Admission {
 
-        final AggregationPipeline pipeline = new AggregationPipeline(AggregationPipeline.Settings.fromMap(Map.of(
+        final AggregationPipeline pipeline = new AggregationPipeline(Aggregators.robustness(Map.of(
                 "maxUpdateNorm", 3.0, "maxSamplesPerUpdate", 100)), UpdateWeighting.SAMPLES);
 
         @Test
@@ -73,7 +76,7 @@ class AggregationPipelineTest {
             float[] big = {4, 0, 0, 0, 0, 0, 0, 0, 3};
             assertEquals("update-norm-exceeded", assertThrows(InvalidUpdateException.class,
                     () -> pipeline.admit(update("a", "train", 1, big), 1)).reason());
-            AggregationPipeline clipping = new AggregationPipeline(AggregationPipeline.Settings.fromMap(Map.of(
+            AggregationPipeline clipping = new AggregationPipeline(Aggregators.robustness(Map.of(
                     "maxUpdateNorm", 2.5, "onNormExceeded", "clip")), UpdateWeighting.UNIFORM);
             AggregationPipeline.Admitted a = clipping.admit(update("a", "train", 1, big), 1);
             assertEquals(5.0, a.norm(), 1e-12);
@@ -89,7 +92,7 @@ class AggregationPipelineTest {
                     Map.of("onNormExceeded", "ignore"), Map.of("maxSamplesPerUpdate", 0), Map.of("aggregate", "mean"),
                     Map.<String, Object>of("preAggregators", List.of(Map.of("name", "bucketing", "bucketSize", 0))))) {
                 IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                        () -> AggregationPipeline.Settings.fromMap(bad), bad.toString());
+                        () -> Aggregators.robustness(bad), bad.toString());
                 assertTrue(e.getMessage().startsWith("robustness"), e.getMessage());
             }
         }

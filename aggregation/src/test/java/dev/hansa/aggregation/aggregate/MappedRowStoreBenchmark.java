@@ -1,5 +1,6 @@
 package dev.hansa.aggregation.aggregate;
 
+import dev.hansa.aggregation.aggregate.robust.CoordinateMedian;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

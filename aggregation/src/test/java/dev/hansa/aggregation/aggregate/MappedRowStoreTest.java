@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.hansa.aggregation.aggregate.robust.Aggregators;
 import dev.hansa.aggregation.tensor.ModelSpec;
 import dev.hansa.aggregation.tensor.TensorSpec;
 import dev.hansa.aggregation.tensor.Tensors;
@@ -218,7 +219,7 @@ class MappedRowStoreTest {
     void aRoundAggregatesTheSameBitsFromTheFileAsFromTheHeap(String label, Map<String, Object> robustness)
             throws IOException {
         ModelSpec spec = ModelSpec.of(new TensorSpec("w", new int[] {3, 700}), new TensorSpec("b", new int[] {7}));
-        AggregationPipeline pipeline = new AggregationPipeline(AggregationPipeline.Settings.fromMap(robustness),
+        AggregationPipeline pipeline = new AggregationPipeline(Aggregators.robustness(robustness),
                 UpdateWeighting.SAMPLES);
         Random r = new Random(6);
         List<AggregationPipeline.Admitted> admitted = new ArrayList<>();

@@ -1,11 +1,11 @@
 package dev.hansa.aggregation.bench;
 
 import dev.hansa.aggregation.aggregate.Aggregator;
-import dev.hansa.aggregation.aggregate.Aggregators;
 import dev.hansa.aggregation.aggregate.HeapBatch;
 import dev.hansa.aggregation.aggregate.RowGeometry;
 import dev.hansa.aggregation.aggregate.UpdateBatch;
 import dev.hansa.aggregation.aggregate.WholeRoundAggregator;
+import dev.hansa.aggregation.aggregate.robust.Aggregators;
 import dev.hansa.compute.Backend;
 import dev.hansa.compute.Backends;
 import java.io.IOException;

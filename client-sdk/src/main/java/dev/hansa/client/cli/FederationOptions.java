@@ -1,7 +1,7 @@
 package dev.hansa.client.cli;
 
-import dev.hansa.aggregation.aggregate.Aggregators;
 import dev.hansa.aggregation.aggregate.WeightedMean;
+import dev.hansa.aggregation.aggregate.robust.Aggregators;
 import dev.hansa.aggregation.architecture.Architectures;
 import dev.hansa.aggregation.round.RoundConfig;
 import dev.hansa.aggregation.sampling.Samplers;

@@ -6,6 +6,7 @@ import dev.hansa.client.training.DenseNetwork;
 import dev.hansa.compute.Backend;
 import dev.hansa.compute.Backends;
 import dev.hansa.compute.FloatArray;
+import java.util.Arrays;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.hansa.aggregation.aggregate.AggregationPipeline;
+import dev.hansa.aggregation.aggregate.robust.Aggregators;
 import dev.hansa.aggregation.strategy.TrainingConfig;
 import dev.hansa.aggregation.strategy.registry.Strategies;
 import java.util.List;
@@ -82,8 +82,8 @@ class FederationOptionsTest {
         Map<String, Object> rest = JsonMapper.builder().build().readValue("""
                 {"aggregator": "median", "f": 1, "preAggregators": [{"name": "bucketing", "bucketSize": 2}],
                  "maxUpdateNorm": 5, "onNormExceeded": "clip"}""", Map.class);
-        assertEquals(AggregationPipeline.Settings.fromMap(rest).toMap(),
-                AggregationPipeline.Settings.fromMap(f.robustness()).toMap());
+        assertEquals(Aggregators.robustness(rest).toMap(),
+                Aggregators.robustness(f.robustness()).toMap());
         f.rounds(1.0, 6, 6);
     }
 

@@ -71,11 +71,18 @@ class HttpSimulationEquivalenceTest extends EmbeddedServerTest {
      * A federation to run both ways: a strategy with its params, and the update, robustness and sampler settings.
      */
     record Case(String strategy, Map<String, Object> params, Map<String, Object> update,
-                Map<String, Object> robustness, String sampler) {
+                Map<String, Object> robustness, String sampler, Map<String, Object> training) {
+
+        Case(String strategy, Map<String, Object> params, Map<String, Object> update, Map<String, Object> robustness,
+             String sampler) {
+            this(strategy, params, update, robustness, sampler, TRAINING);
+        }
+
         @Override
         public String toString() {
-            return strategy + (update.isEmpty() && robustness.isEmpty() && sampler.equals(Samplers.UNIFORM) ? ""
-                    : " " + update + " " + robustness + " " + sampler);
+            return strategy + (update.isEmpty() && robustness.isEmpty() && sampler.equals(Samplers.UNIFORM)
+                    && training.equals(TRAINING) ? "" : " " + update + " " + robustness + " " + sampler
+                    + (training.equals(TRAINING) ? "" : " " + training.get("params")));
         }
     }
 
@@ -93,8 +100,19 @@ class HttpSimulationEquivalenceTest extends EmbeddedServerTest {
                 // combination a mean after bucketing takes.
                 new Case("fedavg", Map.of(), Map.of(), Map.of("aggregator", "median"), Samplers.UNIFORM),
                 new Case("fedavg", Map.of(), Map.of(), Map.of("aggregator", "mean",
-                        "preAggregators", List.of(Map.of("name", "bucketing", "bucketSize", 2))), Samplers.UNIFORM));
+                        "preAggregators", List.of(Map.of("name", "bucketing", "bucketSize", 2))), Samplers.UNIFORM),
+                // Worker momentum lives in the client state across rounds; the distance-based rules read the rows'
+                // Gram matrix from the round file.
+                new Case("fedavg", Map.of(), Map.of(), Map.of("aggregator", "krum", "preAggregators",
+                        List.of(Map.of("name", "clipping", "c", 1.0), Map.of("name", "nnm"))), Samplers.UNIFORM,
+                        withParams(Map.of("workerMomentum", 0.9))));
         return Stream.concat(strategies, pipelines);
+    }
+
+    private static Map<String, Object> withParams(Map<String, Object> params) {
+        Map<String, Object> training = new LinkedHashMap<>(TRAINING);
+        training.put("params", params);
+        return training;
     }
 
     @ParameterizedTest(name = "{0}")
@@ -146,7 +164,7 @@ class HttpSimulationEquivalenceTest extends EmbeddedServerTest {
             clients.values().forEach(HansaClient::close);
         }
 
-        RoundProtocol simulated = RoundConfig.configure(strategy, params, TRAINING, c.update(), c.robustness(),
+        RoundProtocol simulated = RoundConfig.configure(strategy, params, c.training(), c.update(), c.robustness(),
                 new RoundConfig.Sampling(c.sampler(), (double) PER_ROUND / CLIENTS, PER_ROUND, PER_ROUND)).protocol();
         Tensors initial = architecture.initialize(MODEL_SEED);
         assertArrayEquals(initial.values(), modelVersion(federation, 0).values(), "same initial model");
@@ -167,7 +185,7 @@ class HttpSimulationEquivalenceTest extends EmbeddedServerTest {
                 "name", "equivalence " + c.strategy(),
                 "model", Map.of("architecture", "mlp", "params", MODEL_PARAMS, "seed", MODEL_SEED),
                 "strategy", Map.of("name", c.strategy(), "params", c.params()),
-                "training", TRAINING,
+                "training", c.training(),
                 "update", c.update(),
                 "robustness", c.robustness(),
                 "schedule", Map.of("rounds", ROUNDS, "sampler", c.sampler(), "clientFraction", (double) PER_ROUND / CLIENTS,

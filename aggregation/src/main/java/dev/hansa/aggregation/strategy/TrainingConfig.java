@@ -18,7 +18,8 @@ import java.util.Map;
  * <p>Options in {@link #params()} understood by the built-in local procedures (each procedure accepts a subset and
  * the strategy rejects the others at creation): {@code momentum} in [0, 1) (heavy-ball, PyTorch semantics, reset
  * every round), {@code weightDecay} >= 0 (L2 added to the gradient), {@code gradientClipNorm} >= 0 (clip the loss gradient
- * to this global L2 norm before each step; 0 disables).
+ * to this global L2 norm before each step; 0 disables), and for FedAvg's local SGD and its relatives
+ * {@code workerMomentum} in [0, 1) (an exponential average of the gradients kept across rounds in the client's state).
  *
  * @param localEpochs  passes over the local data, used when {@code localSteps} is 0
  * @param localSteps   exact number of local minibatch steps; 0 means "use localEpochs"
@@ -32,6 +33,7 @@ public record TrainingConfig(int localEpochs, int localSteps, int batchSize, dou
     public static final String MOMENTUM = "momentum";
     public static final String WEIGHT_DECAY = "weightDecay";
     public static final String GRADIENT_CLIP_NORM = "gradientClipNorm";
+    public static final String WORKER_MOMENTUM = "workerMomentum";
 
     public TrainingConfig {
         if (localEpochs < 0 || localSteps < 0 || (localEpochs == 0 && localSteps == 0)) {

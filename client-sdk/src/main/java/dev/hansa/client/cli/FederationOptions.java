@@ -78,6 +78,8 @@ public record FederationOptions(String dataset, String partition, double synthet
                 .option("steps", "", orStrategys("", "local steps per round, 0 for epochs"))
                 .option("momentum", defaults.momentum(), orStrategys(defaults.momentum(),
                         "local SGD momentum; 0 for none, which FedSpeed and FedAMD need"))
+                .option("worker-momentum", "", "momentum kept across rounds (m = beta m + (1 - beta) g), "
+                        + "local SGD only; not with --momentum")
                 .option("weight-decay", "", orStrategys("", "local L2 weight decay"))
                 .option("gradient-clip-norm", "", orStrategys("", "clip each local gradient to this L2 norm, 0 = off"))
                 .option("sampler", Samplers.UNIFORM, "how participants are drawn: one of " + Samplers.names())
@@ -113,6 +115,7 @@ public record FederationOptions(String dataset, String partition, double synthet
         if (optimizer.get(TrainingConfig.MOMENTUM) instanceof Double momentum && momentum == 0) {
             optimizer.remove(TrainingConfig.MOMENTUM);
         }
+        putIfGiven(o, "worker-momentum", TrainingConfig.WORKER_MOMENTUM, optimizer, o::real);
         putIfGiven(o, "weight-decay", TrainingConfig.WEIGHT_DECAY, optimizer, o::real);
         putIfGiven(o, "gradient-clip-norm", TrainingConfig.GRADIENT_CLIP_NORM, optimizer, o::real);
         if (!optimizer.isEmpty()) {

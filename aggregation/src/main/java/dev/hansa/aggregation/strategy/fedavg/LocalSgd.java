@@ -5,6 +5,7 @@ import dev.hansa.aggregation.state.State;
 import dev.hansa.aggregation.strategy.ClientOptimizer;
 import dev.hansa.aggregation.strategy.LocalResult;
 import dev.hansa.aggregation.strategy.Objective;
+import dev.hansa.aggregation.strategy.TrainingConfig;
 import dev.hansa.aggregation.strategy.TrainingPlan;
 import dev.hansa.aggregation.strategy.local.LocalChecks;
 import dev.hansa.aggregation.strategy.local.MinibatchSchedule;
@@ -12,6 +13,7 @@ import dev.hansa.aggregation.strategy.local.SgdOptions;
 import dev.hansa.aggregation.tensor.Tensors;
 import dev.hansa.compute.Backend;
 import dev.hansa.compute.FloatArray;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 
@@ -25,11 +27,19 @@ import java.util.Optional;
  * </pre>
  * Upload {@code w - w0}; {@code train_loss} is the mean minibatch loss over the steps (each at the pre-step
  * weights). All vector math runs on the model's backend, so parameters stay on a GPU for the whole round.
+ *
+ * <p>With {@code workerMomentum = beta > 0} instead of {@code momentum}, the direction is worker momentum, the
+ * exponential average {@code m = beta m + (1 - beta) g} that is not reset between rounds but kept in the client's
+ * state ({@value #WORKER_MOMENTUM_STATE}; zero before the client's first round), as the honest workers of ByzFL's
+ * benchmark and of Karimireddy, He and Jaggi ("Learning from History for Byzantine Robust Optimization", ICML 2021)
+ * compute it: averaging over rounds shrinks the honest updates' variance, which robust aggregators need.
  */
 public final class LocalSgd implements ClientOptimizer {
 
     /** FedProx's proximal coefficient in the plan params. */
     public static final String MU = "mu";
+    /** Client state tensor: the worker momentum after the client's last counted round. */
+    public static final String WORKER_MOMENTUM_STATE = "workerMomentum";
 
     private final String name;
     private final boolean proximal;
@@ -55,15 +65,38 @@ public final class LocalSgd implements ClientOptimizer {
     }
 
     /** Validates plan params this procedure understands; used by the strategy at creation and here per plan. */
-    record Options(SgdOptions sgd, double mu) {
+    record Options(SgdOptions sgd, double mu, double workerMomentum) {
     }
 
     Options options(Map<String, Double> params) {
         Hyperparameters h = new Hyperparameters("training.params", name, params);
         SgdOptions sgd = SgdOptions.read(h, 0, 0);
         double mu = proximal ? h.real(MU, 0, 0, true, Double.POSITIVE_INFINITY, false) : 0;
+        double workerMomentum = h.real(TrainingConfig.WORKER_MOMENTUM, 0, 0, true, 1, false);
         h.done();
-        return new Options(sgd, mu);
+        if (workerMomentum > 0 && sgd.momentum() > 0) {
+            throw new IllegalArgumentException(h.field(TrainingConfig.WORKER_MOMENTUM) + " and "
+                    + h.field(TrainingConfig.MOMENTUM) + " are two kinds of momentum; set one of them");
+        }
+        return new Options(sgd, mu, workerMomentum);
+    }
+
+    /** The client's worker momentum from its state, zero before its first counted round, on the backend. */
+    private static FloatArray workerMomentum(Backend b, State state, Tensors global) {
+        return state.tensor(WORKER_MOMENTUM_STATE).isPresent()
+                ? b.upload(state.require(WORKER_MOMENTUM_STATE, global.spec())) : zeros(b, global.values().length);
+    }
+
+    private static FloatArray zeros(Backend b, int length) {
+        FloatArray a = b.allocate(length);
+        b.fill(a, 0f);
+        return a;
+    }
+
+    private static Map<String, Tensors> withTensor(State state, Tensors momentum) {
+        Map<String, Tensors> tensors = new HashMap<>(state.tensors());
+        tensors.put(WORKER_MOMENTUM_STATE, momentum);
+        return tensors;
     }
 
     @Override
@@ -76,9 +109,11 @@ public final class LocalSgd implements ClientOptimizer {
         long steps = MinibatchSchedule.steps(plan, n);
         MinibatchSchedule schedule = new MinibatchSchedule(n, plan.batchSize(), plan.seed());
         float lr = (float) plan.learningRate();
-        boolean useMomentum = o.sgd().momentum() > 0;
+        boolean heavyBall = o.sgd().momentum() > 0;
+        double beta = o.workerMomentum();
         try (FloatArray w = b.upload(global.values()); FloatArray w0 = b.upload(global.values());
-             FloatArray g = b.allocate(w.length()); FloatArray buf = useMomentum ? b.allocate(w.length()) : null) {
+             FloatArray g = b.allocate(w.length());
+             FloatArray buf = heavyBall ? b.allocate(w.length()) : beta > 0 ? workerMomentum(b, state, global) : null) {
             double lossSum = 0;
             for (long s = 0; s < steps; s++) {
                 lossSum += objective.lossAndGradient(w, schedule.next(), g);
@@ -91,7 +126,7 @@ public final class LocalSgd implements ClientOptimizer {
                     b.axpy((float) o.sgd().weightDecay(), w, g);
                 }
                 FloatArray direction = g;
-                if (useMomentum) {
+                if (heavyBall) {
                     if (s > 0) {
                         b.scal((float) o.sgd().momentum(), buf);
                         b.axpy(1f, g, buf);
@@ -99,12 +134,18 @@ public final class LocalSgd implements ClientOptimizer {
                         b.copy(g, buf);
                     }
                     direction = buf;
+                } else if (beta > 0) {
+                    b.scal((float) beta, buf);
+                    b.axpy((float) (1 - beta), g, buf);
+                    direction = buf;
                 }
                 b.axpy(-lr, direction, w);
             }
             b.axpy(-1f, w0, w);
             Tensors delta = new Tensors(global.spec(), w.toHost());
-            return new LocalResult(delta, n, Map.of("train_loss", lossSum / steps), state);
+            State next = beta > 0 ? new State(withTensor(state, new Tensors(global.spec(), buf.toHost())),
+                    state.scalars()) : state;
+            return new LocalResult(delta, n, Map.of("train_loss", lossSum / steps), next);
         }
     }
 }

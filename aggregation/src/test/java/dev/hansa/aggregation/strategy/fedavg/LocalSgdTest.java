@@ -84,6 +84,46 @@ class LocalSgdTest {
     }
 
     @Test
+    void workerMomentumAveragesGradientsAcrossRoundsThroughTheClientState() {
+        QuadraticModel m = QuadraticModel.random(6, 3, 5);
+        double beta = 0.9;
+        double lr = 0.1;
+        Map<String, Double> params = Map.of("workerMomentum", beta);
+        double[] x = {0.5, -1.0, 2.0};
+        double[] momentum = new double[3];
+        State state = State.EMPTY;
+        for (int round = 0; round < 2; round++) {
+            LocalResult r = LocalSgd.plain("fedavg").train(m, start(m, x), plan("fedavg", 0, 3, 6, lr, params),
+                    Optional.empty(), state);
+            double[] w = x.clone();
+            for (int s = 0; s < 3; s++) {
+                double[] g = m.gradient(w, m.allRows());
+                for (int j = 0; j < 3; j++) {
+                    momentum[j] = beta * momentum[j] + (1 - beta) * g[j];
+                    w[j] -= lr * momentum[j];
+                }
+            }
+            double[] delta = new double[3];
+            for (int j = 0; j < 3; j++) {
+                delta[j] = w[j] - x[j];
+            }
+            TestVectors.assertClose(delta, r.update().values(), 1e-6);
+            TestVectors.assertClose(momentum, r.state().require(LocalSgd.WORKER_MOMENTUM_STATE, m.spec()), 1e-6);
+            state = r.state();
+            x = w;
+        }
+    }
+
+    @Test
+    void workerMomentumAndHeavyBallMomentumAreNotCombined() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> LocalSgd.plain("fedavg").options(Map.of("workerMomentum", 0.9, "momentum", 0.9)));
+        assertEquals("training.params.workerMomentum and training.params.momentum are two kinds of momentum; set one "
+                + "of them", e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> LocalSgd.plain("fedavg").options(Map.of("workerMomentum", 1.0)));
+    }
+
+    @Test
     void fedProxAddsTheProximalPull() {
         QuadraticModel m = QuadraticModel.random(4, 3, 3);
         double[] x0 = {0, 1, -1};

@@ -1,6 +1,7 @@
 """Reference values for the privacy module's accountant tests, computed with Opacus' own RDP analysis.
 
-Run (Debian's python3 with python3-numpy, python3-scipy and python3-mpmath; Opacus checked out anywhere, torch not needed):
+Run with Debian's python3 and its python3-numpy, python3-scipy and python3-mpmath (Opacus checked out anywhere;
+torch is not needed):
 
     git clone https://github.com/pytorch/opacus /tmp/opacus    # values in the tests: commit 4d0ebc84
     python3 privacy/src/test/python/reference_values.py /tmp/opacus
@@ -39,7 +40,10 @@ def epsilon(orders, rdp, delta, classic):
         if delta ** 2 + math.expm1(-r) >= 0:
             eps = 0.0
         elif a > 1.01:
-            eps = r + math.log(1 / delta) / (a - 1) if classic else r + math.log1p(-1 / a) - math.log(delta * a) / (a - 1)
+            if classic:
+                eps = r + math.log(1 / delta) / (a - 1)
+            else:
+                eps = r + math.log1p(-1 / a) - math.log(delta * a) / (a - 1)
         else:
             eps = math.inf
         eps_vec.append(eps)

@@ -1,5 +1,5 @@
 /**
  * Differential privacy for Hansa's federations, framework-free. {@link dev.hansa.privacy.accounting} holds the
- * R&eacute;nyi-DP accountant of the sampled Gaussian mechanism and the planner that inverts it.
+ * Renyi-DP accountant of the sampled Gaussian mechanism and the planner that inverts it.
  */
 package dev.hansa.privacy;

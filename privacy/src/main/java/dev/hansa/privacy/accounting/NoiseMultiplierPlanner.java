@@ -1,14 +1,15 @@
 package dev.hansa.privacy.accounting;
 
 /**
- * The inverse problem users have: the smallest noise multiplier &sigma; for which {@code steps} rounds of the sampled
- * Gaussian mechanism at rate q stay within a target (&epsilon;, &delta;).
+ * The inverse problem users have: the smallest noise multiplier sigma for which {@code steps} rounds of the sampled
+ * Gaussian mechanism at rate q stay within a target (epsilon, delta).
  *
- * <p>Epsilon falls as &sigma; grows, so the planner brackets the answer by doubling &sigma; from 1 (or halving the
+ * <p>Epsilon falls as sigma grows, so the planner brackets the answer by doubling sigma from 1 (or halving the
  * bracket's low end to 0) and then bisects until the bracket [lo, hi] is narrower than {@code relativeTolerance}
- * times hi. It returns hi, whose epsilon meets the target; every &sigma; below hi(1 - tolerance) misses it (the
- * answer errs on the safe side, as Google's DP library's Gaussian calibration does). Targets that even
- * a &sigma; of {@link #MAX_SIGMA} or more (the first power of 2 above it) cannot meet (the orders' list bounds how small epsilon gets) are refused.
+ * times hi. It returns hi, whose epsilon meets the target; every sigma below hi(1 - tolerance) misses it (the
+ * answer errs on the safe side, as Google's DP library's Gaussian calibration does). A target that the doubling
+ * has not met once sigma reaches {@link #MAX_SIGMA} (in fact 2^20, the first power of 2 above it) is refused: the
+ * orders' list bounds how small epsilon gets until the divergence falls below delta^2.
  */
 public final class NoiseMultiplierPlanner {
 
@@ -43,7 +44,7 @@ public final class NoiseMultiplierPlanner {
      * {@code delta}; 0 when nothing is released (q = 0 or steps = 0).
      *
      * @throws IllegalArgumentException naming the parameter for bad input, and naming targetEpsilon when no
-     *                                  &sigma; up to {@link #MAX_SIGMA} meets it
+     *                                  sigma up to {@link #MAX_SIGMA} meets it
      */
     public double noiseMultiplier(double q, long steps, double targetEpsilon, double delta) {
         Require.probability("q", q);

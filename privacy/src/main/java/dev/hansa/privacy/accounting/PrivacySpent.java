@@ -1,7 +1,7 @@
 package dev.hansa.privacy.accounting;
 
 /**
- * An (&epsilon;, &delta;) guarantee read off an RDP curve, with the order that gave it.
+ * An (epsilon, delta) guarantee read off an RDP curve, with the order that gave it.
  *
  * @param epsilon the smallest epsilon over the orders, &gt;= 0; +infinity when no order gives a finite bound
  * @param delta   the delta it holds at

@@ -5,8 +5,8 @@ import java.util.Collections;
 import java.util.List;
 
 /**
- * A R&eacute;nyi-DP accountant for the sampled Gaussian mechanism: the events composed so far and their RDP curve over
- * fixed orders. RDP composes by addition at each order, so phases whose q or &sigma; differ (heterogeneous rounds)
+ * A Renyi-DP accountant for the sampled Gaussian mechanism: the events composed so far and their RDP curve over
+ * fixed orders. RDP composes by addition at each order, so phases whose q or sigma differ (heterogeneous rounds)
  * simply add. Immutable: {@link #compose} returns a new accountant, so a ledger can keep the accountant of every round
  * and a caller can ask "what if" without undoing anything.
  */
@@ -40,6 +40,9 @@ public final class RdpAccountant {
 
     /** This accountant with {@code event} composed after the events it holds. */
     public RdpAccountant compose(SampledGaussianEvent event) {
+        if (event == null) {
+            throw new IllegalArgumentException("event must not be null");
+        }
         double[] added = event.rdp(orders);
         double[] total = rdp.clone();
         for (int k = 0; k < total.length; k++) {
@@ -55,7 +58,7 @@ public final class RdpAccountant {
         return compose(new SampledGaussianEvent(q, sigma, steps));
     }
 
-    /** The (&epsilon;, &delta;) guarantee of everything composed so far, at {@code delta}. */
+    /** The (epsilon, delta) guarantee of everything composed so far, at {@code delta}. */
     public PrivacySpent spent(double delta) {
         return conversion.convert(orders, rdp, delta);
     }

@@ -1,15 +1,15 @@
 package dev.hansa.privacy.accounting;
 
 /**
- * How an RDP guarantee (&alpha;, r) becomes an (&epsilon;, &delta;) guarantee. Both bounds are minimised over the
+ * How an RDP guarantee (alpha, r) becomes an (epsilon, delta) guarantee. Both bounds are minimised over the
  * orders with dp_accounting's edge rules ({@code rdp_privacy_accountant.compute_epsilon}): an order with
- * &delta;&sup2; + expm1(-r) &gt;= 0 gives &epsilon; = 0 (the bound through the KL divergence,
- * &delta; &lt;= &radic;(1 - e^-r)); otherwise only orders above 1.01 are used (the bounds are unstable as
- * &alpha; &rarr; 1 and useless there); the minimum is clamped at 0, and ties go to the first order.
+ * delta^2 + expm1(-r) &gt;= 0 gives epsilon = 0 (the bound through the KL divergence,
+ * delta &lt;= sqrt(1 - e^-r)); otherwise only orders above 1.01 are used (the bounds are unstable as
+ * alpha near 1 and useless there); the minimum is clamped at 0, and ties go to the first order.
  */
 public enum RdpConversion {
 
-    /** Mironov 2017, Proposition 3: &epsilon; = r + ln(1/&delta;)/(&alpha; - 1). */
+    /** Mironov 2017, Proposition 3: epsilon = r + ln(1/delta)/(alpha - 1). */
     CLASSIC {
         @Override
         double bound(double order, double rdp, double delta) {
@@ -19,7 +19,7 @@ public enum RdpConversion {
 
     /**
      * Balle et al. 2020, Theorem 21 (= Canonne, Kamath and Steinke 2020, Proposition 12), used by Opacus and
-     * dp_accounting: &epsilon; = r + ln((&alpha; - 1)/&alpha;) - (ln &delta; + ln &alpha;)/(&alpha; - 1). Never
+     * dp_accounting: epsilon = r + ln((alpha - 1)/alpha) - (ln delta + ln alpha)/(alpha - 1). Never
      * larger than the classic bound.
      */
     IMPROVED {
@@ -31,7 +31,7 @@ public enum RdpConversion {
 
     private static final double MIN_ORDER = 1.01;
 
-    /** The bound at one order, r finite and &alpha; &gt; 1.01. */
+    /** The bound at one order, r finite and alpha &gt; 1.01. */
     abstract double bound(double order, double rdp, double delta);
 
     /**

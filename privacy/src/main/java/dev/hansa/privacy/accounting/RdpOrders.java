@@ -6,12 +6,12 @@ import java.util.stream.IntStream;
 import java.util.stream.Stream;
 
 /**
- * The R&eacute;nyi orders &alpha; at which an accountant tracks RDP; epsilon is the minimum of the conversion over
+ * The Renyi orders alpha at which an accountant tracks RDP; epsilon is the minimum of the conversion over
  * them, so the list decides how tight the bound can be. Immutable.
  */
 public final class RdpOrders {
 
-    /** Above this an integer order's sum (&alpha; + 1 terms) stops being cheap, and no useful bound lives there. */
+    /** Above this an integer order's sum (alpha + 1 terms) stops being cheap, and no useful bound lives there. */
     public static final double MAX_FINITE_ORDER = 100_000;
 
     /**

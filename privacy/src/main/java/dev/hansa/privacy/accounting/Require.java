@@ -30,7 +30,7 @@ final class Require {
         return value;
     }
 
-    /** A failure probability delta: strictly between 0 and 1 (delta = 0 has no finite epsilon, delta = 1 no meaning). */
+    /** A failure probability: strictly between 0 and 1 (delta = 0 has no finite epsilon, delta = 1 no meaning). */
     static double delta(String name, double value) {
         if (!(value > 0 && value < 1)) {
             throw new IllegalArgumentException(name + " must be in (0, 1), got " + value);

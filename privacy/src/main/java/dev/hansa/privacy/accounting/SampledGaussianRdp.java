@@ -1,21 +1,21 @@
 package dev.hansa.privacy.accounting;
 
 /**
- * R&eacute;nyi DP of one step of the sampled Gaussian mechanism: each record joins the batch independently with
+ * Renyi DP of one step of the sampled Gaussian mechanism: each record joins the batch independently with
  * probability q (Poisson sampling), the batch's sum of contributions clipped to L2 norm C gets Gaussian noise of
- * standard deviation &sigma;C. Mironov, Talwar and Zhang 2019 (arXiv 1908.10530, section 3.3) give
- * RDP(&alpha;) = ln A_&alpha; / (&alpha; - 1), with A_&alpha; the &alpha;-th moment of the privacy loss, computed here
+ * standard deviation sigma * C. Mironov, Talwar and Zhang 2019 (arXiv 1908.10530, section 3.3) give
+ * RDP(alpha) = ln A_alpha / (alpha - 1), with A_alpha the alpha-th moment of the privacy loss, computed here
  * as Opacus ({@code opacus/accountants/analysis/rdp.py}) and TF-Privacy do; the formulas are spelt out in
  * docs/privacy.md.
  *
- * <p>Special cases, in this order: q = 0 gives 0; &sigma; = 0 gives +infinity; q = 1 is the plain Gaussian mechanism,
- * &alpha;/(2&sigma;&sup2;); &alpha; = +infinity gives +infinity. Integer orders sum the binomial expansion of
- * A_&alpha; exactly; fractional orders sum the two series of the paper's split at z0 = &sigma;&sup2; ln(1/q - 1) + 1/2
+ * <p>Special cases, in this order: q = 0 gives 0; sigma = 0 gives +infinity; q = 1 is the plain Gaussian mechanism,
+ * alpha/(2 sigma^2); alpha = +infinity gives +infinity. Integer orders sum the binomial expansion of
+ * A_alpha exactly; fractional orders sum the two series of the paper's split at z0 = sigma^2 ln(1/q - 1) + 1/2
  * until both terms fall below e^-30 (Opacus' stopping rule). Everything is summed in log space.
  *
  * <p>Two choices that differ from Opacus only in the last bits: ln(1 - q) is {@code log1p(-q)}, and a result that
  * rounding makes negative (possible only when the true value is below about 1e-16) is returned as 0, since a
- * R&eacute;nyi divergence is never negative.
+ * Renyi divergence is never negative.
  */
 public final class SampledGaussianRdp {
 
@@ -47,12 +47,13 @@ public final class SampledGaussianRdp {
         if (alpha == Double.POSITIVE_INFINITY) {
             return Double.POSITIVE_INFINITY;
         }
-        double logA = alpha == Math.rint(alpha) ? logAIntegerOrder(q, sigma, (long) alpha) : logAFractionalOrder(q,
-                sigma, alpha);
+        double logA = alpha == Math.rint(alpha)
+                ? logAIntegerOrder(q, sigma, (long) alpha)
+                : logAFractionalOrder(q, sigma, alpha);
         return Math.max(0, logA / (alpha - 1));
     }
 
-    /** ln A_&alpha; = ln &Sigma;_{i=0..&alpha;} C(&alpha;, i) q^i (1-q)^(&alpha;-i) exp((i&sup2; - i)/(2&sigma;&sup2;)). */
+    /** ln A_alpha = ln sum_{i = 0..alpha} C(alpha, i) q^i (1 - q)^(alpha - i) exp((i^2 - i)/(2 sigma^2)). */
     private static double logAIntegerOrder(double q, double sigma, long alpha) {
         double logQ = Math.log(q);
         double logOneMinusQ = Math.log1p(-q);
@@ -70,11 +71,11 @@ public final class SampledGaussianRdp {
     }
 
     /**
-     * ln A_&alpha; = ln(A0 + A1) for fractional &alpha;, with, for i = 0, 1, 2, ... and j = &alpha; - i,
-     * s0_i = |C(&alpha;, i)| q^i (1-q)^j exp((i&sup2; - i)/(2&sigma;&sup2;)) &Phi;((z0 - i)/&sigma;) and
-     * s1_i = |C(&alpha;, i)| q^j (1-q)^i exp((j&sup2; - j)/(2&sigma;&sup2;)) &Phi;((j - z0)/&sigma;), added to A0 and A1
-     * when the generalised binomial coefficient C(&alpha;, i) is positive and subtracted when it is negative.
-     * &Phi;((z0 - i)/&sigma;) is the paper's erfc((i - z0)/(&radic;2 &sigma;))/2 written without the &radic;2 round
+     * ln A_alpha = ln(A0 + A1) for fractional alpha, with, for i = 0, 1, 2, ... and j = alpha - i,
+     * s0_i = |C(alpha, i)| q^i (1-q)^j exp((i^2 - i)/(2 sigma^2)) Phi((z0 - i)/sigma) and
+     * s1_i = |C(alpha, i)| q^j (1-q)^i exp((j^2 - j)/(2 sigma^2)) Phi((j - z0)/sigma), added to A0 and A1
+     * when the generalised binomial coefficient C(alpha, i) is positive and subtracted when it is negative.
+     * Phi((z0 - i)/sigma) is the paper's erfc((i - z0)/(sqrt(2) sigma))/2 written without the sqrt(2) round
      * trip.
      */
     private static double logAFractionalOrder(double q, double sigma, double alpha) {

@@ -9,9 +9,9 @@ import org.junit.jupiter.api.Test;
 class LogNdtrTest {
 
     /**
-     * {x, scipy.special.log_ndtr(x) (scipy 1.17.1, Debian's python3-scipy), ln &Phi;(x) by mpmath at 50 digits},
+     * {x, scipy.special.log_ndtr(x) (scipy 1.17.1, Debian's python3-scipy), ln Phi(x) by mpmath at 50 digits},
      * printed by privacy/src/test/python/reference_values.py: the central region, both sides of each switch between
-     * methods (|x| = 1 here, -20 in scipy), the far lower tail, and the upper tail where ln &Phi; is a tiny negative
+     * methods (|x| = 1 here, -20 in scipy), the far lower tail, and the upper tail where ln Phi is a tiny negative
      * number. scipy itself is off by up to 6e-14 relative in the upper tail (x = 9, 12, 30), hence two tolerances.
      */
     private static final double[][] REFERENCE = {

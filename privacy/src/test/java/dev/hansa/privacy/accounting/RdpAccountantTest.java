@@ -176,8 +176,9 @@ class RdpAccountantTest {
     }
 
     @Test
-    void refusesMissingConfiguration() {
+    void refusesMissingConfigurationAndEvents() {
         assertThrows(IllegalArgumentException.class, () -> RdpAccountant.empty(null, RdpConversion.IMPROVED));
         assertThrows(IllegalArgumentException.class, () -> RdpAccountant.empty(RdpOrders.OPACUS, null));
+        assertThrows(IllegalArgumentException.class, () -> RdpAccountant.empty().compose(null));
     }
 }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.SplittableRandom;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -175,6 +176,28 @@ class SampledGaussianRdpTest {
         @Test
         void integerOrdersAgreeWithTheIntegralToo() {
             assertClose(rdpByIntegration(0.3, 2.0, 7), SampledGaussianRdp.rdp(0.3, 2.0, 7), 1e-9, 0, "integral");
+        }
+    }
+
+    @Test
+    void growsWithTheOrderAndStaysFiniteOnRandomInputs() {
+        // A Renyi divergence is non-decreasing in its order. Random q from 1e-9 to 1 - 1e-12 and sigma from 0.1 to
+        // 1000 (fixed seed); drops are allowed only at the rounding floor of values near zero.
+        SplittableRandom random = new SplittableRandom(20261127);
+        for (int k = 0; k < 150; k++) {
+            double q = k % 5 == 0
+                    ? 1 - Math.pow(10, -random.nextDouble(1, 12))
+                    : Math.pow(10, -random.nextDouble(0, 9));
+            double sigma = Math.pow(10, random.nextDouble(-1, 3));
+            RdpOrders orders = k % 2 == 0 ? RdpOrders.DP_ACCOUNTING : RdpOrders.OPACUS;
+            double largest = 0;
+            for (int i = 0; i < orders.size(); i++) {
+                double value = SampledGaussianRdp.rdp(q, sigma, orders.get(i));
+                String what = "q " + q + ", sigma " + sigma + ", alpha " + orders.get(i);
+                assertTrue(value >= 0 && value < Double.POSITIVE_INFINITY, what + ": " + value);
+                assertTrue(value >= largest * (1 - 1e-9) - 1e-12, what + ": " + value + " after " + largest);
+                largest = Math.max(largest, value);
+            }
         }
     }
 

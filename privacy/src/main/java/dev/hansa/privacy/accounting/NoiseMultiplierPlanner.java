@@ -56,11 +56,11 @@ public final class NoiseMultiplierPlanner {
         }
         double lo = 0;
         double hi = 1;
-        while (epsilon(q, hi, steps, delta) > targetEpsilon) {
+        for (double reached = epsilon(q, hi, steps, delta); reached > targetEpsilon;
+                reached = epsilon(q, hi, steps, delta)) {
             if (hi >= MAX_SIGMA) {
                 throw new IllegalArgumentException("targetEpsilon " + targetEpsilon + " cannot be met at delta "
-                        + delta + " with these orders: even sigma = " + hi + " gives epsilon "
-                        + epsilon(q, hi, steps, delta));
+                        + delta + " with these orders: even sigma = " + hi + " gives epsilon " + reached);
             }
             lo = hi;
             hi *= 2;

@@ -38,10 +38,7 @@ public final class RdpOrders {
             throw new IllegalArgumentException("orders must not be empty");
         }
         for (double order : orders) {
-            if (!(order > 1) || order > MAX_FINITE_ORDER && order != Double.POSITIVE_INFINITY) {
-                throw new IllegalArgumentException(
-                        "orders must be > 1 and <= " + MAX_FINITE_ORDER + " (or +infinity), got " + order);
-            }
+            Require.order("orders", order);
         }
         this.orders = orders;
     }

@@ -38,6 +38,15 @@ final class Require {
         return value;
     }
 
+    /** A Renyi order: above 1 and at most {@link RdpOrders#MAX_FINITE_ORDER}, or +infinity. */
+    static double order(String name, double value) {
+        if (!(value > 1) || value > RdpOrders.MAX_FINITE_ORDER && value != Double.POSITIVE_INFINITY) {
+            throw new IllegalArgumentException(
+                    name + " must be > 1 and <= " + RdpOrders.MAX_FINITE_ORDER + " (or +infinity), got " + value);
+        }
+        return value;
+    }
+
     /** A target epsilon: positive and finite. */
     static double positiveFinite(String name, double value) {
         if (!(value > 0 && value < Double.POSITIVE_INFINITY)) {

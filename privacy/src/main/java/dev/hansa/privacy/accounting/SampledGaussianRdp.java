@@ -31,10 +31,7 @@ public final class SampledGaussianRdp {
     public static double rdp(double q, double sigma, double alpha) {
         Require.probability("q", q);
         Require.nonNegative("sigma", sigma);
-        if (!(alpha > 1) || alpha > RdpOrders.MAX_FINITE_ORDER && alpha != Double.POSITIVE_INFINITY) {
-            throw new IllegalArgumentException(
-                    "alpha must be > 1 and <= " + RdpOrders.MAX_FINITE_ORDER + " (or +infinity), got " + alpha);
-        }
+        Require.order("alpha", alpha);
         if (q == 0) {
             return 0;
         }

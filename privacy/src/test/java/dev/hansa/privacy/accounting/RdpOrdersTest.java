@@ -2,6 +2,7 @@ package dev.hansa.privacy.accounting;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
 
@@ -39,7 +40,8 @@ class RdpOrdersTest {
     @Test
     void refusesOrdersAtOrBelowOneAndEmptyLists() {
         assertThrows(IllegalArgumentException.class, RdpOrders::of);
-        assertThrows(IllegalArgumentException.class, () -> RdpOrders.of(2, 1));
+        IllegalArgumentException one = assertThrows(IllegalArgumentException.class, () -> RdpOrders.of(2, 1));
+        assertTrue(one.getMessage().startsWith("orders must be > 1"), one.getMessage());
         assertThrows(IllegalArgumentException.class, () -> RdpOrders.of(Double.NaN));
         assertThrows(IllegalArgumentException.class, () -> RdpOrders.of(2e5));
         assertEquals(Double.POSITIVE_INFINITY, RdpOrders.of(2, Double.POSITIVE_INFINITY).get(1));

@@ -11,8 +11,10 @@ Usage (every number decimal or 0x-hex; output one value per line):
   philox_reference.py floats SEED STREAM COUNT     float32 (w >> 8) * 2^-24, its bits in hex
   philox_reference.py doubles SEED STREAM COUNT    float64 from word pairs (26 + 27 bits), its bits in hex
   philox_reference.py signs SEED STREAM COUNT      +1 / -1 from each word's top bit
+  philox_reference.py normals SEED STREAM COUNT    Box-Muller normals (log/cos/sin from libm), bits in hex
   philox_reference.py randk SEED D K              the rand-k indices of docs/protocol.md (SEED: the plan's), ascending
 """
+import math
 import sys
 
 import numpy as np
@@ -105,6 +107,17 @@ def main(argv):
         w = words(seed, stream, 2 * int(args[2], 0)).tolist()
         values = np.array([((w[2 * j] >> 6) << 27 | (w[2 * j + 1] >> 5)) * 2.0 ** -53 for j in range(len(w) // 2)])
         print("\n".join("%016x" % b for b in values.view(np.uint64).tolist()))
+    elif kind == "normals":
+        count = int(args[2], 0)
+        w = words(seed, stream, 4 * ((count + 1) // 2)).tolist()
+        out = []
+        for j in range(0, len(w), 4):
+            m1 = (w[j] >> 6) << 27 | (w[j + 1] >> 5)
+            m2 = (w[j + 2] >> 6) << 27 | (w[j + 3] >> 5)
+            u1, u2 = (m1 + 0.5) * 2.0 ** -53, m2 * 2.0 ** -53
+            r = math.sqrt(-2.0 * math.log(u1))
+            out += [r * math.cos(2.0 * math.pi * u2), r * math.sin(2.0 * math.pi * u2)]
+        print("\n".join("%016x" % b for b in np.array(out[:count]).view(np.uint64).tolist()))
     elif kind == "signs":
         print("\n".join("-1" if x >> 31 else "1" for x in words(seed, stream, int(args[2], 0)).tolist()))
     else:

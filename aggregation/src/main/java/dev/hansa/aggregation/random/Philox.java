@@ -15,7 +15,8 @@ import org.apache.commons.rng.core.source32.Philox4x32;
  *
  * <p>Recipes, each on the next word(s) in order: {@link #nextInt(int)} (Lemire's multiply-shift with rejection, no
  * modulo bias), {@link #nextFloat()} ({@code (w >>> 8) 2^-24}), {@link #nextDouble()} (Commons RNG's
- * {@code makeDouble}: 26 + 27 bits of two words), {@link #nextSign()} (exact Rademacher: -1 when the top bit is set).
+ * {@code makeDouble}: 26 + 27 bits of two words), {@link #nextSign()} (exact Rademacher: -1 when the top bit is set),
+ * {@link #nextGaussians} (Box-Muller; bit-exact only between JVMs).
  * Not for cryptography (Random123's own warning): never for secure-aggregation masks.
  */
 public final class Philox {
@@ -81,6 +82,26 @@ public final class Philox {
         long high = (nextWord() >>> 6) & 0x3ffffffL;
         long low = (nextWord() >>> 5) & 0x7ffffffL;
         return ((high << 27) | low) * 0x1.0p-53;
+    }
+
+    /**
+     * Fills {@code out} with standard normals by Box-Muller on two {@link #nextDouble()} values per pair, as
+     * PHILOX.md recommends: with m1, m2 their 53-bit integers, {@code u1 = (m1 + 1/2) 2^-53} (never 0),
+     * {@code u2 = m2 2^-53}, {@code r = sqrt(-2 ln u1)}, the pair is {@code (r cos 2 pi u2, r sin 2 pi u2)}; an odd
+     * length drops the last sine. {@link StrictMath} (fdlibm) makes it bit-identical on every JVM; other runtimes'
+     * {@code log}, {@code cos}, {@code sin} differ in the last bits (numpy on glibc: within 4 ulp), so where both
+     * sides need the same bits use {@link #nextSign()} instead.
+     */
+    public void nextGaussians(double[] out) {
+        for (int i = 0; i < out.length; i += 2) {
+            double u1 = nextDouble() + 0x1.0p-54;
+            double angle = 2 * Math.PI * nextDouble();
+            double r = StrictMath.sqrt(-2 * StrictMath.log(u1));
+            out[i] = r * StrictMath.cos(angle);
+            if (i + 1 < out.length) {
+                out[i + 1] = r * StrictMath.sin(angle);
+            }
+        }
     }
 
     /** +1 or -1 with probability 1/2 each, exactly: the sign of one word read as two's complement. */

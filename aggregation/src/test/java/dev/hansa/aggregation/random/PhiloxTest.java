@@ -56,6 +56,25 @@ class PhiloxTest {
     }
 
     @Test
+    void normalsMatchPhiloxMdWithinFourUlpAndAreStandard() {
+        // PHILOX.md section 7, computed there with Python on glibc.
+        double[] first = new double[3];
+        Philox.stream(0x12345678deadbeefL, 7).nextGaussians(first);
+        assertEquals(-1.6245030440214545, first[0], 4 * Math.ulp(1.6245030440214545));
+        assertEquals(-0.20564293259025943, first[1], 4 * Math.ulp(0.20564293259025943));
+        double[] many = new double[100_001];
+        Philox.stream(8, 9).nextGaussians(many);
+        double sum = 0;
+        double squares = 0;
+        for (double x : many) {
+            sum += x;
+            squares += x * x;
+        }
+        assertEquals(0, sum / many.length, 0.01);
+        assertEquals(1, squares / many.length, 0.02);
+    }
+
+    @Test
     void signsAreTheTopBitOfEachWord() {
         Philox words = Philox.stream(3, 4);
         Philox signs = Philox.stream(3, 4);

@@ -53,11 +53,6 @@ public final class UpdateCodecs {
         return entry.sized().apply(k);
     }
 
-    /** The codec {@code name} that takes no size ({@code dense}, {@code bf16}). */
-    public static UpdateCodec byName(String name) {
-        return create(name, 0);
-    }
-
     private static Entry entry(String name) {
         Entry entry = name == null ? null : BY_NAME.get(name);
         if (entry == null) {

@@ -115,7 +115,8 @@ class UpdatePipelineTest {
         assertEquals(Map.of("codec", "bf16", "clipNorm", 0.0, "errorFeedback", false),
                 RoundConfig.updateSpec(Map.of("codec", "bf16")).toMap(), "no k where it does not apply");
         for (Map<String, Object> bad : List.<Map<String, Object>>of(Map.of("codec", "topk"),
-                Map.of("codec", "randk", "k", 2.5), Map.of("codec", "bf16", "k", 0.1), Map.of("codec", "topk", "k", -1))) {
+                Map.of("codec", "randk", "k", 2.5), Map.of("codec", "bf16", "k", 0.1),
+                Map.of("codec", "topk", "k", -1))) {
             String message = assertThrows(IllegalArgumentException.class, () -> RoundConfig.updateSpec(bad))
                     .getMessage();
             assertTrue(message.startsWith("update.k"), bad + ": " + message);

@@ -9,8 +9,8 @@ import java.util.Map;
  * How an update travels from a client to the server: the client encodes the output of its update transforms, the
  * server decodes the bytes the participant's plan says it will send (docs/protocol.md specifies each format with a
  * test vector). A codec is immutable and deterministic (its parameters from the {@code update} section, and for
- * shared randomness the participant's seed, see {@link #forParticipant}); lossy codecs pair with the error-feedback transform, which
- * needs {@link #reconstruct}.
+ * shared randomness the participant's seed, see {@link #forParticipant}); lossy codecs pair with the error-feedback
+ * transform, which needs {@link #reconstruct}.
  */
 public interface UpdateCodec {
 

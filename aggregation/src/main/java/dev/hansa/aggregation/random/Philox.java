@@ -6,7 +6,7 @@ import org.apache.commons.rng.core.source32.Philox4x32;
  * The shared counter-based stream: Philox4x32-10 (Salmon et al., "Parallel random numbers: as easy as 1, 2, 3",
  * SC 2011; Random123), through Apache Commons RNG 1.7. Every stream two parties must reproduce bit for bit (rand-k
  * indices, and later perturbation directions) comes from here; docs/algorithms.md ("Shared randomness") is the
- * specification and {@code tools/philox_reference.py} regenerates the same streams with numpy alone.
+ * specification and {@code aggregation/bin/philox_reference.py} regenerates the same streams with numpy alone.
  *
  * <p>A stream is named by a 64-bit {@code seed} and a 64-bit {@code stream} id: key {@code (k0, k1)} = (seed low,
  * seed high), counter {@code (c0, c1, c2, c3)} = (b low, b high, stream low, stream high) for block b = 0, 1, ...;

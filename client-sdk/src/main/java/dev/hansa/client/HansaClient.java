@@ -136,7 +136,7 @@ public final class HansaClient implements AutoCloseable {
             // Stored before the upload, so a crash after the server accepted it cannot lose the state.
             store.savePendingState(federation, roundId, next);
         }
-        byte[] body = pipeline.codec().encode(config.misbehaviour().apply(prepared.update(), plan.seed()),
+        byte[] body = pipeline.codec(plan.seed()).encode(config.misbehaviour().apply(prepared.update(), plan.seed()),
                 new UpdateMetadata(result.numSamples(), result.metrics(), evaluation).toMap());
         try {
             HttpRequest request = HttpTransport.request(uri("/api/v1/client/rounds/" + roundId + "/update"),

@@ -94,6 +94,12 @@ class HttpSimulationEquivalenceTest extends EmbeddedServerTest {
                 new Case("fedavg", Map.of(), Map.of(), Map.of(), Samplers.BERNOULLI),
                 new Case("fedspeed", Map.of(), Map.of("codec", "bf16", "errorFeedback", true, "clipNorm", 0.05),
                         Map.of(), Samplers.UNIFORM),
+                // Sparse codecs: top-k's frames choose their index coding per update; rand-k's indices come from
+                // each participant's plan seed on both sides.
+                new Case("fedavg", Map.of(), Map.of("codec", "topk", "k", 0.1, "errorFeedback", true), Map.of(),
+                        Samplers.UNIFORM),
+                new Case("fedavg", Map.of(), Map.of("codec", "randk", "k", 0.1, "errorFeedback", true), Map.of(),
+                        Samplers.UNIFORM),
                 new Case("fedavg", Map.of(), Map.of(), Map.of("aggregator", "median",
                         "preAggregators", List.of(Map.of("name", "bucketing", "bucketSize", 2))), Samplers.UNIFORM),
                 // The server reads whole-round rows from its round file: the median's column blocks, and the one

@@ -1,6 +1,7 @@
 package dev.hansa.aggregation.random;
 
 import java.util.Arrays;
+import java.util.function.IntUnaryOperator;
 import java.util.random.RandomGenerator;
 
 /** The two index draws Hansa's samplers and procedures make, each written once so their streams stay specified. */
@@ -14,6 +15,11 @@ public final class Draws {
      * 0..n-1 drawn from {@code Seeds.generator(seed)} ({@code j = i + nextInt(n - i)} for i = 0..m-1).
      */
     public static int[] distinctSorted(int n, int m, long seed) {
+        return distinctSorted(n, m, Seeds.generator(seed)::nextInt);
+    }
+
+    /** The same draw with {@code below.applyAsInt(b)} uniform on {@code [0, b)} as the bounded draw. */
+    public static int[] distinctSorted(int n, int m, IntUnaryOperator below) {
         if (m < 0 || m > n) {
             throw new IllegalArgumentException("cannot draw " + m + " distinct indices of " + n);
         }
@@ -21,9 +27,8 @@ public final class Draws {
         for (int i = 0; i < n; i++) {
             index[i] = i;
         }
-        RandomGenerator random = Seeds.generator(seed);
         for (int i = 0; i < m; i++) {
-            swap(index, i, i + random.nextInt(n - i));
+            swap(index, i, i + below.applyAsInt(n - i));
         }
         int[] chosen = Arrays.copyOf(index, m);
         Arrays.sort(chosen);

@@ -215,7 +215,8 @@ public final class LocalFederation {
             LocalResult r = done.get(i).result();
             prepared.put(id, done.get(i));
             sent.put(id, new Update(id, round.plan().plans().get(id).role(),
-                    pipeline.codec().reconstruct(done.get(i).update().update()), r.numSamples(), r.metrics()));
+                    pipeline.codec(round.plan().plans().get(id).seed()).reconstruct(done.get(i).update().update()),
+                    r.numSamples(), r.metrics()));
         }
         int byzantine = adversary == null ? 0 : forge(round, sent);
         RoundAggregation aggregation = protocol.startAggregation(round.context(), model.spec());
@@ -294,7 +295,7 @@ public final class LocalFederation {
                     .toList();
             Observation.Trial trial = rows -> {
                 Map<String, Update> candidate = new HashMap<>(sent);
-                candidate.putAll(forged(role.getKey(), byzantine, rows, sent));
+                candidate.putAll(forged(round, role.getKey(), byzantine, rows, sent));
                 return aggregate(round, role.getKey(), role.getValue(), candidate);
             };
             long seed = Seeds.forClient(round.context().seed(), "byzantine/" + role.getKey());
@@ -305,7 +306,7 @@ public final class LocalFederation {
                 throw new IllegalStateException(adversary.attack().name() + " forged " + rows.size() + " updates for "
                         + byzantine.size() + " Byzantine participants");
             }
-            sent.putAll(forged(role.getKey(), byzantine, rows, sent));
+            sent.putAll(forged(round, role.getKey(), byzantine, rows, sent));
             count += byzantine.size();
         }
         return count;
@@ -315,13 +316,14 @@ public final class LocalFederation {
      * The Byzantine participants' updates holding {@code rows} as the server decodes them: the sample count and
      * metrics of what they trained, if they did, else their declared sample count and no metrics.
      */
-    private Map<String, Update> forged(String role, List<String> byzantine, List<float[]> rows,
-                                       Map<String, Update> sent) {
+    private Map<String, Update> forged(RoundProtocol.Opened round, String role, List<String> byzantine,
+                                       List<float[]> rows, Map<String, Update> sent) {
         Map<String, Update> out = new HashMap<>();
         for (int k = 0; k < byzantine.size(); k++) {
             String id = byzantine.get(k);
             Update trained = sent.get(id);
-            Tensors values = pipeline.codec().reconstruct(new Tensors(model.spec(), rows.get(k)));
+            Tensors values = pipeline.codec(round.plan().plans().get(id).seed())
+                    .reconstruct(new Tensors(model.spec(), rows.get(k)));
             out.put(id, trained != null
                     ? new Update(id, role, values, trained.numSamples(), trained.metrics())
                     : new Update(id, role, values, members.get(id).declaredSamples(), Map.of()));

@@ -79,11 +79,12 @@ public final class RoundConfig {
         return new Configured(protocol, strategy.effectiveParams(), pipeline);
     }
 
-    /** Parses the {@code update} section: {@code codec}, {@code clipNorm}, {@code errorFeedback}. */
+    /** Parses the {@code update} section: {@code codec}, {@code clipNorm}, {@code errorFeedback}, {@code k}. */
     public static UpdateSpec updateSpec(Map<String, ?> section) {
         Hyperparameters h = new Hyperparameters("update", "the update section", section);
         UpdateSpec spec = new UpdateSpec(h.choice("codec", DenseCodec.NAME, UpdateCodecs.names()),
-                h.real("clipNorm", 0, 0, true, Double.POSITIVE_INFINITY, false), h.bool("errorFeedback", false));
+                h.real("clipNorm", 0, 0, true, Double.POSITIVE_INFINITY, false), h.bool("errorFeedback", false),
+                h.real("k", 0, 0, true, Integer.MAX_VALUE, true));
         h.done();
         return spec;
     }

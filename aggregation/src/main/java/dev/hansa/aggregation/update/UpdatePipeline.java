@@ -4,7 +4,6 @@ import dev.hansa.aggregation.state.State;
 import dev.hansa.aggregation.tensor.ModelSpec;
 import dev.hansa.aggregation.tensor.Tensors;
 import dev.hansa.aggregation.update.codec.UpdateCodec;
-import dev.hansa.aggregation.update.codec.UpdateCodecs;
 import dev.hansa.aggregation.update.transform.ClipToNorm;
 import dev.hansa.aggregation.update.transform.ErrorFeedback;
 import dev.hansa.aggregation.update.transform.UpdateTransform;
@@ -38,7 +37,7 @@ public final class UpdatePipeline {
 
     /** The pipeline a plan's {@link UpdateSpec} describes: clip (if set), error feedback (if set), codec. */
     public static UpdatePipeline of(UpdateSpec spec) {
-        UpdateCodec codec = UpdateCodecs.byName(spec.codec());
+        UpdateCodec codec = spec.createCodec();
         List<UpdateTransform> chain = new ArrayList<>();
         if (spec.clipNorm() > 0) {
             chain.add(new ClipToNorm(spec.clipNorm()));
@@ -49,8 +48,14 @@ public final class UpdatePipeline {
         return new UpdatePipeline(chain, codec);
     }
 
+    /** The codec, not yet bound to a participant: for sizes; encode with {@link #codec(long)}. */
     public UpdateCodec codec() {
         return codec;
+    }
+
+    /** The codec for the participant whose plan seed is {@code seed} ({@link UpdateCodec#forParticipant}). */
+    public UpdateCodec codec(long seed) {
+        return codec.forParticipant(seed);
     }
 
     /** The chain's state before the first round. */

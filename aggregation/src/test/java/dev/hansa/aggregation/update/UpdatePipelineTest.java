@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.hansa.aggregation.round.RoundConfig;
 import dev.hansa.aggregation.state.State;
 import dev.hansa.aggregation.state.StateCodec;
 import dev.hansa.aggregation.tensor.ModelSpec;
@@ -103,6 +104,23 @@ class UpdatePipelineTest {
         assertTrue(e.getMessage().contains("update.errorFeedback"), e.getMessage());
         assertTrue(assertThrows(IllegalArgumentException.class, () -> new UpdateSpec("gzip", 0, false))
                 .getMessage().contains("update.codec"));
+    }
+
+    @Test
+    void theUpdateSectionTakesKForSparseCodecsOnly() {
+        UpdateSpec topK = RoundConfig.updateSpec(Map.of("codec", "topk", "k", 0.01, "errorFeedback", true));
+        assertEquals(new UpdateSpec("topk", 0, true, 0.01), topK);
+        assertEquals(Map.of("codec", "topk", "clipNorm", 0.0, "errorFeedback", true, "k", 0.01), topK.toMap());
+        assertEquals(100, RoundConfig.updateSpec(Map.of("codec", "randk", "k", 100)).k());
+        assertEquals(Map.of("codec", "bf16", "clipNorm", 0.0, "errorFeedback", false),
+                RoundConfig.updateSpec(Map.of("codec", "bf16")).toMap(), "no k where it does not apply");
+        for (Map<String, Object> bad : List.<Map<String, Object>>of(Map.of("codec", "topk"),
+                Map.of("codec", "randk", "k", 2.5), Map.of("codec", "bf16", "k", 0.1),
+                Map.of("codec", "topk", "k", -1))) {
+            String message = assertThrows(IllegalArgumentException.class, () -> RoundConfig.updateSpec(bad))
+                    .getMessage();
+            assertTrue(message.startsWith("update.k"), bad + ": " + message);
+        }
     }
 
     @Test

@@ -86,6 +86,7 @@ public record FederationOptions(String dataset, String partition, double synthet
                 .option("codec", DenseCodec.NAME, "how clients encode their updates: one of " + UpdateCodecs.names())
                 .option("update-clip-norm", "0", "clients clip their update to this L2 norm, 0 = off")
                 .option("error-feedback", "false", "carry what a lossy codec loses over to the next round")
+                .option("codec-k", "", "coordinates topk and randk keep (update.k): a fraction in (0, 1) or a count")
                 .option("aggregator", WeightedMean.NAME, "aggregation rule: one of " + Aggregators.names())
                 .option("aggregator-params", "", "the aggregator's parameters: k=v[,k=v...]")
                 .option("pre-aggregators", "", "whole-round steps before the aggregator, in order: "
@@ -129,8 +130,9 @@ public record FederationOptions(String dataset, String partition, double synthet
             }
             strategyParams.put(parts[0], numberOrWord(parts[1]));
         }
-        Map<String, Object> update = Map.of("codec", o.string("codec"), "clipNorm", o.real("update-clip-norm"),
-                "errorFeedback", bool(o, "error-feedback"));
+        Map<String, Object> update = new LinkedHashMap<>(Map.of("codec", o.string("codec"), "clipNorm",
+                o.real("update-clip-norm"), "errorFeedback", bool(o, "error-feedback")));
+        putIfGiven(o, "codec-k", "k", update, o::real);
         Map<String, Object> robustness = new LinkedHashMap<>();
         robustness.put("aggregator", o.string("aggregator"));
         robustness.put("aggregatorParams", ParamList.parameters("--aggregator-params", o.string("aggregator-params")));

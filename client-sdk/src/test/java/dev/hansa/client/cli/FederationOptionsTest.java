@@ -75,6 +75,16 @@ class FederationOptionsTest {
     }
 
     @Test
+    void sparseCodecsTakeTheirSizeFromCodecK() {
+        FederationOptions f = read(FROM_STRATEGY, "--codec", "topk", "--codec-k", "0.01", "--error-feedback", "true");
+        assertEquals(Map.of("codec", "topk", "clipNorm", 0.0, "errorFeedback", true, "k", 0.01), f.update());
+        f.rounds(1.0, 1, 1);
+        IllegalArgumentException missing = assertThrows(IllegalArgumentException.class,
+                () -> read(FROM_STRATEGY, "--codec", "randk").rounds(1.0, 1, 1));
+        assertTrue(missing.getMessage().contains("update.k"), missing.getMessage());
+    }
+
+    @Test
     void robustnessFlagsMakeTheRobustnessSectionTheRestApiTakes() {
         FederationOptions f = read(FROM_STRATEGY, "--aggregator", "median", "--f", "1", "--pre-aggregators",
                 "bucketing:bucketSize=2", "--max-update-norm", "5", "--on-norm-exceeded", "clip");

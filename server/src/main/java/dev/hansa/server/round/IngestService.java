@@ -6,7 +6,6 @@ import dev.hansa.aggregation.tensor.InvalidInputException;
 import dev.hansa.aggregation.update.Update;
 import dev.hansa.aggregation.update.UpdateMetadata;
 import dev.hansa.aggregation.update.codec.UpdateCodec;
-import dev.hansa.aggregation.update.codec.UpdateCodecs;
 import dev.hansa.server.federation.FederationRuntime;
 import dev.hansa.server.security.ClientPrincipal;
 import dev.hansa.server.system.AuditLog;
@@ -153,7 +152,7 @@ class IngestService {
 
     private Decoded decode(FederationRuntime.Context ctx, Participant participant, ClientPrincipal client,
                            UploadSpool spool, Arena arena) {
-        UpdateCodec codec = UpdateCodecs.byName(participant.codec());
+        UpdateCodec codec = participant.decoder();
         UpdateCodec.Decoded decoded = codec.decode(spool.map(arena), ctx.spec());
         UpdateMetadata metadata = UpdateMetadata.parse(decoded.metadata());
         Update update = new Update(client.clientId().toString(), participant.role(), decoded.values(),

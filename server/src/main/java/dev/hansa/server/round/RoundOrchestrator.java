@@ -11,7 +11,6 @@ import dev.hansa.aggregation.tensor.Safetensors;
 import dev.hansa.aggregation.update.Update;
 import dev.hansa.aggregation.update.UpdateMetadata;
 import dev.hansa.aggregation.update.codec.UpdateCodec;
-import dev.hansa.aggregation.update.codec.UpdateCodecs;
 import dev.hansa.server.database.DatabaseAvailability;
 import dev.hansa.server.database.DatabaseOutage;
 import dev.hansa.server.federation.FederationConfig;
@@ -283,7 +282,7 @@ public class RoundOrchestrator {
      * then), without checking again.
      */
     private AggregationPipeline.Admitted stored(FederationRuntime.Context ctx, Round round, Participant p) {
-        UpdateCodec codec = UpdateCodecs.byName(p.codec());
+        UpdateCodec codec = p.decoder();
         UpdateCodec.Decoded decoded = codec.decode(MemorySegment.ofArray(rounds.updateBlob(round.id(), p.clientId())),
                 ctx.spec());
         UpdateMetadata metadata = UpdateMetadata.parse(decoded.metadata());

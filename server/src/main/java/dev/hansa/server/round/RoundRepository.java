@@ -35,7 +35,9 @@ class RoundRepository {
             """;
     private static final String PARTICIPANT_COLUMNS = """
             SELECT p.round_id, p.client_id, p.ordinal, p.plan->>'role' AS role,
-                   coalesce(p.plan->'update'->>'codec', 'dense') AS codec, p.state, p.idempotency_key,
+                   coalesce(p.plan->'update'->>'codec', 'dense') AS codec,
+                   coalesce((p.plan->'update'->>'k')::float8, 0) AS codec_k, (p.plan->>'seed')::bigint AS plan_seed,
+                   p.state, p.idempotency_key,
                    p.accepted_response::text AS accepted_response, c.num_samples AS declared_samples, p.clipped_to
             FROM round_participants p JOIN clients c ON c.id = p.client_id
             """;
@@ -271,7 +273,8 @@ class RoundRepository {
             declared = Long.MAX_VALUE; // never declared: only the federation's bound applies
         }
         return new Participant(rs.getObject("round_id", UUID.class), rs.getObject("client_id", UUID.class),
-                rs.getInt("ordinal"), rs.getString("role"), rs.getString("codec"),
+                rs.getInt("ordinal"), rs.getString("role"), rs.getString("codec"), rs.getDouble("codec_k"),
+                rs.getLong("plan_seed"),
                 ParticipantState.valueOf(rs.getString("state")), rs.getString("idempotency_key"),
                 rs.getString("accepted_response"), declared,
                 rs.getObject("clipped_to", Double.class));

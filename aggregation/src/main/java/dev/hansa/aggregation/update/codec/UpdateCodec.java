@@ -8,8 +8,9 @@ import java.util.Map;
 /**
  * How an update travels from a client to the server: the client encodes the output of its update transforms, the
  * server decodes the bytes the participant's plan says it will send (docs/protocol.md specifies each format with a
- * test vector). A codec is stateless and deterministic; lossy codecs pair with the error-feedback transform, which
- * needs {@link #reconstruct}.
+ * test vector). A codec is immutable and deterministic (its parameters from the {@code update} section, and for
+ * shared randomness the participant's seed, see {@link #forParticipant}); lossy codecs pair with the error-feedback
+ * transform, which needs {@link #reconstruct}.
  */
 public interface UpdateCodec {
 
@@ -19,10 +20,21 @@ public interface UpdateCodec {
     /** Whether {@link #reconstruct} is the identity. */
     boolean lossless();
 
+    /**
+     * This codec for one participant's update, whose plan seed is {@code participantSeed}: the codec itself unless
+     * it draws shared randomness ({@code randk}). Both sides bind the same seed before encoding or decoding.
+     */
+    default UpdateCodec forParticipant(long participantSeed) {
+        return this;
+    }
+
     /** The bytes of {@code values} with {@code metadata} (the update's string map, see {@code UpdateMetadata}). */
     byte[] encode(Tensors values, Map<String, String> metadata);
 
-    /** The length of {@link #encode}'s output, computed without encoding (what a simulation counts as traffic). */
+    /**
+     * The length of {@link #encode}'s output, computed without encoding (what a simulation counts as traffic); for
+     * a codec whose size depends on the values ({@code topk}'s index coding) the largest it can be.
+     */
     long encodedSize(ModelSpec spec, Map<String, String> metadata);
 
     /**

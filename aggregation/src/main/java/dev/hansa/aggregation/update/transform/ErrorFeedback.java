@@ -44,7 +44,7 @@ public final class ErrorFeedback implements UpdateTransform {
         for (int i = 0; i < u.length; i++) {
             corrected[i] = u[i] + residual[i];
         }
-        float[] sent = codec.reconstruct(new Tensors(update.spec(), corrected)).values();
+        float[] sent = codec.forParticipant(seed).reconstruct(new Tensors(update.spec(), corrected)).values();
         float[] next = new float[u.length];
         for (int i = 0; i < u.length; i++) {
             next[i] = corrected[i] - sent[i];

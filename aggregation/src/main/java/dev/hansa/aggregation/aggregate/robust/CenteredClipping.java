@@ -2,7 +2,6 @@ package dev.hansa.aggregation.aggregate.robust;
 
 import dev.hansa.aggregation.aggregate.RowGeometry;
 import dev.hansa.aggregation.aggregate.UpdateBatch;
-import dev.hansa.aggregation.aggregate.WholeRoundAggregator;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
@@ -29,7 +28,7 @@ import java.util.Map;
  * the Karimireddy et al. code ({@code tau} = {@value #DEFAULT_TAU}, {@code iterations} = {@value #DEFAULT_ITERATIONS};
  * ByzFL: 100 and 1). tau is in the units of the updates' norm: scale it with them.
  */
-public final class CenteredClipping implements WholeRoundAggregator {
+public final class CenteredClipping extends MajorityRule {
 
     public static final String NAME = "centered-clipping";
     public static final double DEFAULT_TAU = 10;
@@ -57,13 +56,13 @@ public final class CenteredClipping implements WholeRoundAggregator {
         }
     }
 
-    private final int f;
     private final double tau;
     private final int iterations;
     private final Start start;
 
     /** Tolerating {@code f} arbitrary updates needs at least a majority of honest ones, {@code n >= 2f + 1}. */
     public CenteredClipping(int f, double tau, int iterations, Start start) {
+        super(f);
         if (!(tau > 0) || Double.isInfinite(tau)) {
             throw new IllegalArgumentException("centered-clipping tau must be finite and > 0, got " + tau);
         }
@@ -71,7 +70,6 @@ public final class CenteredClipping implements WholeRoundAggregator {
             throw new IllegalArgumentException("centered-clipping iterations must be in [1, " + MAX_ITERATIONS
                     + "], got " + iterations);
         }
-        this.f = f;
         this.tau = tau;
         this.iterations = iterations;
         this.start = start;
@@ -85,16 +83,6 @@ public final class CenteredClipping implements WholeRoundAggregator {
     @Override
     public Map<String, Object> params() {
         return Map.of("tau", tau, "iterations", iterations, "start", start.configName());
-    }
-
-    @Override
-    public int minUpdates() {
-        return 2 * f + 1;
-    }
-
-    @Override
-    public String requirement() {
-        return "n > 2f";
     }
 
     @Override

@@ -1,7 +1,6 @@
 package dev.hansa.aggregation.aggregate.robust;
 
 import dev.hansa.aggregation.aggregate.UpdateBatch;
-import dev.hansa.aggregation.aggregate.WholeRoundAggregator;
 import java.util.Arrays;
 
 /**
@@ -10,30 +9,18 @@ import java.util.Arrays;
  * arbitrary. Reads the batch in blocks of columns ({@link ColumnSorter}) and sorts each column only as far as its
  * middle needs.
  */
-public final class CoordinateMedian implements WholeRoundAggregator {
+public final class CoordinateMedian extends MajorityRule {
 
     public static final String NAME = "median";
 
-    private final int f;
-
     /** Tolerating {@code f} arbitrary updates needs {@code n >= 2f + 1}. */
     public CoordinateMedian(int f) {
-        this.f = f;
+        super(f);
     }
 
     @Override
     public String name() {
         return NAME;
-    }
-
-    @Override
-    public int minUpdates() {
-        return 2 * f + 1;
-    }
-
-    @Override
-    public String requirement() {
-        return "n > 2f";
     }
 
     @Override

@@ -1,7 +1,6 @@
 package dev.hansa.aggregation.aggregate.robust;
 
 import dev.hansa.aggregation.aggregate.UpdateBatch;
-import dev.hansa.aggregation.aggregate.WholeRoundAggregator;
 import java.util.Arrays;
 
 /**
@@ -25,30 +24,18 @@ import java.util.Arrays;
  * </ul>
  * Reads the rows once, for the output.
  */
-public final class CovarianceFilter implements WholeRoundAggregator {
+public final class CovarianceFilter extends MajorityRule {
 
     public static final String NAME = "caf";
 
-    private final int f;
-
     /** Tolerating {@code f} arbitrary updates needs {@code n >= 2f + 1}. */
     public CovarianceFilter(int f) {
-        this.f = f;
+        super(f);
     }
 
     @Override
     public String name() {
         return NAME;
-    }
-
-    @Override
-    public int minUpdates() {
-        return 2 * f + 1;
-    }
-
-    @Override
-    public String requirement() {
-        return "n > 2f";
     }
 
     @Override

@@ -2,7 +2,6 @@ package dev.hansa.aggregation.aggregate.robust;
 
 import dev.hansa.aggregation.aggregate.RowGeometry;
 import dev.hansa.aggregation.aggregate.UpdateBatch;
-import dev.hansa.aggregation.aggregate.WholeRoundAggregator;
 import java.util.Map;
 
 /**
@@ -20,7 +19,7 @@ import java.util.Map;
  * Byzantine updates carry less than half the weight. With uniform weighting (or equal weights) this is ByzFL's
  * {@code GeometricMedian(nu, T)}, whose {@code alpha_i = 1/n} cancels out.
  */
-public final class GeometricMedian implements WholeRoundAggregator {
+public final class GeometricMedian extends MajorityRule {
 
     public static final String NAME = "geomed";
     public static final int DEFAULT_ITERATIONS = 8;
@@ -28,12 +27,12 @@ public final class GeometricMedian implements WholeRoundAggregator {
     /** Bound on {@code iterations}: each is n x n work, and far fewer already settle the median. */
     public static final int MAX_ITERATIONS = 10_000;
 
-    private final int f;
     private final int iterations;
     private final double nu;
 
     /** Tolerating {@code f} arbitrary updates needs {@code n >= 2f + 1} (the geometric median's breakdown point). */
     public GeometricMedian(int f, int iterations, double nu) {
+        super(f);
         if (iterations < 1 || iterations > MAX_ITERATIONS) {
             throw new IllegalArgumentException("geomed iterations must be in [1, " + MAX_ITERATIONS + "], got "
                     + iterations);
@@ -41,7 +40,6 @@ public final class GeometricMedian implements WholeRoundAggregator {
         if (!(nu > 0) || Double.isInfinite(nu)) {
             throw new IllegalArgumentException("geomed nu must be finite and > 0, got " + nu);
         }
-        this.f = f;
         this.iterations = iterations;
         this.nu = nu;
     }
@@ -54,16 +52,6 @@ public final class GeometricMedian implements WholeRoundAggregator {
     @Override
     public Map<String, Object> params() {
         return Map.of("iterations", iterations, "nu", nu);
-    }
-
-    @Override
-    public int minUpdates() {
-        return 2 * f + 1;
-    }
-
-    @Override
-    public String requirement() {
-        return "n > 2f";
     }
 
     @Override

@@ -1,7 +1,6 @@
 package dev.hansa.aggregation.aggregate.robust;
 
 import dev.hansa.aggregation.aggregate.UpdateBatch;
-import dev.hansa.aggregation.aggregate.WholeRoundAggregator;
 
 /**
  * {@value #NAME}, the mean around the median (Xie, Koyejo and Gupta, "Generalized Byzantine-tolerant SGD", 2018): per
@@ -10,30 +9,18 @@ import dev.hansa.aggregation.aggregate.WholeRoundAggregator;
  * dropping the farther end f times; where the two ends are equally far the upper one is dropped (ByzFL leaves that
  * tie to {@code argpartition}). Reads the batch in column blocks ({@link ColumnSorter}).
  */
-public final class Meamed implements WholeRoundAggregator {
+public final class Meamed extends MajorityRule {
 
     public static final String NAME = "meamed";
 
-    private final int f;
-
     /** Tolerating {@code f} arbitrary updates needs {@code n >= 2f + 1}. */
     public Meamed(int f) {
-        this.f = f;
+        super(f);
     }
 
     @Override
     public String name() {
         return NAME;
-    }
-
-    @Override
-    public int minUpdates() {
-        return 2 * f + 1;
-    }
-
-    @Override
-    public String requirement() {
-        return "n > 2f";
     }
 
     @Override

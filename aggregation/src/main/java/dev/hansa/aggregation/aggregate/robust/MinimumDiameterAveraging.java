@@ -1,7 +1,6 @@
 package dev.hansa.aggregation.aggregate.robust;
 
 import dev.hansa.aggregation.aggregate.UpdateBatch;
-import dev.hansa.aggregation.aggregate.WholeRoundAggregator;
 
 /**
  * {@value #NAME}, minimum-diameter averaging (El Mhamdi, Guerraoui, Guirguis, Hoang and Rouault, "Genuinely
@@ -15,32 +14,20 @@ import dev.hansa.aggregation.aggregate.WholeRoundAggregator;
  * n = 30 allows f <= 6, n = 100 allows f <= 3). Without pruning that is at most 10^6 (n - f)^2 / 2 distance look-ups,
  * under a second; on random rows the pruned search takes milliseconds.
  */
-public final class MinimumDiameterAveraging implements WholeRoundAggregator {
+public final class MinimumDiameterAveraging extends MajorityRule {
 
     public static final String NAME = "mda";
     /** Bound on the subsets one aggregation may scan. */
     public static final long MAX_SUBSETS = 1_000_000;
 
-    private final int f;
-
     /** Tolerating {@code f} arbitrary updates needs {@code n >= 2f + 1}. */
     public MinimumDiameterAveraging(int f) {
-        this.f = f;
+        super(f);
     }
 
     @Override
     public String name() {
         return NAME;
-    }
-
-    @Override
-    public int minUpdates() {
-        return 2 * f + 1;
-    }
-
-    @Override
-    public String requirement() {
-        return "n > 2f";
     }
 
     @Override

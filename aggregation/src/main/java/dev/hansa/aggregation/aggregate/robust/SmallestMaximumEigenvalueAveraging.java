@@ -1,7 +1,6 @@
 package dev.hansa.aggregation.aggregate.robust;
 
 import dev.hansa.aggregation.aggregate.UpdateBatch;
-import dev.hansa.aggregation.aggregate.WholeRoundAggregator;
 import java.util.Arrays;
 
 /**
@@ -17,32 +16,20 @@ import java.util.Arrays;
  * f)^3} exceeds {@value #MAX_WORK}: about 3 s at worst on one core of a 2-core x86 server (e.g. n = 20 allows f <= 7,
  * n = 50 allows f <= 2, n = 100 allows f <= 1).
  */
-public final class SmallestMaximumEigenvalueAveraging implements WholeRoundAggregator {
+public final class SmallestMaximumEigenvalueAveraging extends MajorityRule {
 
     public static final String NAME = "smea";
     /** Bound on the subsets one aggregation may scan times the cube of their size. */
     public static final long MAX_WORK = 200_000_000;
 
-    private final int f;
-
     /** Tolerating {@code f} arbitrary updates needs {@code n >= 2f + 1}. */
     public SmallestMaximumEigenvalueAveraging(int f) {
-        this.f = f;
+        super(f);
     }
 
     @Override
     public String name() {
         return NAME;
-    }
-
-    @Override
-    public int minUpdates() {
-        return 2 * f + 1;
-    }
-
-    @Override
-    public String requirement() {
-        return "n > 2f";
     }
 
     @Override

@@ -2,7 +2,6 @@ package dev.hansa.aggregation.aggregate.robust;
 
 import dev.hansa.aggregation.aggregate.RowGeometry;
 import dev.hansa.aggregation.aggregate.UpdateBatch;
-import dev.hansa.aggregation.aggregate.WholeRoundAggregator;
 import java.util.Arrays;
 
 /**
@@ -30,32 +29,17 @@ import java.util.Arrays;
  * remaining update in participant order; when the values entering and leaving the window are equally far from the
  * median, the window keeps the lower one.
  */
-public final class Bulyan implements WholeRoundAggregator {
+public final class Bulyan extends TolerantRule {
 
     public static final String NAME = "bulyan";
 
-    private final int f;
-
     public Bulyan(int f) {
-        if (f < 0) {
-            throw new IllegalArgumentException("robustness.f must be >= 0, got " + f);
-        }
-        this.f = f;
+        super(f, 4, 3, "n >= 4f + 3");
     }
 
     @Override
     public String name() {
         return NAME;
-    }
-
-    @Override
-    public int minUpdates() {
-        return 4 * f + 3;
-    }
-
-    @Override
-    public String requirement() {
-        return "n >= 4f + 3";
     }
 
     @Override

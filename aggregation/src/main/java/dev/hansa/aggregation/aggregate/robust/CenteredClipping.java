@@ -28,7 +28,7 @@ import java.util.Map;
  * the Karimireddy et al. code ({@code tau} = {@value #DEFAULT_TAU}, {@code iterations} = {@value #DEFAULT_ITERATIONS};
  * ByzFL: 100 and 1). tau is in the units of the updates' norm: scale it with them.
  */
-public final class CenteredClipping extends MajorityRule {
+public final class CenteredClipping extends TolerantRule {
 
     public static final String NAME = "centered-clipping";
     public static final double DEFAULT_TAU = 10;

@@ -9,7 +9,7 @@ import java.util.Arrays;
  * arbitrary. Reads the batch in blocks of columns ({@link ColumnSorter}) and sorts each column only as far as its
  * middle needs.
  */
-public final class CoordinateMedian extends MajorityRule {
+public final class CoordinateMedian extends TolerantRule {
 
     public static final String NAME = "median";
 

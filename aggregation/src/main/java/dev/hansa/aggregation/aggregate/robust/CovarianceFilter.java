@@ -24,7 +24,7 @@ import java.util.Arrays;
  * </ul>
  * Reads the rows once, for the output.
  */
-public final class CovarianceFilter extends MajorityRule {
+public final class CovarianceFilter extends TolerantRule {
 
     public static final String NAME = "caf";
 

@@ -19,7 +19,7 @@ import java.util.Map;
  * Byzantine updates carry less than half the weight. With uniform weighting (or equal weights) this is ByzFL's
  * {@code GeometricMedian(nu, T)}, whose {@code alpha_i = 1/n} cancels out.
  */
-public final class GeometricMedian extends MajorityRule {
+public final class GeometricMedian extends TolerantRule {
 
     public static final String NAME = "geomed";
     public static final int DEFAULT_ITERATIONS = 8;

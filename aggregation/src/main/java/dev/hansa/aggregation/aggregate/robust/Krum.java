@@ -1,7 +1,6 @@
 package dev.hansa.aggregation.aggregate.robust;
 
 import dev.hansa.aggregation.aggregate.UpdateBatch;
-import dev.hansa.aggregation.aggregate.WholeRoundAggregator;
 
 /**
  * {@value #NAME} (Blanchard et al., "Machine Learning with Adversaries: Byzantine Tolerant Gradient Descent", NeurIPS
@@ -17,32 +16,17 @@ import dev.hansa.aggregation.aggregate.WholeRoundAggregator;
  * {@link UpdateBatch#combine} with a unit coefficient vector. Ties: of equal lowest scores the first update in
  * participant order wins.
  */
-public final class Krum implements WholeRoundAggregator {
+public final class Krum extends TolerantRule {
 
     public static final String NAME = "krum";
 
-    private final int f;
-
     public Krum(int f) {
-        if (f < 0) {
-            throw new IllegalArgumentException("robustness.f must be >= 0, got " + f);
-        }
-        this.f = f;
+        super(f, 2, 3, "n > 2f + 2");
     }
 
     @Override
     public String name() {
         return NAME;
-    }
-
-    @Override
-    public int minUpdates() {
-        return 2 * f + 3;
-    }
-
-    @Override
-    public String requirement() {
-        return "n > 2f + 2";
     }
 
     @Override

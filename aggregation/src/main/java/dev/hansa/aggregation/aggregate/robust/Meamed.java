@@ -9,7 +9,7 @@ import dev.hansa.aggregation.aggregate.UpdateBatch;
  * dropping the farther end f times; where the two ends are equally far the upper one is dropped (ByzFL leaves that
  * tie to {@code argpartition}). Reads the batch in column blocks ({@link ColumnSorter}).
  */
-public final class Meamed extends MajorityRule {
+public final class Meamed extends TolerantRule {
 
     public static final String NAME = "meamed";
 

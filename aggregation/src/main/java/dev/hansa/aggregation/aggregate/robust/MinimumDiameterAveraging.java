@@ -14,7 +14,7 @@ import dev.hansa.aggregation.aggregate.UpdateBatch;
  * n = 30 allows f <= 6, n = 100 allows f <= 3). Without pruning that is at most 10^6 (n - f)^2 / 2 distance look-ups,
  * under a second; on random rows the pruned search takes milliseconds.
  */
-public final class MinimumDiameterAveraging extends MajorityRule {
+public final class MinimumDiameterAveraging extends TolerantRule {
 
     public static final String NAME = "mda";
     /** Bound on the subsets one aggregation may scan. */

@@ -16,7 +16,7 @@ import java.util.Arrays;
  * f)^3} exceeds {@value #MAX_WORK}: about 3 s at worst on one core of a 2-core x86 server (e.g. n = 20 allows f <= 7,
  * n = 50 allows f <= 2, n = 100 allows f <= 1).
  */
-public final class SmallestMaximumEigenvalueAveraging extends MajorityRule {
+public final class SmallestMaximumEigenvalueAveraging extends TolerantRule {
 
     public static final String NAME = "smea";
     /** Bound on the subsets one aggregation may scan times the cube of their size. */

@@ -34,12 +34,7 @@ public final class Bulyan extends TolerantRule {
     public static final String NAME = "bulyan";
 
     public Bulyan(int f) {
-        super(f, 4, 3, "n >= 4f + 3");
-    }
-
-    @Override
-    public String name() {
-        return NAME;
+        super(NAME, f, 4, 3, "n >= 4f + 3");
     }
 
     @Override

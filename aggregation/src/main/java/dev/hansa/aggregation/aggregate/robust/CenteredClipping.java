@@ -62,7 +62,7 @@ public final class CenteredClipping extends TolerantRule {
 
     /** Tolerating {@code f} arbitrary updates needs at least a majority of honest ones, {@code n >= 2f + 1}. */
     public CenteredClipping(int f, double tau, int iterations, Start start) {
-        super(f);
+        super(NAME, f);
         if (!(tau > 0) || Double.isInfinite(tau)) {
             throw new IllegalArgumentException("centered-clipping tau must be finite and > 0, got " + tau);
         }
@@ -73,11 +73,6 @@ public final class CenteredClipping extends TolerantRule {
         this.tau = tau;
         this.iterations = iterations;
         this.start = start;
-    }
-
-    @Override
-    public String name() {
-        return NAME;
     }
 
     @Override

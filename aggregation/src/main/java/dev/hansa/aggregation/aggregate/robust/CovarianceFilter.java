@@ -30,12 +30,7 @@ public final class CovarianceFilter extends TolerantRule {
 
     /** Tolerating {@code f} arbitrary updates needs {@code n >= 2f + 1}. */
     public CovarianceFilter(int f) {
-        super(f);
-    }
-
-    @Override
-    public String name() {
-        return NAME;
+        super(NAME, f);
     }
 
     @Override

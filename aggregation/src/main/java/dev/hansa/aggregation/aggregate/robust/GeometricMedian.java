@@ -32,7 +32,7 @@ public final class GeometricMedian extends TolerantRule {
 
     /** Tolerating {@code f} arbitrary updates needs {@code n >= 2f + 1} (the geometric median's breakdown point). */
     public GeometricMedian(int f, int iterations, double nu) {
-        super(f);
+        super(NAME, f);
         if (iterations < 1 || iterations > MAX_ITERATIONS) {
             throw new IllegalArgumentException("geomed iterations must be in [1, " + MAX_ITERATIONS + "], got "
                     + iterations);
@@ -42,11 +42,6 @@ public final class GeometricMedian extends TolerantRule {
         }
         this.iterations = iterations;
         this.nu = nu;
-    }
-
-    @Override
-    public String name() {
-        return NAME;
     }
 
     @Override

@@ -21,12 +21,7 @@ public final class Krum extends TolerantRule {
     public static final String NAME = "krum";
 
     public Krum(int f) {
-        super(f, 2, 3, "n > 2f + 2");
-    }
-
-    @Override
-    public String name() {
-        return NAME;
+        super(NAME, f, 2, 3, "n > 2f + 2");
     }
 
     @Override

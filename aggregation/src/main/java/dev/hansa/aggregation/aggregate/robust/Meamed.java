@@ -15,12 +15,7 @@ public final class Meamed extends TolerantRule {
 
     /** Tolerating {@code f} arbitrary updates needs {@code n >= 2f + 1}. */
     public Meamed(int f) {
-        super(f);
-    }
-
-    @Override
-    public String name() {
-        return NAME;
+        super(NAME, f);
     }
 
     @Override

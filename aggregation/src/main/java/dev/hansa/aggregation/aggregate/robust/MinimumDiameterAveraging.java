@@ -22,12 +22,7 @@ public final class MinimumDiameterAveraging extends TolerantRule {
 
     /** Tolerating {@code f} arbitrary updates needs {@code n >= 2f + 1}. */
     public MinimumDiameterAveraging(int f) {
-        super(f);
-    }
-
-    @Override
-    public String name() {
-        return NAME;
+        super(NAME, f);
     }
 
     @Override

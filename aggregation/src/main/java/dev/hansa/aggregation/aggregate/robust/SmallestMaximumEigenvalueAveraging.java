@@ -13,7 +13,7 @@ import java.util.Arrays;
  * tie of exact arithmetic by rounding). The rows are read once, for the mean.
  *
  * <p>Every subset costs an eigenproblem of size n - f, so a round fails with that reason where {@code C(n, f) (n -
- * f)^3} exceeds {@value #MAX_WORK}: about 3 s at worst on one core of a 2-core x86 server (e.g. n = 20 allows f <= 7,
+ * f)^3} exceeds {@value #MAX_WORK}, a few seconds of a core at worst (e.g. n = 20 allows f <= 7,
  * n = 50 allows f <= 2, n = 100 allows f <= 1).
  */
 public final class SmallestMaximumEigenvalueAveraging extends TolerantRule {
@@ -24,12 +24,7 @@ public final class SmallestMaximumEigenvalueAveraging extends TolerantRule {
 
     /** Tolerating {@code f} arbitrary updates needs {@code n >= 2f + 1}. */
     public SmallestMaximumEigenvalueAveraging(int f) {
-        super(f);
-    }
-
-    @Override
-    public String name() {
-        return NAME;
+        super(NAME, f);
     }
 
     @Override

@@ -6,8 +6,9 @@ package dev.hansa.privacy.mechanism;
  * {@code DifferentiallyPrivateFactory.gaussian_adaptive}). Each participant reports {@code b_i = 1[||Delta_i|| <= C_t]};
  * the server releases the noised fraction
  * {@code b~ = clamp((sum_S (b_i - 1/2) + N(0, sigma_b^2)) / m + 1/2, 0, 1)} and moves the clip towards the target
- * quantile gamma, geometrically {@code C_{t+1} = C_t exp(-eta (b~ - gamma))} or arithmetically
- * {@code C_{t+1} = max(0, C_t - eta (b~ - gamma))}.
+ * quantile gamma geometrically, {@code C_{t+1} = C_t exp(-eta (b~ - gamma))}. The references' arithmetic option
+ * {@code C_{t+1} = max(0, C_t - eta (b~ - gamma))} is left out: it can reach a clip of 0, which no update transform
+ * can carry (0 means "no clipping" in an update spec).
  *
  * <p>The count has sensitivity 1/2, so its release is a Gaussian mechanism with multiplier {@code 2 sigma_b}. Both
  * releases see the same sampled participants, and together they cost what one with multiplier z costs when the
@@ -17,10 +18,8 @@ package dev.hansa.privacy.mechanism;
  * @param targetQuantile     gamma, the share of updates to leave unclipped, in [0, 1]
  * @param learningRate       eta, > 0
  * @param clippedCountStddev sigma_b, > 0 (TFF: m/20)
- * @param geometric          geometric (default) or arithmetic update
  */
-public record AdaptiveClipping(double targetQuantile, double learningRate, double clippedCountStddev,
-                               boolean geometric) {
+public record AdaptiveClipping(double targetQuantile, double learningRate, double clippedCountStddev) {
 
     /** TFF's defaults: initial clip 0.1 (set with the clip norm), gamma 0.5, eta 0.2, sigma_b = m/20. */
     public static final double DEFAULT_INITIAL_CLIP = 0.1;
@@ -75,9 +74,8 @@ public record AdaptiveClipping(double targetQuantile, double learningRate, doubl
         return Math.clamp((unclipped - count / 2.0 + noise) / denominator + 0.5, 0.0, 1.0);
     }
 
-    /** The next round's clip from this round's and the released fraction. */
+    /** The next round's clip from this round's and the released fraction: positive whenever {@code clip} is. */
     public double nextClip(double clip, double noisedFraction) {
-        double error = noisedFraction - targetQuantile;
-        return geometric ? clip * Math.exp(-learningRate * error) : Math.max(0, clip - learningRate * error);
+        return clip * Math.exp(-learningRate * (noisedFraction - targetQuantile));
     }
 }

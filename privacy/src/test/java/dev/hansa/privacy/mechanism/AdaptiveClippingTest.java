@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 class AdaptiveClippingTest {
 
     private static final AdaptiveClipping TFF = new AdaptiveClipping(AdaptiveClipping.DEFAULT_TARGET_QUANTILE,
-            AdaptiveClipping.DEFAULT_LEARNING_RATE, AdaptiveClipping.defaultClippedCountStddev(100), true);
+            AdaptiveClipping.DEFAULT_LEARNING_RATE, AdaptiveClipping.defaultClippedCountStddev(100));
 
     @Test
     void theNoiseSplitMatchesThePublishedCheckValue() {
@@ -43,13 +43,13 @@ class AdaptiveClippingTest {
     }
 
     @ParameterizedTest
-    @CsvSource({"0.5, true", "0.9, true", "0.2, true", "0.5, false"})
-    void tracksTheTargetQuantileOfASyntheticDistribution(double gamma, boolean geometric) {
+    @CsvSource({"0.5", "0.9", "0.2"})
+    void tracksTheTargetQuantileOfASyntheticDistribution(double gamma) {
         // Norms ~ LogNormal(ln 3, 0.5): the gamma-quantile is 3 exp(0.5 Phi^-1(gamma)).
         double[] probit = {0.2, -0.841621, 0.5, 0, 0.9, 1.281552};
         double zGamma = gamma == 0.2 ? probit[1] : gamma == 0.5 ? probit[3] : probit[5];
         double quantile = 3 * Math.exp(0.5 * zGamma);
-        AdaptiveClipping rule = new AdaptiveClipping(gamma, geometric ? 0.2 : 0.5, 5, geometric);
+        AdaptiveClipping rule = new AdaptiveClipping(gamma, 0.2, 5);
         GaussianNoise noise = GaussianNoise.seeded(31);
         Random norms = new Random(32);
         double clip = AdaptiveClipping.DEFAULT_INITIAL_CLIP;
@@ -77,19 +77,20 @@ class AdaptiveClippingTest {
     }
 
     @Test
-    void theArithmeticUpdateStopsAtZero() {
-        AdaptiveClipping arithmetic = new AdaptiveClipping(0.5, 1, 1, false);
-        assertEquals(0, arithmetic.nextClip(0.1, 1.0));
-        assertEquals(0.6, arithmetic.nextClip(0.1, 0.0), 1e-15);
+    void theGeometricUpdateMovesByExpOfTheError() {
+        AdaptiveClipping rule = new AdaptiveClipping(0.5, 0.2, 1);
+        assertEquals(0.1 * Math.exp(-0.1), rule.nextClip(0.1, 1.0), 1e-17);
+        assertEquals(0.1 * Math.exp(0.1), rule.nextClip(0.1, 0.0), 1e-17);
+        assertEquals(0.1, rule.nextClip(0.1, 0.5));
     }
 
     @Test
     void invalidSettingsNameTheirField() {
-        var e = assertThrows(IllegalArgumentException.class, () -> new AdaptiveClipping(1.5, 0.2, 1, true));
+        var e = assertThrows(IllegalArgumentException.class, () -> new AdaptiveClipping(1.5, 0.2, 1));
         assertTrue(e.getMessage().startsWith("privacy.targetQuantile"), e.getMessage());
-        e = assertThrows(IllegalArgumentException.class, () -> new AdaptiveClipping(0.5, 0, 1, true));
+        e = assertThrows(IllegalArgumentException.class, () -> new AdaptiveClipping(0.5, 0, 1));
         assertTrue(e.getMessage().startsWith("privacy.clipLearningRate"), e.getMessage());
-        e = assertThrows(IllegalArgumentException.class, () -> new AdaptiveClipping(0.5, 0.2, -1, true));
+        e = assertThrows(IllegalArgumentException.class, () -> new AdaptiveClipping(0.5, 0.2, -1));
         assertTrue(e.getMessage().startsWith("privacy.clippedCountStddev"), e.getMessage());
     }
 }

@@ -93,6 +93,12 @@ class RoundRepository {
             FROM round_participants WHERE round_id = :round ORDER BY ordinal
             """;
 
+    /** A federation's rounds with their participants and stored updates, children first. */
+    private static final List<String> SQL_DELETE_FEDERATION = List.of(
+            "DELETE FROM round_updates WHERE round_id IN (SELECT id FROM rounds WHERE federation_id = :f)",
+            "DELETE FROM round_participants WHERE round_id IN (SELECT id FROM rounds WHERE federation_id = :f)",
+            "DELETE FROM rounds WHERE federation_id = :f");
+
     private final JdbcClient jdbc;
 
     RoundRepository(JdbcClient jdbc) {
@@ -118,6 +124,16 @@ class RoundRepository {
                 .query(RoundRepository::round).optional();
     }
 
+    /** The ids of the federation's rounds, every attempt. */
+    List<UUID> roundIds(UUID federation) {
+        return jdbc.sql("SELECT id FROM rounds WHERE federation_id = :f").param("f", federation).query(UUID.class).list();
+    }
+
+    /** Deletes the federation's rounds, participants and stored updates. */
+    void deleteAll(UUID federation) {
+        SQL_DELETE_FEDERATION.forEach(sql -> jdbc.sql(sql).param("f", federation).update());
+    }
+
     Optional<Round> find(UUID id) {
         return jdbc.sql(ROUND_COLUMNS + " WHERE id = :id").param("id", id).query(RoundRepository::round).optional();
     }
@@ -133,12 +149,15 @@ class RoundRepository {
                 .param("f", federation).query(Integer.class).single();
     }
 
-    /** Attempts of round {@code number} so far, and how many of them failed (cancelled ones do not count). */
+    /**
+     * Attempts of round {@code number} so far, and how many of them failed (cancelled ones and failures an operator
+     * retried do not count).
+     */
     record Attempts(int made, int failed) {
     }
 
     Attempts attempts(UUID federation, int number) {
-        return jdbc.sql("SELECT count(*), count(*) FILTER (WHERE state = 'FAILED') FROM rounds "
+        return jdbc.sql("SELECT count(*), count(*) FILTER (WHERE state = 'FAILED' AND retried_at IS NULL) FROM rounds "
                         + "WHERE federation_id = :f AND number = :n")
                 .param("f", federation).param("n", number)
                 .query((rs, i) -> new Attempts(rs.getInt(1), rs.getInt(2))).single();

@@ -26,7 +26,8 @@ public class FederationRepository {
     private static final String SQL_TRANSITION = """
             UPDATE federations SET state = :state,
                    started_at = CASE WHEN :state = 'RUNNING' AND started_at IS NULL THEN :at ELSE started_at END,
-                   finished_at = CASE WHEN :state IN ('FINISHED', 'FAILED') THEN :at ELSE finished_at END,
+                   finished_at = CASE WHEN :state IN ('FINISHED', 'FAILED') THEN :at
+                                      WHEN :state = 'RUNNING' THEN NULL ELSE finished_at END,
                    failure_reason = :reason
             WHERE id = :id AND state IN (:from)
             """;

@@ -101,14 +101,19 @@ public final class RoundConfig {
         return new Configured(protocol, strategy.effectiveParams(), pipeline);
     }
 
-    /** Parses the {@code update} section: {@code codec}, {@code clipNorm}, {@code errorFeedback}, {@code k}. */
+    /**
+     * Parses the {@code update} section: {@code codec}, {@code clipNorm}, {@code errorFeedback}, {@code k} and the
+     * codec's {@code params}.
+     */
     public static UpdateSpec updateSpec(Map<String, ?> section) {
         Hyperparameters h = new Hyperparameters("update", "the update section", section);
-        UpdateSpec spec = new UpdateSpec(h.choice("codec", DenseCodec.NAME, UpdateCodecs.names()),
-                h.real("clipNorm", 0, 0, true, Double.POSITIVE_INFINITY, false), h.bool("errorFeedback", false),
-                h.real("k", 0, 0, true, Integer.MAX_VALUE, true));
+        String codec = h.choice("codec", DenseCodec.NAME, UpdateCodecs.names());
+        double clipNorm = h.real("clipNorm", 0, 0, true, Double.POSITIVE_INFINITY, false);
+        boolean errorFeedback = h.bool("errorFeedback", false);
+        double k = h.real("k", 0, 0, true, Integer.MAX_VALUE, true);
+        UpdateCodecs.Configured configured = UpdateCodecs.configure(codec, k, h.section("params", codec));
         h.done();
-        return spec;
+        return new UpdateSpec(codec, clipNorm, errorFeedback, k, configured.params());
     }
 
     /**

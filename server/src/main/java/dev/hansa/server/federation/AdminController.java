@@ -14,7 +14,9 @@ import java.util.UUID;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PatchMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.PutMapping;
@@ -28,10 +30,8 @@ import org.springframework.web.bind.annotation.RestController;
 @RequestMapping("/api/v1/admin")
 class AdminController {
 
-    /**
-     * Bounds on a federation config as sent, before it is parsed and stored as jsonb: a few small nested objects of
-     * short strings and numbers (the parser then checks each field's meaning).
-     */
+    /** The media type of a JSON Merge Patch (RFC 7396). */
+    static final String MERGE_PATCH = "application/merge-patch+json";
 
     /** Request for enrollment tokens. */
     record TokenRequest(Integer count, Long ttlSeconds) {
@@ -68,6 +68,35 @@ class AdminController {
     @GetMapping("/federations/{id}")
     Map<String, Object> get(@PathVariable UUID id) {
         return view(service.require(id));
+    }
+
+    /** Replaces the whole config of a federation that has not started. */
+    @PutMapping(value = "/federations/{id}/config", consumes = MediaType.APPLICATION_JSON_VALUE)
+    Map<String, Object> replaceConfig(@PathVariable UUID id, @RequestBody byte[] body, Principal principal) {
+        return view(service.updateConfig(id, FederationConfig.parse(body), actor(principal)));
+    }
+
+    /** Changes part of the config of a federation that has not started: a JSON Merge Patch (RFC 7396). */
+    @PatchMapping(value = "/federations/{id}/config", consumes = {MERGE_PATCH, MediaType.APPLICATION_JSON_VALUE})
+    Map<String, Object> patchConfig(@PathVariable UUID id, @RequestBody byte[] body, Principal principal) {
+        return view(service.patchConfig(id, body, actor(principal)));
+    }
+
+    /** Request to clone a federation: the new federation's name (default: the source's). */
+    record CloneRequest(String name) {
+    }
+
+    @PostMapping("/federations/{id}/clone")
+    @ResponseStatus(HttpStatus.CREATED)
+    Map<String, Object> cloneFederation(@PathVariable UUID id, @RequestBody(required = false) CloneRequest body,
+                                        Principal principal) {
+        return view(service.cloneOf(id, body == null ? null : body.name(), actor(principal)));
+    }
+
+    @DeleteMapping("/federations/{id}")
+    @ResponseStatus(HttpStatus.NO_CONTENT)
+    void delete(@PathVariable UUID id, Principal principal) {
+        service.delete(id, actor(principal));
     }
 
     @PutMapping(value = "/federations/{id}/model", consumes = MediaType.APPLICATION_OCTET_STREAM_VALUE)
@@ -115,6 +144,16 @@ class AdminController {
     @PostMapping("/federations/{id}/start")
     Map<String, Object> start(@PathVariable UUID id, Principal principal) {
         return view(service.start(id, actor(principal)));
+    }
+
+    @PostMapping("/federations/{id}/pause")
+    Map<String, Object> pause(@PathVariable UUID id, Principal principal) {
+        return view(service.pause(id, actor(principal)));
+    }
+
+    @PostMapping("/federations/{id}/resume")
+    Map<String, Object> resume(@PathVariable UUID id, Principal principal) {
+        return view(service.resume(id, actor(principal)));
     }
 
     @PostMapping("/federations/{id}/stop")

@@ -54,6 +54,17 @@ public class ModelRepository {
                 .param("round", m.producedByRound()).param("at", m.createdAt()).update();
     }
 
+    /** Removes the initial model of a federation that has not started (its config now needs another one). */
+    public void deleteInitial(UUID federation) {
+        jdbc.sql("DELETE FROM model_versions WHERE federation_id = :federation AND version = 0")
+                .param("federation", federation).update();
+    }
+
+    /** Deletes every model version of the federation (its rounds, which name them, are deleted first). */
+    public void deleteAll(UUID federation) {
+        jdbc.sql("DELETE FROM model_versions WHERE federation_id = :federation").param("federation", federation).update();
+    }
+
     public void replaceInitial(UUID federation, String hash, byte[] blob, byte[] state, OffsetDateTime at) {
         jdbc.sql(SQL_REPLACE_INITIAL).param("federation", federation).param("hash", hash).param("blob", Blobs.streamed(blob))
                 .param("state", state).param("at", at).update();

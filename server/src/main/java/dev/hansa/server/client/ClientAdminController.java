@@ -57,7 +57,7 @@ class ClientAdminController {
         Map<String, Object> client = clients.find(clientId).orElseThrow(() ->
                 new HansaProblem(HttpStatus.NOT_FOUND, "unknown-client", "no client " + clientId));
         if (clients.revoke(clientId, time.now())) {
-            audit.record("admin:" + principal.getName(), "client.revoke", clientId.toString(),
+            audit.record(principal.getName(), "client.revoke", clientId.toString(),
                     Map.of("federation", client.get("federation_id").toString(), "name", client.get("name")));
             events.publishEvent(new ClientRevoked(clientId, (UUID) client.get("federation_id")));
         }

@@ -49,8 +49,12 @@ class AdminController {
         this.views = views;
     }
 
+    /**
+     * The audit log's actor for this request's changes: the name of the request's authentication, which is the
+     * calling user's username (as {@code AuditLog.currentActor()} derives it).
+     */
     private static String actor(Principal principal) {
-        return "admin:" + principal.getName();
+        return principal.getName();
     }
 
     /** The body arrives as bytes: {@link FederationConfig#parse(byte[])} reads the JSON strictly itself. */

@@ -1,9 +1,7 @@
 package dev.hansa.server.federation;
 
-import dev.hansa.server.model.ModelRepository;
 import dev.hansa.server.system.HansaProblem;
 import dev.hansa.server.system.HansaProperties;
-import dev.hansa.server.system.RowViews;
 import jakarta.servlet.http.HttpServletRequest;
 import java.io.IOException;
 import java.security.Principal;
@@ -13,7 +11,6 @@ import java.util.Map;
 import java.util.UUID;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
-import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PatchMapping;
@@ -25,7 +22,7 @@ import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
 
-/** The admin REST API for federations and their model versions (admin token). */
+/** The admin REST API for federations: create, configure, clone, run, pause, stop, delete; enrollment tokens. */
 @RestController
 @RequestMapping("/api/v1/admin")
 class AdminController {
@@ -38,15 +35,11 @@ class AdminController {
     }
 
     private final FederationService service;
-    private final ModelRepository models;
-    private final RowViews views;
     private final HansaProperties properties;
 
-    AdminController(FederationService service, ModelRepository models, RowViews views, HansaProperties properties) {
+    AdminController(FederationService service, HansaProperties properties) {
         this.properties = properties;
         this.service = service;
-        this.models = models;
-        this.views = views;
     }
 
     private static String actor(Principal principal) {
@@ -159,29 +152,6 @@ class AdminController {
     @PostMapping("/federations/{id}/stop")
     Map<String, Object> stop(@PathVariable UUID id, Principal principal) {
         return view(service.stop(id, actor(principal)));
-    }
-
-    @GetMapping("/federations/{id}/models")
-    List<Map<String, Object>> models(@PathVariable UUID id) {
-        service.require(id);
-        return views.view(models.list(id));
-    }
-
-    @GetMapping(value = "/federations/{id}/models/latest", produces = MediaType.APPLICATION_OCTET_STREAM_VALUE)
-    ResponseEntity<byte[]> latestModel(@PathVariable UUID id) {
-        service.require(id);
-        var model = models.latest(id).orElseThrow(() -> new HansaProblem(HttpStatus.NOT_FOUND, "no-model",
-                "federation " + id + " has no model yet"));
-        return ResponseEntity.ok().eTag("\"" + model.contentHash() + "\"")
-                .header("X-Hansa-Model-Version", Integer.toString(model.version())).body(model.blob());
-    }
-
-    @GetMapping(value = "/federations/{id}/models/{version:\\d+}", produces = MediaType.APPLICATION_OCTET_STREAM_VALUE)
-    ResponseEntity<byte[]> model(@PathVariable UUID id, @PathVariable int version) {
-        service.require(id);
-        var model = models.byVersion(id, version).orElseThrow(() -> new HansaProblem(HttpStatus.NOT_FOUND,
-                "no-model", "federation " + id + " has no model version " + version));
-        return ResponseEntity.ok().eTag("\"" + model.contentHash() + "\"").body(model.blob());
     }
 
     private static Map<String, Object> view(Federation f) {

@@ -78,7 +78,8 @@ class ClientManagementTest extends EmbeddedServerTest {
         FederationFixture.Client me = f.clients.getFirst();
         f.start();
         orchestrator.tick();
-        api.put("/api/v1/client/rounds/" + f.roundIdOf(me) + "/update", me.credential(), upload(randomDelta(2), 10), "k");
+        api.put("/api/v1/client/rounds/" + f.roundIdOf(me) + "/update", me.credential(), upload(randomDelta(2), 10),
+                "k");
         orchestrator.tick();
         assertEquals("FINISHED", f.status());
         api.post("/api/v1/admin/clients/" + me.id() + "/revoke", ADMIN, null);

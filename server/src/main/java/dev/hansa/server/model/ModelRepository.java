@@ -65,7 +65,8 @@ public class ModelRepository {
 
     /** Deletes every model version of the federation (its rounds, which name them, are deleted first). */
     public void deleteAll(UUID federation) {
-        jdbc.sql("DELETE FROM model_versions WHERE federation_id = :federation").param("federation", federation).update();
+        jdbc.sql("DELETE FROM model_versions WHERE federation_id = :federation").param("federation", federation)
+                .update();
     }
 
     public void replaceInitial(UUID federation, String hash, byte[] blob, byte[] state, OffsetDateTime at) {

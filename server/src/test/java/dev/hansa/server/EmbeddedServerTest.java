@@ -1,6 +1,7 @@
 package dev.hansa.server;
 
 import static dev.hansa.server.FederationFixture.ADMIN;
+import static dev.hansa.server.FederationFixture.ADMIN_PASSWORD;
 
 import dev.hansa.server.round.RoundOrchestrator;
 import java.io.IOException;
@@ -54,6 +55,7 @@ public abstract class EmbeddedServerTest {
         Path dir = Files.createTempDirectory(target, "test-db-");
         registry.add("hansa.database-dir", () -> dir.resolve("pg").toString());
         registry.add("hansa.admin-token", () -> ADMIN);
+        registry.add("hansa.admin.password", () -> ADMIN_PASSWORD);
         registry.add("hansa.max-upload-size", () -> "64KB");
         registry.add("hansa.tick", () -> "1h");
         registry.add("hansa.upload-grace", () -> "2s");

@@ -216,7 +216,7 @@ public final class LocalFederation {
             prepared.put(id, done.get(i));
             sent.put(id, new Update(id, round.plan().plans().get(id).role(),
                     pipeline.codec(round.plan().plans().get(id).seed()).reconstruct(done.get(i).update().update()),
-                    r.numSamples(), r.metrics()));
+                    r.numSamples(), done.get(i).update().withMetrics(r.metrics())));
         }
         int byzantine = adversary == null ? 0 : forge(round, sent);
         RoundAggregation aggregation = protocol.startAggregation(round.context(), model.spec());

@@ -86,7 +86,9 @@ public record FederationOptions(String dataset, String partition, double synthet
                 .option("codec", DenseCodec.NAME, "how clients encode their updates: one of " + UpdateCodecs.names())
                 .option("update-clip-norm", "0", "clients clip their update to this L2 norm, 0 = off")
                 .option("error-feedback", "false", "carry what a lossy codec loses over to the next round")
-                .option("codec-k", "", "coordinates topk and randk keep (update.k): a fraction in (0, 1) or a count")
+                .option("codec-k", "", "coordinates topk, randk and countsketch keep (update.k): a fraction in (0, 1)"
+                        + " or a count")
+                .option("codec-params", "", "the codec's parameters (update.params): k=v[,k=v...], e.g. levels=4")
                 .option("aggregator", WeightedMean.NAME, "aggregation rule: one of " + Aggregators.names())
                 .option("aggregator-params", "", "the aggregator's parameters: k=v[,k=v...]")
                 .option("pre-aggregators", "", "whole-round steps before the aggregator, in order: "
@@ -133,6 +135,10 @@ public record FederationOptions(String dataset, String partition, double synthet
         Map<String, Object> update = new LinkedHashMap<>(Map.of("codec", o.string("codec"), "clipNorm",
                 o.real("update-clip-norm"), "errorFeedback", bool(o, "error-feedback")));
         putIfGiven(o, "codec-k", "k", update, o::real);
+        Map<String, Object> codecParams = ParamList.parameters("--codec-params", o.string("codec-params"));
+        if (!codecParams.isEmpty()) {
+            update.put("params", codecParams);
+        }
         Map<String, Object> robustness = new LinkedHashMap<>();
         robustness.put("aggregator", o.string("aggregator"));
         robustness.put("aggregatorParams", ParamList.parameters("--aggregator-params", o.string("aggregator-params")));

@@ -1,5 +1,6 @@
 package dev.hansa.server.round;
 
+import dev.hansa.aggregation.update.UpdateSpec;
 import dev.hansa.server.system.Blobs;
 import java.io.InputStream;
 import java.sql.ResultSet;
@@ -11,6 +12,7 @@ import java.util.Optional;
 import java.util.UUID;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
+import tools.jackson.databind.ObjectMapper;
 
 /**
  * Rounds, participants and the accepted updates of open rounds. State changes are guarded by the states the
@@ -35,8 +37,7 @@ class RoundRepository {
             """;
     private static final String PARTICIPANT_COLUMNS = """
             SELECT p.round_id, p.client_id, p.ordinal, p.plan->>'role' AS role,
-                   coalesce(p.plan->'update'->>'codec', 'dense') AS codec,
-                   coalesce((p.plan->'update'->>'k')::float8, 0) AS codec_k, (p.plan->>'seed')::bigint AS plan_seed,
+                   p.plan->'update' AS update_spec, (p.plan->>'seed')::bigint AS plan_seed,
                    p.state, p.idempotency_key,
                    p.accepted_response::text AS accepted_response, c.num_samples AS declared_samples, p.clipped_to
             FROM round_participants p JOIN clients c ON c.id = p.client_id
@@ -128,9 +129,11 @@ class RoundRepository {
             "DELETE FROM rounds WHERE federation_id = :f");
 
     private final JdbcClient jdbc;
+    private final ObjectMapper json;
 
-    RoundRepository(JdbcClient jdbc) {
+    RoundRepository(JdbcClient jdbc, ObjectMapper json) {
         this.jdbc = jdbc;
+        this.json = json;
     }
 
     void insertRound(Round r, String strategy, String paramsJson, String pipelineJson) {
@@ -213,13 +216,13 @@ class RoundRepository {
     Optional<Participant> participant(UUID round, UUID client, boolean forUpdate) {
         return jdbc.sql(PARTICIPANT_COLUMNS + " WHERE p.round_id = :round AND p.client_id = :client"
                         + (forUpdate ? " FOR UPDATE OF p" : ""))
-                .param("round", round).param("client", client).query(RoundRepository::participant).optional();
+                .param("round", round).param("client", client).query(this::participant).optional();
     }
 
     /** Accepted participants in participant order. */
     List<Participant> accepted(UUID round) {
         return jdbc.sql(PARTICIPANT_COLUMNS + " WHERE p.round_id = :round AND p.state = 'ACCEPTED' ORDER BY p.ordinal")
-                .param("round", round).query(RoundRepository::participant).list();
+                .param("round", round).query(this::participant).list();
     }
 
     /** Participants still expected to report: the round is due once none is left. */
@@ -337,16 +340,21 @@ class RoundRepository {
                 rs.getObject("deadline_at", OffsetDateTime.class));
     }
 
-    private static Participant participant(ResultSet rs, int row) throws SQLException {
+    private Participant participant(ResultSet rs, int row) throws SQLException {
         long declared = rs.getLong("declared_samples");
         if (rs.wasNull()) {
             declared = Long.MAX_VALUE; // never declared: only the federation's bound applies
         }
         return new Participant(rs.getObject("round_id", UUID.class), rs.getObject("client_id", UUID.class),
-                rs.getInt("ordinal"), rs.getString("role"), rs.getString("codec"), rs.getDouble("codec_k"),
+                rs.getInt("ordinal"), rs.getString("role"), updateSpec(rs.getString("update_spec")),
                 rs.getLong("plan_seed"),
                 ParticipantState.valueOf(rs.getString("state")), rs.getString("idempotency_key"),
                 rs.getString("accepted_response"), declared,
                 rs.getObject("clipped_to", Double.class));
+    }
+
+    /** The plan's {@code update} section as the server wrote it (a plan without one is dense). */
+    private UpdateSpec updateSpec(String planUpdate) {
+        return planUpdate == null ? UpdateSpec.DENSE : json.readValue(planUpdate, UpdateSpec.class);
     }
 }

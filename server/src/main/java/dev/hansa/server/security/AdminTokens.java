@@ -22,8 +22,6 @@ import org.springframework.transaction.annotation.Transactional;
 @Service
 class AdminTokens {
 
-    /** The audit log's actor for what the server does by itself at start. */
-    static final String STARTUP = "system:startup";
     static final int MAX_NAME = 100;
 
     /** A token as issued: the secret is returned once and stored only hashed. */
@@ -94,11 +92,11 @@ class AdminTokens {
         OffsetDateTime now = time.now();
         if (existing.isEmpty()) {
             UUID id = credentials.addAdminToken(secret, AdminToken.CONFIGURED, AdminToken.CONFIGURED, now);
-            audit.record(STARTUP, "admin-token.configure", id.toString(), Map.of());
+            audit.record(AuditLog.STARTUP, "admin-token.configure", id.toString(), Map.of());
         }
         for (String kind : List.of(AdminToken.CONFIGURED, AdminToken.BOOTSTRAP)) {
             for (UUID revoked : credentials.revokeAdminTokens(kind, secret, now)) {
-                audit.record(STARTUP, "admin-token.revoke", revoked.toString(),
+                audit.record(AuditLog.STARTUP, "admin-token.revoke", revoked.toString(),
                         Map.of("kind", kind, "why", "hansa.admin-token changed"));
             }
         }
@@ -113,7 +111,7 @@ class AdminTokens {
         }
         String secret = Secrets.generate("ha_");
         UUID id = credentials.addAdminToken(secret, AdminToken.BOOTSTRAP, AdminToken.BOOTSTRAP, time.now());
-        audit.record(STARTUP, "admin-token.bootstrap", id.toString(), Map.of());
+        audit.record(AuditLog.STARTUP, "admin-token.bootstrap", id.toString(), Map.of());
         return Optional.of(secret);
     }
 }

@@ -9,8 +9,6 @@ import org.springframework.http.HttpMethod;
 import org.springframework.http.HttpStatus;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.http.SessionCreationPolicy;
-import org.springframework.security.core.userdetails.UserDetailsService;
-import org.springframework.security.provisioning.InMemoryUserDetailsManager;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.authentication.AnonymousAuthenticationFilter;
 import org.springframework.security.web.firewall.RequestRejectedHandler;
@@ -50,12 +48,6 @@ class SecurityConfiguration {
     RequestRejectedHandler rejectedAsProblem(ObjectMapper json) {
         return (req, res, ex) -> problem(res, json, HttpStatus.BAD_REQUEST, "malformed-request",
                 "the request was refused before it reached the API: " + ex.getMessage());
-    }
-
-    /** No username/password users: every credential is a bearer token (keeps Boot from generating a password). */
-    @Bean
-    UserDetailsService noPasswordUsers() {
-        return new InMemoryUserDetailsManager();
     }
 
     private static void problem(HttpServletResponse res, ObjectMapper json, HttpStatus status, String reason,

@@ -10,6 +10,9 @@ import tools.jackson.databind.ObjectMapper;
 @Repository
 public class AuditLog {
 
+    /** The actor of what the server does by itself at start (bootstrap admin, admin token rotation). */
+    public static final String STARTUP = "system:startup";
+
     private static final String SQL_INSERT = """
             INSERT INTO audit_log (at, actor, action, target, details)
             VALUES (:at, :actor, :action, :target, CAST(:details AS jsonb))

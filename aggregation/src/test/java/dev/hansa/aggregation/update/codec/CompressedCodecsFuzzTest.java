@@ -1,0 +1,60 @@
+package dev.hansa.aggregation.update.codec;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.code_intelligence.jazzer.api.FuzzedDataProvider;
+import com.code_intelligence.jazzer.junit.FuzzTest;
+import dev.hansa.aggregation.tensor.ModelSpec;
+import dev.hansa.aggregation.tensor.TensorSpec;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Coverage-guided fuzzing of the quantising and sketching decoders (Jazzer); in the normal build each target runs
+ * once per file under {@code CompressedCodecsFuzzTestInputs} (docs/testing.md). The property is
+ * {@link DecoderFuzzing}'s, and every decoded value is finite.
+ */
+class CompressedCodecsFuzzTest {
+
+    private static final ModelSpec MODEL = ModelSpec.of(new TensorSpec("w", new int[] {12, 25}),
+            new TensorSpec("b", new int[] {25}));
+    private static final UpdateCodec QSGD = new QsgdCodec(3, 64).forParticipant(7);
+    private static final UpdateCodec SIGN = new SignCodec();
+    private static final UpdateCodec FP16 = new Fp16Codec();
+    private static final List<UpdateCodec> CODECS = List.of(QSGD, SIGN, FP16);
+
+    /** Raw bytes as a qsgd upload. */
+    @FuzzTest
+    void qsgdDecodeIsTotal(byte[] input) {
+        check(QSGD, input);
+    }
+
+    /** Raw bytes as a sign upload. */
+    @FuzzTest
+    void signDecodeIsTotal(byte[] input) {
+        check(SIGN, input);
+    }
+
+    /** Raw bytes as an fp16 upload. */
+    @FuzzTest
+    void fp16DecodeIsTotal(byte[] input) {
+        check(FP16, input);
+    }
+
+    /** Payloads in a valid envelope for one of the codecs, so mutations explore the codecs' own fields. */
+    @FuzzTest
+    void payloadsInAValidFrameAreDecodedOrRefused(FuzzedDataProvider data) {
+        UpdateCodec codec = CODECS.get(data.consumeInt(0, CODECS.size() - 1));
+        byte[] payload = data.consumeRemainingAsBytes();
+        check(codec, UpdateFrame.write(codec.name(), MODEL.parameterCount(), Map.of(), payload.length,
+                out -> out.put(payload)));
+    }
+
+    private static void check(UpdateCodec codec, byte[] input) {
+        DecoderFuzzing.check(codec, MODEL, input, (values, bytes) -> {
+            for (float v : values) {
+                assertTrue(Float.isFinite(v), codec.name() + " decoded " + v);
+            }
+        });
+    }
+}

@@ -38,7 +38,8 @@ public final class UpdateCodecs {
             Fp16Codec.NAME, new Entry(false, (k, p) -> new Fp16Codec()),
             SignCodec.NAME, new Entry(false, (k, p) -> new SignCodec()),
             QsgdCodec.NAME, new Entry(false, (k, p) -> QsgdCodec.of(p)),
-            SparseLoCoCodec.NAME, new Entry(false, (k, p) -> SparseLoCoCodec.of(p))));
+            SparseLoCoCodec.NAME, new Entry(false, (k, p) -> SparseLoCoCodec.of(p)),
+            CountSketchCodec.NAME, new Entry(true, CountSketchCodec::of)));
 
     private UpdateCodecs() {
     }

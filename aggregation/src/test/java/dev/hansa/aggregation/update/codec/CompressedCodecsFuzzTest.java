@@ -27,7 +27,8 @@ class CompressedCodecsFuzzTest {
     private static final UpdateCodec SIGN = new SignCodec();
     private static final UpdateCodec FP16 = new Fp16Codec();
     private static final UpdateCodec SPARSE_LO_CO = new SparseLoCoCodec(8, 16);
-    private static final List<UpdateCodec> CODECS = List.of(QSGD, SIGN, FP16, SPARSE_LO_CO);
+    private static final UpdateCodec COUNT_SKETCH = new CountSketchCodec(20, 3, 16).forParticipant(7);
+    private static final List<UpdateCodec> CODECS = List.of(QSGD, SIGN, FP16, SPARSE_LO_CO, COUNT_SKETCH);
 
     /** Raw bytes as a qsgd upload. */
     @FuzzTest
@@ -53,6 +54,12 @@ class CompressedCodecsFuzzTest {
         check(SPARSE_LO_CO, input);
     }
 
+    /** Raw bytes as a countsketch upload. */
+    @FuzzTest
+    void countSketchDecodeIsTotal(byte[] input) {
+        check(COUNT_SKETCH, input);
+    }
+
     /** Payloads in a valid envelope for one of the codecs, so mutations explore the codecs' own fields. */
     @FuzzTest
     void payloadsInAValidFrameAreDecodedOrRefused(FuzzedDataProvider data) {
@@ -66,7 +73,8 @@ class CompressedCodecsFuzzTest {
     @Test
     void theValidSeedsDecode() throws IOException {
         Map<String, UpdateCodec> byTarget = Map.of("qsgdDecodeIsTotal", QSGD, "signDecodeIsTotal", SIGN,
-                "fp16DecodeIsTotal", FP16, "sparseLoCoDecodeIsTotal", SPARSE_LO_CO);
+                "fp16DecodeIsTotal", FP16, "sparseLoCoDecodeIsTotal", SPARSE_LO_CO,
+                "countSketchDecodeIsTotal", COUNT_SKETCH);
         for (var e : byTarget.entrySet()) {
             try (InputStream in = getClass().getResourceAsStream("CompressedCodecsFuzzTestInputs/" + e.getKey()
                     + "/valid")) {

@@ -29,6 +29,7 @@ class SecurityConfiguration {
                         .requestMatchers("/actuator/health", "/actuator/health/**", "/error").permitAll()
                         .requestMatchers(HttpMethod.POST, "/api/v1/enroll").permitAll()
                         .requestMatchers("/api/v1/admin/**").hasRole("ADMIN")
+                        .requestMatchers("/v3/api-docs/**", "/swagger-ui/**").hasRole("ADMIN")
                         .requestMatchers("/api/v1/client/**").hasRole("CLIENT")
                         .anyRequest().denyAll())
                 .exceptionHandling(e -> e

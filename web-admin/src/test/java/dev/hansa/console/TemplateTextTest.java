@@ -41,6 +41,8 @@ class TemplateTextTest {
     private static final Pattern READABLE_ATTRIBUTE = Pattern.compile(
             "\\s(title|alt|placeholder|aria-label|label)=\"([^\"]*)\"");
     private static final Pattern KEY = Pattern.compile("#\\{([a-zA-Z0-9.]+)");
+    /** A form field rendered through fragments/field.html, whose label and help are form.<name>(.help). */
+    private static final Pattern FIELD = Pattern.compile("fragments/field :: (?:input|select|json|flag)\\('(\\w+)'");
 
     private static List<Path> templates() {
         try (Stream<Path> files = Files.walk(TEMPLATES)) {
@@ -114,6 +116,11 @@ class TemplateTextTest {
             Matcher key = KEY.matcher(read(template));
             while (key.find()) {
                 used.add(key.group(1));
+            }
+            Matcher field = FIELD.matcher(read(template));
+            while (field.find()) {
+                used.add("form." + field.group(1));
+                used.add("form." + field.group(1) + ".help");
             }
         }
         Set<String> defined = new TreeSet<>(bundle(BUNDLES.resolve("messages.properties")).stringPropertyNames());

@@ -1,5 +1,6 @@
 package dev.hansa.server.console;
 
+import static dev.hansa.server.FederationFixture.ADMIN;
 import static dev.hansa.server.console.ConsoleUsers.OPERATOR;
 import static dev.hansa.server.console.ConsoleUsers.PASSWORD;
 import static dev.hansa.server.console.ConsoleUsers.VIEWER;
@@ -58,6 +59,27 @@ class ConsoleBrowserTest extends EmbeddedServerTest {
         assertTrue(after.showsLoggedOut());
         driver.get(base + "/console/federations");
         LoginPage.at(driver, base);
+    }
+
+    @Test
+    void anOperatorCreatesAFederationThroughTheFormAfterFixingTheFieldTheServerNamed() {
+        NewFederationPage form = LoginPage.open(driver, base).logIn(OPERATOR, PASSWORD).create();
+        form.fill("name", "made in the browser").fill("minClients", "5").fill("maxClients", "3")
+                .choose("aggregator", "trimmed-mean").fill("f", "1");
+        form = form.submitExpectingErrors();
+        assertEquals("schedule.minClients (5) must not exceed schedule.maxClients (3)",
+                form.errorOf("minClients").orElseThrow());
+        assertTrue(form.errorOf("maxClients").isEmpty());
+        assertEquals("made in the browser", form.value("name"), "what was typed stays");
+
+        FederationPage created = form.fill("minClients", "3").submit();
+        assertEquals("made in the browser", created.name());
+        assertEquals("CREATED", created.state());
+        var stored = api.get("/api/v1/admin/federations/" + created.id(), ADMIN).json().get("config");
+        assertEquals(3, stored.get("schedule").get("minClients").asInt());
+        assertEquals("trimmed-mean", stored.get("robustness").get("aggregator").asString());
+        assertEquals(1, stored.get("robustness").get("f").asInt());
+        assertEquals(784, stored.get("model").get("params").get("inputSize").asInt());
     }
 
     @Test

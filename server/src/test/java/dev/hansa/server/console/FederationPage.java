@@ -36,6 +36,10 @@ final class FederationPage {
         return Pages.path(driver).substring("/console/federations/".length());
     }
 
+    String name() {
+        return driver.findElement(By.tagName("h1")).getText();
+    }
+
     String state() {
         return driver.findElement(By.id("federation-state")).getText();
     }

@@ -49,6 +49,11 @@ final class FederationsPage {
         return !driver.findElements(By.id("new-federation")).isEmpty();
     }
 
+    NewFederationPage create() {
+        Pages.clickThrough(driver, By.id("new-federation"));
+        return NewFederationPage.at(driver, base);
+    }
+
     FederationPage open(String name) {
         Pages.clickThrough(driver, By.linkText(name));
         return FederationPage.at(driver, base);

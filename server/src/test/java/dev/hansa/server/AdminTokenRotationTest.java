@@ -18,6 +18,7 @@ import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.security.crypto.password.PasswordEncoder;
 
 /**
  * The admin token across restarts on one data directory: the generated bootstrap token, then a configured one, then a
@@ -29,6 +30,8 @@ class AdminTokenRotationTest {
 
     private static final Pattern BOOTSTRAP =
             Pattern.compile("generated the bootstrap admin token \\(shown once, stored hashed\\): (ha_\\S+)");
+    private static final Pattern ADMIN_PASSWORD = Pattern.compile(
+            "generated the password of the bootstrap admin user 'admin' \\(shown once, stored hashed\\): (\\S+)");
     private static final String FIRST = "ha_first_configured_token_0001";
     private static final String SECOND = "ha_second_configured_token_002";
 
@@ -61,6 +64,10 @@ class AdminTokenRotationTest {
             Matcher printed = BOOTSTRAP.matcher(output.getAll());
             assertTrue(printed.find(), "a first start without hansa.admin-token prints a generated token");
             bootstrap = printed.group(1);
+            Matcher password = ADMIN_PASSWORD.matcher(output.getAll());
+            assertTrue(password.find(), "a first start without hansa.admin.password prints a generated password");
+            assertTrue(server.getBean(PasswordEncoder.class).matches(password.group(1), server.getBean(JdbcClient.class)
+                    .sql("SELECT password_hash FROM users WHERE username = 'admin'").query(String.class).single()));
             Api api = api(server);
             assertEquals(200, status(api, bootstrap));
             personal = api.post("/api/v1/admin/admin-tokens", bootstrap, Map.of("name", "ops")).json().get("token").asString();
@@ -94,6 +101,8 @@ class AdminTokenRotationTest {
         try (ConfigurableApplicationContext server = start(null)) {
             assertEquals(200, status(api(server), SECOND), "removing the setting keeps the last configured token");
             assertEquals(1, BOOTSTRAP.matcher(output.getAll()).results().count(), "no new bootstrap token is generated");
+            assertEquals(1, ADMIN_PASSWORD.matcher(output.getAll()).results().count(),
+                    "the bootstrap admin's password is generated once");
         }
     }
 }

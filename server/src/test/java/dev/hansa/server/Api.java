@@ -38,6 +38,17 @@ public final class Api {
                 .POST(HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(body == null ? Map.of() : body))));
     }
 
+    /** A request with a JSON body ({@code body} as it is when it is a byte array, else serialized). */
+    public Reply send(String method, String path, String token, String contentType, Object body) {
+        byte[] bytes = body instanceof byte[] raw ? raw : JSON.writeValueAsBytes(body);
+        return send(request(path, token).header("Content-Type", contentType)
+                .method(method, HttpRequest.BodyPublishers.ofByteArray(bytes)));
+    }
+
+    public Reply delete(String path, String token) {
+        return send(request(path, token).DELETE());
+    }
+
     public Reply put(String path, String token, byte[] body, String idempotencyKey) {
         HttpRequest.Builder b = request(path, token).header("Content-Type", "application/octet-stream")
                 .PUT(HttpTransport.binaryBody(body));
@@ -45,6 +56,13 @@ public final class Api {
             b.header("Idempotency-Key", idempotencyKey);
         }
         return send(b);
+    }
+
+    /** Any method; methods that carry a body send the JSON object {@code {}}. */
+    public Reply exchange(String method, String path, String token) {
+        boolean bodiless = java.util.Set.of("GET", "HEAD", "DELETE", "OPTIONS", "TRACE").contains(method);
+        return send(request(path, token).header("Content-Type", "application/json").method(method,
+                bodiless ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString("{}")));
     }
 
     private HttpRequest.Builder request(String path, String token) {

@@ -16,6 +16,8 @@ import java.util.SplittableRandom;
 public final class FederationFixture {
 
     public static final String ADMIN = "ha_test_admin_token_0123456789";
+    /** The bootstrap admin user's password ({@code hansa.admin.password}) in the shared test server. */
+    public static final String ADMIN_PASSWORD = "test admin password 0123";
     public static final ModelSpec SPEC = DenseArchitecture.mlp(4, new int[] {3}, 2).spec();
 
     /** An enrolled client. */

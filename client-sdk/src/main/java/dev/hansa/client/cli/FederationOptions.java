@@ -188,8 +188,13 @@ public record FederationOptions(String dataset, String partition, double synthet
      * Configuring checks every strategy, training, update and robustness flag together.
      */
     public RoundConfig.Configured rounds(double fraction, int minClients, int maxClients) {
-        return RoundConfig.configure(strategy, strategyParams, training, update, robustness,
-                new RoundConfig.Sampling(sampler, fraction, minClients, maxClients));
+        return rounds(fraction, minClients, maxClients, Map.of());
+    }
+
+    /** As {@link #rounds(double, int, int)}, client-level DP-FedAvg when {@code privacy} (the section) is not empty. */
+    public RoundConfig.Configured rounds(double fraction, int minClients, int maxClients, Map<String, ?> privacy) {
+        return RoundConfig.configure(strategy, strategyParams, training, update, robustness, privacy,
+                new RoundConfig.Sampling(sampler, fraction, minClients, maxClients), rounds);
     }
 
     /** The backend of {@code --backend}, else of HANSA_BACKEND, else the best available. */

@@ -22,8 +22,6 @@ import org.springframework.transaction.annotation.Transactional;
 @Service
 class AdminTokens {
 
-    /** The audit log's actor for what the server does by itself at start. */
-    static final String STARTUP = "system:startup";
     static final int MAX_NAME = 100;
 
     /** A token as issued: the secret is returned once and stored only hashed. */
@@ -45,14 +43,14 @@ class AdminTokens {
     }
 
     @Transactional
-    Issued issue(String name, String actor) {
+    Issued issue(String name) {
         if (name == null || name.isBlank()) {
             throw new InvalidField("name", "is required");
         }
         String clean = StorableText.require("name", name.strip(), MAX_NAME);
         String secret = Secrets.generate("ha_");
         UUID id = credentials.addAdminToken(secret, clean, AdminToken.ISSUED, time.now());
-        audit.record(actor, "admin-token.issue", id.toString(), Map.of("name", clean));
+        audit.record("admin-token.issue", id.toString(), Map.of("name", clean));
         return new Issued(credentials.adminToken(id).orElseThrow(), secret);
     }
 
@@ -61,7 +59,7 @@ class AdminTokens {
      * could then administer the server until a restart with a new {@code hansa.admin-token}.
      */
     @Transactional
-    AdminToken revoke(UUID id, String actor) {
+    AdminToken revoke(UUID id) {
         int active = credentials.lockActiveAdminTokens();
         AdminToken token = credentials.adminToken(id).orElseThrow(() ->
                 new HansaProblem(HttpStatus.NOT_FOUND, "unknown-admin-token", "no admin token " + id));
@@ -73,7 +71,7 @@ class AdminTokens {
                     "admin token " + id + " is the last active one; issue another before revoking it");
         }
         credentials.revokeAdminToken(id, time.now());
-        audit.record(actor, "admin-token.revoke", id.toString(), Map.of("name", token.name(), "kind", token.kind()));
+        audit.record("admin-token.revoke", id.toString(), Map.of("name", token.name(), "kind", token.kind()));
         return credentials.adminToken(id).orElseThrow();
     }
 
@@ -94,11 +92,11 @@ class AdminTokens {
         OffsetDateTime now = time.now();
         if (existing.isEmpty()) {
             UUID id = credentials.addAdminToken(secret, AdminToken.CONFIGURED, AdminToken.CONFIGURED, now);
-            audit.record(STARTUP, "admin-token.configure", id.toString(), Map.of());
+            audit.record(AuditLog.STARTUP, "admin-token.configure", id.toString(), Map.of());
         }
         for (String kind : List.of(AdminToken.CONFIGURED, AdminToken.BOOTSTRAP)) {
             for (UUID revoked : credentials.revokeAdminTokens(kind, secret, now)) {
-                audit.record(STARTUP, "admin-token.revoke", revoked.toString(),
+                audit.record(AuditLog.STARTUP, "admin-token.revoke", revoked.toString(),
                         Map.of("kind", kind, "why", "hansa.admin-token changed"));
             }
         }
@@ -113,7 +111,7 @@ class AdminTokens {
         }
         String secret = Secrets.generate("ha_");
         UUID id = credentials.addAdminToken(secret, AdminToken.BOOTSTRAP, AdminToken.BOOTSTRAP, time.now());
-        audit.record(STARTUP, "admin-token.bootstrap", id.toString(), Map.of());
+        audit.record(AuditLog.STARTUP, "admin-token.bootstrap", id.toString(), Map.of());
         return Optional.of(secret);
     }
 }

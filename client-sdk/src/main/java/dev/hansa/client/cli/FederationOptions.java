@@ -89,6 +89,9 @@ public record FederationOptions(String dataset, String partition, double synthet
                 .option("codec-k", "", "coordinates topk, randk and countsketch keep (update.k): a fraction in (0, 1)"
                         + " or a count")
                 .option("codec-params", "", "the codec's parameters (update.params): k=v[,k=v...], e.g. levels=4")
+                .option("error-feedback-rule", "", "with --error-feedback: classic (default), decayed, ef21 or econtrol")
+                .option("error-feedback-params", "", "the rule's parameters: decay=0.95 (decayed), strength=0.1"
+                        + " (econtrol)")
                 .option("aggregator", WeightedMean.NAME, "aggregation rule: one of " + Aggregators.names())
                 .option("aggregator-params", "", "the aggregator's parameters: k=v[,k=v...]")
                 .option("pre-aggregators", "", "whole-round steps before the aggregator, in order: "
@@ -138,6 +141,12 @@ public record FederationOptions(String dataset, String partition, double synthet
         Map<String, Object> codecParams = ParamList.parameters("--codec-params", o.string("codec-params"));
         if (!codecParams.isEmpty()) {
             update.put("params", codecParams);
+        }
+        putIfGiven(o, "error-feedback-rule", "errorFeedbackRule", update, o::string);
+        Map<String, Object> ruleParams = ParamList.parameters("--error-feedback-params",
+                o.string("error-feedback-params"));
+        if (!ruleParams.isEmpty()) {
+            update.put("errorFeedbackParams", ruleParams);
         }
         Map<String, Object> robustness = new LinkedHashMap<>();
         robustness.put("aggregator", o.string("aggregator"));

@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import java.util.stream.IntStream;
 
@@ -126,6 +127,15 @@ public final class SimulationRunner {
 
     /** Runs every round from {@code initial} with fresh clients, reporting each round to {@code onRound}. */
     public Result run(Tensors initial, Consumer<RoundRecord> onRound) {
+        return run(initial, onRound, (round, model) -> { });
+    }
+
+    /**
+     * As {@link #run(Tensors, Consumer)}, also handing {@code onEvaluated} the global model of every round that
+     * evaluated it on the test set, before {@code onRound} hears of the round: for evaluations of the caller's own
+     * (a validation split).
+     */
+    public Result run(Tensors initial, Consumer<RoundRecord> onRound, BiConsumer<Integer, Tensors> onEvaluated) {
         try (Workers workers = new Workers(settings.threads())) {
             LocalFederation federation = new LocalFederation(protocol, settings.seed(), members, initial, workers,
                     adversary);
@@ -146,6 +156,9 @@ public final class SimulationRunner {
                         + (report.broadcast() ? Traffic.broadcast(initial.spec()) : 0));
                 Evaluation eval = round % settings.evalEvery() == 0 || round == settings.rounds()
                         ? evaluate(federation.model(), workers) : null;
+                if (eval != null) {
+                    onEvaluated.accept(round, federation.model());
+                }
                 onRound.accept(new RoundRecord(round, report.participants(), eval == null ? Double.NaN : eval.accuracy(),
                         eval == null ? Double.NaN : eval.loss(), report.trainLoss(), report.bytesUp(), bytesDown,
                         (System.nanoTime() - start) / 1e9, report.byzantine(), report.rejected(), epsilon));

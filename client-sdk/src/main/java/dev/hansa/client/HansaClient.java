@@ -137,7 +137,7 @@ public final class HansaClient implements AutoCloseable {
             store.savePendingState(federation, roundId, next);
         }
         byte[] body = pipeline.codec(plan.seed()).encode(config.misbehaviour().apply(prepared.update(), plan.seed()),
-                new UpdateMetadata(result.numSamples(), result.metrics(), evaluation).toMap());
+                new UpdateMetadata(result.numSamples(), prepared.withMetrics(result.metrics()), evaluation).toMap());
         try {
             HttpRequest request = HttpTransport.request(uri("/api/v1/client/rounds/" + roundId + "/update"),
                             credential.secret(), config.requestTimeout())

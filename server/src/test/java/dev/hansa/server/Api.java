@@ -38,6 +38,17 @@ public final class Api {
                 .POST(HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(body == null ? Map.of() : body))));
     }
 
+    /** A request with a JSON body ({@code body} as it is when it is a byte array, else serialized). */
+    public Reply send(String method, String path, String token, String contentType, Object body) {
+        byte[] bytes = body instanceof byte[] raw ? raw : JSON.writeValueAsBytes(body);
+        return send(request(path, token).header("Content-Type", contentType)
+                .method(method, HttpRequest.BodyPublishers.ofByteArray(bytes)));
+    }
+
+    public Reply delete(String path, String token) {
+        return send(request(path, token).DELETE());
+    }
+
     public Reply put(String path, String token, byte[] body, String idempotencyKey) {
         HttpRequest.Builder b = request(path, token).header("Content-Type", "application/octet-stream")
                 .PUT(HttpTransport.binaryBody(body));

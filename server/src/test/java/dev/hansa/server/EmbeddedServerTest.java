@@ -79,14 +79,14 @@ public abstract class EmbeddedServerTest {
     }
 
     /**
-     * Stops the federations a test left running, so that later tests' ticks do not walk them and no tick is busy
+     * Stops the federations a test left running or paused, so that later tests' ticks do not walk them and no tick is busy
      * when the JVM exits: the embedded PostgreSQL's own shutdown hook stops the database while Spring shuts down,
      * and a tick caught in between waits out the connection pool's timeout.
      */
     @AfterEach
     void stopRunningFederations() {
         for (JsonNode federation : api.get("/api/v1/admin/federations", ADMIN).json()) {
-            if ("RUNNING".equals(federation.get("state").asString())) {
+            if (java.util.Set.of("RUNNING", "PAUSED").contains(federation.get("state").asString())) {
                 api.post("/api/v1/admin/federations/" + federation.get("id").asString() + "/stop", ADMIN, null);
             }
         }

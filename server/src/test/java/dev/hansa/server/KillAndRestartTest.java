@@ -81,6 +81,13 @@ class KillAndRestartTest {
         String path = "/api/v1/client/rounds/" + round + "/update";
         Tensors d1 = randomDelta(21), d2 = randomDelta(22);
         assertEquals(202, api.put(path, f.clients.get(0).credential(), upload(d1, 7), "first").status());
+        FederationFixture paused = new FederationFixture(api, 1, 1, 600, 1.0, "fedavg");
+        paused.start();
+        assertEquals(200, api.post("/api/v1/admin/federations/" + paused.federationId + "/pause", ADMIN, null)
+                .status());
+        for (tools.jackson.databind.JsonNode r : paused.rounds()) { // a round may have opened before the pause
+            assertEquals(200, api.post("/api/v1/admin/rounds/" + r.get("id").asString() + "/cancel", ADMIN, null).status());
+        }
 
         server.destroyForcibly().waitFor(); // SIGKILL: no shutdown hooks, PostgreSQL keeps running
         server = startServer(port);
@@ -93,6 +100,14 @@ class KillAndRestartTest {
         }
         assertEquals(202, api.put(path, f.clients.get(1).credential(), upload(d2, 21), "second").status());
         Eventually.await("federation to finish", Duration.ofSeconds(20), () -> f.status().equals("FINISHED"));
+
+        api.post("/api/v1/client/heartbeat", paused.clients.getFirst().credential(), Map.of());
+        assertEquals("PAUSED", paused.status(), "a pause survives the restart");
+        assertTrue(paused.rounds().stream().noneMatch(r -> r.get("state").asString().equals("OPEN")),
+                "no round opened while paused, though its client is live and the orchestrator ticked meanwhile");
+        assertEquals(200, api.post("/api/v1/admin/federations/" + paused.federationId + "/resume", ADMIN, null).status());
+        Eventually.await("a round to open after resuming", Duration.ofSeconds(20),
+                () -> paused.assignment(paused.clients.getFirst()).json().get("state").asString().equals("ASSIGNED"));
 
         Tensors after = f.latestModel();
         for (int i = 0; i < before.values().length; i++) {

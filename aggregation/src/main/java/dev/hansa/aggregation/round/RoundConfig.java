@@ -3,20 +3,31 @@ package dev.hansa.aggregation.round;
 import dev.hansa.aggregation.aggregate.AggregationPipeline;
 import dev.hansa.aggregation.aggregate.robust.Aggregators;
 import dev.hansa.aggregation.config.Hyperparameters;
+import dev.hansa.aggregation.dp.CentralPrivacy;
+import dev.hansa.aggregation.dp.NoiseSource;
 import dev.hansa.aggregation.sampling.Samplers;
+import dev.hansa.aggregation.strategy.EstimateAccumulation;
+import dev.hansa.aggregation.strategy.Strategy;
 import dev.hansa.aggregation.strategy.TrainingConfig;
 import dev.hansa.aggregation.strategy.registry.Strategies;
 import dev.hansa.aggregation.update.UpdateSpec;
 import dev.hansa.aggregation.update.codec.DenseCodec;
 import dev.hansa.aggregation.update.codec.UpdateCodecs;
+import dev.hansa.aggregation.update.transform.ErrorFeedbackRules;
+import dev.hansa.privacy.accounting.NoiseMultiplierPlanner;
+import dev.hansa.privacy.mechanism.AdaptiveClipping;
+import dev.hansa.privacy.mechanism.Denominator;
+import dev.hansa.privacy.mechanism.DpFedAvgSettings;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The parts of a federation's config that decide how its rounds run, as JSON-shaped sections: {@code strategy}
  * (name and params), {@code training}, {@code update} (codec, clip, error feedback), {@code robustness}
- * (aggregator, norm and sample bounds) and the sampler. The server parses a federation's config with it and the
+ * (aggregator, norm and sample bounds), {@code privacy} (client-level DP-FedAvg) and the sampler. The server parses a federation's config with it and the
  * {@code simulate} command builds the same sections from its flags, so both configure rounds through one parser.
  * Every error is an {@link IllegalArgumentException} naming the field.
  */
@@ -56,6 +67,18 @@ public final class RoundConfig {
     public static Configured configure(String strategyName, Map<String, Object> strategyParams,
                                        Map<String, ?> training, Map<String, ?> update, Map<String, ?> robustness,
                                        Sampling sampling) {
+        return configure(strategyName, strategyParams, training, update, robustness, Map.of(), sampling, 0);
+    }
+
+    /**
+     * Parses and composes the sections, {@code privacy} included (empty: not a DP federation); absent optional
+     * sections take their defaults.
+     *
+     * @param rounds the federation's rounds, what a {@code privacy.targetEpsilon} is planned over
+     */
+    public static Configured configure(String strategyName, Map<String, Object> strategyParams,
+                                       Map<String, ?> training, Map<String, ?> update, Map<String, ?> robustness,
+                                       Map<String, ?> privacy, Sampling sampling, int rounds) {
         TrainingConfig defaults;
         try {
             defaults = Strategies.defaultTraining(strategyName);
@@ -65,28 +88,99 @@ public final class RoundConfig {
         Strategies.Configured strategy = Strategies.configure(strategyName, strategyParams,
                 TrainingConfig.fromMap(training, defaults));
         UpdateSpec updateSpec = updateSpec(update);
+        Strategy roundStrategy = updateSpec.errorFeedback() && ErrorFeedbackRules.needsServerEstimate(
+                updateSpec.errorFeedbackRule()) ? new EstimateAccumulation(strategy.strategy()) : strategy.strategy();
         AggregationPipeline.Settings settings = Aggregators.robustness(robustness);
         settings.shortfall(sampling.minClients()).ifPresent(reason -> {
             throw new IllegalArgumentException("robustness: " + reason + " in a round of schedule.minClients");
         });
-        RoundProtocol protocol = new RoundProtocol(strategy.strategy(),
+        Optional<DpFedAvgSettings> dp = privacy(privacy, sampling, rounds);
+        RoundProtocol protocol = new RoundProtocol(roundStrategy,
                 Samplers.create(sampling.sampler(), sampling.clientFraction(), sampling.minClients(), sampling.maxClients()),
-                updateSpec, settings);
+                updateSpec, settings, dp.map(d -> new CentralPrivacy(d, NoiseSource.SECURE)));
         Map<String, Object> pipeline = new LinkedHashMap<>();
         pipeline.put("update", updateSpec.toMap());
         pipeline.put("robustness", settings.toMap());
         pipeline.put("sampler", sampling.sampler());
+        dp.ifPresent(d -> pipeline.put("privacy", d.toMap()));
         return new Configured(protocol, strategy.effectiveParams(), pipeline);
     }
 
-    /** Parses the {@code update} section: {@code codec}, {@code clipNorm}, {@code errorFeedback}, {@code k}. */
+    /**
+     * Parses the {@code update} section: {@code codec}, {@code clipNorm}, {@code errorFeedback}, {@code k}, the
+     * codec's {@code params}, {@code errorFeedbackRule} and its {@code errorFeedbackParams}.
+     */
     public static UpdateSpec updateSpec(Map<String, ?> section) {
         Hyperparameters h = new Hyperparameters("update", "the update section", section);
-        UpdateSpec spec = new UpdateSpec(h.choice("codec", DenseCodec.NAME, UpdateCodecs.names()),
-                h.real("clipNorm", 0, 0, true, Double.POSITIVE_INFINITY, false), h.bool("errorFeedback", false),
-                h.real("k", 0, 0, true, Integer.MAX_VALUE, true));
+        String codec = h.choice("codec", DenseCodec.NAME, UpdateCodecs.names());
+        double clipNorm = h.real("clipNorm", 0, 0, true, Double.POSITIVE_INFINITY, false);
+        boolean errorFeedback = h.bool("errorFeedback", false);
+        double k = h.real("k", 0, 0, true, Integer.MAX_VALUE, true);
+        UpdateCodecs.Configured configured = UpdateCodecs.configure(codec, k, h.section("params", codec));
+        String rule = h.choice("errorFeedbackRule", ErrorFeedbackRules.CLASSIC, ErrorFeedbackRules.names());
+        Map<String, Double> ruleParams = ErrorFeedbackRules.params(rule, h.section("errorFeedbackParams", rule));
         h.done();
-        return spec;
+        return new UpdateSpec(codec, clipNorm, errorFeedback, k, configured.params(), rule, ruleParams);
+    }
+
+    /**
+     * Parses the {@code privacy} section: {@code noiseMultiplier} or {@code targetEpsilon} (planned over
+     * {@code rounds} at rate q), {@code clipNorm} (required for a fixed clip; adaptive clipping starts from 0.1 by
+     * default), {@code adaptiveClipping}, {@code targetQuantile}, {@code clipLearningRate},
+     * {@code clippedCountStddev}, {@code samplingRate} (defaults to the sampler's rate), {@code epsilon} (the
+     * budget; defaults to the target epsilon), {@code delta} (required), {@code denominator}. Empty when the section
+     * is absent or empty.
+     */
+    public static Optional<DpFedAvgSettings> privacy(Map<String, ?> section, Sampling sampling, int rounds) {
+        if (section.isEmpty()) {
+            return Optional.empty();
+        }
+        Hyperparameters h = new Hyperparameters("privacy", "the privacy section", section);
+        boolean givenSigma = h.has("noiseMultiplier");
+        boolean givenTarget = h.has("targetEpsilon");
+        if (givenSigma == givenTarget) {
+            throw new IllegalArgumentException("privacy: give exactly one of noiseMultiplier and targetEpsilon");
+        }
+        if (!h.has("delta")) {
+            throw new IllegalArgumentException("privacy.delta is required (the delta epsilon is reported at)");
+        }
+        double delta = h.real("delta", 0, 0, false, 1, false);
+        double q = h.real("samplingRate", sampling.clientFraction(), 0, false, 1, true);
+        boolean adaptive = h.bool("adaptiveClipping", false);
+        if (!adaptive && !h.has("clipNorm")) {
+            throw new IllegalArgumentException("privacy.clipNorm is required for a fixed clip");
+        }
+        double clip = h.real("clipNorm", AdaptiveClipping.DEFAULT_INITIAL_CLIP, 0, false, 1e9, true);
+        double quantile = h.real("targetQuantile", AdaptiveClipping.DEFAULT_TARGET_QUANTILE, 0, true, 1, true);
+        double clipRate = h.real("clipLearningRate", AdaptiveClipping.DEFAULT_LEARNING_RATE, 0, false, 1e3, true);
+        double countStddev = h.real("clippedCountStddev", Double.NaN, 0, false, 1e9, true);
+        if (!adaptive && (h.has("targetQuantile") || h.has("clipLearningRate") || h.has("clippedCountStddev"))) {
+            throw new IllegalArgumentException("privacy.adaptiveClipping: targetQuantile, clipLearningRate and "
+                    + "clippedCountStddev apply to adaptive clipping only; set adaptiveClipping to true");
+        }
+        Denominator denominator = Denominator.valueOf(h.choice("denominator", "expected", List.of("expected", "actual"))
+                .toUpperCase(Locale.ROOT));
+        double target = givenTarget ? h.real("targetEpsilon", 0, 0, false, 1e6, true) : Double.NaN;
+        double epsilon = h.real("epsilon", givenTarget ? target : Double.POSITIVE_INFINITY, 0, false, 1e6, true);
+        double sigma = givenSigma ? h.real("noiseMultiplier", 0, 0, true, 1e6, true) : plan(q, rounds, target, delta);
+        h.done();
+        DpFedAvgSettings settings = new DpFedAvgSettings(sigma, target, clip,
+                adaptive ? Optional.of(new DpFedAvgSettings.Adaptive(quantile, clipRate, countStddev)) : Optional.empty(),
+                q, epsilon, delta, denominator);
+        settings.checkPopulation(sampling.minClients(), "schedule.minClients, the fewest clients a round opens with");
+        return Optional.of(settings);
+    }
+
+    /** The noise multiplier that {@code rounds} rounds at rate q need to stay within {@code target}. */
+    private static double plan(double q, int rounds, double target, double delta) {
+        if (rounds < 1) {
+            throw new IllegalArgumentException("privacy.targetEpsilon needs the number of rounds to plan over");
+        }
+        try {
+            return new NoiseMultiplierPlanner().noiseMultiplier(q, rounds, target, delta);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("privacy." + e.getMessage(), e);
+        }
     }
 
     /** The sampler names, for help texts. */

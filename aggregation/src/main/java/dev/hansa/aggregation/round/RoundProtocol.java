@@ -4,9 +4,13 @@ import dev.hansa.aggregation.aggregate.AggregationPipeline;
 import dev.hansa.aggregation.aggregate.RoundAggregate;
 import dev.hansa.aggregation.aggregate.RoundAggregation;
 import dev.hansa.aggregation.aggregate.RowStore;
+import dev.hansa.aggregation.aggregate.UpdateWeighting;
 import dev.hansa.aggregation.aggregate.WeightedMean;
+import dev.hansa.aggregation.dp.CentralPrivacy;
+import dev.hansa.aggregation.dp.NoiseSource;
 import dev.hansa.aggregation.random.Seeds;
 import dev.hansa.aggregation.sampling.ClientSampler;
+import dev.hansa.aggregation.sampling.PoissonSampler;
 import dev.hansa.aggregation.state.State;
 import dev.hansa.aggregation.strategy.RoundContext;
 import dev.hansa.aggregation.strategy.RoundPlan;
@@ -16,16 +20,20 @@ import dev.hansa.aggregation.strategy.TrainingPlan;
 import dev.hansa.aggregation.tensor.ModelSpec;
 import dev.hansa.aggregation.tensor.Tensors;
 import dev.hansa.aggregation.update.UpdateSpec;
+import dev.hansa.aggregation.update.codec.DenseCodec;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * A federation's round, written once for every driver: the server's orchestrator (around PostgreSQL and HTTP), the
  * in-process {@link LocalFederation} of the simulation and the tests. Opening samples the participants with the
  * federation's sampler and the round's seed and lets the strategy plan them, stamping each plan with the
  * federation's update preparation; the aggregation pipeline takes the updates; closing applies the strategy's
- * server update and refuses a result that is not finite.
+ * server update and refuses a result that is not finite. In a DP federation ({@link CentralPrivacy}) every plan's
+ * update spec carries the round's clip and the round's aggregate is noised before the strategy sees it.
  */
 public final class RoundProtocol {
 
@@ -33,20 +41,79 @@ public final class RoundProtocol {
     private final ClientSampler sampler;
     private final UpdateSpec update;
     private final AggregationPipeline aggregation;
+    private final Optional<CentralPrivacy> privacy;
 
     /**
      * @throws IllegalArgumentException naming the field when the robustness settings do not suit the strategy
      */
     public RoundProtocol(Strategy strategy, ClientSampler sampler, UpdateSpec update, AggregationPipeline.Settings robustness) {
+        this(strategy, sampler, update, robustness, Optional.empty());
+    }
+
+    /**
+     * A protocol whose rounds are client-level DP-FedAvg when {@code privacy} is present.
+     *
+     * @throws IllegalArgumentException naming the field when the robustness settings do not suit the strategy, or
+     *                                  the sampler, weighting, aggregator or update path do not suit DP
+     */
+    public RoundProtocol(Strategy strategy, ClientSampler sampler, UpdateSpec update, AggregationPipeline.Settings robustness,
+                         Optional<CentralPrivacy> privacy) {
         boolean plainMean = robustness.aggregator() instanceof WeightedMean && robustness.preAggregators().isEmpty();
         if (!plainMean && !strategy.acceptsRobustAggregation()) {
             throw new IllegalArgumentException("robustness.aggregator: strategy " + strategy.name() + " needs the exact "
                     + "sum of its participants' updates, so only the plain mean without pre-aggregators applies");
         }
+        privacy.ifPresent(p -> checkPrivacy(p, strategy, sampler, update, plainMean));
         this.strategy = strategy;
         this.sampler = sampler;
         this.update = update;
         this.aggregation = new AggregationPipeline(robustness, strategy.weighting());
+        this.privacy = privacy;
+    }
+
+    /**
+     * What the sampled Gaussian mechanism's analysis needs: Poisson sampling at the configured rate, every update
+     * weighted 1 (each client's sensitivity is the clip), the plain sum, and an update path that cannot lengthen a
+     * clipped update (error feedback adds a residual; randk scales up; bf16 rounds up).
+     */
+    private static void checkPrivacy(CentralPrivacy privacy, Strategy strategy, ClientSampler sampler, UpdateSpec update,
+                                     boolean plainMean) {
+        double q = privacy.settings().samplingRate();
+        if (!(sampler instanceof PoissonSampler poisson)) {
+            throw new IllegalArgumentException("schedule.sampler: the privacy accountant analyses Poisson sampling "
+                    + "only (each client joins a round independently with probability q); use poisson");
+        }
+        if (poisson.rate() != q) {
+            throw new IllegalArgumentException("privacy.samplingRate " + q + " differs from the Poisson sampler's rate "
+                    + "schedule.clientFraction " + poisson.rate());
+        }
+        if (strategy.weighting() != UpdateWeighting.UNIFORM) {
+            throw new IllegalArgumentException("strategy.params.weighting: DP-FedAvg sums clipped updates with weight 1 "
+                    + "each (a client's influence is bounded by the clip, not by its sample count); set it to uniform");
+        }
+        if (!plainMean) {
+            throw new IllegalArgumentException("robustness.aggregator: the noise is calibrated to the plain sum of "
+                    + "clipped updates; robust rules and pre-aggregators have other sensitivities");
+        }
+        if (update.clipNorm() > 0) {
+            throw new IllegalArgumentException("update.clipNorm: a DP federation clips to privacy.clipNorm; leave "
+                    + "update.clipNorm out");
+        }
+        if (update.errorFeedback() || !update.codec().equals(DenseCodec.NAME)) {
+            throw new IllegalArgumentException("update.codec: a DP federation sends clipped updates dense and without "
+                    + "error feedback (other codecs or residuals could lengthen them past the clip)");
+        }
+    }
+
+    /** The same protocol with its DP noise (if any) drawn from {@code source}: {@link NoiseSource#SEEDED} for simulations. */
+    public RoundProtocol withNoise(NoiseSource source) {
+        return new RoundProtocol(strategy, sampler, update, aggregation.settings(),
+                privacy.map(p -> p.withNoise(source)));
+    }
+
+    /** The DP stage, when this is a DP federation. */
+    public Optional<CentralPrivacy> privacy() {
+        return privacy;
     }
 
     public Strategy strategy() {
@@ -80,9 +147,11 @@ public final class RoundProtocol {
         List<String> participants = sampler.sample(candidates, seed);
         RoundContext context = new RoundContext(number, totalClients, participants.size(), seed);
         RoundPlan planned = strategy.planRound(context, participants, model, state);
+        UpdateSpec spec = privacy.map(p -> new UpdateSpec(update.codec(), p.clip(state), false, update.k()))
+                .orElse(update);
         Map<String, TrainingPlan> plans = new LinkedHashMap<>();
         for (String id : participants) {
-            plans.put(id, planned.plans().get(id).withUpdate(update));
+            plans.put(id, planned.plans().get(id).withUpdate(spec));
         }
         return new Opened(context, participants, new RoundPlan(plans, planned.broadcast()));
     }
@@ -111,12 +180,21 @@ public final class RoundProtocol {
     /** Applies the strategy's server update to the round's aggregate, or says why the round fails instead. */
     public Outcome finish(RoundContext context, Tensors model, State state, RoundAggregation updates) {
         RoundAggregate aggregate;
+        Optional<CentralPrivacy.Release> release;
         try {
-            aggregate = updates.result();
+            RoundAggregate exact = updates.result();
+            release = privacy.map(p -> p.release(context, exact, p.clip(state)));
+            aggregate = exact;
         } catch (IllegalStateException e) {
             return new Outcome.Failed(e.getMessage());
         }
-        RoundResult result = strategy.finishRound(context, model, state, aggregate);
+        RoundResult result = strategy.finishRound(context, model, state,
+                release.map(CentralPrivacy.Release::aggregate).orElse(aggregate));
+        if (release.isPresent()) {
+            Map<String, Double> metrics = new HashMap<>(result.metrics());
+            metrics.putAll(release.get().metrics());
+            result = new RoundResult(result.model(), release.get().stateWith(result.state()), metrics);
+        }
         int bad = result.model().firstNonFinite();
         if (bad >= 0) {
             return new Outcome.Failed("the aggregated model is not finite (tensor '" + result.model().tensorAt(bad)

@@ -5,12 +5,14 @@ import dev.hansa.aggregation.tensor.ModelSpec;
 import dev.hansa.aggregation.tensor.Tensors;
 import dev.hansa.aggregation.update.codec.UpdateCodec;
 import dev.hansa.aggregation.update.transform.ClipToNorm;
-import dev.hansa.aggregation.update.transform.ErrorFeedback;
+import dev.hansa.aggregation.update.transform.ErrorFeedbackRules;
 import dev.hansa.aggregation.update.transform.UpdateTransform;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 
 /**
  * The client side of the update path, from the trainer's output to the uploaded bytes: a chain of
@@ -35,7 +37,7 @@ public final class UpdatePipeline {
         this.codec = codec;
     }
 
-    /** The pipeline a plan's {@link UpdateSpec} describes: clip (if set), error feedback (if set), codec. */
+    /** The pipeline a plan's {@link UpdateSpec} describes: clip (if set), error feedback by its rule (if set), codec. */
     public static UpdatePipeline of(UpdateSpec spec) {
         UpdateCodec codec = spec.createCodec();
         List<UpdateTransform> chain = new ArrayList<>();
@@ -43,7 +45,7 @@ public final class UpdatePipeline {
             chain.add(new ClipToNorm(spec.clipNorm()));
         }
         if (spec.errorFeedback()) {
-            chain.add(new ErrorFeedback(codec));
+            chain.add(ErrorFeedbackRules.create(spec.errorFeedbackRule(), spec.errorFeedbackParams(), codec));
         }
         return new UpdatePipeline(chain, codec);
     }
@@ -76,16 +78,32 @@ public final class UpdatePipeline {
     public Prepared prepare(Tensors update, State state, long seed) {
         Tensors current = update;
         State next = State.EMPTY;
+        Map<String, Double> metrics = new TreeMap<>();
         for (UpdateTransform t : transforms) {
             State own = state.part(t.name() + ".");
             UpdateTransform.Step step = t.apply(current, own.equals(State.EMPTY) ? t.init(update.spec()) : own, seed);
             current = step.update();
             next = next.plus(step.state().withPrefix(t.name() + "."));
+            metrics.putAll(step.metrics());
         }
-        return new Prepared(current, next);
+        return new Prepared(current, next, metrics);
     }
 
-    /** What the codec will encode, and the chain's state once the server has counted it. */
-    public record Prepared(Tensors update, State state) {
+    /**
+     * What the codec will encode, the chain's state once the server has counted it, and what the transforms
+     * report (sent with the training metrics; {@link #withMetrics} merges them).
+     */
+    public record Prepared(Tensors update, State state, Map<String, Double> metrics) {
+
+        public Prepared {
+            metrics = Map.copyOf(metrics);
+        }
+
+        /** {@code trainMetrics} with the transforms' reports added (a report wins over a metric of the same name). */
+        public Map<String, Double> withMetrics(Map<String, Double> trainMetrics) {
+            Map<String, Double> all = new TreeMap<>(trainMetrics);
+            all.putAll(metrics);
+            return all;
+        }
     }
 }

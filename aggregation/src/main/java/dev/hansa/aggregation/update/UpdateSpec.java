@@ -3,7 +3,10 @@ package dev.hansa.aggregation.update;
 import dev.hansa.aggregation.update.codec.DenseCodec;
 import dev.hansa.aggregation.update.codec.UpdateCodec;
 import dev.hansa.aggregation.update.codec.UpdateCodecs;
+import dev.hansa.aggregation.update.transform.ErrorFeedbackRules;
+import java.util.Collections;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * How a participant prepares its update for the wire, as its plan carries it (the federation's {@code update}
@@ -12,38 +15,79 @@ import java.util.Map;
  * @param codec         the codec name ({@code dense} by default)
  * @param clipNorm      clip the update to this L2 norm before encoding; 0 disables
  * @param errorFeedback carry what a lossy codec loses over to the next round
- * @param k             how many coordinates a sparsifying codec ({@code topk}, {@code randk}) keeps: a fraction in
- *                      (0, 1) or a count; 0 (absent) for the other codecs
+ * @param k             how many coordinates a sparsifying codec ({@code topk}, {@code randk}, {@code countsketch})
+ *                      keeps: a fraction in (0, 1) or a count; 0 (absent) for the other codecs
+ * @param params        the codec's own parameters ({@code update.params}, e.g. {@code qsgd}'s {@code levels}), with
+ *                      the codec's defaults filled in; empty for a codec without any
+ * @param errorFeedbackRule   which error feedback ({@link ErrorFeedbackRules}): {@code classic} by default
+ * @param errorFeedbackParams the rule's parameters with its defaults filled in ({@code decayed}'s {@code decay}, ...)
  */
-public record UpdateSpec(String codec, double clipNorm, boolean errorFeedback, double k) {
+public record UpdateSpec(String codec, double clipNorm, boolean errorFeedback, double k, Map<String, Double> params,
+                         String errorFeedbackRule, Map<String, Double> errorFeedbackParams) {
 
     public static final UpdateSpec DENSE = new UpdateSpec(DenseCodec.NAME, 0, false);
 
-    /** A spec for a codec that takes no size. */
+    /** A spec for a codec that takes no size and no parameters. */
     public UpdateSpec(String codec, double clipNorm, boolean errorFeedback) {
         this(codec, clipNorm, errorFeedback, 0);
     }
 
-    /** The spec as the {@code update} section states it (recorded with each round); {@code k} only where it applies. */
-    public Map<String, Object> toMap() {
-        return k == 0 ? Map.of("codec", codec, "clipNorm", clipNorm, "errorFeedback", errorFeedback)
-                : Map.of("codec", codec, "clipNorm", clipNorm, "errorFeedback", errorFeedback, "k", k);
+    /** A spec for a codec with its default parameters. */
+    public UpdateSpec(String codec, double clipNorm, boolean errorFeedback, double k) {
+        this(codec, clipNorm, errorFeedback, k, Map.of());
     }
 
-    /** The codec this spec names, with its size; {@link UpdateCodec#forParticipant} binds a participant's seed. */
+    /** A spec with classic error feedback (if any). */
+    public UpdateSpec(String codec, double clipNorm, boolean errorFeedback, double k, Map<String, Double> params) {
+        this(codec, clipNorm, errorFeedback, k, params, ErrorFeedbackRules.CLASSIC, Map.of());
+    }
+
+    /**
+     * The spec as the {@code update} section states it (recorded with each round); {@code k}, {@code params} and the
+     * error-feedback rule (with its parameters) only where they apply and are not the classic default.
+     */
+    public Map<String, Object> toMap() {
+        Map<String, Object> map = new TreeMap<>(Map.of("codec", codec, "clipNorm", clipNorm,
+                "errorFeedback", errorFeedback));
+        if (k != 0) {
+            map.put("k", k);
+        }
+        if (!params.isEmpty()) {
+            map.put("params", params);
+        }
+        if (!errorFeedbackRule.equals(ErrorFeedbackRules.CLASSIC)) {
+            map.put("errorFeedbackRule", errorFeedbackRule);
+            if (!errorFeedbackParams.isEmpty()) {
+                map.put("errorFeedbackParams", errorFeedbackParams);
+            }
+        }
+        return Collections.unmodifiableMap(map);
+    }
+
+    /** The codec this spec names, with its size and parameters; {@link UpdateCodec#forParticipant} binds a seed. */
     public UpdateCodec createCodec() {
-        return UpdateCodecs.create(codec, k);
+        return UpdateCodecs.configure(codec, k, params).codec();
     }
 
     public UpdateSpec {
         codec = codec == null ? DenseCodec.NAME : codec;
-        boolean lossless = UpdateCodecs.create(codec, k).lossless();
+        UpdateCodecs.Configured configured = UpdateCodecs.configure(codec, k, params == null ? Map.of() : params);
+        params = configured.params();
+        boolean lossless = configured.codec().lossless();
         if (!(clipNorm >= 0) || Double.isInfinite(clipNorm)) {
             throw new IllegalArgumentException("update.clipNorm must be finite and >= 0 (0: off), got " + clipNorm);
         }
         if (errorFeedback && lossless) {
             throw new IllegalArgumentException("update.errorFeedback applies to lossy codecs only; " + codec
                     + " is lossless");
+        }
+        errorFeedbackRule = errorFeedbackRule == null ? ErrorFeedbackRules.CLASSIC : errorFeedbackRule;
+        errorFeedbackParams = ErrorFeedbackRules.params(errorFeedbackRule,
+                errorFeedbackParams == null ? Map.of() : errorFeedbackParams);
+        if (!errorFeedback && (!errorFeedbackRule.equals(ErrorFeedbackRules.CLASSIC)
+                || !errorFeedbackParams.isEmpty())) {
+            throw new IllegalArgumentException("update.errorFeedbackRule and update.errorFeedbackParams apply only"
+                    + " with update.errorFeedback true");
         }
     }
 }

@@ -114,6 +114,10 @@ class UpdatePipelineTest {
         assertEquals(100, RoundConfig.updateSpec(Map.of("codec", "randk", "k", 100)).k());
         assertEquals(Map.of("codec", "bf16", "clipNorm", 0.0, "errorFeedback", false),
                 RoundConfig.updateSpec(Map.of("codec", "bf16")).toMap(), "no k where it does not apply");
+        assertEquals(Map.of("codec", "qsgd", "clipNorm", 0.0, "errorFeedback", false,
+                        "params", Map.of("levels", 4.0, "bucket", 512.0)),
+                RoundConfig.updateSpec(Map.of("codec", "qsgd", "params", Map.of("levels", 4))).toMap(),
+                "the codec's parameters with their defaults");
         for (Map<String, Object> bad : List.<Map<String, Object>>of(Map.of("codec", "topk"),
                 Map.of("codec", "randk", "k", 2.5), Map.of("codec", "bf16", "k", 0.1),
                 Map.of("codec", "topk", "k", -1))) {

@@ -85,6 +85,21 @@ class FederationOptionsTest {
     }
 
     @Test
+    void codecParametersComeFromCodecParams() {
+        FederationOptions f = read(FROM_STRATEGY, "--codec", "qsgd", "--codec-params", "levels=4,bucket=256");
+        assertEquals(Map.of("codec", "qsgd", "clipNorm", 0.0, "errorFeedback", false,
+                "params", Map.of("levels", 4L, "bucket", 256L)), f.update());
+        assertEquals(Map.of("levels", 4.0, "bucket", 256.0),
+                f.rounds(1.0, 1, 1).protocol().update().params());
+        IllegalArgumentException unknown = assertThrows(IllegalArgumentException.class,
+                () -> read(FROM_STRATEGY, "--codec", "qsgd", "--codec-params", "levels=4,bits=2").rounds(1.0, 1, 1));
+        assertTrue(unknown.getMessage().startsWith("update.params: unknown field(s) [bits]"), unknown.getMessage());
+        FederationOptions ef = read(FROM_STRATEGY, "--codec", "sign", "--error-feedback", "true",
+                "--error-feedback-rule", "decayed", "--error-feedback-params", "decay=0.9");
+        assertEquals(Map.of("decay", 0.9), ef.rounds(1.0, 1, 1).protocol().update().errorFeedbackParams());
+    }
+
+    @Test
     void robustnessFlagsMakeTheRobustnessSectionTheRestApiTakes() {
         FederationOptions f = read(FROM_STRATEGY, "--aggregator", "median", "--f", "1", "--pre-aggregators",
                 "bucketing:bucketSize=2", "--max-update-norm", "5", "--on-norm-exceeded", "clip");

@@ -72,6 +72,12 @@ class ClientRepository {
                 .param("federation", federation).query().listOfRows();
     }
 
+    /** Re-admits a revoked client (its credential works again); false when it was not revoked. */
+    boolean readmit(UUID id) {
+        return jdbc.sql("UPDATE clients SET revoked_at = NULL WHERE id = :id AND revoked_at IS NOT NULL")
+                .param("id", id).update() == 1;
+    }
+
     /** Revokes the client's credential; false when it was revoked already. The row and its history stay. */
     boolean revoke(UUID id, OffsetDateTime now) {
         return jdbc.sql(SQL_REVOKE).param("id", id).param("now", now).update() == 1;

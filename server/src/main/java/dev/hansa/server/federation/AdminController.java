@@ -1,20 +1,19 @@
 package dev.hansa.server.federation;
 
-import dev.hansa.server.model.ModelRepository;
+import dev.hansa.server.system.AuditLog;
 import dev.hansa.server.system.HansaProblem;
 import dev.hansa.server.system.HansaProperties;
-import dev.hansa.server.system.RowViews;
 import jakarta.servlet.http.HttpServletRequest;
 import java.io.IOException;
-import java.security.Principal;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
-import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PatchMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.PutMapping;
@@ -23,45 +22,31 @@ import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
 
-/** The admin REST API for federations and their model versions (admin token). */
+/** The admin REST API for federations: create, configure, clone, run, pause, stop, delete; enrollment tokens. */
 @RestController
 @RequestMapping("/api/v1/admin")
 class AdminController {
 
-    /**
-     * Bounds on a federation config as sent, before it is parsed and stored as jsonb: a few small nested objects of
-     * short strings and numbers (the parser then checks each field's meaning).
-     */
+    /** The media type of a JSON Merge Patch (RFC 7396). */
+    static final String MERGE_PATCH = "application/merge-patch+json";
 
     /** Request for enrollment tokens. */
     record TokenRequest(Integer count, Long ttlSeconds) {
     }
 
     private final FederationService service;
-    private final ModelRepository models;
-    private final RowViews views;
     private final HansaProperties properties;
 
-    AdminController(FederationService service, ModelRepository models, RowViews views, HansaProperties properties) {
+    AdminController(FederationService service, HansaProperties properties) {
         this.properties = properties;
         this.service = service;
-        this.models = models;
-        this.views = views;
-    }
-
-    /**
-     * The audit log's actor for this request's changes: the name of the request's authentication, which is the
-     * calling user's username (as {@code AuditLog.currentActor()} derives it).
-     */
-    private static String actor(Principal principal) {
-        return principal.getName();
     }
 
     /** The body arrives as bytes: {@link FederationConfig#parse(byte[])} reads the JSON strictly itself. */
     @PostMapping(value = "/federations", consumes = MediaType.APPLICATION_JSON_VALUE)
     @ResponseStatus(HttpStatus.CREATED)
-    Map<String, Object> create(@RequestBody byte[] body, Principal principal) {
-        return view(service.create(FederationConfig.parse(body), actor(principal)));
+    Map<String, Object> create(@RequestBody byte[] body) {
+        return view(service.create(FederationConfig.parse(body), AuditLog.currentActor()));
     }
 
     @GetMapping("/federations")
@@ -74,8 +59,36 @@ class AdminController {
         return view(service.require(id));
     }
 
+    /** Replaces the whole config of a federation that has not started. */
+    @PutMapping(value = "/federations/{id}/config", consumes = MediaType.APPLICATION_JSON_VALUE)
+    Map<String, Object> replaceConfig(@PathVariable UUID id, @RequestBody byte[] body) {
+        return view(service.updateConfig(id, FederationConfig.parse(body), AuditLog.currentActor()));
+    }
+
+    /** Changes part of the config of a federation that has not started: a JSON Merge Patch (RFC 7396). */
+    @PatchMapping(value = "/federations/{id}/config", consumes = {MERGE_PATCH, MediaType.APPLICATION_JSON_VALUE})
+    Map<String, Object> patchConfig(@PathVariable UUID id, @RequestBody byte[] body) {
+        return view(service.patchConfig(id, body, AuditLog.currentActor()));
+    }
+
+    /** Request to clone a federation: the new federation's name (default: the source's). */
+    record CloneRequest(String name) {
+    }
+
+    @PostMapping("/federations/{id}/clone")
+    @ResponseStatus(HttpStatus.CREATED)
+    Map<String, Object> cloneFederation(@PathVariable UUID id, @RequestBody(required = false) CloneRequest body) {
+        return view(service.cloneOf(id, body == null ? null : body.name(), AuditLog.currentActor()));
+    }
+
+    @DeleteMapping("/federations/{id}")
+    @ResponseStatus(HttpStatus.NO_CONTENT)
+    void delete(@PathVariable UUID id) {
+        service.delete(id, AuditLog.currentActor());
+    }
+
     @PutMapping(value = "/federations/{id}/model", consumes = MediaType.APPLICATION_OCTET_STREAM_VALUE)
-    Map<String, Object> uploadModel(@PathVariable UUID id, HttpServletRequest request, Principal principal)
+    Map<String, Object> uploadModel(@PathVariable UUID id, HttpServletRequest request)
             throws IOException {
         long limit = properties.maxUploadSize().toBytes();
         if (request.getContentLengthLong() > limit) {
@@ -85,7 +98,7 @@ class AdminController {
         if (body.length > limit) {
             throw tooLarge(limit);
         }
-        return Map.of("modelHash", service.uploadInitialModel(id, body, actor(principal)));
+        return Map.of("modelHash", service.uploadInitialModel(id, body, AuditLog.currentActor()));
     }
 
     private static HansaProblem tooLarge(long limit) {
@@ -96,11 +109,11 @@ class AdminController {
     /** Issues tokens: {@code tokens} (the secrets, shown once) and {@code ids} (to list and revoke them) in one order. */
     @PostMapping("/federations/{id}/enrollment-tokens")
     @ResponseStatus(HttpStatus.CREATED)
-    Map<String, Object> tokens(@PathVariable UUID id, @RequestBody(required = false) TokenRequest body, Principal principal) {
+    Map<String, Object> tokens(@PathVariable UUID id, @RequestBody(required = false) TokenRequest body) {
         TokenRequest req = body == null ? new TokenRequest(null, null) : body;
         int count = req.count() == null ? 1 : req.count();
         long ttl = req.ttlSeconds() == null ? 86_400 : req.ttlSeconds();
-        List<FederationService.IssuedToken> issued = service.issueEnrollmentTokens(id, count, ttl, actor(principal));
+        List<FederationService.IssuedToken> issued = service.issueEnrollmentTokens(id, count, ttl, AuditLog.currentActor());
         return Map.of("tokens", issued.stream().map(FederationService.IssuedToken::token).toList(),
                 "ids", issued.stream().map(t -> t.id().toString()).toList(),
                 "expiresAt", issued.getFirst().expiresAt().toInstant().toString());
@@ -112,41 +125,28 @@ class AdminController {
     }
 
     @PostMapping("/federations/{id}/enrollment-tokens/{tokenId}/revoke")
-    Map<String, Object> revokeEnrollmentToken(@PathVariable UUID id, @PathVariable UUID tokenId, Principal principal) {
-        return service.revokeEnrollmentToken(id, tokenId, actor(principal));
+    Map<String, Object> revokeEnrollmentToken(@PathVariable UUID id, @PathVariable UUID tokenId) {
+        return service.revokeEnrollmentToken(id, tokenId, AuditLog.currentActor());
     }
 
     @PostMapping("/federations/{id}/start")
-    Map<String, Object> start(@PathVariable UUID id, Principal principal) {
-        return view(service.start(id, actor(principal)));
+    Map<String, Object> start(@PathVariable UUID id) {
+        return view(service.start(id, AuditLog.currentActor()));
+    }
+
+    @PostMapping("/federations/{id}/pause")
+    Map<String, Object> pause(@PathVariable UUID id) {
+        return view(service.pause(id, AuditLog.currentActor()));
+    }
+
+    @PostMapping("/federations/{id}/resume")
+    Map<String, Object> resume(@PathVariable UUID id) {
+        return view(service.resume(id, AuditLog.currentActor()));
     }
 
     @PostMapping("/federations/{id}/stop")
-    Map<String, Object> stop(@PathVariable UUID id, Principal principal) {
-        return view(service.stop(id, actor(principal)));
-    }
-
-    @GetMapping("/federations/{id}/models")
-    List<Map<String, Object>> models(@PathVariable UUID id) {
-        service.require(id);
-        return views.view(models.list(id));
-    }
-
-    @GetMapping(value = "/federations/{id}/models/latest", produces = MediaType.APPLICATION_OCTET_STREAM_VALUE)
-    ResponseEntity<byte[]> latestModel(@PathVariable UUID id) {
-        service.require(id);
-        var model = models.latest(id).orElseThrow(() -> new HansaProblem(HttpStatus.NOT_FOUND, "no-model",
-                "federation " + id + " has no model yet"));
-        return ResponseEntity.ok().eTag("\"" + model.contentHash() + "\"")
-                .header("X-Hansa-Model-Version", Integer.toString(model.version())).body(model.blob());
-    }
-
-    @GetMapping(value = "/federations/{id}/models/{version:\\d+}", produces = MediaType.APPLICATION_OCTET_STREAM_VALUE)
-    ResponseEntity<byte[]> model(@PathVariable UUID id, @PathVariable int version) {
-        service.require(id);
-        var model = models.byVersion(id, version).orElseThrow(() -> new HansaProblem(HttpStatus.NOT_FOUND,
-                "no-model", "federation " + id + " has no model version " + version));
-        return ResponseEntity.ok().eTag("\"" + model.contentHash() + "\"").body(model.blob());
+    Map<String, Object> stop(@PathVariable UUID id) {
+        return view(service.stop(id, AuditLog.currentActor()));
     }
 
     private static Map<String, Object> view(Federation f) {

@@ -7,8 +7,8 @@ import java.util.UUID;
 public record Federation(UUID id, String name, FederationConfig config, FederationState state, String failureReason,
                          OffsetDateTime createdAt, OffsetDateTime startedAt, OffsetDateTime finishedAt) {
 
-    /** Finished or failed: nothing will happen to it any more. */
+    /** Finished or failed: nothing will happen to it any more unless an operator retries its failed round. */
     public boolean isOver() {
-        return state.isFinal();
+        return state == FederationState.FINISHED || state == FederationState.FAILED;
     }
 }

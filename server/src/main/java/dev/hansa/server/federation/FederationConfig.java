@@ -89,13 +89,7 @@ public record FederationConfig(String name, String architecture, Map<String, Obj
             throw new IllegalArgumentException("body: a federation config is at most " + MAX_BODY_BYTES
                     + " bytes, this one has " + json.length);
         }
-        Map<String, Object> body;
-        try {
-            body = JSON.readValue(json, new TypeReference<Map<String, Object>>() { });
-        } catch (JacksonException e) {
-            throw new HansaProblem(HttpStatus.BAD_REQUEST, "malformed-json", jsonError(e));
-        }
-        FederationConfig config = parse(body);
+        FederationConfig config = parse(readObject(json));
         if (!config.architecture.equals(CUSTOM)) {
             long parameters = Architectures.parameterCount(config.architecture, config.modelParams);
             long limit = heapBytes / (4L * MODEL_COPIES);
@@ -106,6 +100,20 @@ public record FederationConfig(String name, String architecture, Map<String, Obj
             }
         }
         return config;
+    }
+
+    /**
+     * A JSON object read strictly (no name twice, nothing after it, bounded nesting): a config, or a merge patch of
+     * one.
+     *
+     * @throws HansaProblem {@code malformed-json} naming where the JSON went wrong
+     */
+    static Map<String, Object> readObject(byte[] json) {
+        try {
+            return JSON.readValue(json, new TypeReference<Map<String, Object>>() { });
+        } catch (JacksonException e) {
+            throw new HansaProblem(HttpStatus.BAD_REQUEST, "malformed-json", jsonError(e));
+        }
     }
 
     /** Where the JSON went wrong: the field path when Jackson knows it, else the line and column. */

@@ -26,10 +26,25 @@ public class FederationRepository {
     private static final String SQL_TRANSITION = """
             UPDATE federations SET state = :state,
                    started_at = CASE WHEN :state = 'RUNNING' AND started_at IS NULL THEN :at ELSE started_at END,
-                   finished_at = CASE WHEN :state IN ('FINISHED', 'FAILED') THEN :at ELSE finished_at END,
+                   finished_at = CASE WHEN :state IN ('FINISHED', 'FAILED') THEN :at
+                                      WHEN :state = 'RUNNING' THEN NULL ELSE finished_at END,
                    failure_reason = :reason
             WHERE id = :id AND state IN (:from)
             """;
+    private static final String SQL_UPDATE_CONFIG = """
+            UPDATE federations SET name = :name, config = CAST(:config AS jsonb), strategy = :strategy, seed = :seed
+            WHERE id = :id AND state = 'CREATED'
+            """;
+    /**
+     * A federation's own rows, children first: its enrollment tokens (which name the clients they admitted), its
+     * clients, its broadcast tensors and the federation. Rounds and model versions are deleted before, by their
+     * features.
+     */
+    private static final List<String> SQL_DELETE = List.of(
+            "DELETE FROM enrollment_tokens WHERE federation_id = :id",
+            "DELETE FROM clients WHERE federation_id = :id",
+            "DELETE FROM broadcast_tensors WHERE federation_id = :id",
+            "DELETE FROM federations WHERE id = :id");
     private static final String SQL_INSERT_TOKEN = """
             INSERT INTO enrollment_tokens (id, token_hash, federation_id, created_at, expires_at)
             VALUES (:id, :hash, :federation, :at, :expires)
@@ -63,15 +78,47 @@ public class FederationRepository {
         return jdbc.sql(SQL_SELECT + " ORDER BY created_at").query(this::map).list();
     }
 
-    /** The running federations' ids, oldest first. */
-    public List<UUID> running() {
-        return jdbc.sql("SELECT id FROM federations WHERE state = 'RUNNING' ORDER BY created_at").query(UUID.class).list();
+    /** A federation whose rounds are driven, and whether it is running or paused. */
+    public record Active(UUID id, FederationState state) {
+    }
+
+    /** The running and paused federations, oldest first. */
+    public List<Active> active() {
+        return jdbc.sql("SELECT id, state FROM federations WHERE state IN ('RUNNING', 'PAUSED') ORDER BY created_at")
+                .query((rs, i) -> new Active(rs.getObject("id", UUID.class), FederationState.valueOf(rs.getString("state"))))
+                .list();
+    }
+
+    /**
+     * The federation's state, its row locked against a concurrent state change until the transaction ends (FOR
+     * SHARE: a pause or stop waits for a round being opened, and a round is not opened after a pause).
+     */
+    public Optional<FederationState> lockState(UUID id) {
+        return jdbc.sql("SELECT state FROM federations WHERE id = :id FOR SHARE").param("id", id)
+                .query((rs, i) -> FederationState.valueOf(rs.getString("state"))).optional();
     }
 
     /** Moves the federation to {@code to} if its current state allows it; false when it did not. */
     public boolean transition(UUID id, FederationState to, String reason, OffsetDateTime at) {
-        return jdbc.sql(SQL_TRANSITION).param("id", id).param("state", to.name()).param("from", to.from())
+        return transition(id, to.from(), to, reason, at);
+    }
+
+    /** Moves the federation from one of the states {@code from} to {@code to}; false when it was in none of them. */
+    boolean transition(UUID id, List<String> from, FederationState to, String reason, OffsetDateTime at) {
+        return jdbc.sql(SQL_TRANSITION).param("id", id).param("state", to.name()).param("from", from)
                 .param("reason", reason).param("at", at).update() == 1;
+    }
+
+    /** Replaces the config of a federation that has not started; false when it has. */
+    boolean updateConfig(UUID id, FederationConfig config) {
+        return jdbc.sql(SQL_UPDATE_CONFIG).param("id", id).param("name", config.name())
+                .param("config", json.writeValueAsString(config.toMap())).param("strategy", config.strategyName())
+                .param("seed", config.seed()).update() == 1;
+    }
+
+    /** Deletes the federation's own rows (see {@link #SQL_DELETE}). */
+    void delete(UUID id) {
+        SQL_DELETE.forEach(sql -> jdbc.sql(sql).param("id", id).update());
     }
 
     void insertEnrollmentToken(UUID id, String hash, UUID federation, OffsetDateTime at, OffsetDateTime expires) {

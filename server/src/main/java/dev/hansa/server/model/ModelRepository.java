@@ -27,9 +27,12 @@ public class ModelRepository {
             SELECT id, federation_id, version, content_hash, blob, strategy_state, produced_by_round, created_at
             FROM model_versions
             """;
+    /** Model versions with the metrics of the round that produced each (none for the initial model). */
     private static final String SQL_LIST = """
-            SELECT version, content_hash, produced_by_round, created_at, octet_length(blob) AS bytes
-            FROM model_versions WHERE federation_id = :federation ORDER BY version
+            SELECT m.version, m.content_hash, m.produced_by_round, m.created_at, octet_length(m.blob) AS bytes,
+                   r.number AS round_number, r.metrics
+            FROM model_versions m LEFT JOIN rounds r ON r.id = m.produced_by_round
+            WHERE m.federation_id = :federation
             """;
     private static final String SQL_BLOB_BY_HASH = """
             SELECT blob FROM model_versions WHERE federation_id = :federation AND content_hash = :hash
@@ -52,6 +55,18 @@ public class ModelRepository {
         jdbc.sql(SQL_INSERT).param("id", m.id()).param("federation", m.federationId()).param("version", m.version())
                 .param("hash", m.contentHash()).param("blob", Blobs.streamed(m.blob())).param("state", m.strategyState())
                 .param("round", m.producedByRound()).param("at", m.createdAt()).update();
+    }
+
+    /** Removes the initial model of a federation that has not started (its config now needs another one). */
+    public void deleteInitial(UUID federation) {
+        jdbc.sql("DELETE FROM model_versions WHERE federation_id = :federation AND version = 0")
+                .param("federation", federation).update();
+    }
+
+    /** Deletes every model version of the federation (its rounds, which name them, are deleted first). */
+    public void deleteAll(UUID federation) {
+        jdbc.sql("DELETE FROM model_versions WHERE federation_id = :federation").param("federation", federation)
+                .update();
     }
 
     public void replaceInitial(UUID federation, String hash, byte[] blob, byte[] state, OffsetDateTime at) {
@@ -80,7 +95,13 @@ public class ModelRepository {
     }
 
     public List<Map<String, Object>> list(UUID federation) {
-        return jdbc.sql(SQL_LIST).param("federation", federation).query().listOfRows();
+        return jdbc.sql(SQL_LIST + " ORDER BY m.version").param("federation", federation).query().listOfRows();
+    }
+
+    /** One row of {@link #list}: version {@code version} of the federation, without its bytes. */
+    public Optional<Map<String, Object>> listed(UUID federation, int version) {
+        return jdbc.sql(SQL_LIST + " AND m.version = :version").param("federation", federation)
+                .param("version", version).query().listOfRows().stream().findFirst();
     }
 
     /** The bytes of a model version or broadcast with this hash in this federation. */

@@ -8,7 +8,7 @@ import org.springframework.stereotype.Component;
 /**
  * What changes elsewhere mean for rounds, handled inside the transaction that makes them: a stopped federation's
  * open round is cancelled (its updates dropped, further uploads refused with round-cancelled), a revoked client's
- * open assignments are dropped; every change wakes the orchestrator and the long-polling clients once it commits.
+ * open assignments are dropped, a deleted federation's rounds go with it; every change wakes the orchestrator and the long-polling clients once it commits.
  */
 @Component
 class FederationEvents {
@@ -32,12 +32,17 @@ class FederationEvents {
 
     @EventListener
     void on(FederationEvent event) {
-        if (event instanceof FederationEvent.Stopped stopped) {
-            rounds.open(stopped.federationId()).ifPresent(round -> {
+        switch (event) {
+            case FederationEvent.Stopped stopped -> rounds.open(stopped.federationId()).ifPresent(round -> {
                 rounds.lock(round.id(), true);
                 orchestrator.endWithout(round, RoundState.CANCELLED, rounds.acceptedCount(round.id()),
                         "the federation was stopped by " + stopped.actor());
             });
+            case FederationEvent.Deleted deleted -> {
+                rounds.roundIds(deleted.federationId()).forEach(orchestrator::forget);
+                rounds.deleteAll(deleted.federationId());
+            }
+            case FederationEvent.Started started -> { }
         }
         signals.afterCommit(event.federationId());
     }

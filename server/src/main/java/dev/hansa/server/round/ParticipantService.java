@@ -2,9 +2,7 @@ package dev.hansa.server.round;
 
 import dev.hansa.server.security.ClientPrincipal;
 import dev.hansa.server.system.HansaProblem;
-import dev.hansa.server.system.RowViews;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -12,18 +10,16 @@ import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Service;
 import tools.jackson.databind.ObjectMapper;
 
-/** Participant-level reads, round listings, and the evaluation reports clients send about a round's global model. */
+/** What a participating client may read about its rounds, and the evaluation reports clients send about a round's global model. */
 @Service
 class ParticipantService {
 
     private final RoundRepository rounds;
     private final ObjectMapper json;
-    private final RowViews views;
 
-    ParticipantService(RoundRepository rounds, ObjectMapper json, RowViews views) {
+    ParticipantService(RoundRepository rounds, ObjectMapper json) {
         this.rounds = rounds;
         this.json = json;
-        this.views = views;
     }
 
     public void recordEvaluation(ClientPrincipal client, UUID roundId, Long numSamples, Map<String, Double> metrics) {
@@ -60,15 +56,6 @@ class ParticipantService {
         out.put("participantState", p.get().state().name());
         out.put("counted", round.get().state() == RoundState.CLOSED && p.get().state() == ParticipantState.ACCEPTED);
         return Optional.of(out);
-    }
-
-    public List<Map<String, Object>> rounds(UUID federation) {
-        return views.view(rounds.listRounds(federation));
-    }
-
-    public List<Map<String, Object>> participants(UUID round) {
-        rounds.find(round).orElseThrow(() -> new HansaProblem(HttpStatus.NOT_FOUND, "unknown-round", "no round " + round));
-        return views.view(rounds.listParticipants(round));
     }
 
     private Round participantRound(ClientPrincipal client, UUID roundId) {

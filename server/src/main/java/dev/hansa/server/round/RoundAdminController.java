@@ -1,11 +1,12 @@
 package dev.hansa.server.round;
 
-import dev.hansa.server.federation.FederationService;
+import dev.hansa.server.system.AuditLog;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
 
@@ -14,22 +15,35 @@ import org.springframework.web.bind.annotation.RestController;
 @RequestMapping("/api/v1/admin")
 class RoundAdminController {
 
-    private final FederationService federations;
-    private final ParticipantService participants;
+    private final RoundAdminService rounds;
 
-    RoundAdminController(FederationService federations, ParticipantService participants) {
-        this.federations = federations;
-        this.participants = participants;
+    RoundAdminController(RoundAdminService rounds) {
+        this.rounds = rounds;
     }
+
 
     @GetMapping("/federations/{id}/rounds")
     List<Map<String, Object>> rounds(@PathVariable UUID id) {
-        federations.require(id);
-        return participants.rounds(id);
+        return rounds.list(id);
+    }
+
+    @GetMapping("/rounds/{roundId}")
+    Map<String, Object> round(@PathVariable UUID roundId) {
+        return rounds.detail(roundId);
     }
 
     @GetMapping("/rounds/{roundId}/participants")
     List<Map<String, Object>> participants(@PathVariable UUID roundId) {
-        return participants.participants(roundId);
+        return rounds.participants(roundId);
+    }
+
+    @PostMapping("/rounds/{roundId}/cancel")
+    Map<String, Object> cancel(@PathVariable UUID roundId) {
+        return rounds.cancel(roundId, AuditLog.currentActor());
+    }
+
+    @PostMapping("/rounds/{roundId}/retry")
+    Map<String, Object> retry(@PathVariable UUID roundId) {
+        return rounds.retry(roundId, AuditLog.currentActor());
     }
 }

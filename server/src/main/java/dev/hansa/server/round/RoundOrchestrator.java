@@ -118,14 +118,14 @@ public class RoundOrchestrator {
             return; // DatabaseAvailability logs an outage and the recovery once each
         }
         try {
-            for (UUID federation : federations.running()) {
+            for (FederationRepository.Active federation : federations.active()) {
                 try {
-                    advance(runtime.context(federation));
+                    advance(runtime.context(federation.id()), federation.state());
                 } catch (RuntimeException e) {
                     if (DatabaseOutage.isCause(e)) {
                         throw e;
                     }
-                    log.error("federation {}: orchestration step failed; retrying next tick", federation, e);
+                    log.error("federation {}: orchestration step failed; retrying next tick", federation.id(), e);
                 }
             }
         } catch (RuntimeException e) {
@@ -137,8 +137,13 @@ public class RoundOrchestrator {
         }
     }
 
-    private void advance(FederationRuntime.Context ctx) {
-        rounds.open(ctx.federationId()).ifPresentOrElse(round -> closeIfDue(ctx, round), () -> openNext(ctx));
+    /** Closes the open round when it is due; opens the next one only while the federation runs (not paused). */
+    private void advance(FederationRuntime.Context ctx, FederationState state) {
+        rounds.open(ctx.federationId()).ifPresentOrElse(round -> closeIfDue(ctx, round), () -> {
+            if (state == FederationState.RUNNING) {
+                openNext(ctx);
+            }
+        });
     }
 
     private void openNext(FederationRuntime.Context ctx) {
@@ -170,7 +175,10 @@ public class RoundOrchestrator {
                 opened.context().seed(), model.versionId(), broadcastHash, participants,
                 opened.context().totalClients(), schedule.quorum(participants), now,
                 now.plusSeconds(schedule.roundDeadlineSeconds()));
-        tx.executeWithoutResult(s -> {
+        boolean inserted = Boolean.TRUE.equals(tx.execute(s -> {
+            if (federations.lockState(fid).orElseThrow() != FederationState.RUNNING) {
+                return false; // paused or stopped since this tick read it
+            }
             rounds.insertRound(round, ctx.protocol().strategy().name(),
                     json.writeValueAsString(ctx.effectiveStrategyParams()), json.writeValueAsString(ctx.pipeline()));
             if (broadcast != null) {
@@ -182,8 +190,11 @@ public class RoundOrchestrator {
                 rounds.insertParticipant(round.id(), UUID.fromString(id), i, json.writeValueAsString(plan), now);
             }
             signals.afterCommit(fid);
-        });
-        log.info("federation {} {} opened with {} of {} live clients", fid, round.label(), participants, live.size());
+            return true;
+        }));
+        if (inserted) {
+            log.info("federation {} {} opened with {} of {} live clients", fid, round.label(), participants, live.size());
+        }
     }
 
     private void closeIfDue(FederationRuntime.Context ctx, Round round) {
@@ -313,17 +324,24 @@ public class RoundOrchestrator {
         rounds.end(round.id(), state, accepted, reason, time.now());
         rounds.dropUnreported(round.id());
         rounds.deleteUpdates(round.id());
-        aggregates.discard(round.id());
-        files.release(round.id());
+        forget(round.id());
         signals.afterCommit(round.federationId());
     }
 
+    /** Drops what this server holds of a round besides its rows: its running aggregate and its round file. */
+    void forget(UUID round) {
+        aggregates.discard(round);
+        files.release(round);
+    }
+
     private void finish(UUID fid, FederationState state, String reason) {
-        tx.executeWithoutResult(s -> {
-            federations.transition(fid, state, reason, time.now());
+        boolean moved = Boolean.TRUE.equals(tx.execute(s -> {
             signals.afterCommit(fid);
-        });
-        log.info("federation {} is {}{}", fid, state, reason == null ? "" : ": " + reason);
+            return federations.transition(fid, state, reason, time.now());
+        }));
+        if (moved) {
+            log.info("federation {} is {}{}", fid, state, reason == null ? "" : ": " + reason);
+        }
     }
 
     private static Map<String, Double> finiteOnly(Map<String, Double> metrics) {

@@ -1,5 +1,6 @@
 package dev.hansa.server.round;
 
+import dev.hansa.aggregation.update.UpdateSpec;
 import dev.hansa.server.system.Blobs;
 import java.io.InputStream;
 import java.sql.ResultSet;
@@ -11,6 +12,7 @@ import java.util.Optional;
 import java.util.UUID;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
+import tools.jackson.databind.ObjectMapper;
 
 /**
  * Rounds, participants and the accepted updates of open rounds. State changes are guarded by the states the
@@ -35,8 +37,7 @@ class RoundRepository {
             """;
     private static final String PARTICIPANT_COLUMNS = """
             SELECT p.round_id, p.client_id, p.ordinal, p.plan->>'role' AS role,
-                   coalesce(p.plan->'update'->>'codec', 'dense') AS codec,
-                   coalesce((p.plan->'update'->>'k')::float8, 0) AS codec_k, (p.plan->>'seed')::bigint AS plan_seed,
+                   p.plan->'update' AS update_spec, (p.plan->>'seed')::bigint AS plan_seed,
                    p.state, p.idempotency_key,
                    p.accepted_response::text AS accepted_response, c.num_samples AS declared_samples, p.clipped_to
             FROM round_participants p JOIN clients c ON c.id = p.client_id
@@ -82,21 +83,57 @@ class RoundRepository {
             SELECT id FROM clients
             WHERE federation_id = :federation AND last_heartbeat_at >= :since AND revoked_at IS NULL ORDER BY id
             """;
-    private static final String SQL_LIST_ROUNDS = """
-            SELECT id, number, attempt, state, strategy, strategy_params, pipeline, participants, quorum, accepted,
-                   total_clients, metrics, failure_reason, opened_at, deadline_at, closed_at, model_version_out
-            FROM rounds WHERE federation_id = :federation ORDER BY number, attempt
+    /**
+     * Rounds as the admin API shows them: the row, the versions of the models in and out, timing, and what their
+     * participants did (counts by state, participants with a refused upload, refusals, bytes of accepted updates).
+     */
+    private static final String SQL_ROUND_VIEWS = """
+            SELECT r.id, r.federation_id, r.number, r.attempt, r.state, r.strategy, r.strategy_params, r.pipeline,
+                   r.participants, r.quorum, r.accepted, r.total_clients, r.metrics, r.failure_reason, r.opened_at,
+                   r.deadline_at, r.closed_at, r.retried_at,
+                   extract(epoch FROM r.closed_at - r.opened_at)::float8 AS duration_seconds,
+                   r.model_version_out, mi.version AS model_version_in_number, mo.version AS model_version_out_number,
+                   coalesce(p.waiting, 0) AS waiting, coalesce(p.uploaded, 0) AS uploaded,
+                   coalesce(p.dropped, 0) AS dropped, coalesce(p.late, 0) AS late,
+                   coalesce(p.rejected, 0) AS rejected, coalesce(p.rejections, 0) AS rejections,
+                   coalesce(p.bytes_received, 0) AS bytes_received
+            FROM rounds r
+            JOIN model_versions mi ON mi.id = r.model_version_in
+            LEFT JOIN model_versions mo ON mo.id = r.model_version_out
+            LEFT JOIN (SELECT round_id,
+                              count(*) FILTER (WHERE state = 'ASSIGNED') AS waiting,
+                              count(*) FILTER (WHERE state = 'ACCEPTED') AS uploaded,
+                              count(*) FILTER (WHERE state = 'DROPPED') AS dropped,
+                              count(*) FILTER (WHERE state = 'LATE') AS late,
+                              count(*) FILTER (WHERE rejections > 0) AS rejected,
+                              sum(rejections) AS rejections,
+                              sum(bytes_received) FILTER (WHERE state = 'ACCEPTED') AS bytes_received
+                       FROM round_participants GROUP BY round_id) p ON p.round_id = r.id
+            """;
+    private static final String SQL_REJECTION_REASONS = """
+            SELECT rejection_reason AS reason, count(*) AS participants FROM round_participants
+            WHERE round_id = :round AND rejection_reason IS NOT NULL GROUP BY rejection_reason ORDER BY rejection_reason
             """;
     private static final String SQL_LIST_PARTICIPANTS = """
-            SELECT client_id, ordinal, state, plan, rejection_reason, rejections, bytes_received,
-                   update_norm, clipped_to, num_samples, train_metrics, eval_metrics, assigned_at, reported_at
-            FROM round_participants WHERE round_id = :round ORDER BY ordinal
+            SELECT p.client_id, c.name AS client_name, p.ordinal, p.plan->>'role' AS role, p.state, p.plan,
+                   p.rejection_reason, p.rejections, p.bytes_received, p.update_norm, p.clipped_to, p.num_samples,
+                   p.train_metrics, p.eval_metrics, p.assigned_at, p.reported_at
+            FROM round_participants p JOIN clients c ON c.id = p.client_id
+            WHERE p.round_id = :round ORDER BY p.ordinal
             """;
 
-    private final JdbcClient jdbc;
+    /** A federation's rounds with their participants and stored updates, children first. */
+    private static final List<String> SQL_DELETE_FEDERATION = List.of(
+            "DELETE FROM round_updates WHERE round_id IN (SELECT id FROM rounds WHERE federation_id = :f)",
+            "DELETE FROM round_participants WHERE round_id IN (SELECT id FROM rounds WHERE federation_id = :f)",
+            "DELETE FROM rounds WHERE federation_id = :f");
 
-    RoundRepository(JdbcClient jdbc) {
+    private final JdbcClient jdbc;
+    private final ObjectMapper json;
+
+    RoundRepository(JdbcClient jdbc, ObjectMapper json) {
         this.jdbc = jdbc;
+        this.json = json;
     }
 
     void insertRound(Round r, String strategy, String paramsJson, String pipelineJson) {
@@ -118,6 +155,16 @@ class RoundRepository {
                 .query(RoundRepository::round).optional();
     }
 
+    /** The ids of the federation's rounds, every attempt. */
+    List<UUID> roundIds(UUID federation) {
+        return jdbc.sql("SELECT id FROM rounds WHERE federation_id = :f").param("f", federation).query(UUID.class).list();
+    }
+
+    /** Deletes the federation's rounds, participants and stored updates. */
+    void deleteAll(UUID federation) {
+        SQL_DELETE_FEDERATION.forEach(sql -> jdbc.sql(sql).param("f", federation).update());
+    }
+
     Optional<Round> find(UUID id) {
         return jdbc.sql(ROUND_COLUMNS + " WHERE id = :id").param("id", id).query(RoundRepository::round).optional();
     }
@@ -133,12 +180,15 @@ class RoundRepository {
                 .param("f", federation).query(Integer.class).single();
     }
 
-    /** Attempts of round {@code number} so far, and how many of them failed (cancelled ones do not count). */
+    /**
+     * Attempts of round {@code number} so far, and how many of them failed (cancelled ones and failures an operator
+     * retried do not count).
+     */
     record Attempts(int made, int failed) {
     }
 
     Attempts attempts(UUID federation, int number) {
-        return jdbc.sql("SELECT count(*), count(*) FILTER (WHERE state = 'FAILED') FROM rounds "
+        return jdbc.sql("SELECT count(*), count(*) FILTER (WHERE state = 'FAILED' AND retried_at IS NULL) FROM rounds "
                         + "WHERE federation_id = :f AND number = :n")
                 .param("f", federation).param("n", number)
                 .query((rs, i) -> new Attempts(rs.getInt(1), rs.getInt(2))).single();
@@ -166,13 +216,13 @@ class RoundRepository {
     Optional<Participant> participant(UUID round, UUID client, boolean forUpdate) {
         return jdbc.sql(PARTICIPANT_COLUMNS + " WHERE p.round_id = :round AND p.client_id = :client"
                         + (forUpdate ? " FOR UPDATE OF p" : ""))
-                .param("round", round).param("client", client).query(RoundRepository::participant).optional();
+                .param("round", round).param("client", client).query(this::participant).optional();
     }
 
     /** Accepted participants in participant order. */
     List<Participant> accepted(UUID round) {
         return jdbc.sql(PARTICIPANT_COLUMNS + " WHERE p.round_id = :round AND p.state = 'ACCEPTED' ORDER BY p.ordinal")
-                .param("round", round).query(RoundRepository::participant).list();
+                .param("round", round).query(this::participant).list();
     }
 
     /** Participants still expected to report: the round is due once none is left. */
@@ -252,7 +302,30 @@ class RoundRepository {
     }
 
     List<Map<String, Object>> listRounds(UUID federation) {
-        return jdbc.sql(SQL_LIST_ROUNDS).param("federation", federation).query().listOfRows();
+        return jdbc.sql(SQL_ROUND_VIEWS + " WHERE r.federation_id = :federation ORDER BY r.number, r.attempt")
+                .param("federation", federation).query().listOfRows();
+    }
+
+    Optional<Map<String, Object>> roundView(UUID round) {
+        return jdbc.sql(SQL_ROUND_VIEWS + " WHERE r.id = :round").param("round", round).query().listOfRows().stream()
+                .findFirst();
+    }
+
+    /** The last refusal reason of each participant that has one, counted by reason. */
+    List<Map<String, Object>> rejectionReasons(UUID round) {
+        return jdbc.sql(SQL_REJECTION_REASONS).param("round", round).query().listOfRows();
+    }
+
+    /** The federation's newest round attempt. */
+    Optional<Round> newest(UUID federation) {
+        return jdbc.sql(ROUND_COLUMNS + " WHERE federation_id = :f ORDER BY number DESC, attempt DESC LIMIT 1")
+                .param("f", federation).query(RoundRepository::round).optional();
+    }
+
+    /** Marks a failed round retried: its failure no longer counts against the schedule's attempts. */
+    boolean markRetried(UUID round, OffsetDateTime at) {
+        return jdbc.sql("UPDATE rounds SET retried_at = :at WHERE id = :id AND state = 'FAILED' AND retried_at IS NULL")
+                .param("id", round).param("at", at).update() == 1;
     }
 
     List<Map<String, Object>> listParticipants(UUID round) {
@@ -267,16 +340,21 @@ class RoundRepository {
                 rs.getObject("deadline_at", OffsetDateTime.class));
     }
 
-    private static Participant participant(ResultSet rs, int row) throws SQLException {
+    private Participant participant(ResultSet rs, int row) throws SQLException {
         long declared = rs.getLong("declared_samples");
         if (rs.wasNull()) {
             declared = Long.MAX_VALUE; // never declared: only the federation's bound applies
         }
         return new Participant(rs.getObject("round_id", UUID.class), rs.getObject("client_id", UUID.class),
-                rs.getInt("ordinal"), rs.getString("role"), rs.getString("codec"), rs.getDouble("codec_k"),
+                rs.getInt("ordinal"), rs.getString("role"), updateSpec(rs.getString("update_spec")),
                 rs.getLong("plan_seed"),
                 ParticipantState.valueOf(rs.getString("state")), rs.getString("idempotency_key"),
                 rs.getString("accepted_response"), declared,
                 rs.getObject("clipped_to", Double.class));
+    }
+
+    /** The plan's {@code update} section as the server wrote it (a plan without one is dense). */
+    private UpdateSpec updateSpec(String planUpdate) {
+        return planUpdate == null ? UpdateSpec.DENSE : json.readValue(planUpdate, UpdateSpec.class);
     }
 }

@@ -1,6 +1,7 @@
 package dev.hansa.server.federation;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -11,11 +12,22 @@ import org.junit.jupiter.api.Test;
 class FederationStateTest {
 
     @Test
-    void aFederationRunsFromCreatedOrStoppedAndEndsForGood() {
-        assertEquals(List.of("CREATED", "STOPPED"), FederationState.RUNNING.from());
-        assertEquals(List.of("RUNNING"), FederationState.STOPPED.from());
-        assertEquals(List.of("RUNNING"), FederationState.FINISHED.from());
-        assertTrue(FederationState.FINISHED.isFinal() && FederationState.FAILED.isFinal());
+    void aFederationRunsFromCreatedStoppedPausedOrFailedAndFinishesForGood() {
+        assertEquals(List.of("CREATED", "PAUSED", "STOPPED", "FAILED"), FederationState.RUNNING.from());
+        assertEquals(List.of("RUNNING", "PAUSED"), FederationState.STOPPED.from());
+        assertEquals(List.of("RUNNING"), FederationState.PAUSED.from());
+        assertEquals(List.of("RUNNING", "PAUSED"), FederationState.FINISHED.from(), "the last open round may close");
+        assertEquals(List.of("RUNNING"), FederationState.FAILED.from(), "a paused federation opens no round to fail");
+        assertTrue(FederationState.FINISHED.isFinal());
+        assertFalse(FederationState.FAILED.isFinal(), "an operator may retry its failed round");
         assertThrows(IllegalStateException.class, () -> FederationState.CREATED.checkTransition(FederationState.STOPPED));
+        assertThrows(IllegalStateException.class, () -> FederationState.CREATED.checkTransition(FederationState.PAUSED));
+    }
+
+    @Test
+    void roundsAreDrivenWhileRunningOrPaused() {
+        for (FederationState s : FederationState.values()) {
+            assertEquals(s == FederationState.RUNNING || s == FederationState.PAUSED, s.isActive(), s.name());
+        }
     }
 }

@@ -1,25 +1,45 @@
 package dev.hansa.aggregation.update.codec;
 
+import dev.hansa.aggregation.config.Hyperparameters;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.function.DoubleFunction;
 
 /**
  * The codecs by name, as a federation's {@code update.codec} and a participant's plan name them, each built from
- * the section's size parameter {@code update.k} where it takes one ({@code topk}, {@code randk}).
+ * the section's size parameter {@code update.k} where it takes one ({@code topk}, {@code randk},
+ * {@code countsketch}) and from its own knobs in the {@code update.params} object ({@code qsgd}'s levels, ...),
+ * which the codec validates and fills with its defaults: errors name the field ({@code update.params.levels}).
  */
 public final class UpdateCodecs {
 
-    /** A codec's constructor from {@code update.k}, or null for one that takes no size. */
-    private record Entry(UpdateCodec fixed, DoubleFunction<UpdateCodec> sized) {
+    /** Builds a codec from {@code update.k} (0 when absent) and its {@code update.params}, read through {@code params}. */
+    @FunctionalInterface
+    interface Factory {
+        UpdateCodec create(double k, Hyperparameters params);
+    }
+
+    /** A codec's factory, and whether it takes {@code update.k}. */
+    private record Entry(boolean sized, Factory factory) {
+    }
+
+    /** A codec and the parameters it runs with, defaults filled in: what a round records. */
+    public record Configured(UpdateCodec codec, Map<String, Double> params) {
+        public Configured {
+            params = Map.copyOf(params);
+        }
     }
 
     private static final Map<String, Entry> BY_NAME = new TreeMap<>(Map.of(
-            DenseCodec.NAME, new Entry(new DenseCodec(), null),
-            Bf16Codec.NAME, new Entry(new Bf16Codec(), null),
-            TopKCodec.NAME, new Entry(null, TopKCodec::new),
-            RandKCodec.NAME, new Entry(null, RandKCodec::new)));
+            DenseCodec.NAME, new Entry(false, (k, p) -> new DenseCodec()),
+            Bf16Codec.NAME, new Entry(false, (k, p) -> new Bf16Codec()),
+            TopKCodec.NAME, new Entry(true, (k, p) -> new TopKCodec(k)),
+            RandKCodec.NAME, new Entry(true, (k, p) -> new RandKCodec(k)),
+            Fp16Codec.NAME, new Entry(false, (k, p) -> new Fp16Codec()),
+            SignCodec.NAME, new Entry(false, (k, p) -> new SignCodec()),
+            QsgdCodec.NAME, new Entry(false, (k, p) -> QsgdCodec.of(p)),
+            SparseLoCoCodec.NAME, new Entry(false, (k, p) -> SparseLoCoCodec.of(p)),
+            CountSketchCodec.NAME, new Entry(true, CountSketchCodec::of)));
 
     private UpdateCodecs() {
     }
@@ -30,27 +50,39 @@ public final class UpdateCodecs {
 
     /** Whether the codec {@code name} takes {@code update.k}. */
     public static boolean sized(String name) {
-        return entry(name).sized() != null;
+        return entry(name).sized();
+    }
+
+    /** The codec {@code name} with size {@code k} and its default parameters. */
+    public static UpdateCodec create(String name, double k) {
+        return configure(name, k, Map.of()).codec();
     }
 
     /**
-     * The codec {@code name} with size {@code k} ({@code update.k}; 0 for a codec that takes none). Errors name the
-     * field: {@code update.codec} when there is no such codec, {@code update.k} when k is missing, invalid, or given
-     * to a codec without one.
+     * The codec {@code name} with size {@code k} ({@code update.k}; 0 for a codec that takes none) and parameters
+     * {@code params} ({@code update.params}). Errors name the field: {@code update.codec} when there is no such codec,
+     * {@code update.k} when k is missing, invalid, or given to a codec without one, {@code update.params.NAME} for a
+     * parameter that is unknown, missing or out of range.
      */
-    public static UpdateCodec create(String name, double k) {
+    public static Configured configure(String name, double k, Map<String, ?> params) {
+        return configure(name, k, new Hyperparameters("update.params", name, params));
+    }
+
+    /** {@link #configure(String, double, Map)} on a section the caller has already opened. */
+    public static Configured configure(String name, double k, Hyperparameters params) {
         Entry entry = entry(name);
-        if (entry.sized() == null) {
-            if (k != 0) {
-                throw new IllegalArgumentException("update.k applies only to " + sizedNames() + ", not to " + name);
-            }
-            return entry.fixed();
+        if (!entry.sized() && k != 0) {
+            throw new IllegalArgumentException("update.k applies only to " + sizedNames() + ", not to " + name);
         }
-        if (k == 0) {
+        if (entry.sized() && k == 0) {
             throw new IllegalArgumentException("update.k is required for " + name
                     + ": a fraction in (0, 1) or a whole count >= 1");
         }
-        return entry.sized().apply(k);
+        UpdateCodec codec = entry.factory().create(k, params);
+        params.done();
+        Map<String, Double> effective = new TreeMap<>();
+        params.effective().forEach((key, value) -> effective.put(key, ((Number) value).doubleValue()));
+        return new Configured(codec, effective);
     }
 
     private static Entry entry(String name) {
@@ -62,6 +94,6 @@ public final class UpdateCodecs {
     }
 
     private static List<String> sizedNames() {
-        return BY_NAME.entrySet().stream().filter(e -> e.getValue().sized() != null).map(Map.Entry::getKey).toList();
+        return BY_NAME.entrySet().stream().filter(e -> e.getValue().sized()).map(Map.Entry::getKey).toList();
     }
 }

@@ -3,6 +3,7 @@ package dev.hansa.aggregation.update.transform;
 import dev.hansa.aggregation.state.State;
 import dev.hansa.aggregation.tensor.ModelSpec;
 import dev.hansa.aggregation.tensor.Tensors;
+import java.util.Map;
 
 /**
  * One step of the client's update pipeline, between the trainer's output and the codec: a pure function of the
@@ -26,7 +27,19 @@ public interface UpdateTransform {
      */
     Step apply(Tensors update, State state, long seed);
 
-    /** The transformed update and this transform's next state. */
-    record Step(Tensors update, State state) {
+    /**
+     * The transformed update, this transform's next state and what it reports to the server beside the training
+     * metrics (sent in the update's metadata).
+     */
+    record Step(Tensors update, State state, Map<String, Double> metrics) {
+
+        public Step {
+            metrics = Map.copyOf(metrics);
+        }
+
+        /** A step that reports nothing. */
+        public Step(Tensors update, State state) {
+            this(update, state, Map.of());
+        }
     }
 }

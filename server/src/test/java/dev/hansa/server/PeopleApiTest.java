@@ -14,6 +14,10 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
@@ -159,14 +163,18 @@ class PeopleApiTest extends EmbeddedServerTest {
             assertEquals(200, api.get("/api/v1/admin/federations", hal.token()).status());
         }
 
-        @Test
-        void theLastEnabledAdminCanBeNeitherDisabledNorDemoted() {
+        private void demoteEveryAdminButTheBootstrapOne() {
             for (JsonNode user : api.get("/api/v1/admin/users", ADMIN).json()) {
                 if (!"admin".equals(user.get("username").asString()) && "ADMIN".equals(user.get("role").asString())) {
                     api.post("/api/v1/admin/users/" + user.get("id").asString() + "/role", ADMIN,
                             Map.of("role", "VIEWER"));
                 }
             }
+        }
+
+        @Test
+        void theLastEnabledAdminCanBeNeitherDisabledNorDemoted() {
+            demoteEveryAdminButTheBootstrapOne();
             String admin = jdbc.sql("SELECT id FROM users WHERE username = 'admin'").query(String.class).single();
             assertProblem(409, "last-admin", api.post("/api/v1/admin/users/" + admin + "/disable", ADMIN, null));
             assertProblem(409, "last-admin", api.post("/api/v1/admin/users/" + admin + "/role", ADMIN,
@@ -180,6 +188,31 @@ class PeopleApiTest extends EmbeddedServerTest {
             assertEquals("ADMIN", api.post("/api/v1/admin/users/" + admin + "/role", second.token(),
                     Map.of("role", "ADMIN")).json().get("role").asString());
             assertEquals(200, api.get("/api/v1/admin/users", ADMIN).status());
+        }
+
+        @Test
+        void concurrentDemotionsOfTheLastTwoAdminsLeaveOne() throws Exception {
+            demoteEveryAdminButTheBootstrapOne();
+            People.Person other = people.create("ADMIN");
+            String admin = jdbc.sql("SELECT id FROM users WHERE username = 'admin'").query(String.class).single();
+            try (ExecutorService two = Executors.newFixedThreadPool(2)) {
+                CountDownLatch go = new CountDownLatch(1);
+                Future<Api.Reply> first = two.submit(() -> {
+                    go.await();
+                    return api.post("/api/v1/admin/users/" + admin + "/role", other.token(), Map.of("role", "VIEWER"));
+                });
+                Future<Api.Reply> second = two.submit(() -> {
+                    go.await();
+                    return api.post("/api/v1/admin/users/" + other.id() + "/role", ADMIN, Map.of("role", "VIEWER"));
+                });
+                go.countDown();
+                List<Integer> statuses = List.of(first.get().status(), second.get().status());
+                assertEquals(List.of(200, 409), statuses.stream().sorted().toList(), statuses::toString);
+                assertEquals(1, jdbc.sql("SELECT count(*) FROM users WHERE role = 'ADMIN' AND enabled")
+                        .query(Integer.class).single());
+            } finally {
+                jdbc.sql("UPDATE users SET role = 'ADMIN' WHERE username = 'admin'").update();
+            }
         }
 
         @Test

@@ -87,7 +87,8 @@ class SecurityMatrixTest extends EmbeddedServerTest {
             return USERS;
         }
         if (under(path, "/api/v1/admin/users") || under(path, "/api/v1/admin/admin-tokens")
-                || under(path, "/v3/api-docs") || under(path, "/swagger-ui") || path.equals("/swagger-ui.html")) {
+                || under(path, "/v3/api-docs") || under(path, "/v3/api-docs.yaml") || under(path, "/swagger-ui")
+                || path.equals("/swagger-ui.html")) {
             return ADMINS;
         }
         if (under(path, "/api/v1/admin")) {

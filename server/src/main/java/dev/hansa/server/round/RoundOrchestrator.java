@@ -66,6 +66,7 @@ public class RoundOrchestrator {
     private final HansaProperties properties;
     private final Timestamps time;
     private final DatabaseAvailability database;
+    private final RoundMetrics metrics;
     private final AtomicBoolean wakeUp = new AtomicBoolean();
     private volatile long lastTick = System.nanoTime();
     private volatile boolean closing;
@@ -73,7 +74,7 @@ public class RoundOrchestrator {
     RoundOrchestrator(FederationRepository federations, FederationRuntime runtime, RoundRepository rounds,
                       ModelRepository models, RunningAggregates aggregates, RoundFiles files, RoundSignals signals,
                       TransactionTemplate tx, ObjectMapper json, HansaProperties properties, Timestamps time,
-                      DatabaseAvailability database) {
+                      DatabaseAvailability database, RoundMetrics metrics) {
         this.federations = federations;
         this.runtime = runtime;
         this.rounds = rounds;
@@ -86,6 +87,7 @@ public class RoundOrchestrator {
         this.properties = properties;
         this.time = time;
         this.database = database;
+        this.metrics = metrics;
         signals.onChange(() -> wakeUp.set(true));
     }
 
@@ -190,6 +192,7 @@ public class RoundOrchestrator {
                 rounds.insertParticipant(round.id(), UUID.fromString(id), i, json.writeValueAsString(plan), now);
             }
             signals.afterCommit(fid);
+            metrics.roundOpened();
             return true;
         }));
         if (inserted) {
@@ -235,7 +238,9 @@ public class RoundOrchestrator {
             ModelVersion version = new ModelVersion(UUID.randomUUID(), fid, in.version() + 1,
                     ContentHash.of(blob), blob, StateCodec.encode(result.state()), round.id(), now);
             models.insert(version);
-            rounds.close(round.id(), version.id(), accepted.size(), json.writeValueAsString(finiteOnly(result.metrics())), now);
+            rounds.close(round.id(), version.id(), accepted.size(), json.writeValueAsString(finiteOnly(result.metrics())),
+                    now);
+            metrics.roundEnded(RoundState.CLOSED, round.openedAt(), now);
             rounds.dropUnreported(round.id());
             rounds.deleteUpdates(round.id());
             if (round.number() >= ctx.config().schedule().rounds()) {
@@ -321,7 +326,9 @@ public class RoundOrchestrator {
      * are dropped.
      */
     void endWithout(Round round, RoundState state, int accepted, String reason) {
-        rounds.end(round.id(), state, accepted, reason, time.now());
+        OffsetDateTime now = time.now();
+        rounds.end(round.id(), state, accepted, reason, now);
+        metrics.roundEnded(state, round.openedAt(), now);
         rounds.dropUnreported(round.id());
         rounds.deleteUpdates(round.id());
         forget(round.id());

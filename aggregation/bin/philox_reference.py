@@ -13,6 +13,7 @@ Usage (every number decimal or 0x-hex; output one value per line):
   philox_reference.py signs SEED STREAM COUNT      +1 / -1 from each word's top bit
   philox_reference.py normals SEED STREAM COUNT    Box-Muller normals (log/cos/sin from libm), bits in hex
   philox_reference.py randk SEED D K              the rand-k indices of docs/protocol.md (SEED: the plan's), ascending
+  philox_reference.py countsketch SEED ROWS COLUMNS D   per row, per coordinate: "column sign" of the count sketch
 """
 import math
 import sys
@@ -87,11 +88,32 @@ def randk_indices(seed, d, k):
     return sorted(index[:k])
 
 
+SKETCH_STREAM = 0x736B65746368  # "sketch" in ASCII
+
+
+def countsketch_hashes(seed, rows, columns, d):
+    """Row j's (column, sign) of coordinates 0..d-1: int_below(columns) then the sign of the next word, in turn, on
+    stream (seed, SKETCH_STREAM << 8 | j)."""
+    out = []
+    for j in range(rows):
+        s = Stream(seed, SKETCH_STREAM << 8 | j)
+        row = []
+        for _ in range(d):
+            column = s.int_below(columns)
+            row.append((column, -1 if s.word() >> 31 else 1))
+        out.append(row)
+    return out
+
+
 def main(argv):
     kind, args = argv[1], argv[2:]
     if kind == "randk":
         for i in randk_indices(int(args[0], 0), int(args[1], 0), int(args[2], 0)):
             print(i)
+        return
+    if kind == "countsketch":
+        for row in countsketch_hashes(*(int(a, 0) for a in args[:4])):
+            print("\n".join("%d %d" % h for h in row))
         return
     seed, stream = int(args[0], 0), int(args[1], 0)
     if kind == "words":

@@ -1,12 +1,14 @@
 package dev.hansa.server;
 
+import dev.hansa.client.cli.RobustGridCommand;
 import dev.hansa.client.cli.SimulateCommand;
 import dev.hansa.server.demo.DemoCommand;
 import java.util.Arrays;
 
 /**
  * The {@code hansa} command: {@code serve} (default) runs the server, {@code demo} runs the server with a demo
- * federation of SDK clients, {@code simulate} runs virtual clients in one process without a server.
+ * federation of SDK clients, {@code simulate} runs virtual clients in one process without a server, and
+ * {@code robust-grid} runs the grid of the Byzantine-robustness experiments (docs/robustness.md, "Experiments").
  */
 public final class HansaLauncher {
 
@@ -20,9 +22,11 @@ public final class HansaLauncher {
             case "serve" -> HansaServerApplication.main(rest);
             case "demo" -> System.exit(DemoCommand.run(rest));
             case "simulate" -> System.exit(SimulateCommand.run(rest));
-            case "help", "--help" -> System.out.println("usage: hansa [serve|demo|simulate] [options]  (hansa demo --help)");
+            case "robust-grid" -> System.exit(RobustGridCommand.run(rest));
+            case "help", "--help" -> System.out.println(
+                    "usage: hansa [serve|demo|simulate|robust-grid] [options]  (hansa demo --help)");
             default -> {
-                System.err.println("unknown command '" + command + "'; use serve, demo or simulate");
+                System.err.println("unknown command '" + command + "'; use serve, demo, simulate or robust-grid");
                 System.exit(2);
             }
         }

@@ -58,6 +58,13 @@ public final class Api {
         return send(b);
     }
 
+    /** Any method; methods that carry a body send the JSON object {@code {}}. */
+    public Reply exchange(String method, String path, String token) {
+        boolean bodiless = java.util.Set.of("GET", "HEAD", "DELETE", "OPTIONS", "TRACE").contains(method);
+        return send(request(path, token).header("Content-Type", "application/json").method(method,
+                bodiless ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString("{}")));
+    }
+
     private HttpRequest.Builder request(String path, String token) {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path));
         if (token != null) {

@@ -103,6 +103,9 @@ class HttpSimulationEquivalenceTest extends EmbeddedServerTest {
                 // Codec parameters travel in the plan; qsgd rounds on each participant's seed on both sides.
                 new Case("fedavg", Map.of(), Map.of("codec", "qsgd", "params", Map.of("levels", 4, "bucket", 64),
                         "errorFeedback", true), Map.of(), Samplers.UNIFORM),
+                // EF21's estimate lives in the client state and, on the server, in the strategy state.
+                new Case("fedavg", Map.of(), Map.of("codec", "sign", "errorFeedback", true,
+                        "errorFeedbackRule", "ef21"), Map.of(), Samplers.UNIFORM),
                 new Case("fedavg", Map.of(), Map.of(), Map.of("aggregator", "median",
                         "preAggregators", List.of(Map.of("name", "bucketing", "bucketSize", 2))), Samplers.UNIFORM),
                 // The server reads whole-round rows from its round file: the median's column blocks, and the one

@@ -107,6 +107,28 @@ public final class AggregationPipeline {
             return Optional.empty();
         }
 
+        /**
+         * The whole-round path on a role's admitted rows: the pre-aggregators in order with the round's seed, then
+         * the aggregator; returns its estimate of the mean times {@code totalWeight}, the rows' total weight (a
+         * streaming aggregator behind pre-aggregators sums their output). The rows must pass {@link #shortfall}.
+         */
+        public double[] wholeRoundSum(UpdateBatch batch, long roundSeed, double totalWeight) {
+            UpdateBatch steps = batch;
+            for (PreAggregator p : preAggregators) {
+                steps = p.apply(steps, roundSeed);
+            }
+            return switch (aggregator) {
+                case WholeRoundAggregator w -> {
+                    double[] sum = w.aggregate(steps);
+                    for (int j = 0; j < sum.length; j++) {
+                        sum[j] *= totalWeight;
+                    }
+                    yield sum;
+                }
+                case StreamingAggregator s -> s.sum(steps);
+            };
+        }
+
         private String describe(String rule, String requirement, int needed, int rows) {
             return rule + " with f = " + f + " needs " + requirement + " (at least " + needed + " updates), gets " + rows;
         }

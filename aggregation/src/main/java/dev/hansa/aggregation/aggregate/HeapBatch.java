@@ -13,6 +13,17 @@ public final class HeapBatch implements UpdateBatch {
 
     /** The rows are not copied: the caller must not change them. */
     public HeapBatch(List<float[]> rows, double[] weights, int dimension) {
+        this(rows, weights, dimension, null);
+    }
+
+    /**
+     * Rows whose geometry the caller already holds, e.g. derived from rows it knows them to be combinations of
+     * ({@link RowGeometry#mixed}); null to compute it from the rows when first asked. Neither is copied.
+     */
+    public HeapBatch(List<float[]> rows, double[] weights, int dimension, RowGeometry geometry) {
+        if (geometry != null && geometry.size() != rows.size()) {
+            throw new IllegalArgumentException("a geometry of " + geometry.size() + " rows for " + rows.size());
+        }
         if (weights.length != rows.size()) {
             throw new IllegalArgumentException(rows.size() + " rows but " + weights.length + " weights");
         }
@@ -24,6 +35,7 @@ public final class HeapBatch implements UpdateBatch {
         this.rows = rows.toArray(float[][]::new);
         this.weights = weights.clone();
         this.dimension = dimension;
+        this.geometry = geometry;
     }
 
     @Override

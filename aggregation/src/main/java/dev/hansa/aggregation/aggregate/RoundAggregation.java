@@ -151,19 +151,7 @@ public final class RoundAggregation {
         private double[] wholeRound() {
             UpdateBatch batch = rows.batch(slots.stream().mapToInt(Integer::intValue).toArray(),
                     weights.stream().mapToDouble(Double::doubleValue).toArray());
-            for (PreAggregator p : settings.preAggregators()) {
-                batch = p.apply(batch, roundSeed);
-            }
-            return switch (settings.aggregator()) {
-                case WholeRoundAggregator w -> {
-                    double[] sum = w.aggregate(batch);
-                    for (int j = 0; j < sum.length; j++) {
-                        sum[j] *= totalWeight;
-                    }
-                    yield sum;
-                }
-                case StreamingAggregator s -> s.sum(batch);
-            };
+            return settings.wholeRoundSum(batch, roundSeed, totalWeight);
         }
     }
 }

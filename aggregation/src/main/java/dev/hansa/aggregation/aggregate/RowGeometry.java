@@ -5,6 +5,7 @@ import dev.hansa.compute.CpuBackend;
 import dev.hansa.compute.FloatArray;
 import dev.hansa.compute.Transpose;
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * Every inner product among a batch's rows x_1..x_n and their linear combinations, from one Gram matrix. Rows are
@@ -157,6 +158,41 @@ public record RowGeometry(double[][] centred, double[] withCentre, double centre
             block[row + j] = (float) v;
         }
         return (s0 + s1) + (s2 + s3);
+    }
+
+    /**
+     * The geometry of rows held in double precision, computed in double around {@code centre} (any vector: the
+     * products are exact up to double rounding, so it need not be the rows' mean; a centre near the rows keeps the
+     * distances between them free of cancellation). One pass over the columns, n(n+1)/2 products per column: for
+     * the few rows of a trial (a round's honest updates and the two vectors of an attack's line), not for a round.
+     */
+    public static RowGeometry inDouble(List<double[]> rows, double[] centre) {
+        int n = rows.size();
+        double[][] g = new double[n][n];
+        double[] p = new double[n];
+        double cc = 0;
+        double[] centred = new double[n];
+        for (int j = 0; j < centre.length; j++) {
+            double c = centre[j];
+            cc += c * c;
+            for (int i = 0; i < n; i++) {
+                centred[i] = rows.get(i)[j] - c;
+                p[i] += centred[i] * c;
+            }
+            for (int i = 0; i < n; i++) {
+                double v = centred[i];
+                double[] gi = g[i];
+                for (int k = i; k < n; k++) {
+                    gi[k] += v * centred[k];
+                }
+            }
+        }
+        for (int i = 0; i < n; i++) {
+            for (int k = i + 1; k < n; k++) {
+                g[k][i] = g[i][k];
+            }
+        }
+        return new RowGeometry(g, p, cc);
     }
 
     /** The geometry of {@code batch} on a CPU backend shared by the process. */

@@ -4,6 +4,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.DoubleFunction;
 
 /**
  * ByzFL's "optimal" IPM and ALIE ({@code Optimal_InnerProductManipulation}, {@code Optimal_ALittleIsEnough}; LPD's
@@ -19,10 +20,10 @@ public final class LineSearchedAttack implements Attack {
     public static final String OPTIMAL_IPM = "optimal-ipm";
     public static final String OPTIMAL_ALIE = "optimal-alie";
 
-    /** A family of attack vectors indexed by a factor. */
+    /** A line of attack vectors indexed by a factor, in the round a Byzantine participant observes. */
     @FunctionalInterface
     interface Family {
-        double[] vector(Observation o, double factor);
+        Observation.Line line(Observation o);
     }
 
     private final String name;
@@ -37,12 +38,20 @@ public final class LineSearchedAttack implements Attack {
 
     /** {@value #OPTIMAL_IPM}: {@code -tau mu}. */
     public static LineSearchedAttack ipm(LineSearch search) {
-        return new LineSearchedAttack(OPTIMAL_IPM, InnerProductManipulation::vector, search);
+        return new LineSearchedAttack(OPTIMAL_IPM, o -> {
+            double[] minusMu = o.honestMean();
+            for (int j = 0; j < minusMu.length; j++) {
+                minusMu[j] = -minusMu[j];
+            }
+            return new Observation.Line(new double[o.dimension()], minusMu,
+                    factor -> InnerProductManipulation.vector(o, factor));
+        }, search);
     }
 
     /** {@value #OPTIMAL_ALIE}: {@code mu + tau sigma}. */
     public static LineSearchedAttack alie(LineSearch search) {
-        return new LineSearchedAttack(OPTIMAL_ALIE, ALittleIsEnough::vector, search);
+        return new LineSearchedAttack(OPTIMAL_ALIE, o -> new Observation.Line(o.honestMean(), o.honestStd(),
+                factor -> ALittleIsEnough.vector(o, factor)), search);
     }
 
     @Override
@@ -58,12 +67,13 @@ public final class LineSearchedAttack implements Attack {
     /** The factor the search picks in this round. */
     double factor(Observation o) {
         double[] mu = o.honestMean();
-        return search.argmax(factor -> score(o.aggregateWith(family.vector(o, factor)), mu));
+        DoubleFunction<Optional<double[]>> aggregates = o.aggregatesAlong(family.line(o));
+        return search.argmax(factor -> score(aggregates.apply(factor), mu));
     }
 
     @Override
     public List<float[]> forge(Observation o) {
-        return o.same(family.vector(o, factor(o)));
+        return o.same(family.line(o).vector().apply(factor(o)));
     }
 
     private static double score(Optional<double[]> aggregate, double[] mu) {

@@ -3,6 +3,7 @@ package dev.hansa.aggregation.attack;
 import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.DoubleFunction;
 
 /**
  * What the Byzantine participants of one role see of a round: the honest participants' updates of that role as the
@@ -22,6 +23,31 @@ public final class Observation {
          * refused as the server would; empty when the pipeline cannot aggregate what it admitted (too few updates).
          */
         Optional<double[]> aggregate(List<float[]> byzantineRows);
+
+        /**
+         * {@link #aggregate} for every Byzantine participant sending {@code line}'s vector at a factor, as a function
+         * of the factor. By default one full trial per factor; an implementation may compute once what does not
+         * depend on the factor, provided each factor's aggregate is the one {@link #aggregate} gives up to rounding.
+         *
+         * @param byzantine the number of Byzantine participants of the role
+         */
+        default DoubleFunction<Optional<double[]>> along(Line line, int byzantine) {
+            return factor -> aggregate(Collections.nCopies(byzantine, line.row(factor)));
+        }
+    }
+
+    /**
+     * A one-parameter family of attack vectors, {@code origin + factor direction} (IPM's {@code -tau mu}, ALIE's
+     * {@code mu + tau sigma}): {@code vector} computes a member as the attack computes what it sends, so a trial
+     * sends the same bits; {@code origin} and {@code direction} let a {@link Trial} derive the members' geometry
+     * from two vectors instead of reading every member.
+     */
+    public record Line(double[] origin, double[] direction, DoubleFunction<double[]> vector) {
+
+        /** The member at {@code factor} in float, as sent. */
+        public float[] row(double factor) {
+            return toFloat(vector.apply(factor));
+        }
     }
 
     private final long seed;
@@ -125,18 +151,25 @@ public final class Observation {
         return std.clone();
     }
 
-    /** The pipeline's aggregate when every Byzantine participant sends {@code vector}; see {@link Trial}. */
-    public Optional<double[]> aggregateWith(double[] vector) {
-        return trial.aggregate(same(vector));
+    /**
+     * The pipeline's aggregate when every Byzantine participant sends {@code line}'s vector at a factor, as a function
+     * of the factor; see {@link Trial#along}.
+     */
+    public DoubleFunction<Optional<double[]>> aggregatesAlong(Line line) {
+        return trial.along(line, byzantine);
     }
 
     /** {@code vector} in float, once per Byzantine participant (one shared array). */
     public List<float[]> same(double[] vector) {
+        return same(toFloat(vector));
+    }
+
+    private static float[] toFloat(double[] vector) {
         float[] row = new float[vector.length];
         for (int j = 0; j < row.length; j++) {
             row[j] = (float) vector[j];
         }
-        return same(row);
+        return row;
     }
 
     /** {@code row} once per Byzantine participant (the array is shared). */

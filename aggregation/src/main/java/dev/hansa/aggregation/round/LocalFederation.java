@@ -1,7 +1,6 @@
 package dev.hansa.aggregation.round;
 
 import dev.hansa.aggregation.aggregate.AggregationPipeline;
-import dev.hansa.aggregation.aggregate.GroupAggregate;
 import dev.hansa.aggregation.aggregate.RoundAggregation;
 import dev.hansa.aggregation.attack.Adversary;
 import dev.hansa.aggregation.attack.Attack;
@@ -23,6 +22,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
 
@@ -293,11 +293,10 @@ public final class LocalFederation {
                     .map(id -> sent.get(id).values().values()).toList();
             List<float[]> own = byzantine.stream().filter(sent::containsKey).map(id -> sent.get(id).values().values())
                     .toList();
-            Observation.Trial trial = rows -> {
-                Map<String, Update> candidate = new HashMap<>(sent);
-                candidate.putAll(forged(round, role.getKey(), byzantine, rows, sent));
-                return aggregate(round, role.getKey(), role.getValue(), candidate);
-            };
+            Observation.Trial trial = new ByzantineTrial(protocol.aggregation(), model.spec(), round.context().seed(),
+                    role.getKey(), role.getValue(), Set.copyOf(byzantine), sent,
+                    rows -> forged(round, role.getKey(), byzantine, rows, sent), this::admit,
+                    pipeline.codec().lossless());
             long seed = Seeds.forClient(round.context().seed(), "byzantine/" + role.getKey());
             Observation observation = new Observation(seed, model.spec().parameterCount(), honest, byzantine.size(),
                     own, trial);
@@ -329,19 +328,5 @@ public final class LocalFederation {
                     : new Update(id, role, values, members.get(id).declaredSamples(), Map.of()));
         }
         return out;
-    }
-
-    /** What the round's aggregation makes of role {@code role}'s {@code updates} of {@code ids}, in that order. */
-    private Optional<double[]> aggregate(RoundProtocol.Opened round, String role, List<String> ids,
-                                         Map<String, Update> updates) {
-        RoundAggregation trial = protocol.startAggregation(round.context(), model.spec());
-        for (String id : ids) {
-            admit(updates.get(id)).ifPresent(trial::add);
-        }
-        try {
-            return trial.result().role(role).map(GroupAggregate::mean);
-        } catch (IllegalStateException e) {
-            return Optional.empty();
-        }
     }
 }

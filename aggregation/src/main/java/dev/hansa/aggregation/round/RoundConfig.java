@@ -6,11 +6,14 @@ import dev.hansa.aggregation.config.Hyperparameters;
 import dev.hansa.aggregation.dp.CentralPrivacy;
 import dev.hansa.aggregation.dp.NoiseSource;
 import dev.hansa.aggregation.sampling.Samplers;
+import dev.hansa.aggregation.strategy.EstimateAccumulation;
+import dev.hansa.aggregation.strategy.Strategy;
 import dev.hansa.aggregation.strategy.TrainingConfig;
 import dev.hansa.aggregation.strategy.registry.Strategies;
 import dev.hansa.aggregation.update.UpdateSpec;
 import dev.hansa.aggregation.update.codec.DenseCodec;
 import dev.hansa.aggregation.update.codec.UpdateCodecs;
+import dev.hansa.aggregation.update.transform.ErrorFeedbackRules;
 import dev.hansa.privacy.accounting.NoiseMultiplierPlanner;
 import dev.hansa.privacy.mechanism.AdaptiveClipping;
 import dev.hansa.privacy.mechanism.Denominator;
@@ -85,12 +88,14 @@ public final class RoundConfig {
         Strategies.Configured strategy = Strategies.configure(strategyName, strategyParams,
                 TrainingConfig.fromMap(training, defaults));
         UpdateSpec updateSpec = updateSpec(update);
+        Strategy roundStrategy = updateSpec.errorFeedback() && ErrorFeedbackRules.needsServerEstimate(
+                updateSpec.errorFeedbackRule()) ? new EstimateAccumulation(strategy.strategy()) : strategy.strategy();
         AggregationPipeline.Settings settings = Aggregators.robustness(robustness);
         settings.shortfall(sampling.minClients()).ifPresent(reason -> {
             throw new IllegalArgumentException("robustness: " + reason + " in a round of schedule.minClients");
         });
         Optional<DpFedAvgSettings> dp = privacy(privacy, sampling, rounds);
-        RoundProtocol protocol = new RoundProtocol(strategy.strategy(),
+        RoundProtocol protocol = new RoundProtocol(roundStrategy,
                 Samplers.create(sampling.sampler(), sampling.clientFraction(), sampling.minClients(), sampling.maxClients()),
                 updateSpec, settings, dp.map(d -> new CentralPrivacy(d, NoiseSource.SECURE)));
         Map<String, Object> pipeline = new LinkedHashMap<>();
@@ -102,8 +107,8 @@ public final class RoundConfig {
     }
 
     /**
-     * Parses the {@code update} section: {@code codec}, {@code clipNorm}, {@code errorFeedback}, {@code k} and the
-     * codec's {@code params}.
+     * Parses the {@code update} section: {@code codec}, {@code clipNorm}, {@code errorFeedback}, {@code k}, the
+     * codec's {@code params}, {@code errorFeedbackRule} and its {@code errorFeedbackParams}.
      */
     public static UpdateSpec updateSpec(Map<String, ?> section) {
         Hyperparameters h = new Hyperparameters("update", "the update section", section);
@@ -112,8 +117,10 @@ public final class RoundConfig {
         boolean errorFeedback = h.bool("errorFeedback", false);
         double k = h.real("k", 0, 0, true, Integer.MAX_VALUE, true);
         UpdateCodecs.Configured configured = UpdateCodecs.configure(codec, k, h.section("params", codec));
+        String rule = h.choice("errorFeedbackRule", ErrorFeedbackRules.CLASSIC, ErrorFeedbackRules.names());
+        Map<String, Double> ruleParams = ErrorFeedbackRules.params(rule, h.section("errorFeedbackParams", rule));
         h.done();
-        return new UpdateSpec(codec, clipNorm, errorFeedback, k, configured.params());
+        return new UpdateSpec(codec, clipNorm, errorFeedback, k, configured.params(), rule, ruleParams);
     }
 
     /**

@@ -5,7 +5,7 @@ import dev.hansa.aggregation.tensor.ModelSpec;
 import dev.hansa.aggregation.tensor.Tensors;
 import dev.hansa.aggregation.update.codec.UpdateCodec;
 import dev.hansa.aggregation.update.transform.ClipToNorm;
-import dev.hansa.aggregation.update.transform.ErrorFeedback;
+import dev.hansa.aggregation.update.transform.ErrorFeedbackRules;
 import dev.hansa.aggregation.update.transform.UpdateTransform;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -37,7 +37,7 @@ public final class UpdatePipeline {
         this.codec = codec;
     }
 
-    /** The pipeline a plan's {@link UpdateSpec} describes: clip (if set), error feedback (if set), codec. */
+    /** The pipeline a plan's {@link UpdateSpec} describes: clip (if set), error feedback by its rule (if set), codec. */
     public static UpdatePipeline of(UpdateSpec spec) {
         UpdateCodec codec = spec.createCodec();
         List<UpdateTransform> chain = new ArrayList<>();
@@ -45,7 +45,7 @@ public final class UpdatePipeline {
             chain.add(new ClipToNorm(spec.clipNorm()));
         }
         if (spec.errorFeedback()) {
-            chain.add(new ErrorFeedback(codec));
+            chain.add(ErrorFeedbackRules.create(spec.errorFeedbackRule(), spec.errorFeedbackParams(), codec));
         }
         return new UpdatePipeline(chain, codec);
     }

@@ -3,6 +3,7 @@ package dev.hansa.aggregation.update;
 import dev.hansa.aggregation.update.codec.DenseCodec;
 import dev.hansa.aggregation.update.codec.UpdateCodec;
 import dev.hansa.aggregation.update.codec.UpdateCodecs;
+import dev.hansa.aggregation.update.transform.ErrorFeedbackRules;
 import java.util.Collections;
 import java.util.Map;
 import java.util.TreeMap;
@@ -18,8 +19,11 @@ import java.util.TreeMap;
  *                      keeps: a fraction in (0, 1) or a count; 0 (absent) for the other codecs
  * @param params        the codec's own parameters ({@code update.params}, e.g. {@code qsgd}'s {@code levels}), with
  *                      the codec's defaults filled in; empty for a codec without any
+ * @param errorFeedbackRule   which error feedback ({@link ErrorFeedbackRules}): {@code classic} by default
+ * @param errorFeedbackParams the rule's parameters with its defaults filled in ({@code decayed}'s {@code decay}, ...)
  */
-public record UpdateSpec(String codec, double clipNorm, boolean errorFeedback, double k, Map<String, Double> params) {
+public record UpdateSpec(String codec, double clipNorm, boolean errorFeedback, double k, Map<String, Double> params,
+                         String errorFeedbackRule, Map<String, Double> errorFeedbackParams) {
 
     public static final UpdateSpec DENSE = new UpdateSpec(DenseCodec.NAME, 0, false);
 
@@ -33,9 +37,14 @@ public record UpdateSpec(String codec, double clipNorm, boolean errorFeedback, d
         this(codec, clipNorm, errorFeedback, k, Map.of());
     }
 
+    /** A spec with classic error feedback (if any). */
+    public UpdateSpec(String codec, double clipNorm, boolean errorFeedback, double k, Map<String, Double> params) {
+        this(codec, clipNorm, errorFeedback, k, params, ErrorFeedbackRules.CLASSIC, Map.of());
+    }
+
     /**
-     * The spec as the {@code update} section states it (recorded with each round); {@code k} and {@code params} only
-     * where they apply.
+     * The spec as the {@code update} section states it (recorded with each round); {@code k}, {@code params} and the
+     * error-feedback rule (with its parameters) only where they apply and are not the classic default.
      */
     public Map<String, Object> toMap() {
         Map<String, Object> map = new TreeMap<>(Map.of("codec", codec, "clipNorm", clipNorm,
@@ -45,6 +54,12 @@ public record UpdateSpec(String codec, double clipNorm, boolean errorFeedback, d
         }
         if (!params.isEmpty()) {
             map.put("params", params);
+        }
+        if (!errorFeedbackRule.equals(ErrorFeedbackRules.CLASSIC)) {
+            map.put("errorFeedbackRule", errorFeedbackRule);
+            if (!errorFeedbackParams.isEmpty()) {
+                map.put("errorFeedbackParams", errorFeedbackParams);
+            }
         }
         return Collections.unmodifiableMap(map);
     }
@@ -65,6 +80,14 @@ public record UpdateSpec(String codec, double clipNorm, boolean errorFeedback, d
         if (errorFeedback && lossless) {
             throw new IllegalArgumentException("update.errorFeedback applies to lossy codecs only; " + codec
                     + " is lossless");
+        }
+        errorFeedbackRule = errorFeedbackRule == null ? ErrorFeedbackRules.CLASSIC : errorFeedbackRule;
+        errorFeedbackParams = ErrorFeedbackRules.params(errorFeedbackRule,
+                errorFeedbackParams == null ? Map.of() : errorFeedbackParams);
+        if (!errorFeedback && (!errorFeedbackRule.equals(ErrorFeedbackRules.CLASSIC)
+                || !errorFeedbackParams.isEmpty())) {
+            throw new IllegalArgumentException("update.errorFeedbackRule and update.errorFeedbackParams apply only"
+                    + " with update.errorFeedback true");
         }
     }
 }

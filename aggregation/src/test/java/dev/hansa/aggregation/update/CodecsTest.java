@@ -10,7 +10,9 @@ import dev.hansa.aggregation.tensor.ModelSpec;
 import dev.hansa.aggregation.tensor.TensorSpec;
 import dev.hansa.aggregation.tensor.Tensors;
 import dev.hansa.aggregation.update.codec.Bf16Codec;
+import dev.hansa.aggregation.update.codec.CountSketchCodec;
 import dev.hansa.aggregation.update.codec.QsgdCodec;
+import dev.hansa.aggregation.update.codec.SparseLoCoCodec;
 import dev.hansa.aggregation.update.codec.TopKCodec;
 import dev.hansa.aggregation.update.codec.UpdateCodec;
 import dev.hansa.aggregation.update.codec.UpdateCodecs;
@@ -44,7 +46,8 @@ class CodecsTest {
     }
 
     /** Parameters for the codecs that require some, small enough that the 7-value model spans several chunks. */
-    static final Map<String, Map<String, Object>> PARAMS = Map.of(QsgdCodec.NAME, Map.of("levels", 3, "bucket", 4));
+    static final Map<String, Map<String, Object>> PARAMS = Map.of(QsgdCodec.NAME, Map.of("levels", 3, "bucket", 4),
+            SparseLoCoCodec.NAME, Map.of("chunk", 2, "kPerChunk", 2), CountSketchCodec.NAME, Map.of("columns", 3));
 
     /** The codec {@code name}, keeping half the coordinates where it takes a size, bound to a participant seed. */
     static UpdateCodec codec(String name) {

@@ -89,6 +89,9 @@ public record FederationOptions(String dataset, String partition, double synthet
                 .option("codec-k", "", "coordinates topk, randk and countsketch keep (update.k): a fraction in (0, 1)"
                         + " or a count")
                 .option("codec-params", "", "the codec's parameters (update.params): k=v[,k=v...], e.g. levels=4")
+                .option("error-feedback-rule", "", "with --error-feedback: classic (default), decayed, ef21 or econtrol")
+                .option("error-feedback-params", "", "the rule's parameters: decay=0.95 (decayed), strength=0.1"
+                        + " (econtrol)")
                 .option("aggregator", WeightedMean.NAME, "aggregation rule: one of " + Aggregators.names())
                 .option("aggregator-params", "", "the aggregator's parameters: k=v[,k=v...]")
                 .option("pre-aggregators", "", "whole-round steps before the aggregator, in order: "
@@ -139,6 +142,12 @@ public record FederationOptions(String dataset, String partition, double synthet
         if (!codecParams.isEmpty()) {
             update.put("params", codecParams);
         }
+        putIfGiven(o, "error-feedback-rule", "errorFeedbackRule", update, o::string);
+        Map<String, Object> ruleParams = ParamList.parameters("--error-feedback-params",
+                o.string("error-feedback-params"));
+        if (!ruleParams.isEmpty()) {
+            update.put("errorFeedbackParams", ruleParams);
+        }
         Map<String, Object> robustness = new LinkedHashMap<>();
         robustness.put("aggregator", o.string("aggregator"));
         robustness.put("aggregatorParams", ParamList.parameters("--aggregator-params", o.string("aggregator-params")));
@@ -179,8 +188,13 @@ public record FederationOptions(String dataset, String partition, double synthet
      * Configuring checks every strategy, training, update and robustness flag together.
      */
     public RoundConfig.Configured rounds(double fraction, int minClients, int maxClients) {
-        return RoundConfig.configure(strategy, strategyParams, training, update, robustness,
-                new RoundConfig.Sampling(sampler, fraction, minClients, maxClients));
+        return rounds(fraction, minClients, maxClients, Map.of());
+    }
+
+    /** As {@link #rounds(double, int, int)}, client-level DP-FedAvg when {@code privacy} (the section) is not empty. */
+    public RoundConfig.Configured rounds(double fraction, int minClients, int maxClients, Map<String, ?> privacy) {
+        return RoundConfig.configure(strategy, strategyParams, training, update, robustness, privacy,
+                new RoundConfig.Sampling(sampler, fraction, minClients, maxClients), rounds);
     }
 
     /** The backend of {@code --backend}, else of HANSA_BACKEND, else the best available. */

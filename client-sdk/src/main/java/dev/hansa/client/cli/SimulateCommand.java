@@ -3,6 +3,7 @@ package dev.hansa.client.cli;
 import dev.hansa.aggregation.attack.Adversary;
 import dev.hansa.aggregation.attack.AttackNotApplicableException;
 import dev.hansa.aggregation.attack.Attacks;
+import dev.hansa.aggregation.dp.NoiseSource;
 import dev.hansa.aggregation.round.RoundConfig;
 import dev.hansa.aggregation.strategy.TrainingConfig;
 import dev.hansa.client.simulation.FederatedData;
@@ -57,7 +58,8 @@ public final class SimulateCommand {
 
     /** The command's flags: the shared federation flags and the simulation's own. */
     static Options options() {
-        return FederationOptions.declare(new Options(), FederationOptions.Defaults.fromStrategy(100, 100))
+        return PrivacyOptions.declare(FederationOptions.declare(new Options(),
+                        FederationOptions.Defaults.fromStrategy(100, 100)))
                 .option("per-round", "10", "clients sampled per round")
                 .option("eval-every", "1", "evaluate the global model every k rounds (and after the last)")
                 .option("threads", Integer.toString(Runtime.getRuntime().availableProcessors()),
@@ -74,7 +76,9 @@ public final class SimulateCommand {
         TrainableModel architecture = TrainableModels.create(f.model(), modelParams);
         TrainingConfig trainingConfig = f.trainingConfig();
         int perRound = o.integer("per-round");
-        RoundConfig.Configured rounds = f.rounds((double) perRound / f.clients(), perRound, perRound);
+        Map<String, Object> privacy = PrivacyOptions.section(o);
+        double fraction = privacy.get("samplingRate") instanceof Double q ? q : (double) perRound / f.clients();
+        RoundConfig.Configured rounds = f.rounds(fraction, perRound, perRound, privacy);
         Optional<Adversary> adversary = Adversary.fromMap(byzantineSection(o),
                 SimulationRunner.ids(data.clients().size()), f.seed());
         var settings = new SimulationRunner.Settings(f.rounds(), f.seed(), o.integer("eval-every"), o.integer("threads"));
@@ -95,8 +99,10 @@ public final class SimulateCommand {
             if (csv != null) {
                 csv.println(csvHeader());
             }
-            new SimulationRunner(architecture, SimulationRunner.numbered(data.clients()), data.test(), backend,
-                    rounds.protocol(), settings, adversary.orElse(null))
+            // The noise follows the federation's seed, so a run repeats itself (a deployment's never does).
+            SimulationRunner.Result result = new SimulationRunner(architecture, SimulationRunner.numbered(data.clients()),
+                    data.test(), backend, rounds.protocol().withNoise(NoiseSource.SEEDED), settings,
+                    adversary.orElse(null))
                     .run(architecture.initialize(f.seed()), r -> {
                         if (!Double.isNaN(r.testAccuracy())) {
                             last[0] = r.testAccuracy();
@@ -108,6 +114,7 @@ public final class SimulateCommand {
                         }
                         progress.update(r.round(), progressStatus(r));
                     });
+            result.stopped().ifPresent(reason -> System.err.println("stopped: " + reason));
         } finally {
             if (csv != null) {
                 csv.close();
@@ -133,24 +140,26 @@ public final class SimulateCommand {
 
     /**
      * A round's progress; the test metrics only for rounds that evaluated the model (see --eval-every), the refused
-     * updates only when there were some.
+     * updates only when there were some, the epsilon spent only in a DP federation.
      */
     static String progressStatus(RoundRecord r) {
         String test = Double.isNaN(r.testAccuracy()) ? ""
                 : String.format(Locale.ROOT, " test acc %.4f, loss %.4f,", r.testAccuracy(), r.testLoss());
         String rejected = r.rejected() == 0 ? "" : ", " + r.rejected() + " updates refused";
-        return String.format(Locale.ROOT, "round %d:%s train loss %.4f%s", r.round(), test, r.trainLoss(), rejected);
+        String epsilon = Double.isNaN(r.epsilon()) ? "" : String.format(Locale.ROOT, ", epsilon %.3f", r.epsilon());
+        return String.format(Locale.ROOT, "round %d:%s train loss %.4f%s%s", r.round(), test, r.trainLoss(), rejected,
+                epsilon);
     }
 
     static String csvHeader() {
         return String.join(",", List.of("round", "participants", "test_accuracy", "test_loss", "train_loss", "bytes_up",
-                "bytes_down", "seconds", "byzantine", "rejected"));
+                "bytes_down", "seconds", "byzantine", "rejected", "epsilon"));
     }
 
     static String csvLine(RoundRecord r) {
-        return String.format(Locale.ROOT, "%d,%d,%s,%s,%s,%d,%d,%.3f,%d,%d", r.round(), r.participants(),
+        return String.format(Locale.ROOT, "%d,%d,%s,%s,%s,%d,%d,%.3f,%d,%d,%s", r.round(), r.participants(),
                 num(r.testAccuracy()), num(r.testLoss()), num(r.trainLoss()), r.bytesUp(), r.bytesDown(), r.seconds(),
-                r.byzantine(), r.rejected());
+                r.byzantine(), r.rejected(), num(r.epsilon()));
     }
 
     private static String num(double v) {

@@ -2,6 +2,7 @@ package dev.hansa.client.simulation;
 
 import dev.hansa.aggregation.attack.Adversary;
 import dev.hansa.aggregation.attack.Attack;
+import dev.hansa.aggregation.dp.CentralPrivacy;
 import dev.hansa.aggregation.round.LocalFederation;
 import dev.hansa.aggregation.round.RoundProtocol;
 import dev.hansa.aggregation.state.State;
@@ -12,11 +13,15 @@ import dev.hansa.client.data.Dataset;
 import dev.hansa.client.training.Evaluation;
 import dev.hansa.client.training.TrainableModel;
 import dev.hansa.compute.Backend;
+import dev.hansa.privacy.accounting.RdpAccountant;
+import dev.hansa.privacy.mechanism.DpFedAvgSettings;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import java.util.stream.IntStream;
 
@@ -35,6 +40,9 @@ import java.util.stream.IntStream;
  *
  * <p>With an {@link Adversary}, some clients are Byzantine ({@link LocalFederation}); under label flipping they train
  * on their data with flipped labels.
+ *
+ * <p>In a DP federation ({@link RoundProtocol#privacy()}) the runner keeps the RDP accountant: each round reports the
+ * epsilon spent so far, and the run stops before a round that would take it past the budget, as the server does.
  */
 public final class SimulationRunner {
 
@@ -89,6 +97,7 @@ public final class SimulationRunner {
                     model.bind(flips ? data.withFlippedLabels() : data, backend)));
         });
         this.testShards = shards(test);
+        protocol.privacy().ifPresent(p -> p.settings().checkPopulation(clients.size(), "the simulation's clients"));
     }
 
     /** Client ids {@code client-00000}, {@code client-00001}, ... for the datasets in order. */
@@ -108,9 +117,9 @@ public final class SimulationRunner {
 
     /**
      * Where a run ends: the final model, the server's strategy state and the strategy state each client holds
-     * (clients that never took part hold none).
+     * (clients that never took part hold none), and why it stopped early, if it did (the privacy budget).
      */
-    public record Result(Tensors model, State serverState, Map<String, State> clientStates) {
+    public record Result(Tensors model, State serverState, Map<String, State> clientStates, Optional<String> stopped) {
         public Result {
             clientStates = Map.copyOf(clientStates);
         }
@@ -118,21 +127,43 @@ public final class SimulationRunner {
 
     /** Runs every round from {@code initial} with fresh clients, reporting each round to {@code onRound}. */
     public Result run(Tensors initial, Consumer<RoundRecord> onRound) {
+        return run(initial, onRound, (round, model) -> { });
+    }
+
+    /**
+     * As {@link #run(Tensors, Consumer)}, also handing {@code onEvaluated} the global model of every round that
+     * evaluated it on the test set, before {@code onRound} hears of the round: for evaluations of the caller's own
+     * (a validation split).
+     */
+    public Result run(Tensors initial, Consumer<RoundRecord> onRound, BiConsumer<Integer, Tensors> onEvaluated) {
         try (Workers workers = new Workers(settings.threads())) {
             LocalFederation federation = new LocalFederation(protocol, settings.seed(), members, initial, workers,
                     adversary);
+            Optional<DpFedAvgSettings> dp = protocol.privacy().map(CentralPrivacy::settings);
+            RdpAccountant spent = RdpAccountant.empty();
             for (int round = 1; round <= settings.rounds(); round++) {
+                Optional<String> refusal = dp.isPresent() ? dp.get().refusal(spent) : Optional.empty();
+                if (refusal.isPresent()) {
+                    return new Result(federation.model(), federation.serverState(), federation.clientStates(), refusal);
+                }
                 long start = System.nanoTime();
                 LocalFederation.RoundReport report = federation.runRound(round);
+                if (dp.isPresent()) {
+                    spent = spent.compose(dp.get().roundEvent());
+                }
+                double epsilon = dp.isPresent() ? spent.epsilon(dp.get().delta()) : Double.NaN;
                 long bytesDown = report.participants() * (Traffic.download(initial.spec())
                         + (report.broadcast() ? Traffic.broadcast(initial.spec()) : 0));
                 Evaluation eval = round % settings.evalEvery() == 0 || round == settings.rounds()
                         ? evaluate(federation.model(), workers) : null;
+                if (eval != null) {
+                    onEvaluated.accept(round, federation.model());
+                }
                 onRound.accept(new RoundRecord(round, report.participants(), eval == null ? Double.NaN : eval.accuracy(),
                         eval == null ? Double.NaN : eval.loss(), report.trainLoss(), report.bytesUp(), bytesDown,
-                        (System.nanoTime() - start) / 1e9, report.byzantine(), report.rejected()));
+                        (System.nanoTime() - start) / 1e9, report.byzantine(), report.rejected(), epsilon));
             }
-            return new Result(federation.model(), federation.serverState(), federation.clientStates());
+            return new Result(federation.model(), federation.serverState(), federation.clientStates(), Optional.empty());
         }
     }
 

@@ -94,6 +94,9 @@ class FederationOptionsTest {
         IllegalArgumentException unknown = assertThrows(IllegalArgumentException.class,
                 () -> read(FROM_STRATEGY, "--codec", "qsgd", "--codec-params", "levels=4,bits=2").rounds(1.0, 1, 1));
         assertTrue(unknown.getMessage().startsWith("update.params: unknown field(s) [bits]"), unknown.getMessage());
+        FederationOptions ef = read(FROM_STRATEGY, "--codec", "sign", "--error-feedback", "true",
+                "--error-feedback-rule", "decayed", "--error-feedback-params", "decay=0.9");
+        assertEquals(Map.of("decay", 0.9), ef.rounds(1.0, 1, 1).protocol().update().errorFeedbackParams());
     }
 
     @Test

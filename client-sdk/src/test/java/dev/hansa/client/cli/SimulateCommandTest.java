@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import dev.hansa.privacy.accounting.RdpAccountant;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -66,6 +67,58 @@ class SimulateCommandTest {
             byzantine += Integer.parseInt(cells[8]);
         }
         assertTrue(byzantine > 0, "the draw put Byzantine clients into some round");
+    }
+
+    private static final String[] DP = {"--sampler", "poisson", "--strategy-param", "weighting=uniform", "--dp-clip",
+        "1", "--dp-delta", "0.01"};
+
+    private static String[] dp(String... more) {
+        String[] all = with(DP);
+        String[] out = new String[all.length + more.length];
+        System.arraycopy(all, 0, out, 0, all.length);
+        System.arraycopy(more, 0, out, all.length, more.length);
+        return out;
+    }
+
+    @Test
+    void aDpRunReportsEpsilonEachRoundAndStopsBeforeTheBudgetIsPassed() throws IOException {
+        // q = 3/6, z = 1, delta = 0.01: the budget admits two rounds and not a third.
+        RdpAccountant two = RdpAccountant.empty().compose(0.5, 1.0, 2);
+        double budget = (two.epsilon(0.01) + two.compose(0.5, 1.0, 1).epsilon(0.01)) / 2;
+        Path csv = dir.resolve("dp.csv");
+        String err = capturingStandardError(() -> assertEquals(0, SimulateCommand.run(dp("--dp-noise-multiplier",
+                "1.0", "--dp-epsilon", Double.toString(budget), "--csv", csv.toString()))));
+        List<String> lines = Files.readAllLines(csv);
+        assertEquals(3, lines.size(), "header and two rounds: " + lines);
+        assertEquals(two.epsilon(0.01), Double.parseDouble(lines.get(2).split(",", -1)[10]), 1e-6);
+        assertTrue(lineWith(err, "round 1:").contains(String.format(java.util.Locale.ROOT, "epsilon %.3f",
+                RdpAccountant.empty().compose(0.5, 1.0, 1).epsilon(0.01))), err);
+        assertTrue(err.contains("stopped: privacy budget: one more round would spend epsilon"), err);
+    }
+
+    @Test
+    void aTargetEpsilonIsMetOverTheRunsRounds() throws IOException {
+        Path csv = dir.resolve("target.csv");
+        assertEquals(0, SimulateCommand.run(dp("--dp-target-epsilon", "4", "--csv", csv.toString())));
+        List<String> lines = Files.readAllLines(csv);
+        assertEquals(4, lines.size(), "all three rounds run");
+        double spent = Double.parseDouble(lines.getLast().split(",", -1)[10]);
+        assertTrue(spent <= 4 && spent > 3.9, "epsilon after the last round " + spent);
+    }
+
+    @Test
+    void badPrivacyFlagsExitWithTwoAndNameTheField() {
+        String err = capturingStandardError(() -> assertEquals(2, SimulateCommand.run(dp("--dp-noise-multiplier",
+                "-1"))));
+        assertTrue(err.contains("privacy.noiseMultiplier must be"), err);
+        err = capturingStandardError(() -> assertEquals(2, SimulateCommand.run(with("--strategy-param",
+                "weighting=uniform", "--dp-noise-multiplier", "1", "--dp-clip", "1", "--dp-delta", "0.01"))));
+        assertTrue(err.contains("schedule.sampler"), err);
+        err = capturingStandardError(() -> assertEquals(2, SimulateCommand.run(dp("--dp-noise-multiplier", "1",
+                "--dp-delta", "0.2"))));
+        assertTrue(err.contains("privacy.delta 0.2 must be below 1/N = 1/6"), err);
+        err = capturingStandardError(() -> assertEquals(2, SimulateCommand.run(with("--dp-clip", "1"))));
+        assertTrue(err.contains("--dp-clip needs --dp-noise-multiplier or --dp-target-epsilon"), err);
     }
 
     @Test

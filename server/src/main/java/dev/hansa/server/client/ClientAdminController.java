@@ -1,6 +1,6 @@
 package dev.hansa.server.client;
 
-import java.security.Principal;
+import dev.hansa.server.system.AuditLog;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -21,9 +21,6 @@ class ClientAdminController {
         this.clients = clients;
     }
 
-    private static String actor(Principal principal) {
-        return "admin:" + principal.getName();
-    }
 
     @GetMapping("/federations/{id}/clients")
     List<Map<String, Object>> list(@PathVariable UUID id) {
@@ -31,12 +28,12 @@ class ClientAdminController {
     }
 
     @PostMapping("/clients/{clientId}/revoke")
-    Map<String, Object> revoke(@PathVariable UUID clientId, Principal principal) {
-        return clients.revoke(clientId, actor(principal));
+    Map<String, Object> revoke(@PathVariable UUID clientId) {
+        return clients.revoke(clientId, AuditLog.currentActor());
     }
 
     @PostMapping("/clients/{clientId}/readmit")
-    Map<String, Object> readmit(@PathVariable UUID clientId, Principal principal) {
-        return clients.readmit(clientId, actor(principal));
+    Map<String, Object> readmit(@PathVariable UUID clientId) {
+        return clients.readmit(clientId, AuditLog.currentActor());
     }
 }

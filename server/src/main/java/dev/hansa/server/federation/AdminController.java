@@ -1,11 +1,11 @@
 package dev.hansa.server.federation;
 
+import dev.hansa.server.system.AuditLog;
 import dev.hansa.server.system.HansaProblem;
 import dev.hansa.server.system.HansaProperties;
 import dev.hansa.server.system.JsonObjectBody;
 import jakarta.servlet.http.HttpServletRequest;
 import java.io.IOException;
-import java.security.Principal;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -45,15 +45,11 @@ class AdminController {
         this.service = service;
     }
 
-    private static String actor(Principal principal) {
-        return "admin:" + principal.getName();
-    }
-
     /** The body arrives as bytes: {@link FederationConfig#parse(byte[])} reads the JSON strictly itself. */
     @PostMapping(value = "/federations", consumes = MediaType.APPLICATION_JSON_VALUE)
     @ResponseStatus(HttpStatus.CREATED)
-    FederationView create(@JsonObjectBody(CONFIG) @RequestBody byte[] body, Principal principal) {
-        return FederationView.of(service.create(FederationConfig.parse(body), actor(principal)));
+    FederationView create(@JsonObjectBody(CONFIG) @RequestBody byte[] body) {
+        return FederationView.of(service.create(FederationConfig.parse(body), AuditLog.currentActor()));
     }
 
     @GetMapping("/federations")
@@ -68,14 +64,14 @@ class AdminController {
 
     /** Replaces the whole config of a federation that has not started. */
     @PutMapping(value = "/federations/{id}/config", consumes = MediaType.APPLICATION_JSON_VALUE)
-    FederationView replaceConfig(@PathVariable UUID id, @JsonObjectBody(CONFIG) @RequestBody byte[] body, Principal principal) {
-        return FederationView.of(service.updateConfig(id, FederationConfig.parse(body), actor(principal)));
+    FederationView replaceConfig(@PathVariable UUID id, @JsonObjectBody(CONFIG) @RequestBody byte[] body) {
+        return FederationView.of(service.updateConfig(id, FederationConfig.parse(body), AuditLog.currentActor()));
     }
 
     /** Changes part of the config of a federation that has not started: a JSON Merge Patch (RFC 7396). */
     @PatchMapping(value = "/federations/{id}/config", consumes = {MERGE_PATCH, MediaType.APPLICATION_JSON_VALUE})
-    FederationView patchConfig(@PathVariable UUID id, @JsonObjectBody(CONFIG) @RequestBody byte[] body, Principal principal) {
-        return FederationView.of(service.patchConfig(id, body, actor(principal)));
+    FederationView patchConfig(@PathVariable UUID id, @JsonObjectBody(CONFIG) @RequestBody byte[] body) {
+        return FederationView.of(service.patchConfig(id, body, AuditLog.currentActor()));
     }
 
     /** Request to clone a federation: the new federation's name (default: the source's). */
@@ -84,19 +80,18 @@ class AdminController {
 
     @PostMapping("/federations/{id}/clone")
     @ResponseStatus(HttpStatus.CREATED)
-    FederationView cloneFederation(@PathVariable UUID id, @RequestBody(required = false) CloneRequest body,
-                                        Principal principal) {
-        return FederationView.of(service.cloneOf(id, body == null ? null : body.name(), actor(principal)));
+    FederationView cloneFederation(@PathVariable UUID id, @RequestBody(required = false) CloneRequest body) {
+        return FederationView.of(service.cloneOf(id, body == null ? null : body.name(), AuditLog.currentActor()));
     }
 
     @DeleteMapping("/federations/{id}")
     @ResponseStatus(HttpStatus.NO_CONTENT)
-    void delete(@PathVariable UUID id, Principal principal) {
-        service.delete(id, actor(principal));
+    void delete(@PathVariable UUID id) {
+        service.delete(id, AuditLog.currentActor());
     }
 
     @PutMapping(value = "/federations/{id}/model", consumes = MediaType.APPLICATION_OCTET_STREAM_VALUE)
-    Map<String, Object> uploadModel(@PathVariable UUID id, HttpServletRequest request, Principal principal)
+    Map<String, Object> uploadModel(@PathVariable UUID id, HttpServletRequest request)
             throws IOException {
         long limit = properties.maxUploadSize().toBytes();
         if (request.getContentLengthLong() > limit) {
@@ -106,7 +101,7 @@ class AdminController {
         if (body.length > limit) {
             throw tooLarge(limit);
         }
-        return Map.of("modelHash", service.uploadInitialModel(id, body, actor(principal)));
+        return Map.of("modelHash", service.uploadInitialModel(id, body, AuditLog.currentActor()));
     }
 
     private static HansaProblem tooLarge(long limit) {
@@ -117,11 +112,11 @@ class AdminController {
     /** Issues tokens: {@code tokens} (the secrets, shown once) and {@code ids} (to list and revoke them) in one order. */
     @PostMapping("/federations/{id}/enrollment-tokens")
     @ResponseStatus(HttpStatus.CREATED)
-    Map<String, Object> tokens(@PathVariable UUID id, @RequestBody(required = false) TokenRequest body, Principal principal) {
+    Map<String, Object> tokens(@PathVariable UUID id, @RequestBody(required = false) TokenRequest body) {
         TokenRequest req = body == null ? new TokenRequest(null, null) : body;
         int count = req.count() == null ? 1 : req.count();
         long ttl = req.ttlSeconds() == null ? 86_400 : req.ttlSeconds();
-        List<FederationService.IssuedToken> issued = service.issueEnrollmentTokens(id, count, ttl, actor(principal));
+        List<FederationService.IssuedToken> issued = service.issueEnrollmentTokens(id, count, ttl, AuditLog.currentActor());
         return Map.of("tokens", issued.stream().map(FederationService.IssuedToken::token).toList(),
                 "ids", issued.stream().map(t -> t.id().toString()).toList(),
                 "expiresAt", issued.getFirst().expiresAt().toInstant().toString());
@@ -133,27 +128,27 @@ class AdminController {
     }
 
     @PostMapping("/federations/{id}/enrollment-tokens/{tokenId}/revoke")
-    Map<String, Object> revokeEnrollmentToken(@PathVariable UUID id, @PathVariable UUID tokenId, Principal principal) {
-        return service.revokeEnrollmentToken(id, tokenId, actor(principal));
+    Map<String, Object> revokeEnrollmentToken(@PathVariable UUID id, @PathVariable UUID tokenId) {
+        return service.revokeEnrollmentToken(id, tokenId, AuditLog.currentActor());
     }
 
     @PostMapping("/federations/{id}/start")
-    FederationView start(@PathVariable UUID id, Principal principal) {
-        return FederationView.of(service.start(id, actor(principal)));
+    FederationView start(@PathVariable UUID id) {
+        return FederationView.of(service.start(id, AuditLog.currentActor()));
     }
 
     @PostMapping("/federations/{id}/pause")
-    FederationView pause(@PathVariable UUID id, Principal principal) {
-        return FederationView.of(service.pause(id, actor(principal)));
+    FederationView pause(@PathVariable UUID id) {
+        return FederationView.of(service.pause(id, AuditLog.currentActor()));
     }
 
     @PostMapping("/federations/{id}/resume")
-    FederationView resume(@PathVariable UUID id, Principal principal) {
-        return FederationView.of(service.resume(id, actor(principal)));
+    FederationView resume(@PathVariable UUID id) {
+        return FederationView.of(service.resume(id, AuditLog.currentActor()));
     }
 
     @PostMapping("/federations/{id}/stop")
-    FederationView stop(@PathVariable UUID id, Principal principal) {
-        return FederationView.of(service.stop(id, actor(principal)));
+    FederationView stop(@PathVariable UUID id) {
+        return FederationView.of(service.stop(id, AuditLog.currentActor()));
     }
 }

@@ -23,6 +23,18 @@ class UserRepository {
             RETURNING id
             """;
 
+    private static final String SQL_ROLE = "UPDATE users SET role = :role, updated_at = :now WHERE id = :id";
+    private static final String SQL_ENABLED = "UPDATE users SET enabled = :enabled, updated_at = :now WHERE id = :id";
+    private static final String SQL_PASSWORD = """
+            UPDATE users SET password_hash = :hash, updated_at = :now WHERE id = :id
+            """;
+    /** Locks the enabled admins, so that concurrent changes cannot together remove the last one. */
+    private static final String SQL_LOCK_ADMINS = """
+            SELECT id FROM users WHERE role = 'ADMIN' AND enabled ORDER BY id FOR UPDATE
+            """;
+    /** Locks one user's row for a change that reads it first. */
+    private static final String SQL_LOCK = USER_COLUMNS + " WHERE id = :id FOR UPDATE";
+
     /** What a login checks: the stored hash, the role and whether the account may log in. */
     record Credentials(String username, String passwordHash, Role role, boolean enabled) {
     }
@@ -49,6 +61,27 @@ class UserRepository {
 
     List<User> all() {
         return jdbc.sql(USER_COLUMNS + " ORDER BY username").query(User.class).list();
+    }
+
+    Optional<User> lock(UUID id) {
+        return jdbc.sql(SQL_LOCK).param("id", id).query(User.class).optional();
+    }
+
+    /** Locks and counts the enabled admins (inside a transaction). */
+    int lockEnabledAdmins() {
+        return jdbc.sql(SQL_LOCK_ADMINS).query(UUID.class).list().size();
+    }
+
+    void updateRole(UUID id, Role role, OffsetDateTime now) {
+        jdbc.sql(SQL_ROLE).param("id", id).param("role", role.name()).param("now", now).update();
+    }
+
+    void updateEnabled(UUID id, boolean enabled, OffsetDateTime now) {
+        jdbc.sql(SQL_ENABLED).param("id", id).param("enabled", enabled).param("now", now).update();
+    }
+
+    void updatePassword(UUID id, String hash, OffsetDateTime now) {
+        jdbc.sql(SQL_PASSWORD).param("id", id).param("hash", hash).param("now", now).update();
     }
 
     Optional<Credentials> credentials(String username) {

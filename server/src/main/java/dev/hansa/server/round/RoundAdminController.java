@@ -1,6 +1,6 @@
 package dev.hansa.server.round;
 
-import java.security.Principal;
+import dev.hansa.server.system.AuditLog;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -21,9 +21,6 @@ class RoundAdminController {
         this.rounds = rounds;
     }
 
-    private static String actor(Principal principal) {
-        return "admin:" + principal.getName();
-    }
 
     @GetMapping("/federations/{id}/rounds")
     List<Map<String, Object>> rounds(@PathVariable UUID id) {
@@ -41,12 +38,12 @@ class RoundAdminController {
     }
 
     @PostMapping("/rounds/{roundId}/cancel")
-    Map<String, Object> cancel(@PathVariable UUID roundId, Principal principal) {
-        return rounds.cancel(roundId, actor(principal));
+    Map<String, Object> cancel(@PathVariable UUID roundId) {
+        return rounds.cancel(roundId, AuditLog.currentActor());
     }
 
     @PostMapping("/rounds/{roundId}/retry")
-    Map<String, Object> retry(@PathVariable UUID roundId, Principal principal) {
-        return rounds.retry(roundId, actor(principal));
+    Map<String, Object> retry(@PathVariable UUID roundId) {
+        return rounds.retry(roundId, AuditLog.currentActor());
     }
 }

@@ -1,5 +1,6 @@
 package dev.hansa.server.security;
 
+import dev.hansa.server.people.TokenUser;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -14,7 +15,7 @@ import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
 
-/** Admin tokens through the admin API: list, issue, revoke. */
+/** Admin tokens through the admin API (ADMIN): list, issue, revoke. Each acts as the bootstrap admin. */
 @RestController
 @RequestMapping("/api/v1/admin/admin-tokens")
 class AdminTokenController {
@@ -29,31 +30,27 @@ class AdminTokenController {
         this.tokens = tokens;
     }
 
-    private static String actor(AdminPrincipal me) {
-        return "admin:" + me.getName();
-    }
-
-    /** Every admin token with its state; {@code current} marks the one this request used. */
+    /** Every admin token with its state; {@code current} marks the one this request used, if it used one. */
     @GetMapping
-    List<Map<String, Object>> list(@AuthenticationPrincipal AdminPrincipal me) {
+    List<Map<String, Object>> list(@AuthenticationPrincipal TokenUser me) {
         return tokens.all().stream().map(t -> {
             Map<String, Object> view = t.view();
-            view.put("current", t.id().equals(me.tokenId()));
+            view.put("current", me.kind() == TokenUser.Kind.ADMIN_TOKEN && t.id().equals(me.tokenId()));
             return view;
         }).toList();
     }
 
     @PostMapping
     @ResponseStatus(HttpStatus.CREATED)
-    Map<String, Object> issue(@AuthenticationPrincipal AdminPrincipal me, @RequestBody(required = false) IssueRequest body) {
-        AdminTokens.Issued issued = tokens.issue(body == null ? null : body.name(), actor(me));
+    Map<String, Object> issue(@RequestBody(required = false) IssueRequest body) {
+        AdminTokens.Issued issued = tokens.issue(body == null ? null : body.name());
         Map<String, Object> view = new LinkedHashMap<>(issued.token().view());
         view.put("token", issued.secret());
         return view;
     }
 
     @PostMapping("/{tokenId}/revoke")
-    Map<String, Object> revoke(@AuthenticationPrincipal AdminPrincipal me, @PathVariable UUID tokenId) {
-        return tokens.revoke(tokenId, actor(me)).view();
+    Map<String, Object> revoke(@PathVariable UUID tokenId) {
+        return tokens.revoke(tokenId).view();
     }
 }

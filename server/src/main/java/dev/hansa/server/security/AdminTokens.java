@@ -43,14 +43,14 @@ class AdminTokens {
     }
 
     @Transactional
-    Issued issue(String name, String actor) {
+    Issued issue(String name) {
         if (name == null || name.isBlank()) {
             throw new InvalidField("name", "is required");
         }
         String clean = StorableText.require("name", name.strip(), MAX_NAME);
         String secret = Secrets.generate("ha_");
         UUID id = credentials.addAdminToken(secret, clean, AdminToken.ISSUED, time.now());
-        audit.record(actor, "admin-token.issue", id.toString(), Map.of("name", clean));
+        audit.record("admin-token.issue", id.toString(), Map.of("name", clean));
         return new Issued(credentials.adminToken(id).orElseThrow(), secret);
     }
 
@@ -59,7 +59,7 @@ class AdminTokens {
      * could then administer the server until a restart with a new {@code hansa.admin-token}.
      */
     @Transactional
-    AdminToken revoke(UUID id, String actor) {
+    AdminToken revoke(UUID id) {
         int active = credentials.lockActiveAdminTokens();
         AdminToken token = credentials.adminToken(id).orElseThrow(() ->
                 new HansaProblem(HttpStatus.NOT_FOUND, "unknown-admin-token", "no admin token " + id));
@@ -71,7 +71,7 @@ class AdminTokens {
                     "admin token " + id + " is the last active one; issue another before revoking it");
         }
         credentials.revokeAdminToken(id, time.now());
-        audit.record(actor, "admin-token.revoke", id.toString(), Map.of("name", token.name(), "kind", token.kind()));
+        audit.record("admin-token.revoke", id.toString(), Map.of("name", token.name(), "kind", token.kind()));
         return credentials.adminToken(id).orElseThrow();
     }
 

@@ -16,7 +16,7 @@ import org.springframework.stereotype.Repository;
 class CredentialRepository {
 
     private static final String SQL_ADMIN = """
-            SELECT id, name FROM admin_tokens WHERE token_hash = :hash AND revoked_at IS NULL
+            SELECT id FROM admin_tokens WHERE token_hash = :hash AND revoked_at IS NULL
             """;
     private static final String SQL_CLIENT = """
             SELECT id, federation_id FROM clients WHERE credential_hash = :hash AND revoked_at IS NULL
@@ -44,9 +44,9 @@ class CredentialRepository {
         this.jdbc = jdbc;
     }
 
-    Optional<AdminPrincipal> admin(String secret) {
-        return jdbc.sql(SQL_ADMIN).param("hash", Secrets.hash(secret))
-                .query((rs, n) -> new AdminPrincipal(rs.getObject(1, UUID.class), rs.getString(2))).optional();
+    /** The id of the active admin token whose secret is {@code secret}. */
+    Optional<UUID> adminTokenId(String secret) {
+        return jdbc.sql(SQL_ADMIN).param("hash", Secrets.hash(secret)).query(UUID.class).optional();
     }
 
     Optional<ClientPrincipal> client(String secret) {

@@ -3,10 +3,17 @@ package dev.hansa.server.system;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.security.authentication.AnonymousAuthenticationToken;
+import org.springframework.security.core.Authentication;
+import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.stereotype.Repository;
 import tools.jackson.databind.ObjectMapper;
 
-/** Appends to the audit log: administrative changes and refused uploads. */
+/**
+ * Appends to the audit log: administrative changes and refused uploads, each with its actor: a user's username (for
+ * a password login, a personal access token, or an admin token, which acts as user {@code admin}),
+ * {@code client:<id>} for a client, {@value #STARTUP} for the server itself.
+ */
 @Repository
 public class AuditLog {
 
@@ -37,6 +44,23 @@ public class AuditLog {
         details.forEach((k, v) -> out.put(k.replace("\u0000", "\\u0000"),
                 v instanceof String s ? s.replace("\u0000", "\\u0000") : v));
         return out;
+    }
+
+    /**
+     * The actor of the request being served: the name of its authentication, which Hansa's principals define as the
+     * user's username or {@code client:<id>}. Refuses to name an anonymous request, which changes nothing.
+     */
+    public static String currentActor() {
+        Authentication auth = SecurityContextHolder.getContext().getAuthentication();
+        if (auth == null || !auth.isAuthenticated() || auth instanceof AnonymousAuthenticationToken) {
+            throw new IllegalStateException("an audited change needs an authenticated caller");
+        }
+        return auth.getName();
+    }
+
+    /** Records a change made by the request being served (see {@link #currentActor()}). */
+    public void record(String action, String target, Map<String, ?> details) {
+        record(currentActor(), action, target, details);
     }
 
     public void record(String actor, String action, String target, Map<String, ?> details) {

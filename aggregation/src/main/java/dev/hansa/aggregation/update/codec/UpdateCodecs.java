@@ -37,7 +37,9 @@ public final class UpdateCodecs {
             RandKCodec.NAME, new Entry(true, (k, p) -> new RandKCodec(k)),
             Fp16Codec.NAME, new Entry(false, (k, p) -> new Fp16Codec()),
             SignCodec.NAME, new Entry(false, (k, p) -> new SignCodec()),
-            QsgdCodec.NAME, new Entry(false, (k, p) -> QsgdCodec.of(p))));
+            QsgdCodec.NAME, new Entry(false, (k, p) -> QsgdCodec.of(p)),
+            SparseLoCoCodec.NAME, new Entry(false, (k, p) -> SparseLoCoCodec.of(p)),
+            CountSketchCodec.NAME, new Entry(true, CountSketchCodec::of)));
 
     private UpdateCodecs() {
     }

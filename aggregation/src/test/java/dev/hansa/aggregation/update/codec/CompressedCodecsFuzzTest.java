@@ -6,8 +6,13 @@ import com.code_intelligence.jazzer.api.FuzzedDataProvider;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import dev.hansa.aggregation.tensor.ModelSpec;
 import dev.hansa.aggregation.tensor.TensorSpec;
+import java.io.IOException;
+import java.io.InputStream;
+import java.lang.foreign.MemorySegment;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.Test;
 
 /**
  * Coverage-guided fuzzing of the quantising and sketching decoders (Jazzer); in the normal build each target runs
@@ -21,7 +26,9 @@ class CompressedCodecsFuzzTest {
     private static final UpdateCodec QSGD = new QsgdCodec(3, 64).forParticipant(7);
     private static final UpdateCodec SIGN = new SignCodec();
     private static final UpdateCodec FP16 = new Fp16Codec();
-    private static final List<UpdateCodec> CODECS = List.of(QSGD, SIGN, FP16);
+    private static final UpdateCodec SPARSE_LO_CO = new SparseLoCoCodec(8, 16);
+    private static final UpdateCodec COUNT_SKETCH = new CountSketchCodec(20, 3, 16).forParticipant(7);
+    private static final List<UpdateCodec> CODECS = List.of(QSGD, SIGN, FP16, SPARSE_LO_CO, COUNT_SKETCH);
 
     /** Raw bytes as a qsgd upload. */
     @FuzzTest
@@ -41,6 +48,18 @@ class CompressedCodecsFuzzTest {
         check(FP16, input);
     }
 
+    /** Raw bytes as a sparseloco upload. */
+    @FuzzTest
+    void sparseLoCoDecodeIsTotal(byte[] input) {
+        check(SPARSE_LO_CO, input);
+    }
+
+    /** Raw bytes as a countsketch upload. */
+    @FuzzTest
+    void countSketchDecodeIsTotal(byte[] input) {
+        check(COUNT_SKETCH, input);
+    }
+
     /** Payloads in a valid envelope for one of the codecs, so mutations explore the codecs' own fields. */
     @FuzzTest
     void payloadsInAValidFrameAreDecodedOrRefused(FuzzedDataProvider data) {
@@ -48,6 +67,21 @@ class CompressedCodecsFuzzTest {
         byte[] payload = data.consumeRemainingAsBytes();
         check(codec, UpdateFrame.write(codec.name(), MODEL.parameterCount(), Map.of(), payload.length,
                 out -> out.put(payload)));
+    }
+
+    /** The committed {@code valid} seeds are valid frames, so the regression run starts inside each decoder. */
+    @Test
+    void theValidSeedsDecode() throws IOException {
+        Map<String, UpdateCodec> byTarget = Map.of("qsgdDecodeIsTotal", QSGD, "signDecodeIsTotal", SIGN,
+                "fp16DecodeIsTotal", FP16, "sparseLoCoDecodeIsTotal", SPARSE_LO_CO,
+                "countSketchDecodeIsTotal", COUNT_SKETCH);
+        for (var e : byTarget.entrySet()) {
+            try (InputStream in = getClass().getResourceAsStream("CompressedCodecsFuzzTestInputs/" + e.getKey()
+                    + "/valid")) {
+                float[] values = e.getValue().decode(MemorySegment.ofArray(in.readAllBytes()), MODEL).values().values();
+                assertTrue(IntStream.range(0, values.length).anyMatch(i -> values[i] != 0), e.getKey());
+            }
+        }
     }
 
     private static void check(UpdateCodec codec, byte[] input) {

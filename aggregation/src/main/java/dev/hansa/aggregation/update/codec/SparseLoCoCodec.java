@@ -1,0 +1,279 @@
+package dev.hansa.aggregation.update.codec;
+
+import dev.hansa.aggregation.config.Hyperparameters;
+import dev.hansa.aggregation.tensor.ModelSpec;
+import dev.hansa.aggregation.tensor.TensorSpec;
+import dev.hansa.aggregation.tensor.Tensors;
+import java.lang.foreign.MemorySegment;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@value #NAME}: SparseLoCo's compressor (Sarfi, Thérien, Lidin, Belilovsky, arXiv 2508.15706; its official code as
+ * COMPRESSION_MORE.md §4 read it): top-k per chunk, then a 2-bit "statistical" quantiser per tensor. Each tensor is
+ * viewed as a matrix (a vector as one row, more dimensions as {@code shape[0]} rows) and cut into chunks of
+ * {@code h x w} entries, h and w the largest divisors of its row and column counts that are at most
+ * {@code update.params.chunk} (64); each chunk keeps the {@code k = max(1, rint(h w kPerChunk / chunk^2))} entries of
+ * largest magnitude ({@code update.params.kPerChunk}, 128 of 4096: 3.125%; ties to the lower index). The kept values of
+ * a tensor are quantised together to 4 bins: {@code shift = mean}, {@code c = v - shift},
+ * {@code scale = 6 std(c) / 4} (sample std; 1 when it is 0 or undefined), bin {@code clamp(rint(c / scale + 2), 0, 3)},
+ * and each bin decodes to the mean of its c (0 if empty) plus the shift. The decayed error feedback that replaces
+ * DiLoCo's outer momentum in SparseLoCo is a transform ({@code update.errorFeedbackRule} {@code decayed}).
+ * Frame: docs/protocol.md.
+ */
+public final class SparseLoCoCodec implements UpdateCodec {
+
+    public static final String NAME = "sparseloco";
+    static final int BINS = 4;
+    static final double RANGE = 6;
+    private static final int CODE_BITS = 2;
+    private static final int TENSOR_HEADER = 4 * (1 + BINS);
+
+    private final int chunk;
+    private final int kPerChunk;
+
+    public SparseLoCoCodec(int chunk, int kPerChunk) {
+        if (chunk < 1 || chunk > 4096) {
+            throw new IllegalArgumentException("update.params.chunk must be an integer in [1, 4096], got " + chunk);
+        }
+        if (kPerChunk < 1 || kPerChunk > chunk * chunk) {
+            throw new IllegalArgumentException("update.params.kPerChunk must be an integer in [1, chunk^2 = "
+                    + chunk * chunk + "], got " + kPerChunk);
+        }
+        this.chunk = chunk;
+        this.kPerChunk = kPerChunk;
+    }
+
+    /** From {@code update.params}: {@code chunk} (default 64) and {@code kPerChunk} (default 128), SparseLoCo's. */
+    static SparseLoCoCodec of(Hyperparameters params) {
+        int chunk = (int) params.integer("chunk", 64, 1, 4096);
+        return new SparseLoCoCodec(chunk, (int) params.integer("kPerChunk", 128, 1, (long) chunk * chunk));
+    }
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public boolean lossless() {
+        return false;
+    }
+
+    /** One tensor's chunking: {@code rows x columns}, chunks of {@code height x width}, k kept per chunk. */
+    record Layout(int offset, int rows, int columns, int height, int width, int k) {
+
+        int chunks() {
+            return (rows / height) * (columns / width);
+        }
+
+        int kept() {
+            return chunks() * k;
+        }
+
+        int indexBits() {
+            return BitPacking.width((long) height * width - 1);
+        }
+
+        /** The flat index of entry j of chunk c. */
+        int flat(int c, int j) {
+            int perRow = columns / width;
+            int row = (c / perRow) * height + j / width;
+            return offset + row * columns + (c % perRow) * width + j % width;
+        }
+    }
+
+    /** The chunkings of the spec's non-empty tensors, in order. */
+    List<Layout> layouts(ModelSpec spec) {
+        List<Layout> layouts = new ArrayList<>();
+        int offset = 0;
+        for (TensorSpec t : spec.tensors()) {
+            int n = t.elementCount();
+            if (n > 0) {
+                int[] shape = t.shape();
+                int rows = shape.length < 2 ? 1 : shape[0];
+                int columns = n / rows;
+                int height = largestDivisor(rows);
+                int width = largestDivisor(columns);
+                int k = (int) Math.min((long) height * width,
+                        Math.max(1, (long) Math.rint((double) height * width * kPerChunk / ((double) chunk * chunk))));
+                layouts.add(new Layout(offset, rows, columns, height, width, k));
+            }
+            offset += n;
+        }
+        return layouts;
+    }
+
+    private int largestDivisor(int n) {
+        for (int v = Math.min(n, chunk); ; v--) {
+            if (n % v == 0) {
+                return v;
+            }
+        }
+    }
+
+    /** One tensor's encoding: the kept flat indices (per chunk, ascending within it), their bins, and the table. */
+    private record Quantised(int[] flat, int[] inChunk, int[] bins, float shift, float[] lookup) {
+
+        float value(int j) {
+            return (float) ((double) lookup[bins[j]] + shift);
+        }
+    }
+
+    private Quantised quantise(float[] v, Layout layout) {
+        int kept = layout.kept();
+        int[] flat = new int[kept];
+        int[] inChunk = new int[kept];
+        float[] values = new float[layout.height() * layout.width()];
+        for (int c = 0, j = 0; c < layout.chunks(); c++) {
+            for (int e = 0; e < values.length; e++) {
+                float x = v[layout.flat(c, e)];
+                if (!Float.isFinite(x)) {
+                    throw new IllegalArgumentException("sparseloco cannot encode the non-finite value " + x
+                            + " at parameter " + layout.flat(c, e));
+                }
+                values[e] = x;
+            }
+            for (int e : TopKCodec.largest(values, layout.k())) {
+                inChunk[j] = e;
+                flat[j++] = layout.flat(c, e);
+            }
+        }
+        double mean = 0;
+        for (int i : flat) {
+            mean += v[i];
+        }
+        mean /= kept;
+        double squares = 0;
+        for (int i : flat) {
+            squares += (v[i] - mean) * (v[i] - mean);
+        }
+        double scale = RANGE * Math.sqrt(squares / (kept - 1)) / BINS;
+        if (!(scale > 0) || Double.isInfinite(scale)) {
+            scale = 1;
+        }
+        int[] bins = new int[kept];
+        double[] sums = new double[BINS];
+        int[] counts = new int[BINS];
+        for (int j = 0; j < kept; j++) {
+            double centred = v[flat[j]] - mean;
+            bins[j] = (int) Math.max(0, Math.min(BINS - 1, Math.rint(centred / scale + BINS / 2.0)));
+            sums[bins[j]] += centred;
+            counts[bins[j]]++;
+        }
+        float[] lookup = new float[BINS];
+        for (int b = 0; b < BINS; b++) {
+            lookup[b] = counts[b] == 0 ? 0 : (float) (sums[b] / counts[b]);
+        }
+        return new Quantised(flat, inChunk, bins, (float) mean, lookup);
+    }
+
+    @Override
+    public byte[] encode(Tensors values, Map<String, String> metadata) {
+        float[] v = values.values();
+        List<Layout> layouts = layouts(values.spec());
+        List<Quantised> tensors = layouts.stream().map(l -> quantise(v, l)).toList();
+        return UpdateFrame.write(NAME, v.length, metadata, Math.toIntExact(payloadBytes(layouts)), out -> {
+            for (Quantised q : tensors) {
+                out.putFloat(q.shift());
+                for (float entry : q.lookup()) {
+                    out.putFloat(entry);
+                }
+            }
+            BitPacking.Writer bits = new BitPacking.Writer(out);
+            for (int t = 0; t < layouts.size(); t++) {
+                Layout layout = layouts.get(t);
+                Quantised q = tensors.get(t);
+                for (int c = 0; c < layout.chunks(); c++) {
+                    int first = c * layout.k();
+                    for (int j = first; j < first + layout.k(); j++) {
+                        bits.put(q.inChunk()[j], layout.indexBits());
+                    }
+                    for (int j = first; j < first + layout.k(); j++) {
+                        bits.put(q.bins()[j], CODE_BITS);
+                    }
+                }
+            }
+            bits.finish();
+        });
+    }
+
+    @Override
+    public long encodedSize(ModelSpec spec, Map<String, String> metadata) {
+        return UpdateFrame.size(NAME, metadata, payloadBytes(layouts(spec)));
+    }
+
+    @Override
+    public Decoded decode(MemorySegment bytes, ModelSpec spec) {
+        int d = spec.parameterCount();
+        UpdateFrame.Parsed frame = UpdateFrame.read(bytes, NAME, d);
+        MemorySegment payload = frame.payload();
+        List<Layout> layouts = layouts(spec);
+        long expected = payloadBytes(layouts);
+        if (payload.byteSize() != expected) {
+            throw UpdateFrame.malformed("a sparseloco payload for " + d + " parameters in " + layouts.size()
+                    + " tensors has " + expected + " bytes, " + payload.byteSize() + " found");
+        }
+        float[] out = new float[d];
+        BitPacking.Reader bits = new BitPacking.Reader(payload.asSlice((long) TENSOR_HEADER * layouts.size()));
+        int[] indices = new int[layouts.stream().mapToInt(Layout::k).max().orElse(0)];
+        for (int t = 0; t < layouts.size(); t++) {
+            Layout layout = layouts.get(t);
+            float shift = finite(payload, TENSOR_HEADER * t, t, "shift");
+            float[] lookup = new float[BINS];
+            for (int b = 0; b < BINS; b++) {
+                lookup[b] = finite(payload, TENSOR_HEADER * t + 4 * (b + 1), t, "lookup entry " + b);
+            }
+            int size = layout.height() * layout.width();
+            for (int c = 0; c < layout.chunks(); c++) {
+                for (int j = 0; j < layout.k(); j++) {
+                    indices[j] = bits.get(layout.indexBits());
+                    if (indices[j] >= size || j > 0 && indices[j] <= indices[j - 1]) {
+                        throw UpdateFrame.malformed("sparseloco tensor " + t + " chunk " + c + " index " + j + " is "
+                                + indices[j] + "; indices ascend strictly below the chunk's " + size + " entries");
+                    }
+                }
+                for (int j = 0; j < layout.k(); j++) {
+                    float value = (float) ((double) lookup[bits.get(CODE_BITS)] + shift);
+                    if (!Float.isFinite(value)) {
+                        throw UpdateFrame.malformed("sparseloco tensor " + t + " decodes to " + value);
+                    }
+                    out[layout.flat(c, indices[j])] = value;
+                }
+            }
+        }
+        bits.end("the sparseloco indices and codes");
+        return new Decoded(new Tensors(spec, out), frame.metadata());
+    }
+
+    private static float finite(MemorySegment payload, long at, int tensor, String what) {
+        float x = payload.get(SparseValues.F32, at);
+        if (!Float.isFinite(x)) {
+            throw UpdateFrame.malformed("sparseloco tensor " + tensor + " has " + what + " " + x
+                    + "; the table holds finite float32 values");
+        }
+        return x;
+    }
+
+    @Override
+    public Tensors reconstruct(Tensors values) {
+        float[] v = values.values();
+        float[] out = new float[v.length];
+        for (Layout layout : layouts(values.spec())) {
+            Quantised q = quantise(v, layout);
+            for (int j = 0; j < q.flat().length; j++) {
+                out[q.flat()[j]] = q.value(j);
+            }
+        }
+        return new Tensors(values.spec(), out);
+    }
+
+    private static long payloadBytes(List<Layout> layouts) {
+        long bits = 0;
+        for (Layout l : layouts) {
+            bits += (long) l.kept() * (l.indexBits() + CODE_BITS);
+        }
+        return (long) TENSOR_HEADER * layouts.size() + BitPacking.bytes(bits);
+    }
+}

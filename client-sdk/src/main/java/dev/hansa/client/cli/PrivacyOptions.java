@@ -1,0 +1,73 @@
+package dev.hansa.client.cli;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * {@code simulate}'s flags for client-level DP-FedAvg, read into the {@code privacy} section of a federation's config
+ * (docs/privacy.md), so the simulation and the server validate them with one parser. A run is private when
+ * {@code --dp-noise-multiplier} or {@code --dp-target-epsilon} is given; every other {@code --dp-} flag refines it.
+ */
+final class PrivacyOptions {
+
+    private PrivacyOptions() {
+    }
+
+    /** Declares the flags on {@code options}; returns {@code options}. */
+    static Options declare(Options options) {
+        return options
+                .option("dp-noise-multiplier", "", "DP-FedAvg: the noise multiplier z (noise std z * clip on the sum)")
+                .option("dp-target-epsilon", "", "DP-FedAvg: plan z so that --rounds rounds spend this epsilon "
+                        + "(also the budget unless --dp-epsilon)")
+                .option("dp-clip", "", "DP-FedAvg: the L2 clip of each update (adaptive: the first round's, 0.1)")
+                .option("dp-adaptive-clip", "false", "DP-FedAvg: adapt the clip to a quantile of the update norms")
+                .option("dp-target-quantile", "", "adaptive clipping: the share of updates left unclipped (0.5)")
+                .option("dp-clip-lr", "", "adaptive clipping: the geometric learning rate (0.2)")
+                .option("dp-clipped-count-stddev", "", "adaptive clipping: the count's noise (expected clients / 20)")
+                .option("dp-sampling-rate", "", "DP-FedAvg: Poisson rate q (default: --per-round / --clients); "
+                        + "needs --sampler poisson")
+                .option("dp-delta", "", "DP-FedAvg: delta (default 1e-5; must be below 1 / --clients)")
+                .option("dp-epsilon", "", "DP-FedAvg: the budget; the run stops before a round would pass it")
+                .option("dp-denominator", "", "DP-FedAvg: expected (q N, default) or actual (the round's count)");
+    }
+
+    /** The {@code privacy} section the flags describe; empty when the run is not private. */
+    static Map<String, Object> section(Options o) {
+        Map<String, Object> section = new LinkedHashMap<>();
+        if (o.string("dp-noise-multiplier").isEmpty() && o.string("dp-target-epsilon").isEmpty()) {
+            for (String flag : new String[] {"dp-clip", "dp-target-quantile", "dp-clip-lr", "dp-clipped-count-stddev",
+                    "dp-sampling-rate", "dp-delta", "dp-epsilon", "dp-denominator"}) {
+                if (!o.string(flag).isEmpty()) {
+                    throw new IllegalArgumentException("--" + flag + " needs --dp-noise-multiplier or "
+                            + "--dp-target-epsilon");
+                }
+            }
+            return section;
+        }
+        real(o, "dp-noise-multiplier", "noiseMultiplier", section);
+        real(o, "dp-target-epsilon", "targetEpsilon", section);
+        real(o, "dp-clip", "clipNorm", section);
+        if (!o.string("dp-adaptive-clip").equals("false")) {
+            if (!o.string("dp-adaptive-clip").equals("true")) {
+                throw new IllegalArgumentException("--dp-adaptive-clip must be true or false");
+            }
+            section.put("adaptiveClipping", true);
+        }
+        real(o, "dp-target-quantile", "targetQuantile", section);
+        real(o, "dp-clip-lr", "clipLearningRate", section);
+        real(o, "dp-clipped-count-stddev", "clippedCountStddev", section);
+        real(o, "dp-sampling-rate", "samplingRate", section);
+        section.put("delta", o.string("dp-delta").isEmpty() ? 1e-5 : o.real("dp-delta"));
+        real(o, "dp-epsilon", "epsilon", section);
+        if (!o.string("dp-denominator").isEmpty()) {
+            section.put("denominator", o.string("dp-denominator"));
+        }
+        return section;
+    }
+
+    private static void real(Options o, String flag, String field, Map<String, Object> into) {
+        if (!o.string(flag).isEmpty()) {
+            into.put(field, o.real(flag));
+        }
+    }
+}

@@ -1,0 +1,164 @@
+#!/usr/bin/python3
+"""Heatmaps, table and curves of docs/robustness.md "Experiments" from what `hansa robust-grid` writes.
+
+    robust_plot.py RESULTS CURVES IMAGES TABLE
+
+RESULTS is the grid's results CSV (one row per finished run), CURVES its curves CSV (validation and test accuracy of
+every run at each evaluation). Only runs that have a row in RESULTS count (their curves are complete).
+
+ByzFL's procedure (byzfl/benchmark/evaluate_results.py), with the clipping bound c as the tuned hyperparameter:
+- a run's accuracy curve is averaged over the seeds present; "best" is the maximum of that mean curve over the
+  evaluations;
+- per cell (aggregator, f, heterogeneity), the c kept is the one whose smallest best *validation* accuracy over the
+  attacks is largest (the c that resists the strongest attack best); only values of c with every attack finished
+  compete;
+- the cell's number is the smallest best *test* accuracy over the attacks at that c: the worst case.
+
+Writes IMAGES/robust-heatmap-<aggregator>.png (f x heterogeneity), IMAGES/robust-curves-<heterogeneity>.png (test
+accuracy against steps under each cell's strongest attack) and the markdown table TABLE. Needs matplotlib (Debian:
+apt-get install python3-matplotlib, for /usr/bin/python3).
+"""
+import csv
+import os
+import sys
+from collections import defaultdict
+
+AGGREGATORS = ["mean", "median", "trimmed-mean", "geomed", "krum", "multi-krum", "centered-clipping", "meamed",
+               "bulyan", "caf", "mda", "smea"]
+HETEROGENEITY = ["iid", "dirichlet:1.0", "dirichlet:0.5", "dirichlet:0.1"]
+HET_LABEL = {"iid": "IID", "dirichlet:1.0": "Dir 1.0", "dirichlet:0.5": "Dir 0.5", "dirichlet:0.1": "Dir 0.1"}
+ATTACK_LABEL = {"sign-flipping": "SF", "optimal-ipm": "IPM*", "optimal-alie": "ALIE*"}
+COLORS = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22",
+          "#17becf", "#000000", "#aec7e8"]
+
+
+def read(results_path, curves_path):
+    """{(aggregator, f, het, attack, clip): {step: [(val, test) per seed]}} for the runs RESULTS lists."""
+    with open(results_path, newline="") as fh:
+        finished = {tuple(r[k] for k in ("aggregator", "f", "heterogeneity", "attack", "seed", "clip"))
+                    for r in csv.DictReader(fh)}
+    runs = defaultdict(lambda: defaultdict(dict))
+    with open(curves_path, newline="") as fh:
+        for r in csv.DictReader(fh):
+            key = tuple(r[k] for k in ("aggregator", "f", "heterogeneity", "attack", "seed", "clip"))
+            if key in finished:
+                # A run restarted after a crash appends its curve again: the last one written wins.
+                runs[(r["aggregator"], int(r["f"]), r["heterogeneity"], r["attack"], float(r["clip"]))][
+                    int(r["step"])][r["seed"]] = (float(r["val_accuracy"]), float(r["test_accuracy"]))
+    return runs
+
+
+def mean_curve(points, which):
+    """[(step, mean over seeds)] of validation (which=0) or test (which=1) accuracy."""
+    return [(step, sum(v[which] for v in seeds.values()) / len(seeds)) for step, seeds in sorted(points.items())]
+
+
+def cells(runs):
+    """{(aggregator, f, het): dict(clip, worst test, strongest attack, seeds, curve)} by ByzFL's procedure."""
+    attacks = sorted({k[3] for k in runs})
+    grouped = defaultdict(lambda: defaultdict(dict))
+    for (agg, f, het, attack, clip), points in runs.items():
+        grouped[(agg, f, het)][clip][attack] = points
+    out = {}
+    for cell, by_clip in grouped.items():
+        best = None
+        for clip, by_attack in sorted(by_clip.items()):
+            if set(by_attack) != set(attacks):
+                continue
+            val = {a: max(v for _, v in mean_curve(p, 0)) for a, p in by_attack.items()}
+            test = {a: max(v for _, v in mean_curve(p, 1)) for a, p in by_attack.items()}
+            score = min(val.values())
+            if best is None or score > best["score"]:
+                strongest = min(test, key=test.get)
+                seeds = min(len(s) for p in by_attack.values() for s in p.values())
+                best = {"score": score, "clip": clip, "worst": test[strongest], "attack": strongest, "seeds": seeds,
+                        "curve": mean_curve(by_attack[min(val, key=val.get)], 1),
+                        "curve_attack": min(val, key=val.get), "per_attack": test}
+        if best is not None:
+            out[cell] = best
+    return out, attacks
+
+
+def heatmaps(plt, table, images):
+    fs = sorted({c[1] for c in table})
+    for agg in [a for a in AGGREGATORS if any(c[0] == a for c in table)]:
+        fig, ax = plt.subplots(figsize=(5.2, 3.6))
+        grid = [[table.get((agg, f, h), {}).get("worst", float("nan")) for h in HETEROGENEITY] for f in fs]
+        ax.imshow(grid, vmin=0.1, vmax=0.9, cmap="RdYlGn", origin="lower", aspect="auto")
+        for i, f in enumerate(fs):
+            for j, h in enumerate(HETEROGENEITY):
+                cell = table.get((agg, f, h))
+                ax.text(j, i, "-" if cell is None else "%.2f" % cell["worst"], ha="center", va="center", fontsize=10)
+        ax.set_xticks(range(len(HETEROGENEITY)), [HET_LABEL[h] for h in HETEROGENEITY])
+        ax.set_yticks(range(len(fs)), [str(f) for f in fs])
+        ax.set_xlabel("heterogeneity")
+        ax.set_ylabel("f (Byzantine of 10 + f)")
+        ax.set_title("%s behind clipping + NNM: worst-case test accuracy" % agg, fontsize=9)
+        fig.tight_layout()
+        fig.savefig(os.path.join(images, "robust-heatmap-%s.png" % agg), dpi=110)
+        plt.close(fig)
+
+
+def curves(plt, table, images):
+    fs = sorted({c[1] for c in table})
+    aggs = [a for a in AGGREGATORS if any(c[0] == a for c in table)]
+    for het in [h for h in HETEROGENEITY if any(c[2] == h for c in table)]:
+        fig, axes = plt.subplots(1, len(fs), figsize=(3.2 * len(fs), 3.2), sharey=True, squeeze=False)
+        for ax, f in zip(axes[0], fs):
+            for k, agg in enumerate(aggs):
+                cell = table.get((agg, f, het))
+                if cell:
+                    steps, acc = zip(*cell["curve"])
+                    ax.plot(steps, acc, color=COLORS[AGGREGATORS.index(agg)],
+                            label="%s (%s)" % (agg, ATTACK_LABEL.get(cell["curve_attack"], cell["curve_attack"])))
+            ax.set_title("%s, f = %d" % (HET_LABEL[het], f), fontsize=9)
+            ax.set_xlabel("step")
+            ax.set_ylim(0, 0.9)
+            ax.grid(alpha=0.3)
+            ax.legend(fontsize=6, loc="lower right")
+        axes[0][0].set_ylabel("test accuracy under the strongest attack")
+        fig.tight_layout()
+        fig.savefig(os.path.join(images, "robust-curves-%s.png" % het.replace(":", "")), dpi=110)
+        plt.close(fig)
+
+
+def markdown(table, attacks, path):
+    fs = sorted({c[1] for c in table})
+    aggs = [a for a in AGGREGATORS if any(c[0] == a for c in table)]
+    lines = ["Worst-case test accuracy over %s (the strongest attack, and the c that validation chose, in brackets); "
+             "`-`: not finished." % ", ".join(attacks), "",
+             "| aggregator | f | " + " | ".join(HET_LABEL[h] for h in HETEROGENEITY) + " |",
+             "|---|---|" + "---|" * len(HETEROGENEITY)]
+    for agg in aggs:
+        for f in fs:
+            row = []
+            for h in HETEROGENEITY:
+                cell = table.get((agg, f, h))
+                row.append("-" if cell is None else "%.3f (%s, c=%g%s)" % (
+                    cell["worst"], ATTACK_LABEL.get(cell["attack"], cell["attack"]), cell["clip"],
+                    "" if cell["seeds"] == 1 else ", %d seeds" % cell["seeds"]))
+            lines.append("| %s | %d | %s |" % (agg, f, " | ".join(row)))
+    with open(path, "w") as fh:
+        fh.write("\n".join(lines) + "\n")
+
+
+def main(argv):
+    if len(argv) != 5:
+        sys.exit(__doc__)
+    try:
+        import matplotlib
+    except ImportError:
+        sys.exit("robust_plot.py needs matplotlib: apt-get install python3-matplotlib (for /usr/bin/python3)")
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    results, curves_path, images, table_path = argv[1:]
+    table, attacks = cells(read(results, curves_path))
+    os.makedirs(images, exist_ok=True)
+    heatmaps(plt, table, images)
+    curves(plt, table, images)
+    markdown(table, attacks, table_path)
+    print("%d cells complete; table in %s" % (len(table), table_path))
+
+
+if __name__ == "__main__":
+    main(sys.argv)

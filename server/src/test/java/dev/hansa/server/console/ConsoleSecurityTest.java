@@ -17,7 +17,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Qualifier;
-import org.springframework.security.core.userdetails.UserDetailsService;
 import org.springframework.web.bind.annotation.RequestMethod;
 import org.springframework.web.servlet.mvc.method.annotation.RequestMappingHandlerMapping;
 
@@ -29,14 +28,12 @@ import org.springframework.web.servlet.mvc.method.annotation.RequestMappingHandl
 class ConsoleSecurityTest extends EmbeddedServerTest {
 
     @Autowired
-    private UserDetailsService users;
-    @Autowired
     @Qualifier("requestMappingHandlerMapping")
     private RequestMappingHandlerMapping mappings;
 
     @BeforeEach
     void users() {
-        ConsoleUsers.ensure(users);
+        ConsoleUsers.ensure(api);
     }
 
     @Test
@@ -54,7 +51,7 @@ class ConsoleSecurityTest extends EmbeddedServerTest {
 
     @Test
     void theApiStillTakesOnlyBearerTokensAndTheConsoleSessionDoesNotOpenIt() {
-        ConsoleSession admin = new ConsoleSession(port).logIn(ConsoleUsers.ADMIN);
+        ConsoleSession admin = new ConsoleSession(port).logIn(ConsoleUsers.ADMIN_USER);
         assertEquals(401, admin.get("/api/v1/admin/federations").statusCode());
         assertEquals(200, api.get("/api/v1/admin/federations", ADMIN).status());
     }
@@ -78,7 +75,7 @@ class ConsoleSecurityTest extends EmbeddedServerTest {
 
     @Test
     void everyFormRefusesAPostWithoutItsCsrfToken() {
-        ConsoleSession admin = new ConsoleSession(port).logIn(ConsoleUsers.ADMIN);
+        ConsoleSession admin = new ConsoleSession(port).logIn(ConsoleUsers.ADMIN_USER);
         consoleForms().forEach(path -> assertEquals(403, admin.post(path, Map.of()).statusCode(), path));
         assertEquals(200, admin.get("/console/federations").statusCode(), "still signed in");
     }

@@ -1,10 +1,12 @@
 package dev.hansa.server.console;
 
 import static dev.hansa.server.FederationFixture.ADMIN;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.hansa.aggregation.tensor.Safetensors;
 import dev.hansa.server.EmbeddedServerTest;
 import dev.hansa.server.FederationFixture;
 import java.net.http.HttpResponse;
@@ -81,6 +83,18 @@ class ConsoleSecurityTest extends EmbeddedServerTest {
     }
 
     @Test
+    void aModelVersionDownloadsAsTheSafetensorsFileTheApiServes() {
+        FederationFixture federation = new FederationFixture(api, 1, 1, 60, 1.0, "fedavg");
+        String path = "/federations/" + federation.federationId + "/models/0";
+        HttpResponse<byte[]> download = new ConsoleSession(port).logIn(ConsoleUsers.VIEWER).download("/console" + path);
+        assertEquals(200, download.statusCode());
+        assertTrue(download.headers().firstValue("Content-Disposition").orElseThrow().startsWith("attachment;"));
+        assertArrayEquals(api.get("/api/v1/admin" + path, ADMIN).bytes(), download.body());
+        assertEquals(FederationFixture.SPEC.parameterCount(),
+                Safetensors.read(download.body(), FederationFixture.SPEC).tensors().values().length);
+    }
+
+    @Test
     void aViewerReadsEverythingButTheServerRefusesTheirWrites() {
         FederationFixture federation = new FederationFixture(api, 1, 1, 60, 1.0, "fedavg");
         ConsoleSession viewer = new ConsoleSession(port).logIn(ConsoleUsers.VIEWER);
@@ -91,6 +105,11 @@ class ConsoleSecurityTest extends EmbeddedServerTest {
         HttpResponse<String> start = viewer.post(page + "/start", Map.of("_csrf", viewer.csrfToken(page)));
         assertEquals(403, start.statusCode());
         assertEquals("CREATED", federation.status());
+
+        String client = page + "/clients/" + federation.clients.getFirst().id() + "/revoke";
+        assertEquals(403, viewer.post(client, Map.of("_csrf", viewer.csrfToken(page))).statusCode());
+        assertEquals(200, api.post("/api/v1/client/heartbeat", federation.clients.getFirst().credential(), Map.of())
+                .status(), "the client is not revoked");
 
         ConsoleSession operator = new ConsoleSession(port).logIn(ConsoleUsers.OPERATOR);
         HttpResponse<String> started = operator.post(page + "/start", Map.of("_csrf", operator.csrfToken(page)));

@@ -48,6 +48,11 @@ class PeopleApiTest extends EmbeddedServerTest {
         return jdbc.sql("SELECT count(*) FROM users").query(Integer.class).single();
     }
 
+    private int audited(String action, String target) {
+        return jdbc.sql("SELECT count(*) FROM audit_log WHERE action = :a AND target = :t")
+                .param("a", action).param("t", target).query(Integer.class).single();
+    }
+
     private String lastActor(String action, String target) {
         return jdbc.sql("SELECT actor FROM audit_log WHERE action = :a AND target = :t ORDER BY id DESC LIMIT 1")
                 .param("a", action).param("t", target).query(String.class).single();
@@ -134,8 +139,9 @@ class PeopleApiTest extends EmbeddedServerTest {
             assertEquals(200, api.get("/api/v1/admin/federations", gina.token()).status());
             assertEquals("admin", lastActor("user.role", gina.id()));
 
-            assertInvalidField("role", api.post("/api/v1/admin/users/" + gina.id() + "/role", ADMIN, Map.of("role", "GOD")));
-            assertInvalidField("role", api.post("/api/v1/admin/users/" + gina.id() + "/role", ADMIN, Map.of()));
+            String role = "/api/v1/admin/users/" + gina.id() + "/role";
+            assertInvalidField("role", api.post(role, ADMIN, Map.of("role", "GOD")));
+            assertInvalidField("role", api.post(role, ADMIN, Map.of()));
         }
 
         @Test
@@ -146,8 +152,7 @@ class PeopleApiTest extends EmbeddedServerTest {
             Api.Reply refused = api.get("/api/v1/admin/federations", hal.token());
             assertProblem(401, "invalid-credential", refused);
             assertEquals("user " + hal.username() + " is disabled", refused.json().get("detail").asString());
-            assertEquals(1, jdbc.sql("SELECT count(*) FROM audit_log WHERE action = 'user.disable' AND target = :t")
-                    .param("t", hal.id()).query(Integer.class).single());
+            assertEquals(1, audited("user.disable", hal.id()));
 
             api.post("/api/v1/admin/users/" + hal.id() + "/enable", ADMIN, null);
             assertEquals(200, api.get("/api/v1/admin/federations", hal.token()).status());
@@ -157,10 +162,11 @@ class PeopleApiTest extends EmbeddedServerTest {
         void theLastEnabledAdminCanBeNeitherDisabledNorDemoted() {
             for (JsonNode user : api.get("/api/v1/admin/users", ADMIN).json()) {
                 if (!"admin".equals(user.get("username").asString()) && "ADMIN".equals(user.get("role").asString())) {
-                    api.post("/api/v1/admin/users/" + user.get("id").asString() + "/role", ADMIN, Map.of("role", "VIEWER"));
+                    api.post("/api/v1/admin/users/" + user.get("id").asString() + "/role", ADMIN,
+                            Map.of("role", "VIEWER"));
                 }
             }
-            String admin = jdbc.sql("SELECT id FROM users WHERE username = 'admin'").query(UUID.class).single().toString();
+            String admin = jdbc.sql("SELECT id FROM users WHERE username = 'admin'").query(String.class).single();
             assertProblem(409, "last-admin", api.post("/api/v1/admin/users/" + admin + "/disable", ADMIN, null));
             assertProblem(409, "last-admin", api.post("/api/v1/admin/users/" + admin + "/role", ADMIN,
                     Map.of("role", "OPERATOR")));
@@ -168,7 +174,8 @@ class PeopleApiTest extends EmbeddedServerTest {
             People.Person second = people.create("ADMIN");
             assertEquals("OPERATOR", api.post("/api/v1/admin/users/" + admin + "/role", second.token(),
                     Map.of("role", "OPERATOR")).json().get("role").asString(), "with another ADMIN the change is fine");
-            assertProblem(403, "forbidden", api.get("/api/v1/admin/users", ADMIN), "the admin token follows user admin");
+            assertProblem(403, "forbidden", api.get("/api/v1/admin/users", ADMIN),
+                    "the admin token follows user admin");
             assertEquals("ADMIN", api.post("/api/v1/admin/users/" + admin + "/role", second.token(),
                     Map.of("role", "ADMIN")).json().get("role").asString());
             assertEquals(200, api.get("/api/v1/admin/users", ADMIN).status());
@@ -188,8 +195,9 @@ class PeopleApiTest extends EmbeddedServerTest {
             assertNoSecrets(reset.json());
             assertTrue(login.authenticate(UsernamePasswordAuthenticationToken.unauthenticated(ivy.username(),
                     "the new password")).isAuthenticated());
-            assertThrows(AuthenticationException.class, () -> login.authenticate(UsernamePasswordAuthenticationToken.unauthenticated(
-                    ivy.username(), "password of " + ivy.username())));
+            String old = "password of " + ivy.username();
+            assertThrows(AuthenticationException.class, () -> login.authenticate(
+                    UsernamePasswordAuthenticationToken.unauthenticated(ivy.username(), old)));
             assertEquals("admin", lastActor("user.password-reset", ivy.id()));
         }
 
@@ -221,7 +229,8 @@ class PeopleApiTest extends EmbeddedServerTest {
         @Test
         void aTokenIsShownOnceAndRecordsItsLastUse() {
             People.Person kim = people.create("VIEWER");
-            Api.Reply created = api.post("/api/v1/me/tokens", kim.token(), Map.of("name", "laptop", "expiresInDays", 7));
+            Api.Reply created = api.post("/api/v1/me/tokens", kim.token(),
+                    Map.of("name", "laptop", "expiresInDays", 7));
             assertEquals(201, created.status(), () -> new String(created.bytes()));
             String secret = created.json().get("token").asString();
             String id = created.json().get("id").asString();
@@ -247,8 +256,8 @@ class PeopleApiTest extends EmbeddedServerTest {
         @Test
         void anExpiredTokenIs401AndListedAsExpired() {
             People.Person lee = people.create("OPERATOR");
-            String secret = api.post("/api/v1/me/tokens", lee.token(), Map.of("name", "short-lived", "expiresInDays", 1))
-                    .json().get("token").asString();
+            String secret = api.post("/api/v1/me/tokens", lee.token(),
+                    Map.of("name", "short-lived", "expiresInDays", 1)).json().get("token").asString();
             assertEquals(200, api.get("/api/v1/admin/federations", secret).status());
             clock.advance(Duration.ofDays(1));
             Api.Reply refused = api.get("/api/v1/admin/federations", secret);
@@ -268,7 +277,8 @@ class PeopleApiTest extends EmbeddedServerTest {
             assertEquals(Instant.parse(created.json().get("createdAt").asString()).plus(Duration.ofDays(30)),
                     Instant.parse(created.json().get("expiresAt").asString()), "30 days by default");
 
-            assertProblem(404, "unknown-access-token", api.post("/api/v1/me/tokens/" + id + "/revoke", ned.token(), null));
+            assertProblem(404, "unknown-access-token",
+                    api.post("/api/v1/me/tokens/" + id + "/revoke", ned.token(), null));
             assertEquals(200, api.get("/api/v1/me", secret).status());
 
             Api.Reply revoked = api.post("/api/v1/me/tokens/" + id + "/revoke", mo.token(), null);
@@ -278,14 +288,14 @@ class PeopleApiTest extends EmbeddedServerTest {
             assertTrue(refused.json().get("detail").asString().startsWith("this personal access token was revoked"));
             assertEquals(200, api.post("/api/v1/me/tokens/" + id + "/revoke", mo.token(), null).status(),
                     "revoking again changes nothing");
-            assertEquals(1, jdbc.sql("SELECT count(*) FROM audit_log WHERE action = 'access-token.revoke' AND target = :t")
-                    .param("t", id).query(Integer.class).single());
+            assertEquals(1, audited("access-token.revoke", id));
         }
 
         @Test
         void anAdminListsAndRevokesAnyonesTokens() {
             People.Person olga = people.create("OPERATOR");
-            String id = api.post("/api/v1/me/tokens", olga.token(), Map.of("name", "script")).json().get("id").asString();
+            String id = api.post("/api/v1/me/tokens", olga.token(), Map.of("name", "script")).json().get("id")
+                    .asString();
             JsonNode listed = api.get("/api/v1/admin/users/" + olga.id() + "/tokens", ADMIN).json();
             assertEquals(2, listed.size());
             assertNotNull(token(listed, id));
@@ -336,6 +346,18 @@ class PeopleApiTest extends EmbeddedServerTest {
             assertEquals(quinn.username(), lastActor("federation.create", federation));
             api.post("/api/v1/admin/federations/" + federation + "/enrollment-tokens", ADMIN, Map.of("count", 1));
             assertEquals("admin", lastActor("federation.enrollment-tokens", federation));
+        }
+
+        @Test
+        void aRefusedChangeIsNotAudited() {
+            People.Person rita = people.create("VIEWER");
+            FederationFixture f = new FederationFixture(api, 1, 1, 60, 1.0, "fedavg");
+            String client = f.clients.getFirst().id();
+            assertEquals(403, api.post("/api/v1/admin/clients/" + client + "/revoke", rita.token(), null).status());
+            assertEquals(0, audited("client.revoke", client));
+            People.Person sam = people.create("OPERATOR");
+            assertEquals(200, api.post("/api/v1/admin/clients/" + client + "/revoke", sam.token(), null).status());
+            assertEquals(sam.username(), lastActor("client.revoke", client));
         }
     }
 

@@ -41,7 +41,8 @@ class SecurityMatrixTest extends EmbeddedServerTest {
     /** Who calls. */
     enum Caller { ADMIN, ADMIN_TOKEN, OPERATOR, VIEWER, CLIENT, ANONYMOUS }
 
-    private static final Set<Caller> USERS = EnumSet.of(Caller.ADMIN, Caller.ADMIN_TOKEN, Caller.OPERATOR, Caller.VIEWER);
+    private static final Set<Caller> USERS =
+            EnumSet.of(Caller.ADMIN, Caller.ADMIN_TOKEN, Caller.OPERATOR, Caller.VIEWER);
     private static final Set<Caller> ADMINS = EnumSet.of(Caller.ADMIN, Caller.ADMIN_TOKEN);
     private static final Set<Caller> CHANGERS = EnumSet.of(Caller.ADMIN, Caller.ADMIN_TOKEN, Caller.OPERATOR);
     private static final Set<Caller> EVERYONE = EnumSet.allOf(Caller.class);

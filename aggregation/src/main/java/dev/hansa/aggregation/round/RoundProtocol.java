@@ -147,8 +147,8 @@ public final class RoundProtocol {
         List<String> participants = sampler.sample(candidates, seed);
         RoundContext context = new RoundContext(number, totalClients, participants.size(), seed);
         RoundPlan planned = strategy.planRound(context, participants, model, state);
-        UpdateSpec spec = privacy.map(p -> new UpdateSpec(update.codec(), p.clip(state), false, update.k()))
-                .orElse(update);
+        UpdateSpec spec = privacy.map(p -> new UpdateSpec(update.codec(), p.clip(state), false, update.k(),
+                update.params())).orElse(update);
         Map<String, TrainingPlan> plans = new LinkedHashMap<>();
         for (String id : participants) {
             plans.put(id, planned.plans().get(id).withUpdate(spec));

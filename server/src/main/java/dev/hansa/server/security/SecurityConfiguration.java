@@ -40,8 +40,8 @@ class SecurityConfiguration {
                 .exceptionHandling(e -> e
                         .authenticationEntryPoint((req, res, ex) -> problem(res, json, HttpStatus.UNAUTHORIZED,
                                 "invalid-credential", unauthenticated(req)))
-                        .accessDeniedHandler((req, res, ex) -> problem(res, json, HttpStatus.FORBIDDEN,
-                                "forbidden", "this credential may not " + req.getMethod() + " " + req.getRequestURI())));
+                        .accessDeniedHandler((req, res, ex) -> problem(res, json, HttpStatus.FORBIDDEN, "forbidden",
+                                "this credential may not " + req.getMethod() + " " + req.getRequestURI())));
         return http.build();
     }
 

@@ -1,0 +1,72 @@
+package dev.hansa.server.console;
+
+import dev.hansa.server.federation.FederationService;
+import dev.hansa.server.system.HansaProblem;
+import java.security.Principal;
+import java.util.List;
+import java.util.UUID;
+import org.springframework.http.HttpStatus;
+import org.springframework.stereotype.Controller;
+import org.springframework.ui.Model;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestMapping;
+import tools.jackson.databind.ObjectMapper;
+
+/**
+ * The federations list and a federation's page: its live round (refreshed by htmx polling the {@code live}
+ * fragment), curves of accuracy, loss, bytes and round time, and its rounds; start and stop for operators.
+ */
+@Controller
+@RequestMapping("/console/federations")
+class FederationPages {
+
+    private final ConsoleQueries queries;
+    private final FederationService federations;
+    private final ObjectMapper json;
+
+    FederationPages(ConsoleQueries queries, FederationService federations, ObjectMapper json) {
+        this.queries = queries;
+        this.federations = federations;
+        this.json = json;
+    }
+
+    @GetMapping
+    String list(Model model) {
+        model.addAttribute("federations", queries.federations());
+        return "console/federations";
+    }
+
+    @GetMapping("/{id}")
+    String federation(@PathVariable UUID id, Model model) {
+        live(id, model);
+        model.addAttribute("config", federations.require(id).config());
+        return "console/federation";
+    }
+
+    /** The part of the federation page that polling replaces: state, progress, the open round, the curves. */
+    @GetMapping("/{id}/live")
+    String live(@PathVariable UUID id, Model model) {
+        ConsoleQueries.FederationSummary federation = queries.federation(id).orElseThrow(() ->
+                new HansaProblem(HttpStatus.NOT_FOUND, "unknown-federation", "no federation " + id));
+        List<ConsoleQueries.RoundSummary> rounds = queries.rounds(id);
+        model.addAttribute("federation", federation);
+        model.addAttribute("rounds", rounds.reversed());
+        model.addAttribute("current", rounds.isEmpty() || !rounds.getLast().open() ? null : rounds.getLast());
+        model.addAttribute("series", json.writeValueAsString(RoundSeries.of(rounds)));
+        return "console/federation-live";
+    }
+
+    @PostMapping("/{id}/start")
+    String start(@PathVariable UUID id, Principal principal) {
+        federations.start(id, ConsoleActor.of(principal));
+        return "redirect:/console/federations/" + id;
+    }
+
+    @PostMapping("/{id}/stop")
+    String stop(@PathVariable UUID id, Principal principal) {
+        federations.stop(id, ConsoleActor.of(principal));
+        return "redirect:/console/federations/" + id;
+    }
+}

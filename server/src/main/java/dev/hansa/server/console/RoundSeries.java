@@ -1,0 +1,29 @@
+package dev.hansa.server.console;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * What the federation page plots, one point per closed round: the participants' test accuracy and loss of the model
+ * the round started from, the mean training loss, the megabytes uploaded and the seconds the round took. Failed and
+ * cancelled attempts are left out (they changed no model); a metric nobody reported is null, a gap in its curve.
+ */
+record RoundSeries(List<Integer> rounds, List<Double> testAccuracy, List<Double> testLoss, List<Double> trainLoss,
+                   List<Double> megabytes, List<Double> seconds) {
+
+    static RoundSeries of(List<ConsoleQueries.RoundSummary> attempts) {
+        RoundSeries series = new RoundSeries(new ArrayList<>(), new ArrayList<>(), new ArrayList<>(),
+                new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
+        for (ConsoleQueries.RoundSummary r : attempts) {
+            if ("CLOSED".equals(r.state())) {
+                series.rounds.add(r.number());
+                series.testAccuracy.add(r.testAccuracy());
+                series.testLoss.add(r.testLoss());
+                series.trainLoss.add(r.trainLoss());
+                series.megabytes.add(r.bytesUp() / 1e6);
+                series.seconds.add(r.seconds());
+            }
+        }
+        return series;
+    }
+}

@@ -1,0 +1,116 @@
+package dev.hansa.server.console;
+
+import static dev.hansa.server.FederationFixture.ADMIN;
+import static dev.hansa.server.console.ConsoleUsers.OPERATOR;
+import static dev.hansa.server.console.ConsoleUsers.PASSWORD;
+import static dev.hansa.server.console.ConsoleUsers.VIEWER;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.hansa.server.EmbeddedServerTest;
+import java.io.IOException;
+import java.nio.file.Path;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.security.core.userdetails.UserDetailsService;
+
+/** The console in a real headless Chromium against the running server, through page objects. */
+class ConsoleBrowserTest extends EmbeddedServerTest {
+
+    @Autowired
+    private UserDetailsService users;
+    @TempDir
+    private Path stateDir;
+    private ChromeDriver driver;
+    private String base;
+
+    @BeforeEach
+    void openBrowser() throws IOException {
+        ConsoleUsers.ensure(users);
+        base = "http://127.0.0.1:" + port;
+        driver = Browser.open(1280, 900);
+    }
+
+    @AfterEach
+    void closeBrowser() {
+        if (driver != null) {
+            driver.quit();
+        }
+    }
+
+    @Test
+    void aWrongPasswordIsRefusedAndTheRightOneOpensTheFederationsList() {
+        LoginPage login = LoginPage.open(driver, base).logInExpectingFailure(OPERATOR, "not the password");
+        assertTrue(login.showsFailure());
+        FederationsPage federations = login.logIn(OPERATOR, PASSWORD);
+        assertTrue(federations.canCreate());
+    }
+
+    @Test
+    void pagesNeedALoginAndLoggingOutEndsTheSession() {
+        driver.get(base + "/console/federations");
+        LoginPage.at(driver, base);
+        LoginPage after = LoginPage.at(driver, base).logIn(VIEWER, PASSWORD).logOut();
+        assertTrue(after.showsLoggedOut());
+        driver.get(base + "/console/federations");
+        LoginPage.at(driver, base);
+    }
+
+    @Test
+    void anOperatorCreatesAFederationThroughTheFormAfterFixingTheFieldTheServerNamed() {
+        NewFederationPage form = LoginPage.open(driver, base).logIn(OPERATOR, PASSWORD).create();
+        form.fill("name", "made in the browser").fill("minClients", "5").fill("maxClients", "3")
+                .choose("aggregator", "trimmed-mean").fill("f", "1");
+        form = form.submitExpectingErrors();
+        assertEquals("schedule.minClients (5) must not exceed schedule.maxClients (3)",
+                form.errorOf("minClients").orElseThrow());
+        assertTrue(form.errorOf("maxClients").isEmpty());
+        assertEquals("made in the browser", form.value("name"), "what was typed stays");
+
+        FederationPage created = form.fill("minClients", "3").submit();
+        assertEquals("made in the browser", created.name());
+        assertEquals("CREATED", created.state());
+        var stored = api.get("/api/v1/admin/federations/" + created.id(), ADMIN).json().get("config");
+        assertEquals(3, stored.get("schedule").get("minClients").asInt());
+        assertEquals("trimmed-mean", stored.get("robustness").get("aggregator").asString());
+        assertEquals(1, stored.get("robustness").get("f").asInt());
+        assertEquals(784, stored.get("model").get("params").get("inputSize").asInt());
+    }
+
+    @Test
+    void anOperatorStartsAFederationAndWatchesItsRoundsCompleteWithTheChartsGrowing() throws InterruptedException {
+        try (LiveFederation live = new LiveFederation(api, port, stateDir, "watched live", 3, 2)) {
+            FederationPage page = LoginPage.open(driver, base).logIn(OPERATOR, PASSWORD).open("watched live");
+            assertEquals("CREATED", page.state());
+            assertTrue(page.showsNoOpenRound());
+            page = page.start();
+            orchestrator.tick();
+            FederationPage watched = page;
+            Pages.await(driver, d -> watched.current("assigned") == 3);
+            assertEquals(0, page.current("uploaded"));
+            assertEquals(3, page.current("waiting"));
+            assertTrue(page.countdown().matches("\\d+:\\d\\d"), page.countdown());
+            assertEquals(0, page.chartPoints("accuracy"));
+
+            live.train();
+            Pages.await(driver, d -> "CLOSED".equals(watched.roundState(1)));
+            Pages.await(driver, d -> watched.chartPoints("accuracy") == 1);
+            assertEquals("1 of 2 rounds", page.progress());
+
+            orchestrator.tick();
+            Pages.await(driver, d -> watched.current("assigned") == 3);
+            live.train();
+            Pages.await(driver, d -> "FINISHED".equals(watched.state()));
+            Pages.await(driver, d -> watched.chartPoints("accuracy") == 2 && watched.chartPoints("bytes") == 2);
+            assertTrue(page.chartDrawn("accuracy"));
+            assertTrue(page.chartDrawn("loss"));
+            assertEquals("2 of 2 rounds", page.progress());
+            assertFalse(page.canStop());
+        }
+    }
+}

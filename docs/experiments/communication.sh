@@ -1,34 +1,36 @@
 #!/usr/bin/env bash
 # The first accuracy-versus-uploaded-bytes runs of docs/communication.md: FedAvg on Fashion-MNIST, 100 clients, 10 per
-# round, Dirichlet 0.5, MLP 784-200-10 (the protocol of docs/experiments.md), dense against every codec with and
-# without error feedback, one seed. Then the plot and table (plot_communication.py).
+# round, Dirichlet 0.5, MLP 784-200-10 (the protocol of docs/experiments.md), dense against every codec with error
+# feedback and the biased ones (top-k, sign, rand-k, count sketch) and qsgd also without, one seed. Then the plot and
+# table (plot_communication.py). Runs in order of interest, so an interrupted run has the important ones.
 #
 #   docs/experiments/communication.sh          every run (skipping those whose CSV is complete), then the plot
 #   docs/experiments/communication.sh plot     the plot and table from the CSVs already there
 #
-# Needs JDK 25 (JAVA_HOME), Debian's dataset-fashion-mnist and python3-matplotlib. Environment: ROUNDS (100),
+# Needs JDK 25 (JAVA_HOME), Debian's dataset-fashion-mnist and python3-matplotlib. Environment: ROUNDS (50),
 # SEED (1), ALPHA (0.5), RESULTS (docs/experiments/results/communication), JAR (else server/target's, built if absent).
 set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 cd "$root"
 export JAVA_HOME="${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}"
-rounds="${ROUNDS:-100}"
+rounds="${ROUNDS:-50}"
 seed="${SEED:-1}"
 alpha="${ALPHA:-0.5}"
 results="${RESULTS:-docs/experiments/results/communication}"
 mode="${1:-run}"
 
-# label -> codec options. k = 1% for the sparse codecs; qsgd with s = 1 (2-bit codes); sparseloco at SparseLoCo's
-# settings; a 5 x 3200 count sketch (64 KB, a tenth of the dense upload) unsketched to 1%.
+# label|codec options|with error feedback only (1) or also without (0). k = 1% for the sparse codecs; qsgd with
+# s = 1 (2-bit codes); sparseloco at SparseLoCo's settings; a 5 x 3200 count sketch (64 KB, a tenth of the dense
+# upload) unsketched to 1%.
 codecs=(
-  "bf16|--codec bf16"
-  "fp16|--codec fp16"
-  "sign|--codec sign"
-  "qsgd-s1|--codec qsgd --codec-params levels=1"
-  "sparseloco|--codec sparseloco"
-  "topk-1pct|--codec topk --codec-k 0.01"
-  "randk-1pct|--codec randk --codec-k 0.01"
-  "countsketch-5x3200|--codec countsketch --codec-k 0.01 --codec-params rows=5,columns=3200"
+  "topk-1pct|--codec topk --codec-k 0.01|0"
+  "sparseloco|--codec sparseloco|1"
+  "sign|--codec sign|0"
+  "qsgd-s1|--codec qsgd --codec-params levels=1|0"
+  "countsketch-5x3200|--codec countsketch --codec-k 0.01 --codec-params rows=5,columns=3200|0"
+  "randk-1pct|--codec randk --codec-k 0.01|0"
+  "bf16|--codec bf16|1"
+  "fp16|--codec fp16|1"
 )
 common=(--dataset fashion-mnist --clients 100 --per-round 10 --model mlp --hidden 200 --steps 20 --batch 32
         --backend cpu --strategy fedavg --lr 0.2 --partition "dirichlet:$alpha" --seed "$seed" --rounds "$rounds"
@@ -56,11 +58,14 @@ run() {
 if [ "$mode" != plot ]; then
   run "$results/dense.csv"
   for entry in "${codecs[@]}"; do
-    label="${entry%%|*}"
+    IFS='|' read -r label options ef_only <<< "$entry"
     # shellcheck disable=SC2086
-    run "$results/$label.csv" ${entry#*|}
+    run "$results/$label-ef.csv" $options --error-feedback true
+  done
+  for entry in "${codecs[@]}"; do
+    IFS='|' read -r label options ef_only <<< "$entry"
     # shellcheck disable=SC2086
-    run "$results/$label-ef.csv" ${entry#*|} --error-feedback true
+    [ "$ef_only" = 1 ] || run "$results/$label.csv" $options
   done
 fi
 /usr/bin/python3 docs/experiments/plot_communication.py "$results" docs/img/communication.png

@@ -40,7 +40,8 @@ def main(results, image):
         final = statistics.mean(a for _, _, a in rows[-FINAL_WINDOW:])
         total = rows[-1][1]
         ratio = "{:.1f}x fewer".format(dense[-1][1] / total) if dense else "—"
-        gap = "{:+.2f}".format(100 * (final - statistics.mean(a for _, _, a in dense[-FINAL_WINDOW:]))) if dense else "—"
+        dense_final = statistics.mean(a for _, _, a in dense[-FINAL_WINDOW:]) if dense else None
+        gap = "{:+.2f}".format(100 * (final - dense_final)) if dense else "—"
         table.append("| {} | {:.1f} | {} | {:.2f} | {} |".format(name, total / 1e6, ratio, 100 * final, gap))
         style = "-" if name.endswith("-ef") or name == "dense" else "--"
         ax.plot([b / 1e6 for _, b, _ in rows], [a for _, _, a in rows], style, label=name, linewidth=1.3)

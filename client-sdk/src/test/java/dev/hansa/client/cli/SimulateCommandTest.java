@@ -122,6 +122,38 @@ class SimulateCommandTest {
     }
 
     @Test
+    void localDpSgdReportsTheClientsEpsilonEachRoundAndAClientRefusesPastItsBudget() throws IOException {
+        Path csv = dir.resolve("local.csv");
+        String err = capturingStandardError(() -> assertEquals(0, SimulateCommand.run(with(
+                "--local-dp-noise-multiplier", "1.1", "--local-dp-clip", "1", "--csv", csv.toString()))));
+        List<String> lines = Files.readAllLines(csv);
+        assertEquals(4, lines.size(), "header and three rounds: " + lines);
+        double previous = 0;
+        for (String line : lines.subList(1, lines.size())) {
+            double local = Double.parseDouble(line.split(",", -1)[11]);
+            assertTrue(local > previous, "the largest client epsilon grows: " + lines);
+            previous = local;
+        }
+        assertTrue(lineWith(err, "round 3:").contains(String.format(java.util.Locale.ROOT, "local epsilon %.3f",
+                previous)), err);
+        err = capturingStandardError(() -> assertEquals(1, SimulateCommand.run(with(
+                "--local-dp-noise-multiplier", "1.1", "--local-dp-clip", "1", "--local-dp-epsilon", "0.01"))));
+        assertTrue(err.contains("a client refused to train: local DP-SGD budget"), err);
+    }
+
+    @Test
+    void badLocalDpFlagsExitWithTwoAndNameTheField() {
+        String err = capturingStandardError(() -> assertEquals(2, SimulateCommand.run(with("--local-dp-clip", "1"))));
+        assertTrue(err.contains("--local-dp-clip needs --local-dp-noise-multiplier"), err);
+        err = capturingStandardError(() -> assertEquals(2, SimulateCommand.run(with(
+                "--local-dp-noise-multiplier", "1"))));
+        assertTrue(err.contains("privacy.local.clip is required"), err);
+        err = capturingStandardError(() -> assertEquals(2, SimulateCommand.run(with(
+                "--local-dp-noise-multiplier", "-1", "--local-dp-clip", "1"))));
+        assertTrue(err.contains("privacy.local.noiseMultiplier must be"), err);
+    }
+
+    @Test
     void aBadAttackExitsWithTwoAndNamesTheField() {
         String err = capturingStandardError(() -> assertEquals(2, SimulateCommand.run(with("--byzantine", "1",
                 "--attack", "ipm", "--attack-params", "epsilon=-1"))));

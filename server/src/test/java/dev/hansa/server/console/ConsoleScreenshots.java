@@ -32,13 +32,13 @@ class ConsoleScreenshots extends EmbeddedServerTest {
         Path out = Files.createDirectories(Path.of(System.getProperty("hansa.screenshots")));
         String base = "http://127.0.0.1:" + port;
         new FederationFixture(api, 2, 10, 600, 0.5, "fedavg");
-        try (LiveFederation live = new LiveFederation(api, port, stateDir, "clinics (synthetic, fedavg)", 4, 8)) {
+        try (LiveFederation live = new LiveFederation(api, port, stateDir, "clinics (synthetic IID, fedavg)", 4, 8)) {
             api.post("/api/v1/admin/federations/" + live.id + "/start", FederationFixture.ADMIN, null);
             for (int round = 1; round <= 6; round++) {
-                orchestrator.tick();
+                live.awaitOpenRound(api, orchestrator::tick, round);
                 live.train();
             }
-            orchestrator.tick();
+            live.awaitOpenRound(api, orchestrator::tick, 7);
             ChromeDriver laptop = Browser.open(1366, 900);
             try {
                 LoginPage login = LoginPage.open(laptop, base);

@@ -174,8 +174,9 @@ class CredentialRevocationTest extends EmbeddedServerTest {
             assert401(api.get("/api/v1/admin/federations", token));
             assertEquals(1, audited("admin-token.issue", id));
             assertEquals(1, audited("admin-token.revoke", id));
-            assertEquals("admin", jdbc.sql("SELECT actor FROM audit_log WHERE action = 'admin-token.revoke' AND target = :t")
-                    .param("t", id).query(String.class).single(), "an admin token acts as the bootstrap admin");
+            assertEquals("admin", jdbc.sql("SELECT actor FROM audit_log WHERE action = 'admin-token.revoke'"
+                    + " AND target = :t").param("t", id).query(String.class).single(),
+                    "an admin token acts as the bootstrap admin");
         }
 
         @Test

@@ -69,6 +69,17 @@ public final class FederationFixture {
         }
     }
 
+    private FederationFixture(Api api, String federationId, List<Client> clients) {
+        this.api = api;
+        this.federationId = federationId;
+        this.clients.addAll(clients);
+    }
+
+    /** A fixture for a federation created before, e.g. by a server that has since restarted on the same data. */
+    public static FederationFixture existing(Api api, String federationId, List<Client> clients) {
+        return new FederationFixture(api, federationId, clients);
+    }
+
     public void start() {
         assertEquals(200, api.post("/api/v1/admin/federations/" + federationId + "/start", ADMIN, null).status());
     }

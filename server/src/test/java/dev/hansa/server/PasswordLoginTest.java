@@ -75,7 +75,8 @@ class PasswordLoginTest extends EmbeddedServerTest {
 
     @Test
     void passwordsAreStoredAsBcryptHashesNamedByTheDelegatingEncoder() {
-        String stored = jdbc.sql("SELECT password_hash FROM users WHERE username = 'admin'").query(String.class).single();
+        String stored = jdbc.sql("SELECT password_hash FROM users WHERE username = 'admin'").query(String.class)
+                .single();
         assertTrue(stored.startsWith("{bcrypt}$2a$10$"), stored);
         assertTrue(BCrypt.checkpw(ADMIN_PASSWORD, stored.substring("{bcrypt}".length())),
                 "the hash verifies with plain bcrypt");

@@ -37,7 +37,7 @@ public final class UpdatePipeline {
         this.codec = codec;
     }
 
-    /** The pipeline a plan's {@link UpdateSpec} describes: clip (if set), error feedback by its rule (if set), codec. */
+    /** The pipeline a plan's {@link UpdateSpec} describes: clip (if set), error feedback by its rule, codec. */
     public static UpdatePipeline of(UpdateSpec spec) {
         UpdateCodec codec = spec.createCodec();
         List<UpdateTransform> chain = new ArrayList<>();

@@ -3,9 +3,9 @@ package dev.hansa.server.federation;
 import dev.hansa.server.system.AuditLog;
 import dev.hansa.server.system.HansaProblem;
 import dev.hansa.server.system.HansaProperties;
+import dev.hansa.server.system.JsonObjectBody;
 import jakarta.servlet.http.HttpServletRequest;
 import java.io.IOException;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -29,6 +29,9 @@ class AdminController {
 
     /** The media type of a JSON Merge Patch (RFC 7396). */
     static final String MERGE_PATCH = "application/merge-patch+json";
+    /** What the config endpoints take, for the OpenAPI description. */
+    private static final String CONFIG = "A federation config (for PATCH, a JSON Merge Patch of one): name, model, "
+            + "strategy, training, update, robustness, schedule, seed; see docs/protocol.md#federation-config";
 
     /** Request for enrollment tokens. */
     record TokenRequest(Integer count, Long ttlSeconds) {
@@ -45,30 +48,30 @@ class AdminController {
     /** The body arrives as bytes: {@link FederationConfig#parse(byte[])} reads the JSON strictly itself. */
     @PostMapping(value = "/federations", consumes = MediaType.APPLICATION_JSON_VALUE)
     @ResponseStatus(HttpStatus.CREATED)
-    Map<String, Object> create(@RequestBody byte[] body) {
-        return view(service.create(FederationConfig.parse(body), AuditLog.currentActor()));
+    FederationView create(@JsonObjectBody(CONFIG) @RequestBody byte[] body) {
+        return FederationView.of(service.create(FederationConfig.parse(body), AuditLog.currentActor()));
     }
 
     @GetMapping("/federations")
-    List<Map<String, Object>> list() {
-        return service.all().stream().map(AdminController::view).toList();
+    List<FederationView> list() {
+        return service.all().stream().map(FederationView::of).toList();
     }
 
     @GetMapping("/federations/{id}")
-    Map<String, Object> get(@PathVariable UUID id) {
-        return view(service.require(id));
+    FederationView get(@PathVariable UUID id) {
+        return FederationView.of(service.require(id));
     }
 
     /** Replaces the whole config of a federation that has not started. */
     @PutMapping(value = "/federations/{id}/config", consumes = MediaType.APPLICATION_JSON_VALUE)
-    Map<String, Object> replaceConfig(@PathVariable UUID id, @RequestBody byte[] body) {
-        return view(service.updateConfig(id, FederationConfig.parse(body), AuditLog.currentActor()));
+    FederationView replaceConfig(@PathVariable UUID id, @JsonObjectBody(CONFIG) @RequestBody byte[] body) {
+        return FederationView.of(service.updateConfig(id, FederationConfig.parse(body), AuditLog.currentActor()));
     }
 
     /** Changes part of the config of a federation that has not started: a JSON Merge Patch (RFC 7396). */
     @PatchMapping(value = "/federations/{id}/config", consumes = {MERGE_PATCH, MediaType.APPLICATION_JSON_VALUE})
-    Map<String, Object> patchConfig(@PathVariable UUID id, @RequestBody byte[] body) {
-        return view(service.patchConfig(id, body, AuditLog.currentActor()));
+    FederationView patchConfig(@PathVariable UUID id, @JsonObjectBody(CONFIG) @RequestBody byte[] body) {
+        return FederationView.of(service.patchConfig(id, body, AuditLog.currentActor()));
     }
 
     /** Request to clone a federation: the new federation's name (default: the source's). */
@@ -77,8 +80,8 @@ class AdminController {
 
     @PostMapping("/federations/{id}/clone")
     @ResponseStatus(HttpStatus.CREATED)
-    Map<String, Object> cloneFederation(@PathVariable UUID id, @RequestBody(required = false) CloneRequest body) {
-        return view(service.cloneOf(id, body == null ? null : body.name(), AuditLog.currentActor()));
+    FederationView cloneFederation(@PathVariable UUID id, @RequestBody(required = false) CloneRequest body) {
+        return FederationView.of(service.cloneOf(id, body == null ? null : body.name(), AuditLog.currentActor()));
     }
 
     @DeleteMapping("/federations/{id}")
@@ -130,35 +133,22 @@ class AdminController {
     }
 
     @PostMapping("/federations/{id}/start")
-    Map<String, Object> start(@PathVariable UUID id) {
-        return view(service.start(id, AuditLog.currentActor()));
+    FederationView start(@PathVariable UUID id) {
+        return FederationView.of(service.start(id, AuditLog.currentActor()));
     }
 
     @PostMapping("/federations/{id}/pause")
-    Map<String, Object> pause(@PathVariable UUID id) {
-        return view(service.pause(id, AuditLog.currentActor()));
+    FederationView pause(@PathVariable UUID id) {
+        return FederationView.of(service.pause(id, AuditLog.currentActor()));
     }
 
     @PostMapping("/federations/{id}/resume")
-    Map<String, Object> resume(@PathVariable UUID id) {
-        return view(service.resume(id, AuditLog.currentActor()));
+    FederationView resume(@PathVariable UUID id) {
+        return FederationView.of(service.resume(id, AuditLog.currentActor()));
     }
 
     @PostMapping("/federations/{id}/stop")
-    Map<String, Object> stop(@PathVariable UUID id) {
-        return view(service.stop(id, AuditLog.currentActor()));
-    }
-
-    private static Map<String, Object> view(Federation f) {
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("id", f.id().toString());
-        out.put("name", f.name());
-        out.put("state", f.state().name());
-        out.put("failureReason", f.failureReason());
-        out.put("createdAt", f.createdAt());
-        out.put("startedAt", f.startedAt());
-        out.put("finishedAt", f.finishedAt());
-        out.put("config", f.config().toMap());
-        return out;
+    FederationView stop(@PathVariable UUID id) {
+        return FederationView.of(service.stop(id, AuditLog.currentActor()));
     }
 }

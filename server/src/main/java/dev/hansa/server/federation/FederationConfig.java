@@ -26,13 +26,13 @@ import tools.jackson.databind.json.JsonMapper;
  * {@link IllegalArgumentException}, or a {@link HansaProblem} for malformed JSON or a bound of {@link #SHAPE}, that
  * names the field.
  * {@code model.architecture} {@value #CUSTOM} means the admin uploads the initial model as safetensors. The sections
- * that decide how rounds run (strategy, training, update, robustness, the sampler) are parsed by {@link RoundConfig},
- * the parser the {@code simulate} command uses too.
+ * that decide how rounds run (strategy, training, update, robustness, privacy, the sampler) are parsed by
+ * {@link RoundConfig}, the parser the {@code simulate} command uses too.
  */
 public record FederationConfig(String name, String architecture, Map<String, Object> modelParams, long modelSeed,
                                String strategyName, Map<String, Object> strategyParams, Map<String, Object> training,
                                Map<String, Object> update, Map<String, Object> robustness, Schedule schedule,
-                               long seed) {
+                               long seed, Map<String, Object> privacy) {
 
     public static final String CUSTOM = "custom";
     /** Largest accepted request body; a config with the largest mlp allowed takes about 8 KB. */
@@ -141,7 +141,7 @@ public record FederationConfig(String name, String architecture, Map<String, Obj
         }
         SHAPE.checkBody(body);
         Fields root = new Fields("", body, Set.of("name", "model", "strategy", "training", "update", "robustness",
-                "schedule", "seed"));
+                "privacy", "schedule", "seed"));
         String name = root.string("name");
         if (name.isBlank() || name.length() > 200) {
             throw new IllegalArgumentException("name must hold 1..200 characters");
@@ -180,14 +180,16 @@ public record FederationConfig(String name, String architecture, Map<String, Obj
         FederationConfig config = new FederationConfig(name, architecture, modelParams,
                 model.integer("seed", 0L, Long.MIN_VALUE, Long.MAX_VALUE), strategy.string("name"),
                 strategy.optionalObject("params"), root.optionalObject("training"), root.optionalObject("update"),
-                root.optionalObject("robustness"), schedule, root.integer("seed", 0L, Long.MIN_VALUE, Long.MAX_VALUE));
+                root.optionalObject("robustness"), schedule, root.integer("seed", 0L, Long.MIN_VALUE, Long.MAX_VALUE),
+                root.optionalObject("privacy"));
         config.rounds(); // validates the round sections together (e.g. a robust aggregator with FedAMD)
         return config;
     }
 
     /** How this federation's rounds run; a new protocol on every call (callers cache it). */
     public RoundConfig.Configured rounds() {
-        return RoundConfig.configure(strategyName, strategyParams, training, update, robustness, schedule.sampling());
+        return RoundConfig.configure(strategyName, strategyParams, training, update, robustness, privacy,
+                schedule.sampling(), schedule.rounds());
     }
 
     /** The configuration as stored (JSON-shaped). */
@@ -199,6 +201,9 @@ public record FederationConfig(String name, String architecture, Map<String, Obj
         out.put("training", training);
         out.put("update", update);
         out.put("robustness", robustness);
+        if (!privacy.isEmpty()) {
+            out.put("privacy", privacy);
+        }
         Map<String, Object> sched = new LinkedHashMap<>();
         sched.put("rounds", schedule.rounds());
         sched.put("sampler", schedule.sampler());

@@ -47,7 +47,8 @@ class MeController {
     /** Creates a token; its secret ({@code token}) is in this answer only. */
     @PostMapping("/tokens")
     @ResponseStatus(HttpStatus.CREATED)
-    Map<String, Object> create(@AuthenticationPrincipal TokenUser me, @RequestBody(required = false) TokenRequest body) {
+    Map<String, Object> create(@AuthenticationPrincipal TokenUser me,
+                               @RequestBody(required = false) TokenRequest body) {
         TokenRequest request = body == null ? new TokenRequest(null, null) : body;
         AccessTokens.Issued issued = tokens.create(users.require(me.userId()), request.name(), request.expiresInDays());
         Map<String, Object> view = new LinkedHashMap<>(tokens.view(issued.token()));

@@ -47,7 +47,8 @@ public class Users {
         boolean generate = bootstrap.password().isEmpty();
         String password;
         try {
-            password = generate ? Passwords.generate() : Passwords.require("hansa.admin.password", bootstrap.password());
+            password = generate ? Passwords.generate()
+                    : Passwords.require("hansa.admin.password", bootstrap.password());
         } catch (RuntimeException e) {
             throw new IllegalStateException(e.getMessage(), e);
         }

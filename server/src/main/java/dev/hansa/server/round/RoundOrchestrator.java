@@ -19,6 +19,7 @@ import dev.hansa.server.federation.FederationRuntime;
 import dev.hansa.server.federation.FederationState;
 import dev.hansa.server.model.ModelRepository;
 import dev.hansa.server.model.ModelVersion;
+import dev.hansa.server.privacy.PrivacyLedger;
 import dev.hansa.server.system.HansaProperties;
 import dev.hansa.server.system.Timestamps;
 import java.io.IOException;
@@ -28,6 +29,7 @@ import java.time.OffsetDateTime;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
@@ -47,7 +49,9 @@ import tools.jackson.databind.ObjectMapper;
  * same transaction), closes it when all participants reported or at the deadline with a quorum (the protocol's
  * server update; new model version, server state, round and participant states in one transaction), fails it
  * without a quorum or when its result is not finite (the previous model version stays current) and retries it, and
- * finishes the federation. Holds no state that a restart would lose.
+ * finishes the federation. A DP federation's closed rounds are appended to its {@link PrivacyLedger} in the closing
+ * transaction, and no round opens that would take its epsilon past the budget: the federation finishes instead, with
+ * the reason recorded. Holds no state that a restart would lose.
  */
 @Component
 public class RoundOrchestrator {
@@ -66,6 +70,8 @@ public class RoundOrchestrator {
     private final HansaProperties properties;
     private final Timestamps time;
     private final DatabaseAvailability database;
+    private final RoundMetrics metrics;
+    private final PrivacyLedger ledger;
     private final AtomicBoolean wakeUp = new AtomicBoolean();
     private volatile long lastTick = System.nanoTime();
     private volatile boolean closing;
@@ -73,7 +79,7 @@ public class RoundOrchestrator {
     RoundOrchestrator(FederationRepository federations, FederationRuntime runtime, RoundRepository rounds,
                       ModelRepository models, RunningAggregates aggregates, RoundFiles files, RoundSignals signals,
                       TransactionTemplate tx, ObjectMapper json, HansaProperties properties, Timestamps time,
-                      DatabaseAvailability database) {
+                      DatabaseAvailability database, RoundMetrics metrics, PrivacyLedger ledger) {
         this.federations = federations;
         this.runtime = runtime;
         this.rounds = rounds;
@@ -86,6 +92,8 @@ public class RoundOrchestrator {
         this.properties = properties;
         this.time = time;
         this.database = database;
+        this.metrics = metrics;
+        this.ledger = ledger;
         signals.onChange(() -> wakeUp.set(true));
     }
 
@@ -160,6 +168,11 @@ public class RoundOrchestrator {
             finish(fid, FederationState.FAILED, "round " + number + " failed " + attempts.failed() + " times");
             return;
         }
+        Optional<String> overBudget = ctx.protocol().privacy().flatMap(p -> ledger.refusal(fid, p.settings()));
+        if (overBudget.isPresent()) {
+            finish(fid, FederationState.FINISHED, overBudget.get());
+            return;
+        }
         OffsetDateTime now = time.now();
         List<UUID> live = rounds.liveClients(fid, now.minus(properties.liveWindow()));
         if (live.size() < schedule.minClients()) {
@@ -190,6 +203,7 @@ public class RoundOrchestrator {
                 rounds.insertParticipant(round.id(), UUID.fromString(id), i, json.writeValueAsString(plan), now);
             }
             signals.afterCommit(fid);
+            metrics.roundOpened();
             return true;
         }));
         if (inserted) {
@@ -235,7 +249,11 @@ public class RoundOrchestrator {
             ModelVersion version = new ModelVersion(UUID.randomUUID(), fid, in.version() + 1,
                     ContentHash.of(blob), blob, StateCodec.encode(result.state()), round.id(), now);
             models.insert(version);
-            rounds.close(round.id(), version.id(), accepted.size(), json.writeValueAsString(finiteOnly(result.metrics())), now);
+            ctx.protocol().privacy().ifPresent(p -> ledger.append(fid, round.number(), round.id(), p.settings(),
+                    p.clip(in.state()), ctx.config().schedule().sampler(), now));
+            rounds.close(round.id(), version.id(), accepted.size(), json.writeValueAsString(finiteOnly(result.metrics())),
+                    now);
+            metrics.roundEnded(RoundState.CLOSED, round.openedAt(), now);
             rounds.dropUnreported(round.id());
             rounds.deleteUpdates(round.id());
             if (round.number() >= ctx.config().schedule().rounds()) {
@@ -321,7 +339,9 @@ public class RoundOrchestrator {
      * are dropped.
      */
     void endWithout(Round round, RoundState state, int accepted, String reason) {
-        rounds.end(round.id(), state, accepted, reason, time.now());
+        OffsetDateTime now = time.now();
+        rounds.end(round.id(), state, accepted, reason, now);
+        metrics.roundEnded(state, round.openedAt(), now);
         rounds.dropUnreported(round.id());
         rounds.deleteUpdates(round.id());
         forget(round.id());

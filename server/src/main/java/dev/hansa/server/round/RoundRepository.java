@@ -96,10 +96,12 @@ class RoundRepository {
                    coalesce(p.waiting, 0) AS waiting, coalesce(p.uploaded, 0) AS uploaded,
                    coalesce(p.dropped, 0) AS dropped, coalesce(p.late, 0) AS late,
                    coalesce(p.rejected, 0) AS rejected, coalesce(p.rejections, 0) AS rejections,
-                   coalesce(p.bytes_received, 0) AS bytes_received
+                   coalesce(p.bytes_received, 0) AS bytes_received,
+                   l.epsilon_rdp AS epsilon_spent, l.delta AS epsilon_delta
             FROM rounds r
             JOIN model_versions mi ON mi.id = r.model_version_in
             LEFT JOIN model_versions mo ON mo.id = r.model_version_out
+            LEFT JOIN privacy_ledger l ON l.round_id = r.id
             LEFT JOIN (SELECT round_id,
                               count(*) FILTER (WHERE state = 'ASSIGNED') AS waiting,
                               count(*) FILTER (WHERE state = 'ACCEPTED') AS uploaded,

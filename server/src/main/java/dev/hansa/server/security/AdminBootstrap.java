@@ -8,10 +8,11 @@ import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.stereotype.Component;
 
 /**
- * Creates the bootstrap admin user {@code admin} at the first start, printing its password once when it was
- * generated (see {@link Users#bootstrapAdmin()}). Settles the admin tokens before the server accepts its first request: registers {@code hansa.admin-token} when
- * set, revoking the token configured before it and any bootstrap token; otherwise, when no admin token is active,
- * generates a bootstrap token and prints it once. Removing the setting leaves the last configured token valid.
+ * Before the server accepts its first request: creates the bootstrap admin user {@code admin} at the first start,
+ * printing its password once when it was generated (see {@link Users#bootstrapAdmin()}), and settles the admin
+ * tokens, which act as that user: registers {@code hansa.admin-token} when set, revoking the token configured before
+ * it and any bootstrap token; otherwise, when no admin token is active, generates a bootstrap token and prints it
+ * once. Removing the setting leaves the last configured token valid.
  */
 @Component
 class AdminBootstrap implements SmartInitializingSingleton {
@@ -30,7 +31,8 @@ class AdminBootstrap implements SmartInitializingSingleton {
     @Override
     public void afterSingletonsInstantiated() {
         users.bootstrapAdmin().ifPresent(password -> log.warn(
-                "generated the password of the bootstrap admin user 'admin' (shown once, stored hashed): {}", password));
+                "generated the password of the bootstrap admin user 'admin' (shown once, stored hashed): {}",
+                password));
         String configured = properties.adminToken();
         if (!configured.isBlank()) {
             if (!configured.startsWith("ha_") || configured.length() < 20

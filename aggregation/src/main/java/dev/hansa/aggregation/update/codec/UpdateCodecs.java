@@ -13,7 +13,7 @@ import java.util.TreeMap;
  */
 public final class UpdateCodecs {
 
-    /** Builds a codec from {@code update.k} (0 when absent) and its {@code update.params}, read through {@code params}. */
+    /** Builds a codec from {@code update.k} (0 when absent) and its {@code update.params}, read through params. */
     @FunctionalInterface
     interface Factory {
         UpdateCodec create(double k, Hyperparameters params);

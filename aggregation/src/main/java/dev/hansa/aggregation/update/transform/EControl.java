@@ -11,8 +11,8 @@ import java.util.Map;
  * Error Control", ICLR 2024; ALGORITHMS.md §5.4): the client keeps an error {@code e_i} and an estimate {@code h_i}
  * (the server holds their mean h), sends {@code Delta = C(eta e_i + u - h_i)} and moves
  * {@code e_i <- e_i + u - h_i - Delta}, {@code h_i <- h_i + Delta}; the server half ({@code EstimateAccumulation})
- * keeps {@code h <- h + mean Delta} and steps with h. eta (feedback strength, {@code update.errorFeedbackParams.strength})
- * scales how much of the accumulated error is fed back; eta = 0 is EF21. State: {@value #ERROR} and {@value #ESTIMATE},
+ * keeps {@code h <- h + mean Delta} and steps with h. eta (feedback strength,
+ * {@code update.errorFeedbackParams.strength}) scales how much of the accumulated error is fed back; eta = 0 is EF21. State: {@value #ERROR} and {@value #ESTIMATE},
  * zero at first (h_i^0 = 0 instead of an uncompressed first gradient).
  */
 public final class EControl implements UpdateTransform {
@@ -24,13 +24,11 @@ public final class EControl implements UpdateTransform {
     private final double strength;
 
     public EControl(UpdateCodec codec, double strength) {
-        if (codec.lossless()) {
-            throw new IllegalArgumentException("update.errorFeedback needs a lossy codec; " + codec.name() + " is lossless");
-        }
         if (!(strength >= 0 && strength <= 1)) {
-            throw new IllegalArgumentException("update.errorFeedbackParams.strength must be in [0, 1], got " + strength);
+            throw new IllegalArgumentException("update.errorFeedbackParams.strength must be in [0, 1], got "
+                    + strength);
         }
-        this.codec = codec;
+        this.codec = ErrorFeedbackRules.lossy(codec);
         this.strength = strength;
     }
 

@@ -21,10 +21,7 @@ public final class Ef21 implements UpdateTransform {
     private final UpdateCodec codec;
 
     public Ef21(UpdateCodec codec) {
-        if (codec.lossless()) {
-            throw new IllegalArgumentException("update.errorFeedback needs a lossy codec; " + codec.name() + " is lossless");
-        }
-        this.codec = codec;
+        this.codec = ErrorFeedbackRules.lossy(codec);
     }
 
     @Override

@@ -28,13 +28,10 @@ public final class ErrorFeedback implements UpdateTransform {
 
     /** Error feedback whose residual is multiplied by {@code decay} in (0, 1] before it is added. */
     public ErrorFeedback(UpdateCodec codec, double decay) {
-        if (codec.lossless()) {
-            throw new IllegalArgumentException("update.errorFeedback needs a lossy codec; " + codec.name() + " is lossless");
-        }
         if (!(decay > 0 && decay <= 1)) {
             throw new IllegalArgumentException("update.errorFeedbackParams.decay must be in (0, 1], got " + decay);
         }
-        this.codec = codec;
+        this.codec = ErrorFeedbackRules.lossy(codec);
         this.decay = decay;
     }
 

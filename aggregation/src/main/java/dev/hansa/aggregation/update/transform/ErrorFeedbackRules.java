@@ -11,7 +11,8 @@ import java.util.TreeMap;
  * ({@code update.errorFeedbackParams}): {@value #CLASSIC} (residual, the default), {@value #DECAYED} (residual times
  * {@code decay}, default 0.95, SparseLoCo's), {@value #EF21} and {@value #ECONTROL} ({@code strength} eta, default
  * 0.1: at the reference implementation's 0.001 the accumulated error returns over about 1/eta = 1000 rounds, too
- * slow for federations of a few hundred rounds; docs/algorithms.md). The last two send corrections to an estimate the server keeps ({@link #needsServerEstimate}).
+ * slow for federations of a few hundred rounds; docs/algorithms.md). The last two send corrections to an estimate the
+ * server keeps ({@link #needsServerEstimate}).
  */
 public final class ErrorFeedbackRules {
 
@@ -55,6 +56,15 @@ public final class ErrorFeedbackRules {
         Map<String, Double> effective = new TreeMap<>();
         h.effective().forEach((k, v) -> effective.put(k, ((Number) v).doubleValue()));
         return Map.copyOf(effective);
+    }
+
+    /** {@code codec}, which every rule needs to be lossy (a lossless one loses nothing to feed back). */
+    static UpdateCodec lossy(UpdateCodec codec) {
+        if (codec.lossless()) {
+            throw new IllegalArgumentException("update.errorFeedback needs a lossy codec; " + codec.name()
+                    + " is lossless");
+        }
+        return codec;
     }
 
     /** The client transform of {@code rule} with its (validated) {@code params}, for {@code codec}. */

@@ -34,7 +34,8 @@ class CountSketchCodecTest {
         assertEquals("48554601" + "0b" + "636f756e74736b65746368" + "04000000" + "0100" + "0b00"
                 + "6e756d5f73616d706c6573" + "0100" + "37" + "08000000" + "00002040" + "00004040",
                 HexFormat.of().formatHex(bytes));
-        assertArrayEquals(new float[] {3, -3, 0, 0}, codec.decode(MemorySegment.ofArray(bytes), spec).values().values());
+        assertArrayEquals(new float[] {3, -3, 0, 0},
+                codec.decode(MemorySegment.ofArray(bytes), spec).values().values());
     }
 
     @Test
@@ -113,7 +114,8 @@ class CountSketchCodecTest {
             v[r.nextInt(d)] = (float) (1 + r.nextDouble()) * (r.nextBoolean() ? 1 : -1);
         }
         ModelSpec spec = TopKCodecTest.vector(d);
-        float[] back = new CountSketchCodec(10, 5, 1000).forParticipant(SEED).reconstruct(new Tensors(spec, v)).values();
+        float[] back = new CountSketchCodec(10, 5, 1000).forParticipant(SEED).reconstruct(new Tensors(spec, v))
+                .values();
         assertArrayEquals(v, back);
     }
 

@@ -17,7 +17,8 @@ import org.junit.jupiter.api.Test;
 
 class SignCodecTest {
 
-    private static final ModelSpec TWO = ModelSpec.of(new TensorSpec("w", new int[] {4}), new TensorSpec("b", new int[] {1}));
+    private static final ModelSpec TWO = ModelSpec.of(new TensorSpec("w", new int[] {4}),
+            new TensorSpec("b", new int[] {1}));
     private final SignCodec codec = new SignCodec();
 
     @Test

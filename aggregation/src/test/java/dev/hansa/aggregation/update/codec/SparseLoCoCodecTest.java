@@ -67,7 +67,8 @@ class SparseLoCoCodecTest {
             assertArrayEquals(codec.reconstruct(new Tensors(spec, v)).values(), back);
             // w: 24 x 20 in chunks of 8 x 5 (k = rint(40 * 16 / 64) = 10); b: one row in chunks of 5 (k = 1).
             assertArrayEquals(reference(v, 0, 24, 20, 8, 5, 10), Arrays.copyOfRange(back, 0, 480), 1e-5f, "w " + trial);
-            assertArrayEquals(reference(v, 480, 1, 20, 1, 5, 1), Arrays.copyOfRange(back, 480, 500), 1e-5f, "b " + trial);
+            assertArrayEquals(reference(v, 480, 1, 20, 1, 5, 1), Arrays.copyOfRange(back, 480, 500), 1e-5f,
+                    "b " + trial);
         }
     }
 
@@ -77,7 +78,8 @@ class SparseLoCoCodecTest {
         int[] kept = IntStream.range(0, (rows / height) * (columns / width)).flatMap(c -> {
             int a = c / (columns / width);
             int b = c % (columns / width);
-            return IntStream.range(0, height * width).map(j -> (a * height + j / width) * columns + b * width + j % width)
+            return IntStream.range(0, height * width)
+                    .map(j -> (a * height + j / width) * columns + b * width + j % width)
                     .boxed().sorted(Comparator.<Integer>comparingDouble(i -> -Math.abs(v[offset + i]))
                             .thenComparing(Comparator.naturalOrder())).limit(k).mapToInt(Integer::intValue);
         }).toArray();
@@ -120,7 +122,8 @@ class SparseLoCoCodecTest {
 
     @Test
     void parametersDefaultToSparseLoCosSettings() {
-        assertEquals(Map.of("chunk", 64.0, "kPerChunk", 128.0), UpdateCodecs.configure("sparseloco", 0, Map.of()).params());
+        assertEquals(Map.of("chunk", 64.0, "kPerChunk", 128.0),
+                UpdateCodecs.configure("sparseloco", 0, Map.of()).params());
         for (var bad : List.<Map<String, Object>>of(Map.of("chunk", 0), Map.of("chunk", 4, "kPerChunk", 17),
                 Map.of("bins", 4))) {
             String message = assertThrows(IllegalArgumentException.class,

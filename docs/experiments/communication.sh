@@ -1,0 +1,71 @@
+#!/usr/bin/env bash
+# The first accuracy-versus-uploaded-bytes runs of docs/communication.md: FedAvg on Fashion-MNIST, 100 clients, 10 per
+# round, Dirichlet 0.5, MLP 784-200-10 (the protocol of docs/experiments.md), dense against every codec with error
+# feedback and the biased ones (top-k, sign, rand-k, count sketch) and qsgd also without, one seed. Then the plot and
+# table (plot_communication.py). Runs in order of interest, so an interrupted run has the important ones.
+#
+#   docs/experiments/communication.sh          every run (skipping those whose CSV is complete), then the plot
+#   docs/experiments/communication.sh plot     the plot and table from the CSVs already there
+#
+# Needs JDK 25 (JAVA_HOME), Debian's dataset-fashion-mnist and python3-matplotlib. Environment: ROUNDS (50),
+# SEED (1), ALPHA (0.5), RESULTS (docs/experiments/results/communication), JAR (else server/target's, built if absent).
+set -euo pipefail
+root="$(cd "$(dirname "$0")/../.." && pwd)"
+cd "$root"
+export JAVA_HOME="${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}"
+rounds="${ROUNDS:-50}"
+seed="${SEED:-1}"
+alpha="${ALPHA:-0.5}"
+results="${RESULTS:-docs/experiments/results/communication}"
+mode="${1:-run}"
+
+# label|codec options|with error feedback only (1) or also without (0). k = 1% for the sparse codecs; qsgd with
+# s = 1 (2-bit codes); sparseloco at SparseLoCo's settings; a 5 x 3200 count sketch (64 KB, a tenth of the dense
+# upload) unsketched to 1%.
+codecs=(
+  "topk-1pct|--codec topk --codec-k 0.01|0"
+  "sparseloco|--codec sparseloco|1"
+  "sign|--codec sign|0"
+  "qsgd-s1|--codec qsgd --codec-params levels=1|0"
+  "countsketch-5x3200|--codec countsketch --codec-k 0.01 --codec-params rows=5,columns=3200|0"
+  "randk-1pct|--codec randk --codec-k 0.01|0"
+  "bf16|--codec bf16|1"
+  "fp16|--codec fp16|1"
+)
+common=(--dataset fashion-mnist --clients 100 --per-round 10 --model mlp --hidden 200 --steps 20 --batch 32
+        --backend cpu --strategy fedavg --lr 0.2 --partition "dirichlet:$alpha" --seed "$seed" --rounds "$rounds"
+        --eval-every 5 --threads 2)
+
+run() {
+  local csv="$1"; shift
+  if [ -f "$csv" ] && [ "$(tail -n 1 "$csv" | cut -d, -f1)" = "$rounds" ]; then
+    echo "done already: $csv" >&2
+    return
+  fi
+  if [ -z "${JAR:-}" ]; then
+    [ -f server/target/hansa-server-0.1.0-SNAPSHOT.jar ] || ./mvnw -q -B -ntp -o package -DskipTests -pl server -am
+    JAR=server/target/hansa-server-0.1.0-SNAPSHOT.jar
+  fi
+  mkdir -p "$(dirname "$csv")"
+  echo "hansa simulate ${common[*]} $* --csv $csv" >> "$(dirname "$csv")/commands.txt"
+  echo "== $csv" >&2
+  "$JAVA_HOME/bin/java" --add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED -XX:+UseParallelGC \
+    -jar "$JAR" simulate "${common[@]}" "$@" --csv "$csv" 2>&1 | grep -v '^\[[#.]*\] ' > "${csv%.csv}.log" \
+    || { echo "FAILED: $csv (see ${csv%.csv}.log)" >&2; return 1; }
+  tail -n 1 "${csv%.csv}.log" >&2
+}
+
+if [ "$mode" != plot ]; then
+  run "$results/dense.csv"
+  for entry in "${codecs[@]}"; do
+    IFS='|' read -r label options ef_only <<< "$entry"
+    # shellcheck disable=SC2086
+    run "$results/$label-ef.csv" $options --error-feedback true
+  done
+  for entry in "${codecs[@]}"; do
+    IFS='|' read -r label options ef_only <<< "$entry"
+    # shellcheck disable=SC2086
+    [ "$ef_only" = 1 ] || run "$results/$label.csv" $options
+  done
+fi
+/usr/bin/python3 docs/experiments/plot_communication.py "$results" docs/img/communication.png

@@ -26,7 +26,9 @@ from collections import defaultdict
 AGGREGATORS = ["mean", "median", "trimmed-mean", "geomed", "krum", "multi-krum", "centered-clipping", "meamed",
                "bulyan", "caf", "mda", "smea"]
 HETEROGENEITY = ["iid", "dirichlet:1.0", "dirichlet:0.5", "dirichlet:0.1"]
-HET_LABEL = {"iid": "IID", "dirichlet:1.0": "Dir 1.0", "dirichlet:0.5": "Dir 0.5", "dirichlet:0.1": "Dir 0.1"}
+HET_LABEL = {"iid": "IID", "dirichlet:1.0": "Dir 1.0", "dirichlet:0.5": "Dir 0.5", "dirichlet:0.1": "Dir 0.1",
+             "gamma:1": "gamma 1", "gamma:0.66": "gamma 0.66", "gamma:0.33": "gamma 0.33", "gamma:0": "gamma 0"}
+GAMMA = ["gamma:1", "gamma:0.66", "gamma:0.33", "gamma:0"]
 ATTACK_LABEL = {"sign-flipping": "SF", "optimal-ipm": "IPM*", "optimal-alie": "ALIE*"}
 COLORS = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22",
           "#17becf", "#000000", "#aec7e8"]
@@ -164,6 +166,9 @@ def main(argv):
     import matplotlib.pyplot as plt
     results, curves_path, images, table_path = argv[1:]
     table, attacks = cells(read(results, curves_path))
+    if any(c[2].startswith("gamma") for c in table):
+        # ByzFL's gamma-similarity levels: draw those columns instead.
+        HETEROGENEITY[:] = GAMMA
     os.makedirs(images, exist_ok=True)
     heatmaps(plt, table, images)
     curves(plt, table, images)

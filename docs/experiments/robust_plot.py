@@ -14,8 +14,8 @@ ByzFL's procedure (byzfl/benchmark/evaluate_results.py), with the clipping bound
   compete;
 - the cell's number is the smallest best *test* accuracy over the attacks at that c: the worst case.
 
-Writes IMAGES/robust-heatmap-<aggregator>.png (f x heterogeneity), IMAGES/robust-curves-<heterogeneity>.png (test
-accuracy against steps under each cell's strongest attack) and the markdown table TABLE. Needs matplotlib (Debian:
+Writes IMAGES/robust-heatmaps.png (a panel per aggregator: f x heterogeneity), IMAGES/robust-curves-<heterogeneity>.png
+(test accuracy against steps under the attack that validation found strongest, per f) and the markdown table TABLE. Needs matplotlib (Debian:
 apt-get install python3-matplotlib, for /usr/bin/python3).
 """
 import csv
@@ -80,23 +80,34 @@ def cells(runs):
 
 
 def heatmaps(plt, table, images):
-    fs = sorted({c[1] for c in table})
-    for agg in [a for a in AGGREGATORS if any(c[0] == a for c in table)]:
-        fig, ax = plt.subplots(figsize=(5.2, 3.6))
+    """One panel per aggregator, f (rows) by heterogeneity (columns); grey where the cell is not finished."""
+    fs = sorted({1, 2, 3, 4} | {c[1] for c in table})
+    aggs = [a for a in AGGREGATORS if any(c[0] == a for c in table)]
+    cols = min(4, len(aggs))
+    rows = (len(aggs) + cols - 1) // cols
+    fig, axes = plt.subplots(rows, cols, figsize=(3.6 * cols, 2.9 * rows), squeeze=False)
+    cmap = plt.get_cmap("RdYlGn").copy()
+    cmap.set_bad("#dddddd")
+    for k, ax in enumerate(axes.flat):
+        if k >= len(aggs):
+            ax.axis("off")
+            continue
+        agg = aggs[k]
         grid = [[table.get((agg, f, h), {}).get("worst", float("nan")) for h in HETEROGENEITY] for f in fs]
-        ax.imshow(grid, vmin=0.1, vmax=0.9, cmap="RdYlGn", origin="lower", aspect="auto")
+        ax.imshow(grid, vmin=0.1, vmax=0.9, cmap=cmap, origin="lower", aspect="auto")
         for i, f in enumerate(fs):
             for j, h in enumerate(HETEROGENEITY):
                 cell = table.get((agg, f, h))
-                ax.text(j, i, "-" if cell is None else "%.2f" % cell["worst"], ha="center", va="center", fontsize=10)
-        ax.set_xticks(range(len(HETEROGENEITY)), [HET_LABEL[h] for h in HETEROGENEITY])
-        ax.set_yticks(range(len(fs)), [str(f) for f in fs])
-        ax.set_xlabel("heterogeneity")
-        ax.set_ylabel("f (Byzantine of 10 + f)")
-        ax.set_title("%s behind clipping + NNM: worst-case test accuracy" % agg, fontsize=9)
-        fig.tight_layout()
-        fig.savefig(os.path.join(images, "robust-heatmap-%s.png" % agg), dpi=110)
-        plt.close(fig)
+                ax.text(j, i, "-" if cell is None else "%.2f" % cell["worst"], ha="center", va="center", fontsize=9)
+        ax.set_xticks(range(len(HETEROGENEITY)), [HET_LABEL[h] for h in HETEROGENEITY], fontsize=8)
+        ax.set_yticks(range(len(fs)), [str(f) for f in fs], fontsize=8)
+        ax.set_xlabel("heterogeneity", fontsize=8)
+        ax.set_ylabel("f (of 10 + f clients)", fontsize=8)
+        ax.set_title(agg, fontsize=10)
+    fig.suptitle("Worst-case test accuracy over the attacks, each rule behind clipping + NNM", fontsize=10)
+    fig.tight_layout()
+    fig.savefig(os.path.join(images, "robust-heatmaps.png"), dpi=100)
+    plt.close(fig)
 
 
 def curves(plt, table, images):

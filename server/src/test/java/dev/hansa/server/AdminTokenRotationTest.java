@@ -38,13 +38,14 @@ class AdminTokenRotationTest {
     @TempDir
     Path dir;
 
-    private ConfigurableApplicationContext start(String adminToken) {
+    private ConfigurableApplicationContext start(String adminToken, String... more) {
         List<String> args = new ArrayList<>(List.of("--hansa.database-dir=" + dir.resolve("pg"), "--server.port=0",
                 "--hansa.tick=1h", "--logging.level.root=WARN", "--spring.main.banner-mode=off",
                 "--logging.level.org.springframework.boot.SpringApplication=OFF")); // the refused start throws; no log
         if (adminToken != null) {
             args.add("--hansa.admin-token=" + adminToken);
         }
+        args.addAll(List.of(more));
         return new SpringApplicationBuilder(HansaServerApplication.class).run(args.toArray(String[]::new));
     }
 
@@ -91,12 +92,8 @@ class AdminTokenRotationTest {
                     WHERE actor = 'system:startup' AND action = 'admin-token.revoke' ORDER BY id""").query(String.class).list());
         }
 
-        Exception refused = assertThrows(Exception.class, () -> start(FIRST).close());
-        Throwable root = refused;
-        while (root.getCause() != null) {
-            root = root.getCause();
-        }
-        assertTrue(root.getMessage().contains("revoked"), root.getMessage());
+        String refused = rootMessage(assertThrows(Exception.class, () -> start(FIRST).close()));
+        assertTrue(refused.contains("revoked"), refused);
 
         try (ConfigurableApplicationContext server = start(null)) {
             assertEquals(200, status(api(server), SECOND), "removing the setting keeps the last configured token");
@@ -104,5 +101,20 @@ class AdminTokenRotationTest {
             assertEquals(1, ADMIN_PASSWORD.matcher(output.getAll()).results().count(),
                     "the bootstrap admin's password is generated once");
         }
+    }
+
+    @Test
+    void aBootstrapPasswordThatBreaksThePasswordRulesStopsTheFirstStart() {
+        String refused = rootMessage(assertThrows(Exception.class,
+                () -> start(null, "--hansa.admin.password=too short").close()));
+        assertTrue(refused.startsWith("hansa.admin.password: must hold at least 12 characters"), refused);
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null) {
+            root = root.getCause();
+        }
+        return root.getMessage();
     }
 }

@@ -74,7 +74,8 @@ class AuditLogReadTest extends EmbeddedServerTest {
         page.get("items").forEach(e -> actions.add(e.get("action").asString()));
         assertEquals(List.of("federation.start", "client.enroll", "federation.enrollment-tokens", "federation.create"),
                 actions);
-        assertEquals("admin", page.get("items").get(0).get("actor").asString(), "the admin token acts as user admin");
+        assertEquals("admin", page.get("items").get(0).get("actor").asString(),
+                "the admin token acts as user admin");
     }
 
     @Test

@@ -35,8 +35,8 @@ class PrivacyBudgetTest {
     Path dir;
 
     private ConfigurableApplicationContext start() {
-        return new SpringApplicationBuilder(HansaServerApplication.class).run("--hansa.database-dir=" + dir.resolve("pg"),
-                "--server.port=0", "--hansa.tick=1h", "--hansa.admin-token=" + ADMIN,
+        return new SpringApplicationBuilder(HansaServerApplication.class).run(
+                "--hansa.database-dir=" + dir.resolve("pg"), "--server.port=0", "--hansa.tick=1h", "--hansa.admin-token=" + ADMIN,
                 "--hansa.admin.password=" + FederationFixture.ADMIN_PASSWORD, "--logging.level.root=WARN",
                 "--spring.main.banner-mode=off");
     }

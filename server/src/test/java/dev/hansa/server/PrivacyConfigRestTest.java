@@ -4,14 +4,17 @@ import static dev.hansa.server.FederationFixture.ADMIN;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.hansa.aggregation.tensor.Safetensors;
 import dev.hansa.privacy.accounting.NoiseMultiplierPlanner;
 import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
 
 /**
  * A DP federation's {@code privacy} section through the admin API: every invalid parameter answers 400 with the field
- * named and nothing is created; a valid one is stored with the planned multiplier; the planner endpoint.
+ * named and nothing is created; a valid one is stored with the planned multiplier; the planner endpoint; adaptive
+ * clipping over HTTP.
  */
 class PrivacyConfigRestTest extends EmbeddedServerTest {
 
@@ -91,5 +94,36 @@ class PrivacyConfigRestTest extends EmbeddedServerTest {
         assertEquals(400, missing.status());
         assertTrue(missing.json().get("detail").asString().startsWith("privacy.delta is required"),
                 missing.json().toString());
+    }
+
+    @Test
+    void adaptiveClippingMovesTheClipThatTheNextRoundsPlansCarry() {
+        Map<String, Object> config = config(Map.of("noiseMultiplier", 0.5, "adaptiveClipping", true,
+                "clippedCountStddev", 1.0, "delta", 1e-5), "poisson", "uniform");
+        config.put("schedule", Map.of("rounds", 2, "minClients", 4, "sampler", "poisson", "clientFraction", 1.0,
+                "quorumFraction", 1.0));
+        FederationFixture f = new FederationFixture(api(), 4, config);
+        f.start();
+        orchestrator.tick();
+        for (int i = 0; i < 4; i++) {
+            JsonNode assignment = f.assignment(f.clients.get(i)).json();
+            assertEquals(0.1, assignment.get("plan").get("update").get("clipNorm").asDouble(), "TFF's initial clip");
+            // Every client reports its update within the clip: b_i = 1.
+            byte[] body = Safetensors.write(FederationFixture.randomDelta(i), Map.of("num_samples", "10",
+                    "unclipped", "1.0"));
+            assertEquals(202, api().put("/api/v1/client/rounds/" + assignment.get("roundId").asString() + "/update",
+                    f.clients.get(i).credential(), body, "a" + i).status());
+        }
+        orchestrator.tick();
+        JsonNode first = f.rounds().getFirst();
+        assertEquals("CLOSED", first.get("state").asString(), first.toString());
+        JsonNode metrics = first.get("metrics");
+        assertEquals(0.1, metrics.get("dp.clip").asDouble());
+        double fraction = metrics.get("dp.unclipped_fraction").asDouble();
+        assertTrue(fraction >= 0 && fraction <= 1, metrics.toString());
+        assertTrue(first.get("epsilonSpent").asDouble() > 0, first.toString());
+        orchestrator.tick();
+        double next = f.assignment(f.clients.get(0)).json().get("plan").get("update").get("clipNorm").asDouble();
+        assertEquals(0.1 * Math.exp(-0.2 * (fraction - 0.5)), next, 1e-15, "the geometric update of the clip");
     }
 }

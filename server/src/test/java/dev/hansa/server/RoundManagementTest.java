@@ -127,7 +127,7 @@ class RoundManagementTest extends EmbeddedServerTest {
             Api.Reply cancelled = api.post("/api/v1/admin/rounds/" + round + "/cancel", ADMIN, null);
             assertEquals(200, cancelled.status(), () -> new String(cancelled.bytes()));
             assertEquals("CANCELLED", cancelled.json().get("state").asString());
-            assertTrue(cancelled.json().get("failureReason").asString().startsWith("cancelled by admin"));
+            assertEquals("cancelled by admin", cancelled.json().get("failureReason").asString());
             assertEquals(0, cancelled.json().get("waiting").asInt(), "no participant is left assigned");
             assertEquals(0, jdbc.sql("SELECT count(*) FROM round_updates WHERE round_id = CAST(:r AS uuid)")
                     .param("r", round).query(Integer.class).single(), "its accepted update is dropped");

@@ -171,8 +171,11 @@ public final class AggregationPipeline {
      */
     public Admitted admit(Update update, long declaredSamples) {
         Tensors values = update.values();
-        int bad = values.firstNonFinite();
-        if (bad >= 0) {
+        // The norm is finite exactly when every value is (a float's square and a sum of 2^31 of them fit a double),
+        // so one pass over the values serves both checks; the search for the bad index runs only when there is one.
+        double norm = values.l2Norm();
+        if (!Double.isFinite(norm)) {
+            int bad = values.firstNonFinite();
             throw new InvalidUpdateException("non-finite-update", "tensor '" + values.tensorAt(bad)
                     + "' holds a NaN or infinity at flat index " + bad);
         }
@@ -182,7 +185,6 @@ public final class AggregationPipeline {
                     + " samples; this client may claim at most " + bound + " (what it declared: " + declaredSamples
                     + ", the federation's robustness.maxSamplesPerUpdate: " + settings.maxSamplesPerUpdate() + ")");
         }
-        double norm = values.l2Norm();
         double limit = settings.maxUpdateNorm();
         if (limit > 0 && norm > limit) {
             if (settings.onNormExceeded() == NormPolicy.REJECT) {

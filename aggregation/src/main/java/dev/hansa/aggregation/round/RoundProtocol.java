@@ -56,8 +56,8 @@ public final class RoundProtocol {
      * @throws IllegalArgumentException naming the field when the robustness settings do not suit the strategy, or
      *                                  the sampler, weighting, aggregator or update path do not suit DP
      */
-    public RoundProtocol(Strategy strategy, ClientSampler sampler, UpdateSpec update, AggregationPipeline.Settings robustness,
-                         Optional<CentralPrivacy> privacy) {
+    public RoundProtocol(Strategy strategy, ClientSampler sampler, UpdateSpec update,
+                         AggregationPipeline.Settings robustness, Optional<CentralPrivacy> privacy) {
         boolean plainMean = robustness.aggregator() instanceof WeightedMean && robustness.preAggregators().isEmpty();
         if (!plainMean && !strategy.acceptsRobustAggregation()) {
             throw new IllegalArgumentException("robustness.aggregator: strategy " + strategy.name() + " needs the exact "
@@ -76,8 +76,8 @@ public final class RoundProtocol {
      * weighted 1 (each client's sensitivity is the clip), the plain sum, and an update path that cannot lengthen a
      * clipped update (error feedback adds a residual; randk scales up; bf16 rounds up).
      */
-    private static void checkPrivacy(CentralPrivacy privacy, Strategy strategy, ClientSampler sampler, UpdateSpec update,
-                                     boolean plainMean) {
+    private static void checkPrivacy(CentralPrivacy privacy, Strategy strategy, ClientSampler sampler,
+                                     UpdateSpec update, boolean plainMean) {
         double q = privacy.settings().samplingRate();
         if (!(sampler instanceof PoissonSampler poisson)) {
             throw new IllegalArgumentException("schedule.sampler: the privacy accountant analyses Poisson sampling "
@@ -88,8 +88,8 @@ public final class RoundProtocol {
                     + "schedule.clientFraction " + poisson.rate());
         }
         if (strategy.weighting() != UpdateWeighting.UNIFORM) {
-            throw new IllegalArgumentException("strategy.params.weighting: DP-FedAvg sums clipped updates with weight 1 "
-                    + "each (a client's influence is bounded by the clip, not by its sample count); set it to uniform");
+            throw new IllegalArgumentException("strategy.params.weighting: DP-FedAvg sums clipped updates with "
+                    + "weight 1 each (a client's influence is bounded by the clip, not by its sample count); set it to uniform");
         }
         if (!plainMean) {
             throw new IllegalArgumentException("robustness.aggregator: the noise is calibrated to the plain sum of "
@@ -105,7 +105,7 @@ public final class RoundProtocol {
         }
     }
 
-    /** The same protocol with its DP noise (if any) drawn from {@code source}: {@link NoiseSource#SEEDED} for simulations. */
+    /** This protocol with its DP noise (if any) drawn from {@code source}: {@link NoiseSource#SEEDED} in simulations. */
     public RoundProtocol withNoise(NoiseSource source) {
         return new RoundProtocol(strategy, sampler, update, aggregation.settings(),
                 privacy.map(p -> p.withNoise(source)));

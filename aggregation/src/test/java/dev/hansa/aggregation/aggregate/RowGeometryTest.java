@@ -61,6 +61,53 @@ class RowGeometryTest {
     }
 
     @Test
+    void theDoubleGeometryOfAnyCentreGivesTheRowsInnerProductsAndTheirMixes() {
+        int n = 5;
+        int d = 301;
+        Random r = new Random(9);
+        List<float[]> floats = rows(n, d, 4);
+        List<double[]> rows = new ArrayList<>();
+        for (float[] f : floats) {
+            double[] row = new double[d];
+            for (int j = 0; j < d; j++) {
+                row[j] = f[j] + 1e-3 * r.nextGaussian();
+            }
+            rows.add(row);
+        }
+        double[] centre = new double[d];
+        for (int j = 0; j < d; j++) {
+            centre[j] = 50 * r.nextGaussian();
+        }
+        RowGeometry g = RowGeometry.inDouble(rows, centre);
+        double[][] w = {random(n, r), random(n, r), unit(n, 2)};
+        RowGeometry mixed = g.mixed(w);
+        for (int i = 0; i < w.length; i++) {
+            double[] yi = new double[d];
+            for (int k = 0; k < n; k++) {
+                for (int j = 0; j < d; j++) {
+                    yi[j] += w[i][k] * rows.get(k)[j];
+                }
+            }
+            double norm = squaredDistance(yi, new double[d]);
+            assertEquals(norm, mixed.squaredNorms()[i], 1e-9 * norm);
+            for (int l = 0; l < w.length; l++) {
+                double[] yl = new double[d];
+                for (int k = 0; k < n; k++) {
+                    for (int j = 0; j < d; j++) {
+                        yl[j] += w[l][k] * rows.get(k)[j];
+                    }
+                }
+                double expected = squaredDistance(yi, yl);
+                assertEquals(expected, mixed.squaredDistances()[i][l], 1e-9 * norm, "mixes " + i + ", " + l);
+            }
+        }
+        // Rows near each other, far from this centre: their distance cancels in double, to about 1e-16 of the
+        // centred products (~1e7 here).
+        double close = squaredDistance(rows.get(0), rows.get(3));
+        assertEquals(close, g.squaredDistances()[0][3], 1e-6 * close);
+    }
+
+    @Test
     void distancesAndNormsMatchADoublePrecisionRecomputationAcrossColumnBlocks() {
         int n = 7;
         int d = 2 * RowGeometry.BLOCK_COLUMNS + 13;

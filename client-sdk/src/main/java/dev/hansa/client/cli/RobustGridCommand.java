@@ -69,7 +69,7 @@ public final class RobustGridCommand {
                 .option("heterogeneity", "iid,dirichlet:1.0,dirichlet:0.5,dirichlet:0.1",
                         "splits of the training data among the honest clients, comma separated")
                 .option("attacks", "sign-flipping,optimal-ipm,optimal-alie", "attacks, comma separated")
-                .option("seeds", "1", "training seeds, comma separated")
+                .option("seeds", "1,2,3", "training seeds, comma separated")
                 .option("clip", "0.2,1", "clipping bounds c, comma separated: the default first, then the values "
                         + "the validation sweep tries")
                 .option("honest", "10", "honest clients")

@@ -100,8 +100,8 @@ public final class SimulateCommand {
                 csv.println(csvHeader());
             }
             // The noise follows the federation's seed, so a run repeats itself (a deployment's never does).
-            SimulationRunner.Result result = new SimulationRunner(architecture, SimulationRunner.numbered(data.clients()),
-                    data.test(), backend, rounds.protocol().withNoise(NoiseSource.SEEDED), settings,
+            SimulationRunner.Result result = new SimulationRunner(architecture,
+                    SimulationRunner.numbered(data.clients()), data.test(), backend, rounds.protocol().withNoise(NoiseSource.SEEDED), settings,
                     adversary.orElse(null))
                     .run(architecture.initialize(f.seed()), r -> {
                         if (!Double.isNaN(r.testAccuracy())) {

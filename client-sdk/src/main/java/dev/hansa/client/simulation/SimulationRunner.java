@@ -163,7 +163,8 @@ public final class SimulationRunner {
                         eval == null ? Double.NaN : eval.loss(), report.trainLoss(), report.bytesUp(), bytesDown,
                         (System.nanoTime() - start) / 1e9, report.byzantine(), report.rejected(), epsilon));
             }
-            return new Result(federation.model(), federation.serverState(), federation.clientStates(), Optional.empty());
+            return new Result(federation.model(), federation.serverState(), federation.clientStates(),
+                    Optional.empty());
         }
     }
 

@@ -13,8 +13,8 @@ import javax.crypto.spec.SecretKeySpec;
  * Uniform random bits for noise, from a ChaCha20 keystream in Bernstein's "fast-key-erasure" construction: each
  * refill encrypts zeros under the current key and nonce 0, keeps the first 32 bytes as the next key and hands out the
  * rest. An attacker who later reads the state cannot recover bits already handed out. The first key comes from the
- * operating system ({@link SecureRandom}); the JDK's ChaCha20 is about ten times faster than {@code SecureRandom}
- * itself on this machine (docs/privacy.md), which matters when a round draws tens of millions of words.
+ * operating system ({@link SecureRandom}); the JDK's ChaCha20 is several times faster than {@code SecureRandom}
+ * itself (docs/privacy.md, "Speed"), which matters when a round draws tens of millions of words.
  *
  * <p>{@link #seeded} exists for tests and simulations that must repeat themselves; it is never used for a
  * deployment's noise. Not thread-safe.
@@ -113,7 +113,8 @@ public final class SecureBits {
 
     private void refill() {
         try {
-            cipher.init(Cipher.ENCRYPT_MODE, new SecretKeySpec(key, "ChaCha20"), new ChaCha20ParameterSpec(new byte[12], 0));
+            cipher.init(Cipher.ENCRYPT_MODE, new SecretKeySpec(key, "ChaCha20"),
+                    new ChaCha20ParameterSpec(new byte[12], 0));
             cipher.doFinal(zeros, 0, BLOCK_BYTES, block, 0);
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("ChaCha20 failed", e);

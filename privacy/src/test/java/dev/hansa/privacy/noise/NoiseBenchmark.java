@@ -1,12 +1,15 @@
 package dev.hansa.privacy.noise;
 
+import java.security.SecureRandom;
 import java.util.Locale;
 
 /**
  * Benchmark (not a test): seconds to add noise to a vector of d coordinates (a round's sum), with system-seeded bits,
- * after warm-up rounds; and the raw ChaCha20 bit rate beside it.
+ * after warm-up rounds; and the raw bit rates of {@link SecureBits} (ChaCha20) and of {@link SecureRandom} beside it.
  *
- * <pre>java -cp privacy/target/classes:privacy/target/test-classes dev.hansa.privacy.noise.NoiseBenchmark [d] [reps]</pre>
+ * <pre>
+ * java -cp privacy/target/classes:privacy/target/test-classes dev.hansa.privacy.noise.NoiseBenchmark [d] [reps]
+ * </pre>
  */
 public final class NoiseBenchmark {
 
@@ -34,5 +37,15 @@ public final class NoiseBenchmark {
         }
         double s = (System.nanoTime() - t0) / 1e9;
         System.out.printf(Locale.ROOT, "ChaCha20 bits: %.0f MB/s (%d)%n", 8.0 * words / s / 1e6, x & 1);
+        SecureRandom system = new SecureRandom();
+        byte[] block = new byte[1 << 16];
+        int blocks = 2_000;
+        t0 = System.nanoTime();
+        for (int i = 0; i < blocks; i++) {
+            system.nextBytes(block);
+        }
+        s = (System.nanoTime() - t0) / 1e9;
+        System.out.printf(Locale.ROOT, "SecureRandom (%s) nextBytes: %.0f MB/s%n", system.getAlgorithm(),
+                (double) block.length * blocks / s / 1e6);
     }
 }

@@ -25,7 +25,7 @@ import org.springframework.transaction.annotation.Transactional;
  * is audit-logged in its transaction.
  */
 @Service
-class ClientAdminService {
+public class ClientAdminService {
 
     static final String ACTIVE = "ACTIVE";
     static final String REVOKED = "REVOKED";
@@ -53,7 +53,7 @@ class ClientAdminService {
      * The federation's clients with {@code state} ({@value #ACTIVE} or {@value #REVOKED}) and {@code live} (an active
      * client whose last heartbeat or poll is younger than {@code hansa.live-window}: one the sampler may pick).
      */
-    List<Map<String, Object>> list(UUID federation) {
+    public List<Map<String, Object>> list(UUID federation) {
         federations.require(federation);
         OffsetDateTime since = time.now().minus(properties.liveWindow());
         return clients.list(federation).stream().map(row -> view(row, since)).toList();
@@ -65,7 +65,7 @@ class ClientAdminService {
      * changes nothing.
      */
     @Transactional
-    Map<String, Object> revoke(UUID clientId, String actor) {
+    public Map<String, Object> revoke(UUID clientId, String actor) {
         Map<String, Object> client = require(clientId);
         if (clients.revoke(clientId, time.now())) {
             audit.record(actor, "client.revoke", clientId.toString(),
@@ -80,7 +80,7 @@ class ClientAdminService {
      * active client changes nothing; a client of a finished federation cannot be re-admitted.
      */
     @Transactional
-    Map<String, Object> readmit(UUID clientId, String actor) {
+    public Map<String, Object> readmit(UUID clientId, String actor) {
         Map<String, Object> client = require(clientId);
         Federation federation = federations.require((UUID) client.get("federation_id"));
         if (federation.state() == FederationState.FINISHED) {

@@ -50,13 +50,6 @@ class ConsoleQueries {
     private static final String SQL_ROUND = """
             SELECT id, federation_id, number, attempt, state FROM rounds WHERE id = :round
             """;
-    private static final String SQL_CLIENTS = """
-            SELECT c.id, c.name, c.num_samples, c.device::text AS device, c.enrolled_at, c.last_heartbeat_at,
-                   c.revoked_at,
-                   (SELECT count(*) FROM round_participants p WHERE p.client_id = c.id AND p.state = 'ACCEPTED')
-                       AS updates_accepted
-            FROM clients c WHERE c.federation_id = :federation ORDER BY c.enrolled_at, c.id
-            """;
     private static final String SQL_AUDIT = """
             SELECT id, at, actor, action, target, details::text AS details FROM audit_log
             WHERE (CAST(:action AS text) IS NULL OR action LIKE CAST(:action AS text) || '%')
@@ -102,15 +95,6 @@ class ConsoleQueries {
     record RoundKey(UUID id, UUID federationId, int number, int attempt, String state) {
     }
 
-    /** An enrolled client. */
-    record ClientRow(UUID id, String name, Long numSamples, String device, OffsetDateTime enrolledAt,
-                     OffsetDateTime lastHeartbeatAt, OffsetDateTime revokedAt, long updatesAccepted) {
-
-        public boolean revoked() {
-            return revokedAt != null;
-        }
-    }
-
     /** An audit log entry. */
     record AuditEntry(long id, OffsetDateTime at, String actor, String action, String target, String details) {
     }
@@ -141,10 +125,6 @@ class ConsoleQueries {
 
     List<ParticipantRow> participants(UUID round) {
         return jdbc.sql(SQL_PARTICIPANTS).param("round", round).query(ParticipantRow.class).list();
-    }
-
-    List<ClientRow> clients(UUID federation) {
-        return jdbc.sql(SQL_CLIENTS).param("federation", federation).query(ClientRow.class).list();
     }
 
     /** The newest {@code limit} entries, those whose action starts with {@code actionPrefix} when it is not null. */

@@ -8,9 +8,9 @@ import dev.hansa.aggregation.update.codec.UpdateCodecs;
 import dev.hansa.server.federation.Federation;
 import dev.hansa.server.federation.FederationConfig;
 import dev.hansa.server.federation.FederationService;
+import dev.hansa.server.system.AuditLog;
 import dev.hansa.server.system.HansaProblem;
 import dev.hansa.server.system.InvalidField;
-import java.security.Principal;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -67,14 +67,14 @@ class CreateFederationController {
     }
 
     @PostMapping
-    String create(@ModelAttribute("form") FederationForm form, BindingResult errors, Principal principal) {
+    String create(@ModelAttribute("form") FederationForm form, BindingResult errors) {
         Optional<Map<String, Object>> config = form.toConfig(json, errors);
         if (config.isEmpty()) {
             return "console/federation-new";
         }
         try {
             FederationConfig parsed = FederationConfig.parse(json.writeValueAsBytes(config.get()));
-            Federation created = federations.create(parsed, ConsoleActor.of(principal));
+            Federation created = federations.create(parsed, AuditLog.currentActor());
             return "redirect:/console/federations/" + created.id();
         } catch (InvalidField e) {
             reject(errors, Optional.of(e.field()).flatMap(FederationForm::fieldOf), e.getMessage());

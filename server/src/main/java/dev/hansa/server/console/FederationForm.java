@@ -17,7 +17,7 @@ import tools.jackson.databind.ObjectMapper;
  * applies. Free-form sections (model, strategy and training parameters, aggregator parameters, pre-aggregators)
  * are JSON boxes. The form has no id, state or budget: those are not the creator's to set.
  */
-public class FederationForm {
+class FederationForm {
 
     /** A form field and where it lands in the config, in the order the config's error messages name them. */
     record Binding(String field, String path, Kind kind, Function<FederationForm, String> value) {

@@ -1,8 +1,8 @@
 package dev.hansa.server.console;
 
 import dev.hansa.server.federation.FederationService;
+import dev.hansa.server.system.AuditLog;
 import dev.hansa.server.system.HansaProblem;
-import java.security.Principal;
 import java.util.List;
 import java.util.UUID;
 import org.springframework.http.HttpStatus;
@@ -59,14 +59,14 @@ class FederationPages {
     }
 
     @PostMapping("/{id}/start")
-    String start(@PathVariable UUID id, Principal principal) {
-        federations.start(id, ConsoleActor.of(principal));
+    String start(@PathVariable UUID id) {
+        federations.start(id, AuditLog.currentActor());
         return "redirect:/console/federations/" + id;
     }
 
     @PostMapping("/{id}/stop")
-    String stop(@PathVariable UUID id, Principal principal) {
-        federations.stop(id, ConsoleActor.of(principal));
+    String stop(@PathVariable UUID id) {
+        federations.stop(id, AuditLog.currentActor());
         return "redirect:/console/federations/" + id;
     }
 }

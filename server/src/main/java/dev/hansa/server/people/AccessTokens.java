@@ -52,7 +52,7 @@ class AccessTokens {
         }
         String secret = Secrets.generate(TokenAuthentication.PREFIX);
         UUID id = UUID.randomUUID();
-        OffsetDateTime now = time.now();
+        OffsetDateTime now = time.nowAsStored();
         tokens.insert(id, owner.id(), Secrets.hash(secret), clean, now, now.plusDays(days));
         audit.record("access-token.create", id.toString(),
                 Map.of("username", owner.username(), "name", clean, "expiresInDays", days));
@@ -60,12 +60,12 @@ class AccessTokens {
     }
 
     List<Map<String, Object>> views(UUID owner) {
-        OffsetDateTime now = time.now();
+        OffsetDateTime now = time.nowAsStored();
         return tokens.ofUser(owner).stream().map(t -> t.view(now)).toList();
     }
 
     Map<String, Object> view(AccessToken token) {
-        return token.view(time.now());
+        return token.view(time.nowAsStored());
     }
 
     /**
@@ -77,7 +77,7 @@ class AccessTokens {
         AccessToken token = tokens.find(tokenId).filter(t -> t.userId().equals(owner)).orElseThrow(() ->
                 new HansaProblem(HttpStatus.NOT_FOUND, "unknown-access-token", "no access token " + tokenId
                         + " of this user"));
-        if (tokens.revoke(tokenId, time.now())) {
+        if (tokens.revoke(tokenId, time.nowAsStored())) {
             audit.record("access-token.revoke", tokenId.toString(),
                     Map.of("username", token.username(), "name", token.name()));
         }

@@ -28,7 +28,7 @@ public class TokenAuthentication {
 
     /** The user of an active personal access token whose owner is enabled; records the token's use. */
     public Optional<TokenUser> personal(String secret) {
-        return tokens.use(Secrets.hash(secret), time.now());
+        return tokens.use(Secrets.hash(secret), time.nowAsStored());
     }
 
     /**

@@ -29,7 +29,8 @@ public class PrivacyLedger {
     private static final String SQL_APPEND = """
             INSERT INTO privacy_ledger (federation_id, round_number, round_id, mechanism, sampling_rate,
                                         noise_multiplier, steps, clip_norm, sampler, delta, epsilon_rdp, recorded_at)
-            VALUES (:federation, :number, :round, :mechanism, :q, :sigma, :steps, :clip, :sampler, :delta, :epsilon, :at)
+            VALUES (:federation, :number, :round, :mechanism, :q, :sigma, :steps, :clip, :sampler, :delta, :epsilon,
+                    :at)
             """;
 
     private final JdbcClient jdbc;

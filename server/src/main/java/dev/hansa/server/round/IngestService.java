@@ -55,6 +55,7 @@ class IngestService {
     private final RoundFiles files;
     private final RoundSignals signals;
     private final AuditLog audit;
+    private final RoundMetrics metrics;
     private final TransactionTemplate tx;
     private final ObjectMapper json;
     private final Timestamps time;
@@ -64,7 +65,8 @@ class IngestService {
 
     IngestService(RoundRepository rounds, FederationRuntime runtime, RunningAggregates aggregates, RoundFiles files,
                   RoundSignals signals, AuditLog audit, TransactionTemplate tx, ObjectMapper json, Timestamps time,
-                  HansaProperties properties) {
+                  HansaProperties properties, RoundMetrics metrics) {
+        this.metrics = metrics;
         this.rounds = rounds;
         this.runtime = runtime;
         this.aggregates = aggregates;
@@ -124,6 +126,9 @@ class IngestService {
                         () -> tx.execute(s -> record(ctx, round, client, key, spool, decoded)));
                 if (recorded.late()) {
                     throw refuseLate(round, client);
+                }
+                if (!recorded.outcome().replayed()) {
+                    metrics.uploadAccepted(spool.size());
                 }
                 if (!recorded.outcome().replayed() && ctx.protocol().aggregation().streaming()) {
                     aggregates.fold(round.id(), client.clientId(), decoded.admitted(),
@@ -225,6 +230,7 @@ class IngestService {
         Round now = rounds.find(round.id()).orElseThrow();
         String reason = now.state() == RoundState.CANCELLED ? "round-cancelled" : "round-closed";
         tx.executeWithoutResult(s -> rounds.markLate(round.id(), client.clientId(), reason, time.now()));
+        metrics.uploadRejected(reason);
         return new HansaProblem(HttpStatus.CONFLICT, reason,
                 round.label() + " is " + now.state() + "; the upload came too late");
     }
@@ -250,6 +256,7 @@ class IngestService {
     private void reject(Round round, ClientPrincipal client, String reason, String detail) {
         tx.executeWithoutResult(s -> {
             rounds.recordRejection(round.id(), client.clientId(), reason);
+            metrics.uploadRejected(reason);
             audit.record("client:" + client.clientId(), "update.rejected", round.id().toString(),
                     Map.of("reason", reason, "detail", detail));
         });

@@ -70,6 +70,7 @@ public class RoundOrchestrator {
     private final HansaProperties properties;
     private final Timestamps time;
     private final DatabaseAvailability database;
+    private final RoundMetrics metrics;
     private final PrivacyLedger ledger;
     private final AtomicBoolean wakeUp = new AtomicBoolean();
     private volatile long lastTick = System.nanoTime();
@@ -78,7 +79,7 @@ public class RoundOrchestrator {
     RoundOrchestrator(FederationRepository federations, FederationRuntime runtime, RoundRepository rounds,
                       ModelRepository models, RunningAggregates aggregates, RoundFiles files, RoundSignals signals,
                       TransactionTemplate tx, ObjectMapper json, HansaProperties properties, Timestamps time,
-                      DatabaseAvailability database, PrivacyLedger ledger) {
+                      DatabaseAvailability database, RoundMetrics metrics, PrivacyLedger ledger) {
         this.federations = federations;
         this.runtime = runtime;
         this.rounds = rounds;
@@ -91,6 +92,7 @@ public class RoundOrchestrator {
         this.properties = properties;
         this.time = time;
         this.database = database;
+        this.metrics = metrics;
         this.ledger = ledger;
         signals.onChange(() -> wakeUp.set(true));
     }
@@ -201,6 +203,7 @@ public class RoundOrchestrator {
                 rounds.insertParticipant(round.id(), UUID.fromString(id), i, json.writeValueAsString(plan), now);
             }
             signals.afterCommit(fid);
+            metrics.roundOpened();
             return true;
         }));
         if (inserted) {
@@ -248,7 +251,9 @@ public class RoundOrchestrator {
             models.insert(version);
             ctx.protocol().privacy().ifPresent(p -> ledger.append(fid, round.number(), round.id(), p.settings(),
                     p.clip(in.state()), ctx.config().schedule().sampler(), now));
-            rounds.close(round.id(), version.id(), accepted.size(), json.writeValueAsString(finiteOnly(result.metrics())), now);
+            rounds.close(round.id(), version.id(), accepted.size(), json.writeValueAsString(finiteOnly(result.metrics())),
+                    now);
+            metrics.roundEnded(RoundState.CLOSED, round.openedAt(), now);
             rounds.dropUnreported(round.id());
             rounds.deleteUpdates(round.id());
             if (round.number() >= ctx.config().schedule().rounds()) {
@@ -334,7 +339,9 @@ public class RoundOrchestrator {
      * are dropped.
      */
     void endWithout(Round round, RoundState state, int accepted, String reason) {
-        rounds.end(round.id(), state, accepted, reason, time.now());
+        OffsetDateTime now = time.now();
+        rounds.end(round.id(), state, accepted, reason, now);
+        metrics.roundEnded(state, round.openedAt(), now);
         rounds.dropUnreported(round.id());
         rounds.deleteUpdates(round.id());
         forget(round.id());

@@ -1,11 +1,10 @@
 package dev.hansa.server.round;
 
+import dev.hansa.server.system.AfterCommit;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import org.springframework.stereotype.Component;
-import org.springframework.transaction.support.TransactionSynchronization;
-import org.springframework.transaction.support.TransactionSynchronizationManager;
 
 /**
  * Wakes whoever waits on a federation (long-polling clients, the orchestrator) when its rounds change, so nobody
@@ -27,16 +26,7 @@ class RoundSignals {
 
     /** Signals now, or after the current transaction commits. */
     public void afterCommit(UUID federation) {
-        if (TransactionSynchronizationManager.isSynchronizationActive()) {
-            TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
-                @Override
-                public void afterCommit() {
-                    signal(federation);
-                }
-            });
-        } else {
-            signal(federation);
-        }
+        AfterCommit.run(() -> signal(federation));
     }
 
     void signal(UUID federation) {

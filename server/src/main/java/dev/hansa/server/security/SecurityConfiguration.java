@@ -65,7 +65,8 @@ class SecurityConfiguration {
                 .requestMatchers("/api/v1/client/**").hasRole("CLIENT")
                 .requestMatchers("/api/v1/me/**").hasAnyRole(ANY_USER)
                 .requestMatchers("/api/v1/admin/users/**", "/api/v1/admin/admin-tokens/**",
-                        "/v3/api-docs/**", "/swagger-ui.html", "/swagger-ui/**").hasRole("ADMIN")
+                        "/v3/api-docs/**", "/v3/api-docs.yaml/**", "/swagger-ui.html", "/swagger-ui/**")
+                .hasRole("ADMIN")
                 .requestMatchers(HttpMethod.GET, "/api/v1/admin/**").hasAnyRole(ANY_USER)
                 .requestMatchers(HttpMethod.HEAD, "/api/v1/admin/**").hasAnyRole(ANY_USER)
                 .requestMatchers("/api/v1/admin/**").hasAnyRole(CHANGERS)

@@ -16,14 +16,10 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.chrome.ChromeDriver;
-import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.security.core.userdetails.UserDetailsService;
 
 /** The console in a real headless Chromium against the running server, through page objects. */
 class ConsoleBrowserTest extends EmbeddedServerTest {
 
-    @Autowired
-    private UserDetailsService users;
     @TempDir
     private Path stateDir;
     private ChromeDriver driver;
@@ -31,7 +27,7 @@ class ConsoleBrowserTest extends EmbeddedServerTest {
 
     @BeforeEach
     void openBrowser() throws IOException {
-        ConsoleUsers.ensure(users);
+        ConsoleUsers.ensure(api);
         base = "http://127.0.0.1:" + port;
         driver = Browser.open(1280, 900);
     }

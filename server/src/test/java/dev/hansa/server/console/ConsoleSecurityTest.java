@@ -1,10 +1,12 @@
 package dev.hansa.server.console;
 
 import static dev.hansa.server.FederationFixture.ADMIN;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.hansa.aggregation.tensor.Safetensors;
 import dev.hansa.server.EmbeddedServerTest;
 import dev.hansa.server.FederationFixture;
 import java.net.http.HttpResponse;
@@ -17,7 +19,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Qualifier;
-import org.springframework.security.core.userdetails.UserDetailsService;
 import org.springframework.web.bind.annotation.RequestMethod;
 import org.springframework.web.servlet.mvc.method.annotation.RequestMappingHandlerMapping;
 
@@ -29,14 +30,12 @@ import org.springframework.web.servlet.mvc.method.annotation.RequestMappingHandl
 class ConsoleSecurityTest extends EmbeddedServerTest {
 
     @Autowired
-    private UserDetailsService users;
-    @Autowired
     @Qualifier("requestMappingHandlerMapping")
     private RequestMappingHandlerMapping mappings;
 
     @BeforeEach
     void users() {
-        ConsoleUsers.ensure(users);
+        ConsoleUsers.ensure(api);
     }
 
     @Test
@@ -54,7 +53,7 @@ class ConsoleSecurityTest extends EmbeddedServerTest {
 
     @Test
     void theApiStillTakesOnlyBearerTokensAndTheConsoleSessionDoesNotOpenIt() {
-        ConsoleSession admin = new ConsoleSession(port).logIn(ConsoleUsers.ADMIN);
+        ConsoleSession admin = new ConsoleSession(port).logIn(ConsoleUsers.ADMIN_USER);
         assertEquals(401, admin.get("/api/v1/admin/federations").statusCode());
         assertEquals(200, api.get("/api/v1/admin/federations", ADMIN).status());
     }
@@ -78,9 +77,21 @@ class ConsoleSecurityTest extends EmbeddedServerTest {
 
     @Test
     void everyFormRefusesAPostWithoutItsCsrfToken() {
-        ConsoleSession admin = new ConsoleSession(port).logIn(ConsoleUsers.ADMIN);
+        ConsoleSession admin = new ConsoleSession(port).logIn(ConsoleUsers.ADMIN_USER);
         consoleForms().forEach(path -> assertEquals(403, admin.post(path, Map.of()).statusCode(), path));
         assertEquals(200, admin.get("/console/federations").statusCode(), "still signed in");
+    }
+
+    @Test
+    void aModelVersionDownloadsAsTheSafetensorsFileTheApiServes() {
+        FederationFixture federation = new FederationFixture(api, 1, 1, 60, 1.0, "fedavg");
+        String path = "/federations/" + federation.federationId + "/models/0";
+        HttpResponse<byte[]> download = new ConsoleSession(port).logIn(ConsoleUsers.VIEWER).download("/console" + path);
+        assertEquals(200, download.statusCode());
+        assertTrue(download.headers().firstValue("Content-Disposition").orElseThrow().startsWith("attachment;"));
+        assertArrayEquals(api.get("/api/v1/admin" + path, ADMIN).bytes(), download.body());
+        assertEquals(FederationFixture.SPEC.parameterCount(),
+                Safetensors.read(download.body(), FederationFixture.SPEC).tensors().values().length);
     }
 
     @Test
@@ -94,6 +105,11 @@ class ConsoleSecurityTest extends EmbeddedServerTest {
         HttpResponse<String> start = viewer.post(page + "/start", Map.of("_csrf", viewer.csrfToken(page)));
         assertEquals(403, start.statusCode());
         assertEquals("CREATED", federation.status());
+
+        String client = page + "/clients/" + federation.clients.getFirst().id() + "/revoke";
+        assertEquals(403, viewer.post(client, Map.of("_csrf", viewer.csrfToken(page))).statusCode());
+        assertEquals(200, api.post("/api/v1/client/heartbeat", federation.clients.getFirst().credential(), Map.of())
+                .status(), "the client is not revoked");
 
         ConsoleSession operator = new ConsoleSession(port).logIn(ConsoleUsers.OPERATOR);
         HttpResponse<String> started = operator.post(page + "/start", Map.of("_csrf", operator.csrfToken(page)));

@@ -1,33 +1,35 @@
 package dev.hansa.server.console;
 
-import org.springframework.security.core.userdetails.User;
-import org.springframework.security.core.userdetails.UserDetailsService;
-import org.springframework.security.provisioning.UserDetailsManager;
+import static dev.hansa.server.FederationFixture.ADMIN;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.hansa.server.Api;
+import java.util.Map;
 
 /**
- * One console user per role, added to the server's user store for the tests. The password is stored with the
- * {@code {noop}} prefix that Spring Security's default delegating encoder reads: hashing is not under test here.
+ * One console user per role, created through the users API as the bootstrap admin (once: later calls find them
+ * taken, which is what they want).
  */
 final class ConsoleUsers {
 
     static final String PASSWORD = "correct horse battery staple";
-    static final String ADMIN = "alice";
+    static final String ADMIN_USER = "alice";
     static final String OPERATOR = "oscar";
     static final String VIEWER = "vera";
 
     private ConsoleUsers() {
     }
 
-    static void ensure(UserDetailsService users) {
-        UserDetailsManager manager = (UserDetailsManager) users;
-        add(manager, ADMIN, "ADMIN");
-        add(manager, OPERATOR, "OPERATOR");
-        add(manager, VIEWER, "VIEWER");
+    static void ensure(Api api) {
+        add(api, ADMIN_USER, "ADMIN");
+        add(api, OPERATOR, "OPERATOR");
+        add(api, VIEWER, "VIEWER");
     }
 
-    private static void add(UserDetailsManager manager, String name, String role) {
-        if (!manager.userExists(name)) {
-            manager.createUser(User.withUsername(name).password("{noop}" + PASSWORD).roles(role).build());
-        }
+    private static void add(Api api, String name, String role) {
+        Api.Reply created = api.post("/api/v1/admin/users", ADMIN,
+                Map.of("username", name, "password", PASSWORD, "role", role));
+        assertTrue(created.status() == 201 || "username-taken".equals(created.reason()),
+                () -> created.status() + " " + new String(created.bytes()));
     }
 }

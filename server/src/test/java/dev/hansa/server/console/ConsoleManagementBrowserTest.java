@@ -1,0 +1,126 @@
+package dev.hansa.server.console;
+
+import static dev.hansa.server.FederationFixture.ADMIN;
+import static dev.hansa.server.console.ConsoleUsers.OPERATOR;
+import static dev.hansa.server.console.ConsoleUsers.PASSWORD;
+import static dev.hansa.server.console.ConsoleUsers.VIEWER;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.hansa.aggregation.tensor.Safetensors;
+import dev.hansa.aggregation.tensor.Tensors;
+import dev.hansa.server.Api;
+import dev.hansa.server.EmbeddedServerTest;
+import dev.hansa.server.FederationFixture;
+import java.io.IOException;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+import org.openqa.selenium.chrome.ChromeDriver;
+
+/** Clients, enrollment tokens, rounds and the audit log in the browser; what a VIEWER sees of them. */
+class ConsoleManagementBrowserTest extends EmbeddedServerTest {
+
+    private ChromeDriver driver;
+    private String base;
+
+    @BeforeEach
+    void openBrowser() throws IOException {
+        ConsoleUsers.ensure(api);
+        base = "http://127.0.0.1:" + port;
+        driver = Browser.open(1280, 900);
+    }
+
+    @AfterEach
+    void closeBrowser() {
+        if (driver != null) {
+            driver.quit();
+        }
+    }
+
+    @Test
+    void anOperatorRevokesAClientWhichIsRefusedFromThenOnAndTheAuditLogSaysWhoDidIt() {
+        FederationFixture federation = new FederationFixture(api, 2, 1, 60, 1.0, "fedavg");
+        FederationFixture.Client revoked = federation.clients.getFirst();
+        LoginPage.open(driver, base).logIn(OPERATOR, PASSWORD);
+        FederationTabPage clients = FederationTabPage.open(driver, base, federation.federationId, "clients");
+        assertEquals("ACTIVE", clients.stateOf("client", revoked.id()));
+
+        clients = clients.revokeClient(revoked.id());
+        assertEquals("REVOKED", clients.stateOf("client", revoked.id()));
+        assertEquals("ACTIVE", clients.stateOf("client", federation.clients.get(1).id()));
+        assertEquals(401, api.post("/api/v1/client/heartbeat", revoked.credential(), Map.of()).status());
+        assertEquals(200, api.post("/api/v1/client/heartbeat", federation.clients.get(1).credential(), Map.of())
+                .status());
+
+        FederationTabPage audit = clients.auditLog();
+        assertTrue(audit.rows().stream().anyMatch(r -> r.contains(OPERATOR) && r.contains("client.revoke")
+                && r.contains(revoked.id())), () -> String.join("\n", audit.rows()));
+    }
+
+    @Test
+    void anOperatorIssuesEnrollmentTokensWhoseSecretsAreShownOnceAndEnrollClients() {
+        FederationFixture federation = new FederationFixture(api, 1, 1, 60, 1.0, "fedavg");
+        LoginPage.open(driver, base).logIn(OPERATOR, PASSWORD);
+        FederationTabPage tokens = FederationTabPage.open(driver, base, federation.federationId, "tokens");
+        int before = tokens.rows().size();
+        long usedBefore = tokens.rows().stream().filter(r -> r.contains("USED")).count();
+
+        tokens = tokens.issueTokens("0", "24");
+        assertEquals("count: must be in [1, 10000]: 0", tokens.issueError());
+        tokens = tokens.issueTokens("2", "24");
+        List<String> secrets = tokens.issuedSecrets();
+        assertEquals(2, secrets.size());
+        assertEquals(before + 2, tokens.rows().size());
+        Api.Reply enrolled = api.post("/api/v1/enroll", secrets.getFirst(), Map.of("name", "from the console",
+                "numSamples", 10));
+        assertEquals(201, enrolled.status(), () -> new String(enrolled.bytes()));
+
+        FederationTabPage reloaded = FederationTabPage.open(driver, base, federation.federationId, "tokens");
+        assertTrue(reloaded.issuedSecrets().isEmpty(), "shown once");
+        assertEquals(usedBefore + 1, reloaded.rows().stream().filter(r -> r.contains("USED")).count());
+    }
+
+    @Test
+    void theRoundPageShowsWhyAnUploadWasRefused() {
+        FederationFixture federation = new FederationFixture(api, 2, 1, 60, 1.0, "fedavg");
+        federation.start();
+        orchestrator.tick();
+        FederationFixture.Client sender = federation.clients.getFirst();
+        String roundId = federation.roundIdOf(sender);
+        Tensors nan = new Tensors(FederationFixture.SPEC, new float[FederationFixture.SPEC.parameterCount()]);
+        nan.values()[0] = Float.NaN;
+        Api.Reply refused = api.put("/api/v1/client/rounds/" + roundId + "/update", sender.credential(),
+                Safetensors.write(nan, Map.of("num_samples", "1")), "k");
+        assertEquals(400, refused.status());
+
+        LoginPage.open(driver, base).logIn(VIEWER, PASSWORD);
+        FederationTabPage round = FederationTabPage.round(driver, base, roundId);
+        assertEquals("ASSIGNED", round.stateOf("client", sender.id()));
+        assertTrue(round.rowText("client", sender.id()).contains(refused.reason()),
+                () -> refused.reason() + " in " + round.rowText("client", sender.id()));
+    }
+
+    @Test
+    void aViewerSeesEveryPageWithoutAButtonThatChangesSomething() {
+        FederationFixture federation = new FederationFixture(api, 1, 1, 60, 1.0, "fedavg");
+        api.post("/api/v1/admin/federations/" + federation.federationId + "/enrollment-tokens", ADMIN,
+                Map.of("count", 1));
+        FederationsPage list = LoginPage.open(driver, base).logIn(VIEWER, PASSWORD);
+        assertFalse(list.canCreate());
+        FederationPage overview = FederationPage.open(driver, base, federation.federationId);
+        assertFalse(overview.canStart());
+        for (String tab : List.of("clients", "tokens", "models")) {
+            FederationTabPage page = FederationTabPage.open(driver, base, federation.federationId, tab);
+            assertFalse(page.rows().isEmpty(), tab);
+            assertFalse(page.hasButtons(), tab + " shows a button that changes something");
+        }
+        driver.get(base + "/console/federations/new");
+        assertEquals("/console/federations/new", Pages.path(driver));
+        assertEquals("Not allowed", driver.findElement(By.tagName("h1")).getText());
+    }
+}

@@ -140,26 +140,28 @@ public final class SimulateCommand {
 
     /**
      * A round's progress; the test metrics only for rounds that evaluated the model (see --eval-every), the refused
-     * updates only when there were some, the epsilon spent only in a DP federation.
+     * updates only when there were some, the epsilon spent only in a DP federation (with the PLD accountant's
+     * beside it in rounds that evaluated).
      */
     static String progressStatus(RoundRecord r) {
         String test = Double.isNaN(r.testAccuracy()) ? ""
                 : String.format(Locale.ROOT, " test acc %.4f, loss %.4f,", r.testAccuracy(), r.testLoss());
         String rejected = r.rejected() == 0 ? "" : ", " + r.rejected() + " updates refused";
-        String epsilon = Double.isNaN(r.epsilon()) ? "" : String.format(Locale.ROOT, ", epsilon %.3f", r.epsilon());
+        String epsilon = Double.isNaN(r.epsilon()) ? "" : String.format(Locale.ROOT, ", epsilon %.3f", r.epsilon())
+                + (Double.isNaN(r.epsilonPld()) ? "" : String.format(Locale.ROOT, " (PLD %.3f)", r.epsilonPld()));
         return String.format(Locale.ROOT, "round %d:%s train loss %.4f%s%s", r.round(), test, r.trainLoss(), rejected,
                 epsilon);
     }
 
     static String csvHeader() {
         return String.join(",", List.of("round", "participants", "test_accuracy", "test_loss", "train_loss", "bytes_up",
-                "bytes_down", "seconds", "byzantine", "rejected", "epsilon"));
+                "bytes_down", "seconds", "byzantine", "rejected", "epsilon", "epsilon_pld"));
     }
 
     static String csvLine(RoundRecord r) {
-        return String.format(Locale.ROOT, "%d,%d,%s,%s,%s,%d,%d,%.3f,%d,%d,%s", r.round(), r.participants(),
+        return String.format(Locale.ROOT, "%d,%d,%s,%s,%s,%d,%d,%.3f,%d,%d,%s,%s", r.round(), r.participants(),
                 num(r.testAccuracy()), num(r.testLoss()), num(r.trainLoss()), r.bytesUp(), r.bytesDown(), r.seconds(),
-                r.byzantine(), r.rejected(), num(r.epsilon()));
+                r.byzantine(), r.rejected(), num(r.epsilon()), num(r.epsilonPld()));
     }
 
     private static String num(double v) {

@@ -44,7 +44,8 @@ class TemplateTextTest {
     /** A key built at render time ({@code #{'federation.tab.' + ${t}}}): every key under its prefix counts as used. */
     private static final Pattern DYNAMIC_KEY = Pattern.compile("#\\{'([a-zA-Z0-9.]+)' \\+");
     /** A form field rendered through fragments/field.html, whose label and help are form.<name>(.help). */
-    private static final Pattern FIELD = Pattern.compile("fragments/field :: (?:input|select|json|flag)\\('(\\w+)'");
+    private static final Pattern FIELD = Pattern.compile(
+            "fragments/field :: (?:textField|choiceField|jsonField|flagField)\\('(\\w+)'");
 
     private static List<Path> templates() {
         try (Stream<Path> files = Files.walk(TEMPLATES)) {

@@ -7,6 +7,7 @@ import dev.hansa.client.HansaClient;
 import dev.hansa.client.HansaClientConfig;
 import dev.hansa.client.cli.FederationOptions;
 import dev.hansa.client.cli.Options;
+import dev.hansa.client.data.Dataset;
 import dev.hansa.client.simulation.FederatedData;
 import dev.hansa.client.training.Evaluation;
 import dev.hansa.client.training.TrainableModel;
@@ -22,6 +23,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.stream.IntStream;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 import tools.jackson.databind.JsonNode;
@@ -30,7 +33,8 @@ import tools.jackson.databind.JsonNode;
  * {@code hansa demo}: starts the server on its embedded PostgreSQL, creates a federation through the admin API and
  * runs real {@link HansaClient}s over HTTP against it, printing one line per closed round (participants, accuracy and
  * loss of the new global model on the held-out test set, bytes moved). Everything lands in the database as in
- * production; docs/operations.md shows the SQL to inspect it.
+ * production; docs/operations.md shows the SQL to inspect it. The server and its console stay up after the federation
+ * ends (unless {@code --stay false}), with the login printed, so the run just watched can be looked at in a browser.
  */
 public final class DemoCommand {
 
@@ -43,9 +47,12 @@ public final class DemoCommand {
     public static int run(String[] args) throws Exception {
         Options o = FederationOptions.declare(new Options(), DEFAULTS)
                 .option("data-dir", "hansa-data", "where the embedded PostgreSQL and client state live")
-                .option("port", "0", "HTTP port on 127.0.0.1 (0: any free port)");
+                .option("port", "0", "HTTP port on 127.0.0.1 (0: any free port)")
+                .option("stay", "true", "keep the server and its console running after the federation ends "
+                        + "(false: exit)");
         FederationOptions f;
         int port;
+        boolean stay;
         try {
             if (!o.parse(args)) {
                 System.out.print(o.usage("hansa demo"));
@@ -54,6 +61,11 @@ public final class DemoCommand {
             f = FederationOptions.read(o);
             f.rounds(1.0, f.clients(), f.clients()); // every round flag is checked before the server starts
             port = o.integer("port");
+            stay = switch (o.string("stay")) {
+                case "true" -> true;
+                case "false" -> false;
+                default -> throw new IllegalArgumentException("--stay must be true or false: " + o.string("stay"));
+            };
         } catch (IllegalArgumentException e) {
             System.err.println("hansa demo: " + e.getMessage());
             return 2;
@@ -63,12 +75,13 @@ public final class DemoCommand {
         FederatedData data = f.loadData(msg -> System.out.println("note: " + msg));
         TrainableModel architecture = TrainableModels.create(f.model(), f.modelParams(data));
         String adminToken = Secrets.generate("ha_");
+        String password = DemoLogin.password(dataDir);
         System.out.println("starting the Hansa server (embedded PostgreSQL in " + dataDir.resolve("postgres") + ") ...");
         ConfigurableApplicationContext server;
         try {
             server = new SpringApplicationBuilder(HansaServerApplication.class)
                     .run("--hansa.database-dir=" + dataDir.resolve("postgres"), "--hansa.admin-token=" + adminToken,
-                            "--server.port=" + port, "--spring.main.banner-mode=off", "--logging.level.root=WARN");
+                            "--hansa.admin.password=" + password, "--server.port=" + port, "--spring.main.banner-mode=off", "--logging.level.root=WARN");
         } catch (RuntimeException e) {
             // Spring Boot has already printed why (its failure analysis, or the stack trace when it has none).
             System.err.println("hansa demo: the server did not start; see the report above.");
@@ -79,8 +92,12 @@ public final class DemoCommand {
         Backends.Choice choice = f.chooseBackend();
         Backend backend = choice.backend();
         System.out.println("backend " + backend.name() + ": " + choice.reason());
+        int status = 1;
+        boolean watched = false;
+        String base = "http://127.0.0.1:" + server.getEnvironment().getProperty("local.server.port");
+        String console = "console " + base + "/console, log in as " + DemoLogin.USER + " with password " + password
+                + " (kept in " + DemoLogin.file(dataDir) + ")";
         try {
-            String base = "http://127.0.0.1:" + server.getEnvironment().getProperty("local.server.port");
             AdminApi admin = new AdminApi(base, adminToken);
             JsonNode federation = admin.post("/api/v1/admin/federations", federationRequest(f, data));
             String id = federation.get("id").asString();
@@ -89,21 +106,41 @@ public final class DemoCommand {
                 var config = new HansaClientConfig(URI.create(base), tokens.get("tokens").get(i).asString(),
                         dataDir.resolve("clients").resolve(id).resolve("client-" + i), "demo-" + i,
                         Map.of("backend", backend.name()), Duration.ofSeconds(20), null, 8, null, null);
-                var trainer = new BuiltInTrainer(architecture, data.clients().get(i), null, backend);
+                var trainer = new BuiltInTrainer(architecture, data.clients().get(i), testShare(data.test(), i, clients),
+                        backend);
                 threads.add(Thread.ofPlatform().name("demo-client-" + i).start(() -> runClient(config, trainer)));
             }
             admin.post("/api/v1/admin/federations/" + id + "/start", Map.of());
             System.out.printf(Locale.ROOT, "federation %s: %s, %s %s, %s, %d SDK clients over HTTP at %s%n",
                     id, data.name(), f.model(), f.modelParams(data), f.strategy(), clients, base);
-            return watch(admin, id, f.rounds(), architecture, data, backend);
+            System.out.println("watch it live: " + console);
+            status = watch(admin, id, f.rounds(), architecture, data, backend);
+            watched = true;
         } finally {
             threads.forEach(Thread::interrupt);
             for (Thread t : threads) {
                 t.join(10_000);
             }
-            server.close();
-            backend.close();
+            if (!stay || !watched) {
+                server.close();
+                backend.close();
+            }
         }
+        if (!stay) {
+            return status;
+        }
+        System.out.println("the server keeps running: " + console + ". Ctrl-C stops it.");
+        new CountDownLatch(1).await(); // until Ctrl-C, whose shutdown hook closes the server
+        return status;
+    }
+
+    /**
+     * Client {@code i}'s share of the test set (every {@code clients}-th example from {@code i}), on which it evaluates
+     * each round's model: the shares are equal to one example, so the mean of the clients' accuracies that the
+     * console plots is the accuracy on the whole test set to within that.
+     */
+    static Dataset testShare(Dataset test, int i, int clients) {
+        return test.subset(IntStream.range(0, test.size()).filter(j -> j % clients == i).toArray());
     }
 
     /** The create-federation request: every client takes part in every round; 80% of them close it. */

@@ -85,7 +85,7 @@ class ConsoleBrowserTest extends EmbeddedServerTest {
             assertEquals("CREATED", page.state());
             assertTrue(page.showsNoOpenRound());
             page = page.start();
-            orchestrator.tick();
+            live.awaitOpenRound(api, orchestrator::tick, 1);
             FederationPage watched = page;
             Pages.await(driver, d -> watched.current("assigned") == 3);
             assertEquals(0, page.current("uploaded"));
@@ -98,7 +98,7 @@ class ConsoleBrowserTest extends EmbeddedServerTest {
             Pages.await(driver, d -> watched.chartPoints("accuracy") == 1);
             assertEquals("1 of 2 rounds", page.progress());
 
-            orchestrator.tick();
+            live.awaitOpenRound(api, orchestrator::tick, 2);
             Pages.await(driver, d -> watched.current("assigned") == 3);
             live.train();
             Pages.await(driver, d -> "FINISHED".equals(watched.state()));

@@ -19,7 +19,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A federation of real SDK clients on FedProx's Synthetic(1,1) data, each with its own held-out split so that they
+ * A federation of real SDK clients on FedProx's Synthetic IID data, each with its own held-out split so that they
  * report test accuracy and loss. The test decides when each client takes a step, so it can look at a round while
  * it is open.
  */
@@ -36,7 +36,7 @@ final class LiveFederation implements AutoCloseable {
         Api.Reply created = api.post("/api/v1/admin/federations", ADMIN, Map.of("name", name,
                 "model", Map.of("architecture", "mlp", "params", MODEL_PARAMS, "seed", 3),
                 "strategy", Map.of("name", "fedavg", "params", Map.of()),
-                "training", Map.of("learningRate", 0.05, "batchSize", 16, "localEpochs", 1),
+                "training", Map.of("learningRate", 0.05, "batchSize", 32, "localEpochs", 1),
                 "schedule", Map.of("rounds", rounds, "minClients", count, "maxClients", count,
                         "roundDeadlineSeconds", 600, "quorumFraction", 1.0),
                 "seed", 5));
@@ -46,7 +46,7 @@ final class LiveFederation implements AutoCloseable {
         api.post("/api/v1/admin/federations/" + id + "/enrollment-tokens", ADMIN, Map.of("count", count))
                 .json().get("tokens").forEach(t -> tokens.add(t.asString()));
         TrainableModel mlp = TrainableModels.create("mlp", MODEL_PARAMS);
-        List<SyntheticDataset.UserData> data = SyntheticDataset.generate(1, 1, count, false, 7);
+        List<SyntheticDataset.UserData> data = SyntheticDataset.generate(0, 0, count, true, 7);
         for (int i = 0; i < count; i++) {
             var config = new HansaClientConfig(URI.create("http://127.0.0.1:" + port), tokens.get(i),
                     stateDir.resolve(id).resolve("client-" + i), "site-" + i, Map.of("os", "test"), Duration.ZERO,
@@ -56,6 +56,23 @@ final class LiveFederation implements AutoCloseable {
             assertEquals(HansaClient.StepResult.WAITING, client.step(), "enrolls and heartbeats");
             clients.add(client);
         }
+    }
+
+    /**
+     * Ticks the orchestrator until round {@code number} is open (the previous round may still be closing after the
+     * last upload's signal).
+     */
+    void awaitOpenRound(Api api, Runnable tick, int number) throws InterruptedException {
+        for (int attempt = 0; attempt < 500; attempt++) {
+            tick.run();
+            for (var round : api.get("/api/v1/admin/federations/" + id + "/rounds", ADMIN).json()) {
+                if (round.get("number").asInt() == number && "OPEN".equals(round.get("state").asString())) {
+                    return;
+                }
+            }
+            Thread.sleep(20);
+        }
+        throw new AssertionError("round " + number + " of " + id + " never opened");
     }
 
     /** Every client trains on its assignment and uploads. */

@@ -1,16 +1,23 @@
 package dev.hansa.server.demo;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.hansa.client.cli.FederationOptions;
 import dev.hansa.client.cli.Options;
+import dev.hansa.client.data.Dataset;
 import dev.hansa.server.federation.FederationConfig;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class DemoCommandTest {
 
@@ -43,6 +50,34 @@ class DemoCommandTest {
     }
 
     @Test
+    void eachClientEvaluatesOnItsOwnShareOfTheTestSetAndTheSharesCoverItOnce() {
+        FederationOptions f = flags("--dataset", "synthetic", "--clients", "3");
+        Dataset test = f.loadData(notice -> { }).test();
+        int total = 0;
+        int[] seen = new int[test.numClasses()];
+        for (int i = 0; i < 3; i++) {
+            Dataset share = DemoCommand.testShare(test, i, 3);
+            assertTrue(Math.abs(share.size() - test.size() / 3.0) < 1, share.size() + " of " + test.size());
+            total += share.size();
+            int[] counts = share.classCounts();
+            for (int c = 0; c < counts.length; c++) {
+                seen[c] += counts[c];
+            }
+        }
+        assertEquals(test.size(), total);
+        assertArrayEquals(test.classCounts(), seen);
+    }
+
+    @Test
+    void theConsolePasswordIsGeneratedOnceKeptForItsOwnerAndReused(@TempDir Path dir) throws Exception {
+        String first = DemoLogin.password(dir);
+        assertTrue(first.length() >= 12, first);
+        assertEquals(first, DemoLogin.password(dir));
+        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(DemoLogin.file(dir))));
+        assertNotEquals(first, DemoLogin.password(dir.resolve("other")));
+    }
+
+    @Test
     void badFlagsExitWithTwoBeforeTheServerStarts() throws Exception {
         PrintStream err = System.err;
         ByteArrayOutputStream captured = new ByteArrayOutputStream();
@@ -50,11 +85,13 @@ class DemoCommandTest {
         try {
             assertEquals(2, DemoCommand.run(new String[] {"--strategy", "fedamd"}));
             assertEquals(2, DemoCommand.run(new String[] {"--lr", "fast"}));
+            assertEquals(2, DemoCommand.run(new String[] {"--stay", "maybe"}));
         } finally {
             System.setErr(err);
         }
         assertTrue(captured.toString().contains("hansa demo: training.params: unknown field(s) [momentum] for fedamd"), captured.toString());
         assertTrue(captured.toString().contains("hansa demo: --lr must be a number: fast"), captured.toString());
+        assertTrue(captured.toString().contains("hansa demo: --stay must be true or false: maybe"), captured.toString());
     }
 
     @Test

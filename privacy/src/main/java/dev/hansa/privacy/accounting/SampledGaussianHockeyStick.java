@@ -52,6 +52,12 @@ enum SampledGaussianHockeyStick {
     /** Outputs x beyond this many sigmas of N_0 or N_1 carry less than 1e-16 of the mass (Phi(-8.3) = 5e-17). */
     private static final double TAIL_SIGMAS = 8.3;
 
+    /**
+     * One round's grid is kept below 128 MiB of doubles (2^24 points); sigma = 0.05 at q = 1 and the default interval
+     * needs 7 million.
+     */
+    private static final long MAX_GRID_POINTS = 1 << 24;
+
     /** delta(epsilon) for sampling rate q in (0, 1] and noise multiplier sigma &gt; 0, clamped into [0, 1]. */
     abstract double delta(double q, double sigma, double epsilon);
 
@@ -77,7 +83,11 @@ enum SampledGaussianHockeyStick {
         double[] range = lossRange(q, sigma);
         long low = (long) Math.floor(range[0] / interval);
         long high = (long) Math.ceil(range[1] / interval);
-        double[] deltas = new double[Math.toIntExact(high - low + 1)];
+        if (high - low >= MAX_GRID_POINTS) {
+            throw new IllegalArgumentException("sigma " + sigma + " spreads one round's privacy loss over more than "
+                    + MAX_GRID_POINTS + " grid points of interval " + interval + "; use a coarser interval");
+        }
+        double[] deltas = new double[(int) (high - low + 1)];
         for (int k = 0; k < deltas.length; k++) {
             deltas[k] = delta(q, sigma, (low + k) * interval);
         }

@@ -67,5 +67,7 @@ if [ "$mode" != plot ]; then
     # shellcheck disable=SC2086
     [ "$ef_only" = 1 ] || run "$results/$label.csv" $options
   done
+  # SparseLoCo proper: its decayed error feedback (beta = 0.95) instead of the classic one.
+  run "$results/sparseloco-decayed.csv" --codec sparseloco --error-feedback true --error-feedback-rule decayed
 fi
 /usr/bin/python3 docs/experiments/plot_communication.py "$results" docs/img/communication.png

@@ -26,7 +26,9 @@ from collections import defaultdict
 AGGREGATORS = ["mean", "median", "trimmed-mean", "geomed", "krum", "multi-krum", "centered-clipping", "meamed",
                "bulyan", "caf", "mda", "smea"]
 HETEROGENEITY = ["iid", "dirichlet:1.0", "dirichlet:0.5", "dirichlet:0.1"]
-HET_LABEL = {"iid": "IID", "dirichlet:1.0": "Dir 1.0", "dirichlet:0.5": "Dir 0.5", "dirichlet:0.1": "Dir 0.1"}
+HET_LABEL = {"iid": "IID", "dirichlet:1.0": "Dir 1.0", "dirichlet:0.5": "Dir 0.5", "dirichlet:0.1": "Dir 0.1",
+             "gamma:1": "gamma 1", "gamma:0.66": "gamma 0.66", "gamma:0.33": "gamma 0.33", "gamma:0": "gamma 0"}
+GAMMA = ["gamma:1", "gamma:0.66", "gamma:0.33", "gamma:0"]
 ATTACK_LABEL = {"sign-flipping": "SF", "optimal-ipm": "IPM*", "optimal-alie": "ALIE*"}
 COLORS = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22",
           "#17becf", "#000000", "#aec7e8"]
@@ -133,7 +135,23 @@ def curves(plt, table, images):
         plt.close(fig)
 
 
-def markdown(table, attacks, path):
+def per_attack(runs):
+    """Rows of the best test accuracy (mean over seeds) of every finished (aggregator, f, het, attack, clip)."""
+    lines = ["", "Best test accuracy of every finished run (mean over its seeds):", "",
+             "| aggregator | f | heterogeneity | c | " + " | ".join(ATTACK_LABEL.values()) + " |",
+             "|---|---|---|---|" + "---|" * len(ATTACK_LABEL)]
+    keys = sorted({(k[0], k[1], k[2], k[4]) for k in runs},
+                  key=lambda k: (AGGREGATORS.index(k[0]) if k[0] in AGGREGATORS else 99, k[1], k[2], k[3]))
+    for agg, f, het, clip in keys:
+        row = []
+        for attack in ATTACK_LABEL:
+            points = runs.get((agg, f, het, attack, clip))
+            row.append("-" if points is None else "%.3f" % max(v for _, v in mean_curve(points, 1)))
+        lines.append("| %s | %d | %s | %g | %s |" % (agg, f, HET_LABEL.get(het, het), clip, " | ".join(row)))
+    return lines
+
+
+def markdown(table, attacks, path, runs):
     fs = sorted({c[1] for c in table})
     aggs = [a for a in AGGREGATORS if any(c[0] == a for c in table)]
     lines = ["Worst-case test accuracy over %s (the strongest attack, and the c that validation chose, in brackets); "
@@ -149,6 +167,7 @@ def markdown(table, attacks, path):
                     cell["worst"], ATTACK_LABEL.get(cell["attack"], cell["attack"]), cell["clip"],
                     "" if cell["seeds"] == 1 else ", %d seeds" % cell["seeds"]))
             lines.append("| %s | %d | %s |" % (agg, f, " | ".join(row)))
+    lines += per_attack(runs)
     with open(path, "w") as fh:
         fh.write("\n".join(lines) + "\n")
 
@@ -163,11 +182,15 @@ def main(argv):
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
     results, curves_path, images, table_path = argv[1:]
-    table, attacks = cells(read(results, curves_path))
+    runs = read(results, curves_path)
+    table, attacks = cells(runs)
+    if any(c[2].startswith("gamma") for c in table):
+        # ByzFL's gamma-similarity levels: draw those columns instead.
+        HETEROGENEITY[:] = GAMMA
     os.makedirs(images, exist_ok=True)
     heatmaps(plt, table, images)
     curves(plt, table, images)
-    markdown(table, attacks, table_path)
+    markdown(table, attacks, table_path, runs)
     print("%d cells complete; table in %s" % (len(table), table_path))
 
 

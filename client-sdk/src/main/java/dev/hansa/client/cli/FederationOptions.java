@@ -62,7 +62,7 @@ public record FederationOptions(String dataset, String partition, double synthet
                 .option("dataset", "fashion-mnist", "fashion-mnist (Debian package dataset-fashion-mnist; without it, "
                         + "synthetic) or synthetic")
                 .option("partition", "dirichlet:0.5", "split of Fashion-MNIST into clients: iid, dirichlet:ALPHA "
-                        + "(label skew) or shards:PER_CLIENT")
+                        + "(label skew), shards:PER_CLIENT or gamma:GAMMA (ByzFL's gamma-similarity)")
                 .option("synthetic-alpha", "1", "Synthetic(alpha, beta): model heterogeneity")
                 .option("synthetic-beta", "1", "Synthetic(alpha, beta): data heterogeneity")
                 .option("clients", Integer.toString(defaults.clients()), "number of clients")

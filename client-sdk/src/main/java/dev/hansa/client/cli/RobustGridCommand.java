@@ -67,7 +67,8 @@ public final class RobustGridCommand {
                         "rules, each behind clipping and NNM, comma separated")
                 .option("f", "1,2,3,4", "Byzantine clients, comma separated")
                 .option("heterogeneity", "iid,dirichlet:1.0,dirichlet:0.5,dirichlet:0.1",
-                        "splits of the training data among the honest clients, comma separated")
+                        "splits of the training data among the honest clients, comma separated (--partition's "
+                                + "schemes; gamma:1,gamma:0.66,gamma:0.33,gamma:0 are ByzFL's levels)")
                 .option("attacks", "sign-flipping,optimal-ipm,optimal-alie", "attacks, comma separated")
                 .option("seeds", "1,2,3", "training seeds, comma separated")
                 .option("clip", "0.2,1", "clipping bounds c, comma separated: the default first, then the values "

@@ -36,7 +36,8 @@ class PartitionerTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"iid", "dirichlet:0.1", "dirichlet:0.5", "dirichlet:100", "shards:2"})
+    @ValueSource(strings = {"iid", "dirichlet:0.1", "dirichlet:0.5", "dirichlet:100", "shards:2", "gamma:0",
+            "gamma:0.33", "gamma:1"})
     void everySampleAssignedOnceAndDeterministic(String spec) {
         Dataset data = labelled(3000, 10, 1);
         Partitioner p = Partitioner.parse(spec);
@@ -100,6 +101,33 @@ class PartitionerTest {
             assertEquals(100, p.length);
             assertTrue(java.util.Arrays.stream(data.subset(p).classCounts()).filter(c -> c > 0).count() <= 2);
         }
+    }
+
+    @Test
+    void gammaSimilarityDealsAFractionIidAndTheRestByLabel() {
+        // 10 classes of 100 samples, 10 clients: gamma = 0 gives each client one class, gamma = 1 every class, and
+        // gamma = 0.5 each client a sorted chunk of 50 (about 50 of one class, a random half of the data being sorted)
+        // plus 50 dealt at random (about 5 of each class).
+        int[] y = new int[1000];
+        for (int i = 0; i < y.length; i++) {
+            y[i] = i % 10;
+        }
+        Dataset data = new Dataset(new float[1000], y, 1, 10);
+        for (int[] p : new GammaSimilarityPartitioner(0).split(data, 10, 3)) {
+            assertEquals(100, p.length);
+            assertEquals(1, Arrays.stream(data.subset(p).classCounts()).filter(c -> c > 0).count());
+        }
+        for (int[] p : new GammaSimilarityPartitioner(1).split(data, 10, 3)) {
+            assertEquals(100, p.length);
+            assertTrue(Arrays.stream(data.subset(p).classCounts()).allMatch(c -> c > 0));
+        }
+        for (int[] p : new GammaSimilarityPartitioner(0.5).split(data, 10, 3)) {
+            int[] counts = data.subset(p).classCounts();
+            assertEquals(100, p.length);
+            assertTrue(Arrays.stream(counts).max().orElseThrow() >= 30, Arrays.toString(counts));
+        }
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> Partitioner.parse("gamma:1.5"))
+                .getMessage().contains("gamma"));
     }
 
     @Test

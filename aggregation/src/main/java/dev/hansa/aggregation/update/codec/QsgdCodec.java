@@ -164,10 +164,10 @@ public final class QsgdCodec implements UpdateCodec {
         Buckets.forEach(values.spec(), bucket, (b, from, to) -> {
             float norm = norms[b];
             for (int i = from; i < to; i++) {
-                double threshold = Integer.toUnsignedLong(stream.nextWord());
+                double word = Integer.toUnsignedLong(stream.nextWord());
                 double r = norm == 0 ? 0 : Math.abs((double) v[i]) * levels / norm;
                 int level = (int) r;
-                if (threshold < (r - level) * 0x1p32) {
+                if (word < (r - level) * 0x1p32) {
                     level++;
                 }
                 sink.accept(i, norm, v[i] < 0 ? levels - level : levels + level);

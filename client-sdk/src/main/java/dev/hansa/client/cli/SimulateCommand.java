@@ -149,14 +149,15 @@ public final class SimulateCommand {
 
     /**
      * A round's progress; the test metrics only for rounds that evaluated the model (see --eval-every), the refused
-     * updates only when there were some, the epsilon spent only in a DP federation, the largest client's local
-     * epsilon only under local DP-SGD.
+     * updates only when there were some, the epsilon spent only in a DP federation (with the PLD accountant's
+     * beside it in rounds that evaluated), the largest client's local epsilon only under local DP-SGD.
      */
     static String progressStatus(RoundRecord r) {
         String test = Double.isNaN(r.testAccuracy()) ? ""
                 : String.format(Locale.ROOT, " test acc %.4f, loss %.4f,", r.testAccuracy(), r.testLoss());
         String rejected = r.rejected() == 0 ? "" : ", " + r.rejected() + " updates refused";
-        String epsilon = Double.isNaN(r.epsilon()) ? "" : String.format(Locale.ROOT, ", epsilon %.3f", r.epsilon());
+        String epsilon = Double.isNaN(r.epsilon()) ? "" : String.format(Locale.ROOT, ", epsilon %.3f", r.epsilon())
+                + (Double.isNaN(r.epsilonPld()) ? "" : String.format(Locale.ROOT, " (PLD %.3f)", r.epsilonPld()));
         String local = Double.isNaN(r.localEpsilon()) ? ""
                 : String.format(Locale.ROOT, ", local epsilon %.3f", r.localEpsilon());
         return String.format(Locale.ROOT, "round %d:%s train loss %.4f%s%s%s", r.round(), test, r.trainLoss(), rejected,
@@ -165,13 +166,13 @@ public final class SimulateCommand {
 
     static String csvHeader() {
         return String.join(",", List.of("round", "participants", "test_accuracy", "test_loss", "train_loss", "bytes_up",
-                "bytes_down", "seconds", "byzantine", "rejected", "epsilon", "local_epsilon"));
+                "bytes_down", "seconds", "byzantine", "rejected", "epsilon", "epsilon_pld", "local_epsilon"));
     }
 
     static String csvLine(RoundRecord r) {
-        return String.format(Locale.ROOT, "%d,%d,%s,%s,%s,%d,%d,%.3f,%d,%d,%s,%s", r.round(), r.participants(),
+        return String.format(Locale.ROOT, "%d,%d,%s,%s,%s,%d,%d,%.3f,%d,%d,%s,%s,%s", r.round(), r.participants(),
                 num(r.testAccuracy()), num(r.testLoss()), num(r.trainLoss()), r.bytesUp(), r.bytesDown(), r.seconds(),
-                r.byzantine(), r.rejected(), num(r.epsilon()), num(r.localEpsilon()));
+                r.byzantine(), r.rejected(), num(r.epsilon()), num(r.epsilonPld()), num(r.localEpsilon()));
     }
 
     private static String num(double v) {

@@ -16,6 +16,7 @@ import dev.hansa.client.privacy.LocalPrivacyAccount;
 import dev.hansa.client.training.Evaluation;
 import dev.hansa.client.training.TrainableModel;
 import dev.hansa.compute.Backend;
+import dev.hansa.privacy.accounting.PldAccountant;
 import dev.hansa.privacy.accounting.RdpAccountant;
 import dev.hansa.privacy.mechanism.DpFedAvgSettings;
 import java.util.ArrayList;
@@ -167,6 +168,7 @@ public final class SimulationRunner {
                     adversary);
             Optional<DpFedAvgSettings> dp = protocol.privacy().map(CentralPrivacy::settings);
             RdpAccountant spent = RdpAccountant.empty();
+            PldAccountant tighter = PldAccountant.empty();
             for (int round = 1; round <= settings.rounds(); round++) {
                 Optional<String> refusal = dp.isPresent() ? dp.get().refusal(spent) : Optional.empty();
                 if (refusal.isPresent()) {
@@ -176,6 +178,7 @@ public final class SimulationRunner {
                 LocalFederation.RoundReport report = federation.runRound(round);
                 if (dp.isPresent()) {
                     spent = spent.compose(dp.get().roundEvent());
+                    tighter = tighter.compose(dp.get().roundEvent());
                 }
                 double epsilon = dp.isPresent() ? spent.epsilon(dp.get().delta()) : Double.NaN;
                 long bytesDown = report.participants() * (Traffic.download(initial.spec())
@@ -185,10 +188,11 @@ public final class SimulationRunner {
                 if (eval != null) {
                     onEvaluated.accept(round, federation.model());
                 }
+                double epsilonPld = dp.isPresent() && eval != null ? tighter.epsilon(dp.get().delta()) : Double.NaN;
                 onRound.accept(new RoundRecord(round, report.participants(), eval == null ? Double.NaN : eval.accuracy(),
                         eval == null ? Double.NaN : eval.loss(), report.trainLoss(), report.bytesUp(), bytesDown,
                         (System.nanoTime() - start) / 1e9, report.byzantine(), report.rejected(), epsilon,
-                        localEpsilon()));
+                        epsilonPld, localEpsilon()));
             }
             return new Result(federation.model(), federation.serverState(), federation.clientStates(),
                     Optional.empty());

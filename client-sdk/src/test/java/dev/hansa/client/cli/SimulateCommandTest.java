@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import dev.hansa.privacy.accounting.PldAccountant;
 import dev.hansa.privacy.accounting.RdpAccountant;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -94,6 +95,11 @@ class SimulateCommandTest {
         assertTrue(lineWith(err, "round 1:").contains(String.format(java.util.Locale.ROOT, "epsilon %.3f",
                 RdpAccountant.empty().compose(0.5, 1.0, 1).epsilon(0.01))), err);
         assertTrue(err.contains("stopped: privacy budget: one more round would spend epsilon"), err);
+        double pld = PldAccountant.empty().compose(0.5, 1.0, 2).epsilon(0.01);
+        assertEquals("", lines.get(1).split(",", -1)[11], "round 1 is not evaluated, so no PLD epsilon");
+        assertEquals(pld, Double.parseDouble(lines.get(2).split(",", -1)[11]), 1e-6, "the PLD epsilon column");
+        assertTrue(pld < two.epsilon(0.01), "PLD " + pld + " is tighter than RDP");
+        assertTrue(lineWith(err, "round 2:").contains(String.format(java.util.Locale.ROOT, "(PLD %.3f)", pld)), err);
     }
 
     @Test
@@ -130,7 +136,7 @@ class SimulateCommandTest {
         assertEquals(4, lines.size(), "header and three rounds: " + lines);
         double previous = 0;
         for (String line : lines.subList(1, lines.size())) {
-            double local = Double.parseDouble(line.split(",", -1)[11]);
+            double local = Double.parseDouble(line.split(",", -1)[12]);
             assertTrue(local > previous, "the largest client epsilon grows: " + lines);
             previous = local;
         }

@@ -18,6 +18,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
@@ -206,7 +207,7 @@ class PeopleApiTest extends EmbeddedServerTest {
                     return api.post("/api/v1/admin/users/" + other.id() + "/role", ADMIN, Map.of("role", "VIEWER"));
                 });
                 go.countDown();
-                List<Integer> statuses = List.of(first.get().status(), second.get().status()).stream().sorted().toList();
+                List<Integer> statuses = Stream.of(first.get().status(), second.get().status()).sorted().toList();
                 // The loser gets 409 last-admin, or 403 when the winner demoted the loser's own user before the
                 // loser's request was authorised (an admin token acts with user admin's current role).
                 assertEquals(200, statuses.get(0), statuses::toString);

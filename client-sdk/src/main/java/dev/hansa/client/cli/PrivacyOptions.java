@@ -7,6 +7,10 @@ import java.util.Map;
  * {@code simulate}'s flags for client-level DP-FedAvg, read into the {@code privacy} section of a federation's config
  * (docs/privacy.md), so the simulation and the server validate them with one parser. A run is private when
  * {@code --dp-noise-multiplier} or {@code --dp-target-epsilon} is given; every other {@code --dp-} flag refines it.
+ *
+ * <p>The {@code --local-dp-} flags configure every simulated client's own example-level DP-SGD, read into a client's
+ * {@code privacy.local} section ({@link dev.hansa.client.privacy.LocalDpConfig}); given by
+ * {@code --local-dp-noise-multiplier}, refined by the others.
  */
 final class PrivacyOptions {
 
@@ -28,7 +32,12 @@ final class PrivacyOptions {
                         + "needs --sampler poisson")
                 .option("dp-delta", "", "DP-FedAvg: delta (default 1e-5; must be below 1 / --clients)")
                 .option("dp-epsilon", "", "DP-FedAvg: the budget; the run stops before a round would pass it")
-                .option("dp-denominator", "", "DP-FedAvg: expected (q N, default) or actual (the round's count)");
+                .option("dp-denominator", "", "DP-FedAvg: expected (q N, default) or actual (the round's count)")
+                .option("local-dp-noise-multiplier", "", "local DP-SGD on every client: the noise multiplier sigma")
+                .option("local-dp-clip", "", "local DP-SGD: the L2 clip of each example's gradient (required)")
+                .option("local-dp-delta", "", "local DP-SGD: each client's delta (default 1e-5)")
+                .option("local-dp-epsilon", "", "local DP-SGD: each client's budget; it refuses a round past it")
+                .option("local-dp-clipping", "", "local DP-SGD: ghost (default) or naive per-example clipping");
     }
 
     /** The {@code privacy} section the flags describe; empty when the run is not private. */
@@ -61,6 +70,28 @@ final class PrivacyOptions {
         real(o, "dp-epsilon", "epsilon", section);
         if (!o.string("dp-denominator").isEmpty()) {
             section.put("denominator", o.string("dp-denominator"));
+        }
+        return section;
+    }
+
+    /** A client's {@code privacy.local} section the {@code --local-dp-} flags describe; empty without them. */
+    static Map<String, Object> localSection(Options o) {
+        Map<String, Object> section = new LinkedHashMap<>();
+        String[] refinements = {"local-dp-clip", "local-dp-delta", "local-dp-epsilon", "local-dp-clipping"};
+        if (o.string("local-dp-noise-multiplier").isEmpty()) {
+            for (String flag : refinements) {
+                if (!o.string(flag).isEmpty()) {
+                    throw new IllegalArgumentException("--" + flag + " needs --local-dp-noise-multiplier");
+                }
+            }
+            return section;
+        }
+        real(o, "local-dp-noise-multiplier", "noiseMultiplier", section);
+        real(o, "local-dp-clip", "clip", section);
+        real(o, "local-dp-delta", "delta", section);
+        real(o, "local-dp-epsilon", "epsilon", section);
+        if (!o.string("local-dp-clipping").isEmpty()) {
+            section.put("clipping", o.string("local-dp-clipping"));
         }
         return section;
     }

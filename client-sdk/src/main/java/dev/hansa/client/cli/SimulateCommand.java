@@ -6,6 +6,8 @@ import dev.hansa.aggregation.attack.Attacks;
 import dev.hansa.aggregation.dp.NoiseSource;
 import dev.hansa.aggregation.round.RoundConfig;
 import dev.hansa.aggregation.strategy.TrainingConfig;
+import dev.hansa.client.privacy.LocalBudgetExhaustedException;
+import dev.hansa.client.privacy.LocalDpConfig;
 import dev.hansa.client.simulation.FederatedData;
 import dev.hansa.client.simulation.RoundRecord;
 import dev.hansa.client.simulation.SimulationRunner;
@@ -47,6 +49,9 @@ public final class SimulateCommand {
         } catch (IllegalArgumentException e) {
             System.err.println("hansa simulate: " + e.getMessage());
             return 2;
+        } catch (LocalBudgetExhaustedException e) {
+            System.err.println("hansa simulate: a client refused to train: " + e.getMessage());
+            return 1;
         } catch (AttackNotApplicableException e) {
             System.err.println("hansa simulate: the attack cannot go on: " + e.getMessage());
             return 1;
@@ -77,6 +82,9 @@ public final class SimulateCommand {
         TrainingConfig trainingConfig = f.trainingConfig();
         int perRound = o.integer("per-round");
         Map<String, Object> privacy = PrivacyOptions.section(o);
+        Map<String, Object> localPrivacy = PrivacyOptions.localSection(o);
+        // Seeded like the server's noise in a simulation, so a run repeats itself.
+        LocalDpConfig localDp = localPrivacy.isEmpty() ? null : LocalDpConfig.fromMap(localPrivacy, true);
         double fraction = privacy.get("samplingRate") instanceof Double q ? q : (double) perRound / f.clients();
         RoundConfig.Configured rounds = f.rounds(fraction, perRound, perRound, privacy);
         Optional<Adversary> adversary = Adversary.fromMap(byzantineSection(o),
@@ -86,9 +94,10 @@ public final class SimulateCommand {
         Backends.Choice choice = f.chooseBackend(Math.max(1, Runtime.getRuntime().availableProcessors() / settings.threads()));
         Backend backend = choice.backend();
         System.err.println("backend " + backend.name() + ": " + choice.reason());
-        System.err.printf(Locale.ROOT, "simulating %s %s, training %s, %s, byzantine %s: %s, %s %s (%d parameters), "
+        System.err.printf(Locale.ROOT, "simulating %s %s, training %s%s, %s, byzantine %s: %s, %s %s (%d parameters), "
                         + "%d of %d clients per round, %d rounds, backend %s, %d threads%n",
-                f.strategy(), new TreeMap<>(rounds.effectiveStrategyParams()), trainingConfig, rounds.pipeline(),
+                f.strategy(), new TreeMap<>(rounds.effectiveStrategyParams()), trainingConfig,
+                localDp == null ? "" : " by local DP-SGD " + localDp, rounds.pipeline(),
                 adversary.map(Adversary::toMap).orElse(Map.of()), data.name(), architecture.name(), modelParams,
                 architecture.spec().parameterCount(), perRound, f.clients(), settings.rounds(), backend.name(),
                 settings.threads());
@@ -102,7 +111,7 @@ public final class SimulateCommand {
             // The noise follows the federation's seed, so a run repeats itself (a deployment's never does).
             SimulationRunner.Result result = new SimulationRunner(architecture,
                     SimulationRunner.numbered(data.clients()), data.test(), backend, rounds.protocol().withNoise(NoiseSource.SEEDED), settings,
-                    adversary.orElse(null))
+                    adversary.orElse(null), localDp)
                     .run(architecture.initialize(f.seed()), r -> {
                         if (!Double.isNaN(r.testAccuracy())) {
                             last[0] = r.testAccuracy();
@@ -140,26 +149,30 @@ public final class SimulateCommand {
 
     /**
      * A round's progress; the test metrics only for rounds that evaluated the model (see --eval-every), the refused
-     * updates only when there were some, the epsilon spent only in a DP federation.
+     * updates only when there were some, the epsilon spent only in a DP federation (with the PLD accountant's
+     * beside it in rounds that evaluated), the largest client's local epsilon only under local DP-SGD.
      */
     static String progressStatus(RoundRecord r) {
         String test = Double.isNaN(r.testAccuracy()) ? ""
                 : String.format(Locale.ROOT, " test acc %.4f, loss %.4f,", r.testAccuracy(), r.testLoss());
         String rejected = r.rejected() == 0 ? "" : ", " + r.rejected() + " updates refused";
-        String epsilon = Double.isNaN(r.epsilon()) ? "" : String.format(Locale.ROOT, ", epsilon %.3f", r.epsilon());
-        return String.format(Locale.ROOT, "round %d:%s train loss %.4f%s%s", r.round(), test, r.trainLoss(), rejected,
-                epsilon);
+        String epsilon = Double.isNaN(r.epsilon()) ? "" : String.format(Locale.ROOT, ", epsilon %.3f", r.epsilon())
+                + (Double.isNaN(r.epsilonPld()) ? "" : String.format(Locale.ROOT, " (PLD %.3f)", r.epsilonPld()));
+        String local = Double.isNaN(r.localEpsilon()) ? ""
+                : String.format(Locale.ROOT, ", local epsilon %.3f", r.localEpsilon());
+        return String.format(Locale.ROOT, "round %d:%s train loss %.4f%s%s%s", r.round(), test, r.trainLoss(), rejected,
+                epsilon, local);
     }
 
     static String csvHeader() {
         return String.join(",", List.of("round", "participants", "test_accuracy", "test_loss", "train_loss", "bytes_up",
-                "bytes_down", "seconds", "byzantine", "rejected", "epsilon"));
+                "bytes_down", "seconds", "byzantine", "rejected", "epsilon", "epsilon_pld", "local_epsilon"));
     }
 
     static String csvLine(RoundRecord r) {
-        return String.format(Locale.ROOT, "%d,%d,%s,%s,%s,%d,%d,%.3f,%d,%d,%s", r.round(), r.participants(),
+        return String.format(Locale.ROOT, "%d,%d,%s,%s,%s,%d,%d,%.3f,%d,%d,%s,%s,%s", r.round(), r.participants(),
                 num(r.testAccuracy()), num(r.testLoss()), num(r.trainLoss()), r.bytesUp(), r.bytesDown(), r.seconds(),
-                r.byzantine(), r.rejected(), num(r.epsilon()));
+                r.byzantine(), r.rejected(), num(r.epsilon()), num(r.epsilonPld()), num(r.localEpsilon()));
     }
 
     private static String num(double v) {

@@ -6,8 +6,13 @@ package dev.hansa.client.simulation;
  *
  * @param byzantine participants that were Byzantine
  * @param rejected  updates the server's admission refused
- * @param epsilon   a DP federation's epsilon spent after this round, at its delta (RDP accountant); NaN otherwise
+ * @param epsilon    a DP federation's epsilon spent after this round, at its delta (RDP accountant); NaN otherwise
+ * @param epsilonPld the same from the tighter PLD accountant, in rounds that evaluated the model (it costs up to a
+ *                   second, so not every round); NaN otherwise
+ * @param localEpsilon under local DP-SGD, the largest example-level epsilon a client has spent at its own delta;
+ *                     NaN otherwise
  */
 public record RoundRecord(int round, int participants, double testAccuracy, double testLoss, double trainLoss,
-                          long bytesUp, long bytesDown, double seconds, int byzantine, int rejected, double epsilon) {
+                          long bytesUp, long bytesDown, double seconds, int byzantine, int rejected, double epsilon,
+                          double epsilonPld, double localEpsilon) {
 }

@@ -10,9 +10,13 @@ import dev.hansa.aggregation.strategy.ClientOptimizer;
 import dev.hansa.aggregation.strategy.registry.Strategies;
 import dev.hansa.aggregation.tensor.Tensors;
 import dev.hansa.client.data.Dataset;
+import dev.hansa.client.privacy.LocalDpConfig;
+import dev.hansa.client.privacy.LocalDpSgd;
+import dev.hansa.client.privacy.LocalPrivacyAccount;
 import dev.hansa.client.training.Evaluation;
 import dev.hansa.client.training.TrainableModel;
 import dev.hansa.compute.Backend;
+import dev.hansa.privacy.accounting.PldAccountant;
 import dev.hansa.privacy.accounting.RdpAccountant;
 import dev.hansa.privacy.mechanism.DpFedAvgSettings;
 import java.util.ArrayList;
@@ -43,6 +47,9 @@ import java.util.stream.IntStream;
  *
  * <p>In a DP federation ({@link RoundProtocol#privacy()}) the runner keeps the RDP accountant: each round reports the
  * epsilon spent so far, and the run stops before a round that would take it past the budget, as the server does.
+ *
+ * <p>With a {@link LocalDpConfig}, every client trains by local DP-SGD with its own {@link LocalPrivacyAccount};
+ * each round reports the largest example-level epsilon any client has spent.
  */
 public final class SimulationRunner {
 
@@ -70,6 +77,7 @@ public final class SimulationRunner {
     private final Settings settings;
     private final Adversary adversary;
     private final Map<String, LocalFederation.Member> members = new LinkedHashMap<>();
+    private final List<LocalPrivacyAccount> localAccounts = new ArrayList<>();
     private final List<Dataset> testShards;
 
     /**
@@ -84,6 +92,12 @@ public final class SimulationRunner {
     /** A run in which {@code adversary}'s clients (ids of {@code clients}) attack; null for none. */
     public SimulationRunner(TrainableModel model, Map<String, Dataset> clients, Dataset test, Backend backend,
                             RoundProtocol protocol, Settings settings, Adversary adversary) {
+        this(model, clients, test, backend, protocol, settings, adversary, null);
+    }
+
+    /** A run whose clients train by local DP-SGD under {@code localDp} (null: their strategy's optimizer). */
+    public SimulationRunner(TrainableModel model, Map<String, Dataset> clients, Dataset test, Backend backend,
+                            RoundProtocol protocol, Settings settings, Adversary adversary, LocalDpConfig localDp) {
         this.model = model;
         this.backend = backend;
         this.protocol = protocol;
@@ -93,11 +107,24 @@ public final class SimulationRunner {
         clients.forEach((id, data) -> {
             boolean flips = adversary != null && adversary.controls(id)
                     && adversary.attack().training() == Attack.Training.FLIPPED_LABELS;
-            members.put(id, LocalFederation.Member.of(optimizer,
+            members.put(id, LocalFederation.Member.of(localDp == null ? optimizer : localDpSgd(localDp, data),
                     model.bind(flips ? data.withFlippedLabels() : data, backend)));
         });
         this.testShards = shards(test);
         protocol.privacy().ifPresent(p -> p.settings().checkPopulation(clients.size(), "the simulation's clients"));
+    }
+
+    /** A client's own local DP-SGD with a fresh account of its own. */
+    private ClientOptimizer localDpSgd(LocalDpConfig localDp, Dataset data) {
+        localDp.checkExamples(data.size());
+        LocalPrivacyAccount account = new LocalPrivacyAccount(localDp.delta(), localDp.epsilon());
+        localAccounts.add(account);
+        return new LocalDpSgd(protocol.strategy().name(), localDp, account);
+    }
+
+    /** The largest example-level epsilon any client has spent; NaN without local DP. */
+    private double localEpsilon() {
+        return localAccounts.stream().mapToDouble(LocalPrivacyAccount::epsilon).max().orElse(Double.NaN);
     }
 
     /** Client ids {@code client-00000}, {@code client-00001}, ... for the datasets in order. */
@@ -141,6 +168,7 @@ public final class SimulationRunner {
                     adversary);
             Optional<DpFedAvgSettings> dp = protocol.privacy().map(CentralPrivacy::settings);
             RdpAccountant spent = RdpAccountant.empty();
+            PldAccountant tighter = PldAccountant.empty();
             for (int round = 1; round <= settings.rounds(); round++) {
                 Optional<String> refusal = dp.isPresent() ? dp.get().refusal(spent) : Optional.empty();
                 if (refusal.isPresent()) {
@@ -150,6 +178,7 @@ public final class SimulationRunner {
                 LocalFederation.RoundReport report = federation.runRound(round);
                 if (dp.isPresent()) {
                     spent = spent.compose(dp.get().roundEvent());
+                    tighter = tighter.compose(dp.get().roundEvent());
                 }
                 double epsilon = dp.isPresent() ? spent.epsilon(dp.get().delta()) : Double.NaN;
                 long bytesDown = report.participants() * (Traffic.download(initial.spec())
@@ -159,9 +188,11 @@ public final class SimulationRunner {
                 if (eval != null) {
                     onEvaluated.accept(round, federation.model());
                 }
+                double epsilonPld = dp.isPresent() && eval != null ? tighter.epsilon(dp.get().delta()) : Double.NaN;
                 onRound.accept(new RoundRecord(round, report.participants(), eval == null ? Double.NaN : eval.accuracy(),
                         eval == null ? Double.NaN : eval.loss(), report.trainLoss(), report.bytesUp(), bytesDown,
-                        (System.nanoTime() - start) / 1e9, report.byzantine(), report.rejected(), epsilon));
+                        (System.nanoTime() - start) / 1e9, report.byzantine(), report.rejected(), epsilon,
+                        epsilonPld, localEpsilon()));
             }
             return new Result(federation.model(), federation.serverState(), federation.clientStates(),
                     Optional.empty());

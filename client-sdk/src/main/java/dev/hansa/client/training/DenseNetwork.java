@@ -1,7 +1,6 @@
 package dev.hansa.client.training;
 
 import dev.hansa.aggregation.architecture.DenseArchitecture;
-import dev.hansa.aggregation.strategy.Objective;
 import dev.hansa.aggregation.tensor.ModelSpec;
 import dev.hansa.aggregation.tensor.Tensors;
 import dev.hansa.client.data.Dataset;
@@ -48,7 +47,7 @@ public final class DenseNetwork implements TrainableModel {
     }
 
     @Override
-    public Objective bind(Dataset trainData, Backend backend) {
+    public PerExampleObjective bind(Dataset trainData, Backend backend) {
         checkData(trainData);
         return new Bound(trainData, backend);
     }
@@ -123,6 +122,8 @@ public final class DenseNetwork implements TrainableModel {
         private final FloatArray[] activations; // activations[0] = input, activations[l] = output of layer l
         private final FloatArray[] deltas;      // gradient w.r.t. activations[l]; null when not training
         private final float[] staging;
+        /** The naive path's per-example gradients, capacity x parameters; allocated on its first use. */
+        private FloatArray perExample;
 
         Workspace(Backend backend, int capacity, boolean training) {
             this.backend = backend;
@@ -182,25 +183,98 @@ public final class DenseNetwork implements TrainableModel {
 
         /** Mean loss over the loaded batch; writes the gradient of the mean loss into {@code grad}. */
         double lossAndGradient(FloatArray params, int batch, int[] labels, FloatArray grad) {
+            double loss = backpropagate(params, batch, labels, 1f / batch);
+            weightGradients(batch, grad);
+            return loss / batch;
+        }
+
+        /**
+         * Forward pass, then the output gradients of every layer into {@code deltas}: row i of {@code deltas[l]} is the
+         * gradient of {@code scale * loss_i} with respect to example i's activations at layer l (l >= 1). Rows are
+         * independent, which is what per-example clipping needs. Returns the summed loss.
+         */
+        private double backpropagate(FloatArray params, int batch, int[] labels, float scale) {
             int layers = layerNames.length;
             FloatArray logits = forward(params, batch);
             FloatArray top = deltas[layers].slice(0, (long) batch * widths[layers]);
             double loss = backend.softmaxCrossEntropy(batch, widths[layers], logits, labels, top);
-            backend.scal(1f / batch, top);
-            for (int l = layers - 1; l >= 0; l--) {
+            backend.scal(scale, top);
+            for (int l = layers - 1; l > 0; l--) {
+                FloatArray below = deltas[l].slice(0, (long) batch * widths[l]);
+                backend.gemm(Transpose.NO, Transpose.NO, batch, widths[l], widths[l + 1],
+                        1f, deltas[l + 1], widths[l + 1], weight(params, l), widths[l], 0f, below, widths[l]);
+                backend.reluBackward(activations[l].slice(0, (long) batch * widths[l]), below);
+            }
+            return loss;
+        }
+
+        /** The batch's summed parameter gradient from the current deltas: dW = delta^T A_l, db = column sums. */
+        private void weightGradients(int batch, FloatArray grad) {
+            for (int l = layerNames.length - 1; l >= 0; l--) {
                 FloatArray delta = deltas[l + 1].slice(0, (long) batch * widths[l + 1]);
-                // dW = delta^T A_l (out x in); db = column sums of delta.
                 backend.gemm(Transpose.YES, Transpose.NO, widths[l + 1], widths[l], batch,
                         1f, delta, widths[l + 1], activations[l], widths[l], 0f, weight(grad, l), widths[l]);
                 backend.columnSums(batch, widths[l + 1], delta, bias(grad, l));
-                if (l > 0) {
-                    FloatArray below = deltas[l].slice(0, (long) batch * widths[l]);
-                    backend.gemm(Transpose.NO, Transpose.NO, batch, widths[l], widths[l + 1],
-                            1f, delta, widths[l + 1], weight(params, l), widths[l], 0f, below, widths[l]);
-                    backend.reluBackward(activations[l].slice(0, (long) batch * widths[l]), below);
+            }
+        }
+
+        /** Ghost clipping ({@link PerExampleClipping#GHOST}); returns the summed loss. */
+        double ghostClippedSum(FloatArray params, int batch, int[] labels, double clip, FloatArray sumOut) {
+            double loss = backpropagate(params, batch, labels, 1f);
+            int layers = layerNames.length;
+            double[] squaredNorms = new double[batch];
+            for (int l = 0; l < layers; l++) {
+                for (int i = 0; i < batch; i++) {
+                    FloatArray a = row(activations[l], i, widths[l]);
+                    FloatArray g = row(deltas[l + 1], i, widths[l + 1]);
+                    // ||g a^T||_F^2 = ||g||^2 ||a||^2 for the weights, + ||g||^2 for the bias.
+                    squaredNorms[i] += (double) backend.dot(g, g) * ((double) backend.dot(a, a) + 1);
                 }
             }
-            return loss / batch;
+            for (int i = 0; i < batch; i++) {
+                float factor = clipFactor(Math.sqrt(squaredNorms[i]), clip);
+                if (factor < 1f) {
+                    // Backprop is linear in the output gradient: scaling example i's rows scales its gradient.
+                    for (int l = 1; l <= layers; l++) {
+                        backend.scal(factor, row(deltas[l], i, widths[l]));
+                    }
+                }
+            }
+            weightGradients(batch, sumOut);
+            return loss;
+        }
+
+        /** The naive path ({@link PerExampleClipping#NAIVE}); returns the summed loss. */
+        double naiveClippedSum(FloatArray params, int batch, int[] labels, double clip, FloatArray sumOut) {
+            double loss = backpropagate(params, batch, labels, 1f);
+            int count = spec.parameterCount();
+            if (perExample == null) {
+                perExample = backend.allocate((long) capacity * count);
+            }
+            for (int i = 0; i < batch; i++) {
+                FloatArray gradient = perExample.slice((long) i * count, count);
+                for (int l = 0; l < layerNames.length; l++) {
+                    FloatArray g = row(deltas[l + 1], i, widths[l + 1]);
+                    backend.gemm(Transpose.YES, Transpose.NO, widths[l + 1], widths[l], 1,
+                            1f, g, widths[l + 1], row(activations[l], i, widths[l]), widths[l], 0f,
+                            weight(gradient, l), widths[l]);
+                    backend.copy(g, bias(gradient, l));
+                }
+            }
+            backend.fill(sumOut, 0f);
+            for (int i = 0; i < batch; i++) {
+                FloatArray gradient = perExample.slice((long) i * count, count);
+                backend.axpy(clipFactor(backend.nrm2(gradient), clip), gradient, sumOut);
+            }
+            return loss;
+        }
+
+        private static FloatArray row(FloatArray matrix, int i, int width) {
+            return matrix.slice((long) i * width, width);
+        }
+
+        private static float clipFactor(double norm, double clip) {
+            return (float) Math.min(1, clip / (norm + PerExampleObjective.NORM_EPSILON));
         }
 
         @Override
@@ -213,11 +287,14 @@ public final class DenseNetwork implements TrainableModel {
                     d.close();
                 }
             }
+            if (perExample != null) {
+                perExample.close();
+            }
         }
     }
 
     /** The gradient oracle over one client's data; grows its workspace to the largest batch seen. */
-    private final class Bound implements Objective {
+    private final class Bound implements PerExampleObjective {
         private final Dataset data;
         private final Backend backend;
         private Workspace workspace;
@@ -244,11 +321,32 @@ public final class DenseNetwork implements TrainableModel {
 
         @Override
         public double lossAndGradient(FloatArray params, int[] batch, FloatArray gradOut) {
+            int[] labels = load(params, batch, gradOut);
+            return workspace.lossAndGradient(params, batch.length, labels, gradOut);
+        }
+
+        @Override
+        public double clippedGradientSum(FloatArray params, int[] batch, double clip, PerExampleClipping mode,
+                                         FloatArray sumOut) {
+            if (!(clip > 0) || Double.isInfinite(clip)) {
+                throw new IllegalArgumentException("clip must be finite and > 0, got " + clip);
+            }
+            int[] labels = load(params, batch, sumOut);
+            double loss = switch (mode) {
+                case NAIVE -> workspace.naiveClippedSum(params, batch.length, labels, clip, sumOut);
+                case GHOST -> workspace.ghostClippedSum(params, batch.length, labels, clip, sumOut);
+            };
+            return loss / batch.length;
+        }
+
+        /** Checks the arguments, grows the workspace to the batch and stages it; returns its labels. */
+        private int[] load(FloatArray params, int[] batch, FloatArray out) {
             if (batch.length == 0) {
                 throw new IllegalArgumentException("batch must not be empty");
             }
-            if (params.length() != spec.parameterCount() || gradOut.length() != spec.parameterCount()) {
-                throw new IllegalArgumentException("params and gradOut must hold " + spec.parameterCount() + " floats");
+            if (params.length() != spec.parameterCount() || out.length() != spec.parameterCount()) {
+                throw new IllegalArgumentException("params and the gradient must hold " + spec.parameterCount()
+                        + " floats");
             }
             if (workspace == null || workspace.capacity < batch.length) {
                 if (workspace != null) {
@@ -256,8 +354,7 @@ public final class DenseNetwork implements TrainableModel {
                 }
                 workspace = new Workspace(backend, batch.length, true);
             }
-            int[] labels = workspace.load(data, batch);
-            return workspace.lossAndGradient(params, batch.length, labels, gradOut);
+            return workspace.load(data, batch);
         }
     }
 }

@@ -1,7 +1,6 @@
 package dev.hansa.client.training;
 
 import dev.hansa.aggregation.architecture.Architecture;
-import dev.hansa.aggregation.strategy.Objective;
 import dev.hansa.aggregation.tensor.ModelSpec;
 import dev.hansa.aggregation.tensor.Tensors;
 import dev.hansa.client.data.Dataset;
@@ -24,8 +23,8 @@ public interface TrainableModel {
         return architecture().initialize(seed);
     }
 
-    /** The loss over {@code trainData} with its gradient, with buffers on {@code backend}. */
-    Objective bind(Dataset trainData, Backend backend);
+    /** The loss over {@code trainData} with its gradient (also clipped per example), buffers on {@code backend}. */
+    PerExampleObjective bind(Dataset trainData, Backend backend);
 
     /** Mean loss and accuracy of {@code weights} on {@code data}. */
     Evaluation evaluate(Tensors weights, Dataset data, Backend backend);

@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import dev.hansa.privacy.accounting.PldAccountant;
 import dev.hansa.privacy.accounting.RdpAccountant;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -94,6 +95,11 @@ class SimulateCommandTest {
         assertTrue(lineWith(err, "round 1:").contains(String.format(java.util.Locale.ROOT, "epsilon %.3f",
                 RdpAccountant.empty().compose(0.5, 1.0, 1).epsilon(0.01))), err);
         assertTrue(err.contains("stopped: privacy budget: one more round would spend epsilon"), err);
+        double pld = PldAccountant.empty().compose(0.5, 1.0, 2).epsilon(0.01);
+        assertEquals("", lines.get(1).split(",", -1)[11], "round 1 is not evaluated, so no PLD epsilon");
+        assertEquals(pld, Double.parseDouble(lines.get(2).split(",", -1)[11]), 1e-6, "the PLD epsilon column");
+        assertTrue(pld < two.epsilon(0.01), "PLD " + pld + " is tighter than RDP");
+        assertTrue(lineWith(err, "round 2:").contains(String.format(java.util.Locale.ROOT, "(PLD %.3f)", pld)), err);
     }
 
     @Test
@@ -119,6 +125,38 @@ class SimulateCommandTest {
         assertTrue(err.contains("privacy.delta 0.2 must be below 1/N = 1/6"), err);
         err = capturingStandardError(() -> assertEquals(2, SimulateCommand.run(with("--dp-clip", "1"))));
         assertTrue(err.contains("--dp-clip needs --dp-noise-multiplier or --dp-target-epsilon"), err);
+    }
+
+    @Test
+    void localDpSgdReportsTheClientsEpsilonEachRoundAndAClientRefusesPastItsBudget() throws IOException {
+        Path csv = dir.resolve("local.csv");
+        String err = capturingStandardError(() -> assertEquals(0, SimulateCommand.run(with(
+                "--local-dp-noise-multiplier", "1.1", "--local-dp-clip", "1", "--csv", csv.toString()))));
+        List<String> lines = Files.readAllLines(csv);
+        assertEquals(4, lines.size(), "header and three rounds: " + lines);
+        double previous = 0;
+        for (String line : lines.subList(1, lines.size())) {
+            double local = Double.parseDouble(line.split(",", -1)[12]);
+            assertTrue(local > previous, "the largest client epsilon grows: " + lines);
+            previous = local;
+        }
+        assertTrue(lineWith(err, "round 3:").contains(String.format(java.util.Locale.ROOT, "local epsilon %.3f",
+                previous)), err);
+        err = capturingStandardError(() -> assertEquals(1, SimulateCommand.run(with(
+                "--local-dp-noise-multiplier", "1.1", "--local-dp-clip", "1", "--local-dp-epsilon", "0.01"))));
+        assertTrue(err.contains("a client refused to train: local DP-SGD budget"), err);
+    }
+
+    @Test
+    void badLocalDpFlagsExitWithTwoAndNameTheField() {
+        String err = capturingStandardError(() -> assertEquals(2, SimulateCommand.run(with("--local-dp-clip", "1"))));
+        assertTrue(err.contains("--local-dp-clip needs --local-dp-noise-multiplier"), err);
+        err = capturingStandardError(() -> assertEquals(2, SimulateCommand.run(with(
+                "--local-dp-noise-multiplier", "1"))));
+        assertTrue(err.contains("privacy.local.clip is required"), err);
+        err = capturingStandardError(() -> assertEquals(2, SimulateCommand.run(with(
+                "--local-dp-noise-multiplier", "-1", "--local-dp-clip", "1"))));
+        assertTrue(err.contains("privacy.local.noiseMultiplier must be"), err);
     }
 
     @Test

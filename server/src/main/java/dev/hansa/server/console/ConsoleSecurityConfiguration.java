@@ -9,8 +9,9 @@ import org.springframework.security.web.SecurityFilterChain;
 
 /**
  * The console's own chain, ahead of the stateless API chain: form login with a session, CSRF tokens on every form,
- * logout. Everyone with a role reads; writes, and the create form, need OPERATOR or ADMIN. A refused request (no
- * role for it, or a form without its CSRF token) answers 403 with the console's refusal page.
+ * logout. Everyone with a role reads and manages their own access tokens; other writes, and the create form, need
+ * OPERATOR or ADMIN. A refused request (no role for it, or a form without its CSRF token) answers 403 with the
+ * console's refusal page.
  */
 @Configuration(proxyBeanMethods = false)
 class ConsoleSecurityConfiguration {
@@ -28,6 +29,7 @@ class ConsoleSecurityConfiguration {
                         .requestMatchers(LOGIN, "/console/assets/**", "/webjars/**").permitAll()
                         .requestMatchers("/console/forbidden").authenticated()
                         .requestMatchers("/console/federations/new").hasAnyRole(ADMIN, OPERATOR)
+                        .requestMatchers("/console/tokens", "/console/tokens/**").hasAnyRole(ADMIN, OPERATOR, VIEWER)
                         .requestMatchers(HttpMethod.GET, "/console", "/console/**")
                         .hasAnyRole(ADMIN, OPERATOR, VIEWER)
                         .anyRequest().hasAnyRole(ADMIN, OPERATOR))

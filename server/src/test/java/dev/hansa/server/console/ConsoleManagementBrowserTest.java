@@ -106,6 +106,23 @@ class ConsoleManagementBrowserTest extends EmbeddedServerTest {
     }
 
     @Test
+    void aViewerCreatesAnAccessTokenUsesItWithTheirRoleOnTheApiAndRevokesIt() {
+        LoginPage.open(driver, base).logIn(VIEWER, PASSWORD);
+        AccessTokensPage tokens = AccessTokensPage.open(driver, base);
+        String secret = tokens.create("scraper");
+        Api.Reply me = api.get("/api/v1/me", secret);
+        assertEquals(200, me.status(), () -> new String(me.bytes()));
+        assertEquals(VIEWER, me.json().get("username").asString());
+        assertEquals(200, api.get("/api/v1/admin/federations", secret).status());
+        assertEquals(403, api.post("/api/v1/admin/federations", secret, Map.of()).status(), "a VIEWER's token");
+        assertEquals("ACTIVE", tokens.stateOf("scraper"));
+
+        tokens = tokens.revoke("scraper");
+        assertEquals("REVOKED", tokens.stateOf("scraper"));
+        assertEquals(401, api.get("/api/v1/me", secret).status());
+    }
+
+    @Test
     void aViewerSeesEveryPageWithoutAButtonThatChangesSomething() {
         FederationFixture federation = new FederationFixture(api, 1, 1, 60, 1.0, "fedavg");
         api.post("/api/v1/admin/federations/" + federation.federationId + "/enrollment-tokens", ADMIN,

@@ -13,13 +13,15 @@ import dev.hansa.client.privacy.LocalPrivacyAccount;
 import dev.hansa.client.training.Evaluation;
 import dev.hansa.client.training.TrainableModel;
 import dev.hansa.compute.Backend;
+import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
 
 /**
  * The built-in {@link LocalTrainer}: one of Hansa's trainable models bound to local data, trained by the client
  * optimizer of whatever strategy the plan names, on the given backend; or, with a {@link LocalDpConfig}, by local
- * DP-SGD ({@link LocalDpSgd}) under the client's own example-level budget, kept for the trainer's lifetime.
+ * DP-SGD ({@link LocalDpSgd}) under the client's own example-level budget: its account is kept for the trainer's
+ * lifetime, and in the client's state directory once a {@link HansaClient} runs it.
  */
 public final class BuiltInTrainer implements LocalTrainer {
 
@@ -55,6 +57,20 @@ public final class BuiltInTrainer implements LocalTrainer {
         this.objective = model.bind(train, backend);
         this.localDp = localDp;
         this.account = account;
+    }
+
+    /**
+     * The same trainer with its local DP-SGD account kept in {@code file} ({@link LocalPrivacyAccount#storedIn}),
+     * so that what it spent survives a restart of the client; this trainer itself when it trains without local DP.
+     *
+     * @throws IllegalStateException naming the file when the stored account cannot be read
+     */
+    BuiltInTrainer withPrivacyAccountIn(Path file) {
+        if (localDp == null) {
+            return this;
+        }
+        return new BuiltInTrainer(model, train, heldOut, backend, localDp,
+                LocalPrivacyAccount.storedIn(file, localDp.delta(), localDp.epsilon()));
     }
 
     /**

@@ -10,6 +10,7 @@ import dev.hansa.aggregation.update.UpdatePipeline;
 import dev.hansa.client.http.HansaProtocolException;
 import dev.hansa.client.http.HttpTransport;
 import dev.hansa.client.http.Sleeper;
+import dev.hansa.client.privacy.LocalBudgetExhaustedException;
 import dev.hansa.client.state.ClientState;
 import dev.hansa.client.state.ClientStateStore;
 import java.net.URI;
@@ -40,6 +41,11 @@ import tools.jackson.databind.json.JsonMapper;
  * dropped if the round failed, was cancelled or refused the update. A crash anywhere in between leaves the pending
  * state on disk to be resolved the same way.
  *
+ * <p>A {@link BuiltInTrainer} training by local DP-SGD keeps its privacy account in the state directory, paid for
+ * (on disk) before each round's first noisy step and never refunded, whatever the round's outcome; a damaged account
+ * file stops the client at construction. When the budget refuses a round the client stops asking for work
+ * ({@link StepResult#BUDGET_EXHAUSTED}, {@link #budgetExhausted()}).
+ *
  * <p>A {@link Misbehaviour} in the configuration makes it a deliberately Byzantine client for live robustness tests:
  * it then uploads an attacked update in place of its honest one.
  *
@@ -49,7 +55,11 @@ import tools.jackson.databind.json.JsonMapper;
 public final class HansaClient implements AutoCloseable {
 
     /** What one {@link #step()} did. */
-    public enum StepResult { TRAINED, WAITING, REJECTED, FINISHED }
+    public enum StepResult {
+        TRAINED, WAITING, REJECTED, FINISHED,
+        /** The client's local DP budget refused a round: it asks for no more work (see {@link #budgetExhausted()}). */
+        BUDGET_EXHAUSTED
+    }
 
     private static final System.Logger log = System.getLogger(HansaClient.class.getName());
 
@@ -62,6 +72,7 @@ public final class HansaClient implements AutoCloseable {
     private boolean declared;
     private String evaluatedRound;
     private Map<String, Double> evaluation = Map.of();
+    private String budgetExhausted;
 
     public HansaClient(HansaClientConfig config, LocalTrainer trainer) {
         this(config, trainer, Sleeper.SYSTEM);
@@ -69,8 +80,10 @@ public final class HansaClient implements AutoCloseable {
 
     public HansaClient(HansaClientConfig config, LocalTrainer trainer, Sleeper sleeper) {
         this.config = config;
-        this.trainer = config.misbehaviour() instanceof Misbehaviour.LabelFlipped ? labelFlipped(trainer) : trainer;
         this.store = new ClientStateStore(config.stateDir());
+        LocalTrainer durable = trainer instanceof BuiltInTrainer builtIn
+                ? builtIn.withPrivacyAccountIn(store.localPrivacyAccountFile()) : trainer;
+        this.trainer = config.misbehaviour() instanceof Misbehaviour.LabelFlipped ? labelFlipped(durable) : durable;
         this.transport = new HttpTransport(json, sleeper, config.maxAttempts(), config.initialBackoff(),
                 config.maxBackoff(), Duration.ofSeconds(10));
     }
@@ -88,17 +101,39 @@ public final class HansaClient implements AutoCloseable {
         return Optional.ofNullable(credential).map(ClientStateStore.Credential::clientId);
     }
 
-    /** Steps until the federation is finished. */
-    public void run() throws InterruptedException {
-        while (step() != StepResult.FINISHED) {
+    /**
+     * Why the client's local DP budget refused a round, once it has: the client then asks for no more work. Empty
+     * while it still trains.
+     */
+    public Optional<String> budgetExhausted() {
+        return Optional.ofNullable(budgetExhausted);
+    }
+
+    /**
+     * Steps until the federation is finished or the client's local DP budget refuses a round.
+     *
+     * @return {@link StepResult#FINISHED} or {@link StepResult#BUDGET_EXHAUSTED}
+     */
+    public StepResult run() throws InterruptedException {
+        while (true) {
+            StepResult result = step();
+            if (result == StepResult.FINISHED || result == StepResult.BUDGET_EXHAUSTED) {
+                return result;
+            }
             if (Thread.interrupted()) {
                 throw new InterruptedException();
             }
         }
     }
 
-    /** One cycle: make sure we are enrolled, wait for an assignment and carry it out. */
+    /**
+     * One cycle: make sure we are enrolled, wait for an assignment and carry it out. Once the local DP budget has
+     * refused a round, answers {@link StepResult#BUDGET_EXHAUSTED} without contacting the server.
+     */
     public StepResult step() throws InterruptedException {
+        if (budgetExhausted != null) {
+            return StepResult.BUDGET_EXHAUSTED;
+        }
         ensureEnrolled();
         declareOnce();
         String federation = credential.federationId();
@@ -128,7 +163,17 @@ public final class HansaClient implements AutoCloseable {
         String federation = credential.federationId();
         // A retry of the same round starts again from the committed state, not from its own pending one.
         ClientState held = store.state(federation);
-        LocalResult result = trainer.train(global, plan, broadcast, held.strategy());
+        LocalResult result;
+        try {
+            result = trainer.train(global, plan, broadcast, held.strategy());
+        } catch (LocalBudgetExhaustedException e) {
+            // Refused before any step, so nothing was spent; the server sees no upload and, once the client stops
+            // polling, no live client to sample.
+            budgetExhausted = e.getMessage();
+            log.log(System.Logger.Level.WARNING, "round {0}: not training and asking for no more work: {1}",
+                    roundId, budgetExhausted);
+            return StepResult.BUDGET_EXHAUSTED;
+        }
         UpdatePipeline pipeline = UpdatePipeline.of(plan.update());
         UpdatePipeline.Prepared prepared = pipeline.prepare(result.update(), held.update(), plan.seed());
         ClientState next = new ClientState(result.state(), prepared.state());

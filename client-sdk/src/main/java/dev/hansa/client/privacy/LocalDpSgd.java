@@ -33,9 +33,10 @@ import java.util.random.RandomGenerator;
  *   w = w - lr * g
  * </pre>
  * Upload {@code w - w0}. The client's {@link LocalPrivacyAccount} composes T steps of the sampled Gaussian mechanism
- * (q, sigma) per round and reports the epsilon spent so far as {@value #EPSILON_METRIC}; the client refuses a round
- * that would pass its budget ({@link LocalBudgetExhaustedException}). The noise comes from {@link GaussianNoise}
- * (secure, floating-point safe) and the sampling from {@link SecureRandom}, unless the config asks for seeded ones.
+ * (q, sigma) per round, paid before the round's first step, and reports the epsilon spent so far as
+ * {@value #EPSILON_METRIC}; the client refuses a round that would pass its budget
+ * ({@link LocalBudgetExhaustedException}). The noise comes from {@link GaussianNoise} (secure, floating-point safe)
+ * and the sampling from {@link SecureRandom}, unless the config asks for seeded ones.
  */
 public final class LocalDpSgd implements ClientOptimizer {
 
@@ -81,9 +82,8 @@ public final class LocalDpSgd implements ClientOptimizer {
         int expectedBatch = Math.min(plan.batchSize(), n);
         double q = (double) expectedBatch / n;
         long steps = MinibatchSchedule.steps(plan, n);
-        account.refusal(q, config.noiseMultiplier(), steps).ifPresent(reason -> {
-            throw new LocalBudgetExhaustedException(reason);
-        });
+        // Write-ahead: the round is paid for (on disk, for a stored account) before any noisy step is taken.
+        account.spend(q, config.noiseMultiplier(), steps);
         PoissonBatches batches = new PoissonBatches(n, q, sampling(plan.seed()));
         GaussianNoise noise = config.seededNoise()
                 ? GaussianNoise.seeded(Seeds.forClient(plan.seed(), "privacy/local-noise")) : GaussianNoise.secure();
@@ -104,7 +104,6 @@ public final class LocalDpSgd implements ClientOptimizer {
                 sum.copyFromHost(noisyMean(sum.toHost(), noise, calibration, expectedBatch));
                 b.axpy((float) -plan.learningRate(), sum, w);
             }
-            account.record(q, config.noiseMultiplier(), steps);
             float[] delta = w.toHost();
             float[] start = global.values();
             for (int i = 0; i < delta.length; i++) {

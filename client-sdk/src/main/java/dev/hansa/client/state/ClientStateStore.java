@@ -4,11 +4,8 @@ import dev.hansa.aggregation.tensor.ContentHash;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Optional;
 import java.util.Properties;
 
@@ -16,7 +13,8 @@ import java.util.Properties;
  * A client's durable state in one directory: its credential ({@code credential.properties}, owner-only), its
  * {@link ClientState} per federation (plus at most one pending state whose round is unresolved, see
  * {@code HansaClient}), and a content-addressed cache of downloaded tensors. Every write goes to a temporary
- * file first and is moved into place atomically, so a crash never leaves a half-written file.
+ * file first, forced to disk and moved into place atomically ({@link DurableFile}), so a crash never leaves a
+ * half-written file.
  */
 public final class ClientStateStore {
 
@@ -57,7 +55,7 @@ public final class ClientStateStore {
 
     public void saveCredential(Credential c) {
         String text = "clientId=" + c.clientId() + "\nfederationId=" + c.federationId() + "\ncredential=" + c.secret() + "\n";
-        write(dir.resolve("credential.properties"), text.getBytes(java.nio.charset.StandardCharsets.UTF_8), true);
+        DurableFile.replace(dir.resolve("credential.properties"), text.getBytes(StandardCharsets.UTF_8), true);
     }
 
     /** The state of federation {@code federationId} as of the last round that counted this client. */
@@ -95,7 +93,7 @@ public final class ClientStateStore {
             throw new IllegalArgumentException("roundId must match " + ROUND_ID.pattern() + ": " + roundId);
         }
         Path file = pendingFile(federationId, roundId);
-        write(file, state.encode(), false);
+        DurableFile.replace(file, state.encode(), false);
         try (var files = Files.list(dir)) {
             for (Path other : files.filter(f -> isPending(f, federationId) && !f.equals(file)).toList()) {
                 Files.deleteIfExists(other);
@@ -112,7 +110,7 @@ public final class ClientStateStore {
 
     /** Makes the pending state the federation's strategy state, in one atomic rename. */
     public void commitPendingState(String federationId) {
-        pendingState(federationId).ifPresent(p -> move(pendingFile(federationId, p.roundId()),
+        pendingState(federationId).ifPresent(p -> DurableFile.move(pendingFile(federationId, p.roundId()),
                 dir.resolve("client-state-" + federationId + ".bin")));
     }
 
@@ -135,6 +133,11 @@ public final class ClientStateStore {
         return dir.resolve(pendingPrefix(federationId) + roundId + ".bin");
     }
 
+    /** Where the local DP-SGD privacy account of this client's data is kept (one per state directory). */
+    public Path localPrivacyAccountFile() {
+        return dir.resolve("local-privacy-account.txt");
+    }
+
     /** Cached bytes whose SHA-256 is {@code hash}, verified on read. */
     public Optional<byte[]> cached(String hash) {
         Path file = dir.resolve("cache").resolve(hash + ".safetensors");
@@ -153,31 +156,6 @@ public final class ClientStateStore {
     }
 
     public void cache(String hash, byte[] bytes) {
-        write(dir.resolve("cache").resolve(hash + ".safetensors"), bytes, false);
-    }
-
-    private static void write(Path target, byte[] bytes, boolean ownerOnly) {
-        try {
-            Path tmp = Files.createTempFile(target.getParent(), ".tmp-", null);
-            if (ownerOnly) {
-                Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rw-------"));
-            }
-            Files.write(tmp, bytes);
-            move(tmp, target);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + target, e);
-        }
-    }
-
-    private static void move(Path from, Path to) {
-        try {
-            try {
-                Files.move(from, to, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(from, to, StandardCopyOption.REPLACE_EXISTING);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot move " + from + " to " + to, e);
-        }
+        DurableFile.replace(dir.resolve("cache").resolve(hash + ".safetensors"), bytes, false);
     }
 }

@@ -9,9 +9,10 @@ import java.util.List;
 
 /**
  * Every inner product among a batch's rows x_1..x_n and their linear combinations, from one Gram matrix. Rows are
- * written in the basis {x_k - c} plus c, for c the rows' plain mean: the distances that the robust rules rank come
+ * written in the basis {x_k - c} plus c, for a centre c near the rows: the distances that the robust rules rank come
  * from products of centred rows, where float rounding does not cancel as it does in {@code G_ii + G_jj - 2 G_ij} of
- * raw rows lying far from the origin (ALGORITHMS.md 7.2). A combination {@code sum_k a_k x_k} is a coefficient vector
+ * raw rows lying far from the origin (ALGORITHMS.md 7.2). The products are exact for any c up to rounding; what c
+ * decides is whose distances keep their digits, see {@link #of}. A combination {@code sum_k a_k x_k} is a coefficient vector
  * {@code a}; rules that output a combination of the inputs (Krum, Weiszfeld's geometric median, centered clipping,
  * nearest-neighbour mixing) work on coefficients and touch the update data once more, in
  * {@link UpdateBatch#combine}.
@@ -38,8 +39,11 @@ public record RowGeometry(double[][] centred, double[] withCentre, double centre
 
     /**
      * The geometry of {@code batch}: its centred Gram matrix by one float GEMM per block of columns on
-     * {@code backend}, accumulated in double across blocks. Each block is centred on its own columns' mean (the
-     * centre c is the mean of the rows as {@link UpdateBatch#readColumns} returns them), so the rows are read once.
+     * {@code backend}, accumulated in double across blocks. Each block is centred on one of its own rows, the one whose
+     * norm over the block's columns is the median (the lower middle), so the rows are read once. Not on the rows'
+     * mean: a few Byzantine rows of enormous norm would drag the mean far from the honest rows, whose centred values
+     * would then be large and their float products would lose the digits of the honest distances the rules rank. A
+     * median-norm row is honest, or no larger than an honest one, whenever fewer than half the rows are Byzantine.
      * Reading and centring, which would otherwise run on one core while the GEMM runs on all, take one block per
      * thread of {@link AggregationThreads} at a time; the GEMMs run on the calling thread (where a GPU context is
      * current).
@@ -94,35 +98,45 @@ public record RowGeometry(double[][] centred, double[] withCentre, double centre
     /** A block of columns, centred, with its terms of {@code <x_i - c, c>} and {@code <c, c>}. */
     private static final class Block {
         final float[] values;
-        final double[] mean;
+        final double[] centre;
         final double[] withCentre;
+        final double[] rowNormSquared;
+        final Integer[] byNorm;
         double centreNormSquared;
         int width;
 
         Block(int n, int maxWidth) {
             values = new float[n * maxWidth];
-            mean = new double[maxWidth];
+            centre = new double[maxWidth];
             withCentre = new double[n];
+            rowNormSquared = new double[n];
+            byNorm = new Integer[n];
         }
 
-        /** Reads columns {@code [from, to)} and centres them on their mean. */
+        /** Reads columns {@code [from, to)} and centres them on the row of median norm over them. */
         void read(UpdateBatch batch, int from, int to) {
             int n = withCentre.length;
             width = to - from;
             batch.readColumns(from, to, values);
-            Arrays.fill(mean, 0, width, 0);
-            centreNormSquared = 0;
             for (int i = 0; i < n; i++) {
+                double norm = 0;
                 for (int j = 0; j < width; j++) {
-                    mean[j] += values[i * width + j];
+                    double v = values[i * width + j];
+                    norm += v * v;
                 }
+                rowNormSquared[i] = norm;
+                byNorm[i] = i;
             }
+            // Ties in index order, so the centre does not depend on the sort's stability.
+            Arrays.sort(byNorm, (a, b) -> rowNormSquared[a] != rowNormSquared[b]
+                    ? Double.compare(rowNormSquared[a], rowNormSquared[b]) : Integer.compare(a, b));
+            int median = byNorm[(n - 1) / 2];
+            centreNormSquared = rowNormSquared[median];
             for (int j = 0; j < width; j++) {
-                mean[j] /= n;
-                centreNormSquared += mean[j] * mean[j];
+                centre[j] = values[median * width + j];
             }
             for (int i = 0; i < n; i++) {
-                withCentre[i] = centre(values, i * width, width, mean);
+                withCentre[i] = centre(values, i * width, width, centre);
             }
         }
     }

@@ -125,6 +125,34 @@ class RowGeometryTest {
         }
     }
 
+    /**
+     * A minority of rows millions of times larger than the rest (an attack whose search ran far) must not cost the
+     * rest their distances: centred on the rows' mean, the honest rows' centred values would be about f/n of the
+     * attackers' norm and their float products would lose every digit of the honest distances.
+     */
+    @Test
+    void rowsOfEnormousNormDoNotCostTheOthersTheirDistances() {
+        int honest = 10;
+        int byzantine = 4;
+        int d = RowGeometry.BLOCK_COLUMNS + 7;
+        List<float[]> rows = new ArrayList<>(rows(honest, d, 3));
+        for (int b = 0; b < byzantine; b++) {
+            float[] far = new float[d];
+            for (int j = 0; j < d; j++) {
+                far[j] = rows.getFirst()[j] * (5e6f + b);
+            }
+            rows.add(far);
+        }
+        int n = rows.size();
+        double[][] dist = new HeapBatch(rows, new double[n], d).geometry().squaredDistances();
+        for (int i = 0; i < honest; i++) {
+            for (int j = 0; j < honest; j++) {
+                double expected = squaredDistance(combination(rows, unit(n, i)), combination(rows, unit(n, j)));
+                assertEquals(expected, dist[i][j], 1e-4 * expected + 1e-12, "honest rows " + i + ", " + j);
+            }
+        }
+    }
+
     @Test
     void innerProductsOfCombinationsMatchTheCombinationsThemselves() {
         int n = 5;

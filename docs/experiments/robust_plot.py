@@ -116,6 +116,7 @@ def curves(plt, table, images):
     fs = sorted({c[1] for c in table})
     aggs = [a for a in AGGREGATORS if any(c[0] == a for c in table)]
     for het in [h for h in HETEROGENEITY if any(c[2] == h for c in table)]:
+        fs = sorted({c[1] for c in table if c[2] == het})
         fig, axes = plt.subplots(1, len(fs), figsize=(3.2 * len(fs), 3.2), sharey=True, squeeze=False)
         for ax, f in zip(axes[0], fs):
             for k, agg in enumerate(aggs):

@@ -15,8 +15,8 @@ ByzFL's procedure (byzfl/benchmark/evaluate_results.py), with the clipping bound
 - the cell's number is the smallest best *test* accuracy over the attacks at that c: the worst case.
 
 Writes IMAGES/robust-heatmaps.png (a panel per aggregator: f x heterogeneity), IMAGES/robust-curves-<heterogeneity>.png
-(test accuracy against steps under the attack that validation found strongest, per f) and the markdown table TABLE. Needs matplotlib (Debian:
-apt-get install python3-matplotlib, for /usr/bin/python3).
+(test accuracy against steps under the attack that validation found strongest, per f) and the markdown table TABLE.
+Needs matplotlib (Debian: apt-get install python3-matplotlib, for /usr/bin/python3).
 """
 import csv
 import os
@@ -116,6 +116,7 @@ def curves(plt, table, images):
     fs = sorted({c[1] for c in table})
     aggs = [a for a in AGGREGATORS if any(c[0] == a for c in table)]
     for het in [h for h in HETEROGENEITY if any(c[2] == h for c in table)]:
+        fs = sorted({c[1] for c in table if c[2] == het})
         fig, axes = plt.subplots(1, len(fs), figsize=(3.2 * len(fs), 3.2), sharey=True, squeeze=False)
         for ax, f in zip(axes[0], fs):
             for k, agg in enumerate(aggs):
@@ -154,8 +155,8 @@ def per_attack(runs):
 def markdown(table, attacks, path, runs):
     fs = sorted({c[1] for c in table})
     aggs = [a for a in AGGREGATORS if any(c[0] == a for c in table)]
-    lines = ["Worst-case test accuracy over %s (the strongest attack, and the c that validation chose, in brackets); "
-             "`-`: not finished." % ", ".join(attacks), "",
+    lines = ["Worst-case test accuracy over %s" % ", ".join(attacks),
+             "(the strongest attack, and the c that validation chose, in brackets); `-`: not finished.", "",
              "| aggregator | f | " + " | ".join(HET_LABEL[h] for h in HETEROGENEITY) + " |",
              "|---|---|" + "---|" * len(HETEROGENEITY)]
     for agg in aggs:

@@ -85,7 +85,8 @@ final class ByzantineTrial implements Observation.Trial {
     @Override
     public DoubleFunction<Optional<double[]>> along(Observation.Line line, int count) {
         AggregationPipeline.Settings settings = pipeline.settings();
-        boolean clips = settings.maxUpdateNorm() > 0 && settings.onNormExceeded() == AggregationPipeline.NormPolicy.CLIP;
+        boolean clips = settings.maxUpdateNorm() > 0
+                && settings.onNormExceeded() == AggregationPipeline.NormPolicy.CLIP;
         if (!lossless || clips || settings.streaming()) {
             return Observation.Trial.super.along(line, count);
         }

@@ -76,7 +76,8 @@ class ByzantineTrialTest {
         }
 
         List<float[]> honestRows() {
-            return ids.stream().filter(id -> !byzantine.contains(id)).map(id -> sent.get(id).values().values()).toList();
+            return ids.stream().filter(id -> !byzantine.contains(id)).map(id -> sent.get(id).values().values())
+                    .toList();
         }
     }
 
@@ -124,7 +125,8 @@ class ByzantineTrialTest {
         List<Double> weights = new ArrayList<>();
         double[] centre = new double[D];
         for (String id : round.ids) {
-            Update u = round.byzantine.contains(id) ? new Update(id, ROLE, new Tensors(SPEC, byzantineRow), 40, Map.of())
+            Update u = round.byzantine.contains(id)
+                    ? new Update(id, ROLE, new Tensors(SPEC, byzantineRow), 40, Map.of())
                     : round.sent.get(id);
             AggregationPipeline.Admitted a;
             try {

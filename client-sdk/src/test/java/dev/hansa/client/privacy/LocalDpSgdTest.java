@@ -9,6 +9,7 @@ import dev.hansa.aggregation.strategy.LocalResult;
 import dev.hansa.aggregation.strategy.TrainingPlan;
 import dev.hansa.aggregation.tensor.Tensors;
 import dev.hansa.client.data.Dataset;
+import dev.hansa.client.data.RandomDatasets;
 import dev.hansa.client.training.DenseNetwork;
 import dev.hansa.client.training.PerExampleClipping;
 import dev.hansa.client.training.PerExampleObjective;
@@ -23,19 +24,6 @@ import org.junit.jupiter.api.Test;
 class LocalDpSgdTest {
 
     private final Backend backend = new JavaBackend();
-
-    private static Dataset randomData(int n, int features, int classes, long seed) {
-        SplittableRandom r = new SplittableRandom(seed);
-        float[] x = new float[n * features];
-        int[] y = new int[n];
-        for (int i = 0; i < x.length; i++) {
-            x[i] = (float) (2 * r.nextDouble() - 1);
-        }
-        for (int i = 0; i < n; i++) {
-            y[i] = r.nextInt(classes);
-        }
-        return new Dataset(x, y, features, classes);
-    }
 
     private static LocalDpConfig config(double sigma, double clip, double epsilon, PerExampleClipping clipping) {
         return new LocalDpConfig(sigma, clip, 1e-5, epsilon, clipping, true);
@@ -65,7 +53,7 @@ class LocalDpSgdTest {
     void withEveryExampleSampledAStepIsTheClippedSumOverTheExpectedBatchPlusNoise() {
         // q = 1 (batch >= n): every example is in the batch, so the step's noise is the update minus the known part.
         DenseNetwork net = DenseNetwork.softmaxRegression(784, 10);
-        Dataset data = randomData(40, 784, 10, 1);
+        Dataset data = RandomDatasets.uniform(40, 784, 10, 1);
         Tensors global = net.initialize(3);
         double sigma = 0.7;
         double clip = 0.5;
@@ -92,7 +80,7 @@ class LocalDpSgdTest {
     @Test
     void naiveAndGhostClippingTrainTheSameModel() {
         DenseNetwork net = DenseNetwork.mlp(23, new int[] {9}, 5);
-        Dataset data = randomData(200, 23, 5, 2);
+        Dataset data = RandomDatasets.uniform(200, 23, 5, 2);
         Tensors global = net.initialize(4);
         TrainingPlan plan = plan(30, 16, 0.1, 99);
         float[] naive = train(net, data, global, config(1.0, 0.3, Double.POSITIVE_INFINITY, PerExampleClipping.NAIVE),
@@ -112,7 +100,7 @@ class LocalDpSgdTest {
     void theClientsEpsilonMatchesOpacusOverItsRounds() {
         // ALGORITHMS.md 6.4: q = 0.01, sigma = 1.1, 10,000 steps, delta = 1e-5 -> epsilon 5.6320 (Opacus).
         DenseNetwork net = DenseNetwork.softmaxRegression(3, 2);
-        Dataset data = randomData(100, 3, 2, 5);
+        Dataset data = RandomDatasets.uniform(100, 3, 2, 5);
         Tensors global = net.initialize(1);
         LocalDpConfig config = config(1.1, 1.0, Double.POSITIVE_INFINITY, PerExampleClipping.GHOST);
         LocalPrivacyAccount account = new LocalPrivacyAccount(1e-5, Double.POSITIVE_INFINITY);
@@ -127,7 +115,7 @@ class LocalDpSgdTest {
     @Test
     void theClientRefusesARoundPastItsBudgetAndSpendsNothing() {
         DenseNetwork net = DenseNetwork.softmaxRegression(3, 2);
-        Dataset data = randomData(100, 3, 2, 5);
+        Dataset data = RandomDatasets.uniform(100, 3, 2, 5);
         Tensors global = net.initialize(1);
         LocalDpConfig config = config(1.1, 1.0, 3.0, PerExampleClipping.GHOST);
         LocalPrivacyAccount account = new LocalPrivacyAccount(1e-5, 3.0);
@@ -171,7 +159,7 @@ class LocalDpSgdTest {
         assertTrue(e.getMessage().contains("privacy.local") && e.getMessage().contains("fedspeed"), e.getMessage());
         DenseNetwork net = DenseNetwork.softmaxRegression(3, 2);
         TrainingPlan withMomentum = new TrainingPlan("fedavg", "train", 0, 1, 4, 0.1, 1, Map.of("momentum", 0.9));
-        var m = assertThrows(IllegalArgumentException.class, () -> train(net, randomData(10, 3, 2, 1),
+        var m = assertThrows(IllegalArgumentException.class, () -> train(net, RandomDatasets.uniform(10, 3, 2, 1),
                 net.initialize(1), config(1, 1, Double.POSITIVE_INFINITY, PerExampleClipping.GHOST),
                 new LocalPrivacyAccount(1e-5, Double.POSITIVE_INFINITY), withMomentum));
         assertTrue(m.getMessage().contains("training.params.momentum"), m.getMessage());

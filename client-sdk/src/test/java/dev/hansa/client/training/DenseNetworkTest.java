@@ -8,31 +8,18 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.hansa.aggregation.strategy.Objective;
 import dev.hansa.aggregation.tensor.Tensors;
 import dev.hansa.client.data.Dataset;
+import dev.hansa.client.data.RandomDatasets;
 import dev.hansa.compute.Backend;
 import dev.hansa.compute.FloatArray;
 import dev.hansa.compute.JavaBackend;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
 class DenseNetworkTest {
 
     private final Backend backend = new JavaBackend();
-
-    private static Dataset randomData(int n, int features, int classes, long seed) {
-        SplittableRandom r = new SplittableRandom(seed);
-        float[] x = new float[n * features];
-        int[] y = new int[n];
-        for (int i = 0; i < x.length; i++) {
-            x[i] = (float) (2 * r.nextDouble() - 1);
-        }
-        for (int i = 0; i < n; i++) {
-            y[i] = r.nextInt(classes);
-        }
-        return new Dataset(x, y, features, classes);
-    }
 
     /** Independent double-precision forward pass: mean softmax cross-entropy of an MLP with ReLU. */
     private static double referenceLoss(DenseNetwork net, double[] params, Dataset data, int[] batch) {
@@ -103,7 +90,7 @@ class DenseNetworkTest {
     @Test
     void lossMatchesDoublePrecisionReference() {
         DenseNetwork net = DenseNetwork.mlp(7, new int[] {5, 4}, 3);
-        Dataset data = randomData(20, 7, 3, 1);
+        Dataset data = RandomDatasets.uniform(20, 7, 3, 1);
         Tensors w = net.initialize(3);
         Objective objective = net.bind(data, backend);
         int[] batch = {0, 3, 5, 19, 7};
@@ -117,7 +104,7 @@ class DenseNetworkTest {
     void gradientMatchesCentralDifferencesOfTheReference() {
         for (DenseNetwork net : List.of(DenseNetwork.mlp(6, new int[] {5}, 4), DenseNetwork.softmaxRegression(6, 4),
                 DenseNetwork.mlp(6, new int[] {5, 3}, 4))) {
-            Dataset data = randomData(12, 6, 4, 2);
+            Dataset data = RandomDatasets.uniform(12, 6, 4, 2);
             Tensors w = net.initialize(11);
             int[] batch = {1, 2, 3, 5, 8, 11};
             float[] grad;
@@ -142,7 +129,7 @@ class DenseNetworkTest {
     @Test
     void batchSizeChangesReuseTheModel() {
         DenseNetwork net = DenseNetwork.mlp(5, new int[] {4}, 3);
-        Dataset data = randomData(30, 5, 3, 4);
+        Dataset data = RandomDatasets.uniform(30, 5, 3, 4);
         Tensors w = net.initialize(1);
         Objective objective = net.bind(data, backend);
         try (FloatArray p = backend.upload(w.values()); FloatArray g = backend.allocate(w.values().length)) {

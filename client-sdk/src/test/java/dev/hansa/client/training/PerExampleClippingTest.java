@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.hansa.client.data.Dataset;
+import dev.hansa.client.data.RandomDatasets;
 import dev.hansa.compute.Backend;
 import dev.hansa.compute.FloatArray;
 import dev.hansa.compute.JavaBackend;
@@ -21,19 +22,6 @@ import org.junit.jupiter.params.provider.CsvSource;
 class PerExampleClippingTest {
 
     private final Backend backend = new JavaBackend();
-
-    private static Dataset randomData(int n, int features, int classes, long seed) {
-        SplittableRandom r = new SplittableRandom(seed);
-        float[] x = new float[n * features];
-        int[] y = new int[n];
-        for (int i = 0; i < x.length; i++) {
-            x[i] = (float) (3 * r.nextDouble() - 1.5);
-        }
-        for (int i = 0; i < n; i++) {
-            y[i] = r.nextInt(classes);
-        }
-        return new Dataset(x, y, features, classes);
-    }
 
     private static float[] randomParams(int count, long seed) {
         SplittableRandom r = new SplittableRandom(seed);
@@ -157,7 +145,7 @@ class PerExampleClippingTest {
                 : Arrays.stream(hidden.split(",")).mapToInt(Integer::parseInt).toArray();
         DenseNetwork net = h.length == 0 ? DenseNetwork.softmaxRegression(inputs, classes)
                 : DenseNetwork.mlp(inputs, h, classes);
-        Dataset data = randomData(batchSize + 9, inputs, classes, inputs * 31L + batchSize);
+        Dataset data = RandomDatasets.uniform(batchSize + 9, inputs, classes, inputs * 31L + batchSize);
         float[] params = randomParams(net.spec().parameterCount(), batchSize);
         int[] batch = new SplittableRandom(7).ints(batchSize, 0, data.size()).toArray();
         double[] norms = new double[batchSize];
@@ -178,7 +166,7 @@ class PerExampleClippingTest {
     @Test
     void everyClippedContributionIsBoundedByTheClip() {
         DenseNetwork net = DenseNetwork.mlp(12, new int[] {6}, 4);
-        Dataset data = randomData(40, 12, 4, 3);
+        Dataset data = RandomDatasets.uniform(40, 12, 4, 3);
         float[] params = randomParams(net.spec().parameterCount(), 5);
         for (int sample = 0; sample < data.size(); sample++) {
             for (PerExampleClipping mode : PerExampleClipping.values()) {
@@ -191,7 +179,7 @@ class PerExampleClippingTest {
     @Test
     void aClipAboveEveryNormLeavesTheSummedGradient() {
         DenseNetwork net = DenseNetwork.mlp(10, new int[] {8}, 3);
-        Dataset data = randomData(20, 10, 3, 11);
+        Dataset data = RandomDatasets.uniform(20, 10, 3, 11);
         float[] params = randomParams(net.spec().parameterCount(), 13);
         int[] batch = {0, 3, 5, 7, 19, 3};
         PerExampleObjective objective = net.bind(data, backend);
@@ -211,7 +199,7 @@ class PerExampleClippingTest {
     @Test
     void refusesANonPositiveClip() {
         DenseNetwork net = DenseNetwork.softmaxRegression(5, 2);
-        PerExampleObjective objective = net.bind(randomData(4, 5, 2, 1), backend);
+        PerExampleObjective objective = net.bind(RandomDatasets.uniform(4, 5, 2, 1), backend);
         try (FloatArray p = backend.allocate(net.spec().parameterCount());
              FloatArray out = backend.allocate(net.spec().parameterCount())) {
             var e = assertThrows(IllegalArgumentException.class,

@@ -12,11 +12,13 @@ import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.servlet.mvc.support.RedirectAttributes;
 import tools.jackson.databind.ObjectMapper;
 
 /**
  * The federations list and a federation's page: its live round (refreshed by htmx polling the {@code live}
- * fragment), curves of accuracy, loss, bytes and round time, and its rounds; start and stop for operators.
+ * fragment), curves of accuracy, loss, bytes and round time, and its rounds; start, pause, resume, stop,
+ * clone and delete for operators (through the services the REST API uses, which audit-log each change).
  */
 @Controller
 @RequestMapping("/console/federations")
@@ -59,14 +61,50 @@ class FederationPages {
     }
 
     @PostMapping("/{id}/start")
-    String start(@PathVariable UUID id) {
-        federations.start(id, AuditLog.currentActor());
-        return "redirect:/console/federations/" + id;
+    String start(@PathVariable UUID id, RedirectAttributes flash) {
+        return change(id, flash, () -> federations.start(id, AuditLog.currentActor()));
+    }
+
+    @PostMapping("/{id}/pause")
+    String pause(@PathVariable UUID id, RedirectAttributes flash) {
+        return change(id, flash, () -> federations.pause(id, AuditLog.currentActor()));
+    }
+
+    @PostMapping("/{id}/resume")
+    String resume(@PathVariable UUID id, RedirectAttributes flash) {
+        return change(id, flash, () -> federations.resume(id, AuditLog.currentActor()));
     }
 
     @PostMapping("/{id}/stop")
-    String stop(@PathVariable UUID id) {
-        federations.stop(id, AuditLog.currentActor());
-        return "redirect:/console/federations/" + id;
+    String stop(@PathVariable UUID id, RedirectAttributes flash) {
+        return change(id, flash, () -> federations.stop(id, AuditLog.currentActor()));
+    }
+
+    /** A new CREATED federation with this one's config (and name, as the service keeps it); opens its page. */
+    @PostMapping("/{id}/clone")
+    String cloneOf(@PathVariable UUID id, RedirectAttributes flash) {
+        return FormOutcome.redirect(flash, page(id),
+                () -> page(federations.cloneOf(id, null, AuditLog.currentActor()).id()));
+    }
+
+    /** Deletes a federation that is not running or paused, with its data; back to the list. */
+    @PostMapping("/{id}/delete")
+    String delete(@PathVariable UUID id, RedirectAttributes flash) {
+        return FormOutcome.redirect(flash, page(id), () -> {
+            federations.delete(id, AuditLog.currentActor());
+            return "/console/federations";
+        });
+    }
+
+    /** A state change of the federation, which stays on its page either way. */
+    private static String change(UUID id, RedirectAttributes flash, Runnable transition) {
+        return FormOutcome.redirect(flash, page(id), () -> {
+            transition.run();
+            return page(id);
+        });
+    }
+
+    private static String page(UUID id) {
+        return "/console/federations/" + id;
     }
 }

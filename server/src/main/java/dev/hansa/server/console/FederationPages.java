@@ -47,7 +47,10 @@ class FederationPages {
         return "console/federation";
     }
 
-    /** The part of the federation page that polling replaces: state, progress, the open round, the curves. */
+    /**
+     * The part of the federation page that polling replaces: state, progress, the privacy budget of a DP federation,
+     * the open round, the curves.
+     */
     @GetMapping("/{id}/live")
     String live(@PathVariable UUID id, Model model) {
         ConsoleQueries.FederationSummary federation = queries.federation(id).orElseThrow(() ->
@@ -57,6 +60,7 @@ class FederationPages {
         model.addAttribute("rounds", rounds.reversed());
         model.addAttribute("current", rounds.isEmpty() || !rounds.getLast().open() ? null : rounds.getLast());
         model.addAttribute("series", json.writeValueAsString(RoundSeries.of(rounds)));
+        model.addAttribute("privacy", PrivacyBudget.of(federations.require(id).config(), rounds).orElse(null));
         return "console/federation-live";
     }
 

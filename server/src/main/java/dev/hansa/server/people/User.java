@@ -6,7 +6,7 @@ import java.util.Map;
 import java.util.UUID;
 
 /** A user row without its password hash, which never leaves {@link UserRepository}'s credential query. */
-public record User(UUID id, String username, Role role, boolean enabled, OffsetDateTime createdAt,
+record User(UUID id, String username, Role role, boolean enabled, OffsetDateTime createdAt,
             OffsetDateTime updatedAt) {
 
     Map<String, Object> view() {

@@ -86,7 +86,7 @@ class ConsoleManagementBrowserTest extends EmbeddedServerTest {
     }
 
     @Test
-    void anOperatorPausesAndResumesARunningFederationStopsItAndDeletesIt() {
+    void anOperatorPausesResumesStopsClonesAndDeletesAFederation() {
         FederationFixture federation = new FederationFixture(api, 1, 1, 60, 1.0, "fedavg");
         federation.start();
         LoginPage.open(driver, base).logIn(OPERATOR, PASSWORD);
@@ -102,11 +102,18 @@ class ConsoleManagementBrowserTest extends EmbeddedServerTest {
         assertEquals("STOPPED", federation.status());
         assertEquals(List.of("start", "clone", "delete"), page.buttons());
 
+        FederationPage clone = page.press("clone");
+        assertFalse(clone.id().equals(federation.federationId), "the clone's own page");
+        assertEquals("CREATED", clone.state());
+        assertEquals(api.get("/api/v1/admin/federations/" + federation.federationId, ADMIN).json().get("config"),
+                api.get("/api/v1/admin/federations/" + clone.id(), ADMIN).json().get("config"));
+        page = FederationPage.open(driver, base, federation.federationId);
+
         page.delete();
         assertEquals(404, api.get("/api/v1/admin/federations/" + federation.federationId, ADMIN).status());
         FederationTabPage audit = FederationTabPage.audit(driver, base);
         for (String action : List.of("federation.pause", "federation.resume", "federation.stop",
-                "federation.delete")) {
+                "federation.clone", "federation.delete")) {
             assertTrue(audit.rows().stream().anyMatch(r -> r.contains(OPERATOR) && r.contains(action)
                     && r.contains(federation.federationId)), action);
         }

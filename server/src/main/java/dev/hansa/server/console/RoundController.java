@@ -12,8 +12,10 @@ import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.servlet.mvc.support.RedirectAttributes;
 
-/** One round attempt's participants: what each was assigned, what became of its upload, and why it was refused; cancel
- * the open round or retry the one the federation failed on, for operators. */
+/**
+ * One round attempt's participants: what each was assigned, what became of its upload, and why it was refused; for
+ * operators, cancel the open round or retry the one the federation failed on.
+ */
 @Controller
 class RoundController {
 

@@ -51,6 +51,9 @@
       line(label('chart-loss', 'label2'), s.trainLoss, '#9a6700')]);
     chart('chart-bytes', 'bar', s.rounds, [line(label('chart-bytes'), s.megabytes, '#1a7f37')]);
     chart('chart-time', 'bar', s.rounds, [line(label('chart-time'), s.seconds, '#5b6576')]);
+    if (document.getElementById('chart-epsilon')) {
+      chart('chart-epsilon', 'line', s.rounds, [line(label('chart-epsilon'), s.epsilon, '#6e40c9')]);
+    }
   }
 
   document.addEventListener('DOMContentLoaded', function () {

@@ -34,8 +34,10 @@ class ConsoleQueries {
                    count(p.client_id) FILTER (WHERE p.state = 'ASSIGNED') AS waiting,
                    coalesce(sum(p.bytes_received), 0) AS bytes_up,
                    avg((p.eval_metrics->>'test_accuracy')::float8) AS test_accuracy,
-                   avg((p.eval_metrics->>'test_loss')::float8) AS test_loss
+                   avg((p.eval_metrics->>'test_loss')::float8) AS test_loss,
+                   max(l.epsilon_rdp) AS epsilon_spent
             FROM rounds r LEFT JOIN round_participants p ON p.round_id = r.id
+            LEFT JOIN privacy_ledger l ON l.round_id = r.id
             WHERE r.federation_id = :federation
             GROUP BY r.id ORDER BY r.number, r.attempt
             """;
@@ -68,12 +70,13 @@ class ConsoleQueries {
 
     /**
      * One attempt of a round: its participants by outcome, the bytes its uploads took, how long it ran, and the
-     * participants' evaluation of the model it started from (null when none reported one).
+     * participants' evaluation of the model it started from (null when none reported one), and for a DP federation's
+     * closed round the cumulative epsilon its privacy ledger recorded after it (null otherwise).
      */
     record RoundSummary(UUID id, int number, int attempt, String state, int participants, int quorum, int accepted,
                         String failureReason, OffsetDateTime openedAt, OffsetDateTime deadlineAt,
                         OffsetDateTime closedAt, Double trainLoss, long uploaded, long rejected, long waiting,
-                        long bytesUp, Double testAccuracy, Double testLoss) {
+                        long bytesUp, Double testAccuracy, Double testLoss, Double epsilonSpent) {
 
         /** Seconds from opening to closing; null while the round is open. */
         public Double seconds() {

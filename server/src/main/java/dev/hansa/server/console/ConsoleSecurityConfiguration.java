@@ -10,7 +10,8 @@ import org.springframework.security.web.SecurityFilterChain;
 /**
  * The console's own chain, ahead of the stateless API chain: form login with a session, CSRF tokens on every form,
  * logout. Everyone with a role reads and manages their own access tokens; other writes, and the create form, need
- * OPERATOR or ADMIN. A refused request (no role for it, or a form without its CSRF token) answers 403 with the
+ * OPERATOR or ADMIN; the users page, reading
+ * included, needs ADMIN. A refused request (no role for it, or a form without its CSRF token) answers 403 with the
  * console's refusal page.
  */
 @Configuration(proxyBeanMethods = false)
@@ -30,6 +31,7 @@ class ConsoleSecurityConfiguration {
                         .requestMatchers("/console/forbidden").authenticated()
                         .requestMatchers("/console/federations/new").hasAnyRole(ADMIN, OPERATOR)
                         .requestMatchers("/console/tokens", "/console/tokens/**").hasAnyRole(ADMIN, OPERATOR, VIEWER)
+                        .requestMatchers("/console/users", "/console/users/**").hasRole(ADMIN)
                         .requestMatchers(HttpMethod.GET, "/console", "/console/**")
                         .hasAnyRole(ADMIN, OPERATOR, VIEWER)
                         .anyRequest().hasAnyRole(ADMIN, OPERATOR))

@@ -12,11 +12,13 @@ import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.servlet.mvc.support.RedirectAttributes;
 import tools.jackson.databind.ObjectMapper;
 
 /**
  * The federations list and a federation's page: its live round (refreshed by htmx polling the {@code live}
- * fragment), curves of accuracy, loss, bytes and round time, and its rounds; start and stop for operators.
+ * fragment), curves of accuracy, loss, bytes and round time, and its rounds; start, pause, resume, stop,
+ * clone and delete for operators (through the services the REST API uses, which audit-log each change).
  */
 @Controller
 @RequestMapping("/console/federations")
@@ -45,7 +47,10 @@ class FederationPages {
         return "console/federation";
     }
 
-    /** The part of the federation page that polling replaces: state, progress, the open round, the curves. */
+    /**
+     * The part of the federation page that polling replaces: state, progress, the privacy budget of a DP federation,
+     * the open round, the curves.
+     */
     @GetMapping("/{id}/live")
     String live(@PathVariable UUID id, Model model) {
         ConsoleQueries.FederationSummary federation = queries.federation(id).orElseThrow(() ->
@@ -55,18 +60,55 @@ class FederationPages {
         model.addAttribute("rounds", rounds.reversed());
         model.addAttribute("current", rounds.isEmpty() || !rounds.getLast().open() ? null : rounds.getLast());
         model.addAttribute("series", json.writeValueAsString(RoundSeries.of(rounds)));
+        model.addAttribute("privacy", PrivacyBudget.of(federations.require(id).config(), rounds).orElse(null));
         return "console/federation-live";
     }
 
     @PostMapping("/{id}/start")
-    String start(@PathVariable UUID id) {
-        federations.start(id, AuditLog.currentActor());
-        return "redirect:/console/federations/" + id;
+    String start(@PathVariable UUID id, RedirectAttributes flash) {
+        return change(id, flash, () -> federations.start(id, AuditLog.currentActor()));
+    }
+
+    @PostMapping("/{id}/pause")
+    String pause(@PathVariable UUID id, RedirectAttributes flash) {
+        return change(id, flash, () -> federations.pause(id, AuditLog.currentActor()));
+    }
+
+    @PostMapping("/{id}/resume")
+    String resume(@PathVariable UUID id, RedirectAttributes flash) {
+        return change(id, flash, () -> federations.resume(id, AuditLog.currentActor()));
     }
 
     @PostMapping("/{id}/stop")
-    String stop(@PathVariable UUID id) {
-        federations.stop(id, AuditLog.currentActor());
-        return "redirect:/console/federations/" + id;
+    String stop(@PathVariable UUID id, RedirectAttributes flash) {
+        return change(id, flash, () -> federations.stop(id, AuditLog.currentActor()));
+    }
+
+    /** A new CREATED federation with this one's config (and name, as the service keeps it); opens its page. */
+    @PostMapping("/{id}/clone")
+    String cloneOf(@PathVariable UUID id, RedirectAttributes flash) {
+        return FormOutcome.redirect(flash, page(id),
+                () -> page(federations.cloneOf(id, null, AuditLog.currentActor()).id()));
+    }
+
+    /** Deletes a federation that is not running or paused, with its data; back to the list. */
+    @PostMapping("/{id}/delete")
+    String delete(@PathVariable UUID id, RedirectAttributes flash) {
+        return FormOutcome.redirect(flash, page(id), () -> {
+            federations.delete(id, AuditLog.currentActor());
+            return "/console/federations";
+        });
+    }
+
+    /** A state change of the federation, which stays on its page either way. */
+    private static String change(UUID id, RedirectAttributes flash, Runnable transition) {
+        return FormOutcome.redirect(flash, page(id), () -> {
+            transition.run();
+            return page(id);
+        });
+    }
+
+    private static String page(UUID id) {
+        return "/console/federations/" + id;
     }
 }

@@ -62,17 +62,17 @@ public class Users {
                 .filter(p -> generate);
     }
 
-    List<User> all() {
+    public List<User> all() {
         return users.all();
     }
 
-    User require(UUID id) {
+    public User require(UUID id) {
         return users.find(id).orElseThrow(() -> unknown(id));
     }
 
     /** A new enabled user; every field is checked before anything is written. */
     @Transactional
-    User create(String username, String password, String role) {
+    public User create(String username, String password, String role) {
         String name = Usernames.require("username", username);
         String checked = Passwords.require("password", password);
         Role parsed = Role.parse("role", role);
@@ -84,7 +84,7 @@ public class Users {
 
     /** Gives the user another role; the last enabled ADMIN keeps theirs. Setting the current role changes nothing. */
     @Transactional
-    User changeRole(UUID id, String role) {
+    public User changeRole(UUID id, String role) {
         Role parsed = Role.parse("role", role);
         int admins = users.lockEnabledAdmins();
         User user = users.lock(id).orElseThrow(() -> unknown(id));
@@ -105,7 +105,7 @@ public class Users {
      * again. The last enabled ADMIN cannot be disabled. Setting the current state changes nothing.
      */
     @Transactional
-    User setEnabled(UUID id, boolean enabled) {
+    public User setEnabled(UUID id, boolean enabled) {
         int admins = users.lockEnabledAdmins();
         User user = users.lock(id).orElseThrow(() -> unknown(id));
         if (user.enabled() == enabled) {
@@ -121,7 +121,7 @@ public class Users {
 
     /** Sets a new password, which the user's next login needs; their tokens keep working. */
     @Transactional
-    User resetPassword(UUID id, String password) {
+    public User resetPassword(UUID id, String password) {
         String checked = Passwords.require("password", password);
         User user = users.lock(id).orElseThrow(() -> unknown(id));
         users.updatePassword(id, encoder.encode(checked), time.now());

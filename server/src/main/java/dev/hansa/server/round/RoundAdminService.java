@@ -20,7 +20,7 @@ import org.springframework.transaction.annotation.Transactional;
  * round, retrying a round that failed for good. Every change is audit-logged in its transaction.
  */
 @Service
-class RoundAdminService {
+public class RoundAdminService {
 
     private final RoundRepository rounds;
     private final FederationService federations;
@@ -63,7 +63,7 @@ class RoundAdminService {
      * {@code maxAttempts}), a paused one stays paused.
      */
     @Transactional
-    Map<String, Object> cancel(UUID roundId, String actor) {
+    public Map<String, Object> cancel(UUID roundId, String actor) {
         Round round = rounds.lock(roundId, true).orElseThrow(() -> unknown(roundId));
         if (round.state() != RoundState.OPEN) {
             throw new HansaProblem(HttpStatus.CONFLICT, "round-not-open",
@@ -82,7 +82,7 @@ class RoundAdminService {
      * While a federation still runs it retries a failed round by itself.
      */
     @Transactional
-    Map<String, Object> retry(UUID roundId, String actor) {
+    public Map<String, Object> retry(UUID roundId, String actor) {
         Round round = rounds.lock(roundId, true).orElseThrow(() -> unknown(roundId));
         if (round.state() != RoundState.FAILED) {
             throw new HansaProblem(HttpStatus.CONFLICT, "round-not-failed",

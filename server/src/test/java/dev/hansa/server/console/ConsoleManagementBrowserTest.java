@@ -86,6 +86,65 @@ class ConsoleManagementBrowserTest extends EmbeddedServerTest {
     }
 
     @Test
+    void anOperatorPausesResumesStopsClonesAndDeletesAFederation() {
+        FederationFixture federation = new FederationFixture(api, 1, 1, 60, 1.0, "fedavg");
+        federation.start();
+        LoginPage.open(driver, base).logIn(OPERATOR, PASSWORD);
+        FederationPage page = FederationPage.open(driver, base, federation.federationId);
+        assertEquals(List.of("pause", "stop", "clone"), page.buttons());
+
+        page = page.press("pause");
+        assertEquals("PAUSED", federation.status());
+        assertEquals(List.of("resume", "stop", "clone"), page.buttons());
+        page = page.press("resume");
+        assertEquals("RUNNING", federation.status());
+        page = page.press("stop");
+        assertEquals("STOPPED", federation.status());
+        assertEquals(List.of("start", "clone", "delete"), page.buttons());
+
+        FederationPage clone = page.press("clone");
+        assertFalse(clone.id().equals(federation.federationId), "the clone's own page");
+        assertEquals("CREATED", clone.state());
+        assertEquals(api.get("/api/v1/admin/federations/" + federation.federationId, ADMIN).json().get("config"),
+                api.get("/api/v1/admin/federations/" + clone.id(), ADMIN).json().get("config"));
+        page = FederationPage.open(driver, base, federation.federationId);
+
+        page.delete();
+        assertEquals(404, api.get("/api/v1/admin/federations/" + federation.federationId, ADMIN).status());
+        FederationTabPage audit = FederationTabPage.audit(driver, base);
+        for (String action : List.of("federation.pause", "federation.resume", "federation.stop",
+                "federation.clone", "federation.delete")) {
+            assertTrue(audit.rows().stream().anyMatch(r -> r.contains(OPERATOR) && r.contains(action)
+                    && r.contains(federation.federationId)), action);
+        }
+    }
+
+    @Test
+    void anOperatorCancelsTheOpenRoundAndARefusedCancelShowsItsReasonAsAFlashMessage() {
+        FederationFixture cancelled = new FederationFixture(api, 1, 1, 60, 1.0, "fedavg");
+        FederationFixture stale = new FederationFixture(api, 1, 1, 60, 1.0, "fedavg");
+        cancelled.start();
+        stale.start();
+        orchestrator.tick();
+        String roundId = cancelled.roundIdOf(cancelled.clients.getFirst());
+        String staleRoundId = stale.roundIdOf(stale.clients.getFirst());
+        LoginPage.open(driver, base).logIn(OPERATOR, PASSWORD);
+
+        FederationTabPage round = FederationTabPage.round(driver, base, roundId).press("cancel-round");
+        assertEquals("CANCELLED", api.get("/api/v1/admin/rounds/" + roundId, ADMIN).json().get("state").asString());
+        assertEquals(null, round.flash());
+        assertFalse(round.hasButton("cancel-round"), "a cancelled round cannot be cancelled again");
+
+        FederationTabPage open = FederationTabPage.round(driver, base, staleRoundId);
+        assertEquals(200, api.post("/api/v1/admin/rounds/" + staleRoundId + "/cancel", ADMIN, null).status(),
+                "cancelled behind the operator's back");
+        open = open.press("cancel-round");
+        assertTrue(open.flash().startsWith("round-not-open: "), open.flash());
+        assertTrue(open.flash().endsWith("is CANCELLED; only the open round can be cancelled"), open.flash());
+        assertEquals(null, FederationTabPage.round(driver, base, staleRoundId).flash(), "shown once");
+    }
+
+    @Test
     void theRoundPageShowsWhyAnUploadWasRefused() {
         FederationFixture federation = new FederationFixture(api, 2, 1, 60, 1.0, "fedavg");
         federation.start();

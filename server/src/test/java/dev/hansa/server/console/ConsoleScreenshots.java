@@ -52,6 +52,9 @@ class ConsoleScreenshots extends EmbeddedServerTest {
                 shoot(laptop, out, "clients");
                 laptop.get(base + "/console/federations/new");
                 shoot(laptop, out, "new-federation");
+                Pages.logOut(laptop, base).logIn(ConsoleUsers.ADMIN_USER, PASSWORD);
+                UsersPage.fromNavigation(laptop, base);
+                shoot(laptop, out, "users");
             } finally {
                 laptop.quit();
             }

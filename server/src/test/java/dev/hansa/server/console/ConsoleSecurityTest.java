@@ -83,6 +83,31 @@ class ConsoleSecurityTest extends EmbeddedServerTest {
     }
 
     @Test
+    void onlyAnAdminReachesTheUsersPageAndItsForms() {
+        String user = api.get("/api/v1/admin/users", ADMIN).json().valueStream()
+                .filter(u -> u.get("username").asString().equals(ConsoleUsers.VIEWER)).findFirst().orElseThrow()
+                .get("id").asString();
+        for (String who : List.of(ConsoleUsers.OPERATOR, ConsoleUsers.VIEWER)) {
+            ConsoleSession session = new ConsoleSession(port).logIn(who);
+            assertEquals(403, session.get("/console/users").statusCode(), who);
+            String csrf = session.csrfToken("/console/federations");
+            assertEquals(403, session.post("/console/users", Map.of("_csrf", csrf, "username", "mallory",
+                    "password", "long enough password", "role", "ADMIN")).statusCode(), who);
+            assertEquals(403, session.post("/console/users/" + user + "/role", Map.of("_csrf", csrf,
+                    "role", "ADMIN")).statusCode(), who);
+        }
+        assertTrue(api.get("/api/v1/admin/users", ADMIN).json().valueStream()
+                .noneMatch(u -> u.get("username").asString().equals("mallory")), "nobody was created");
+        assertTrue(api.get("/api/v1/admin/users", ADMIN).json().valueStream()
+                .filter(u -> u.get("username").asString().equals(ConsoleUsers.VIEWER))
+                .allMatch(u -> u.get("role").asString().equals("VIEWER")), "no role was changed");
+        ConsoleSession admin = new ConsoleSession(port).logIn(ConsoleUsers.ADMIN_USER);
+        HttpResponse<String> page = admin.get("/console/users");
+        assertEquals(200, page.statusCode());
+        assertTrue(page.body().contains("data-user=\"" + ConsoleUsers.VIEWER + "\""));
+    }
+
+    @Test
     void aModelVersionDownloadsAsTheSafetensorsFileTheApiServes() {
         FederationFixture federation = new FederationFixture(api, 1, 1, 60, 1.0, "fedavg");
         String path = "/federations/" + federation.federationId + "/models/0";

@@ -2,6 +2,7 @@ package dev.hansa.server.console;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.List;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebDriver;
 
@@ -93,8 +94,24 @@ final class FederationPage {
     }
 
     FederationPage start() {
-        Pages.clickThrough(driver, By.id("start"));
+        return press("start");
+    }
+
+    /** Presses the state button {@code id} (start, pause, resume, stop, clone) and lands on a federation's page. */
+    FederationPage press(String id) {
+        Pages.clickThrough(driver, By.id(id));
         return at(driver, base);
+    }
+
+    /** Which of the state buttons (start, pause, resume, stop, clone, delete) the page shows. */
+    List<String> buttons() {
+        return driver.findElements(By.cssSelector("#live .actions button")).stream()
+                .map(b -> b.getDomAttribute("id")).toList();
+    }
+
+    FederationsPage delete() {
+        Pages.clickThrough(driver, By.id("delete"));
+        return FederationsPage.at(driver, base);
     }
 
     WebDriver driver() {

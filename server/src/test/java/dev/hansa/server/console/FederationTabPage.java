@@ -40,6 +40,26 @@ final class FederationTabPage {
         return at(driver, base, "participants");
     }
 
+    static FederationTabPage audit(WebDriver driver, String base) {
+        driver.get(base + "/console/audit");
+        return at(driver, base, "audit");
+    }
+
+    /** Presses button {@code id} (the round page's cancel-round or retry-round) and lands on the page again. */
+    FederationTabPage press(String id) {
+        Pages.clickThrough(driver, By.id(id));
+        return at(driver, base, table);
+    }
+
+    boolean hasButton(String id) {
+        return !driver.findElements(By.id(id)).isEmpty();
+    }
+
+    /** The flash message a refused change left, or null. */
+    String flash() {
+        return Pages.flash(driver);
+    }
+
     void assertAt() {
         assertTrue(Pages.path(driver).startsWith("/console/"), Pages.path(driver));
         assertTrue(driver.findElement(By.tagName("h1")).isDisplayed());

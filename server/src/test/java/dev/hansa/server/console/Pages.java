@@ -43,6 +43,12 @@ final class Pages {
         await(driver, ExpectedConditions.stalenessOf(page));
     }
 
+    /** The flash message the layout shows after a refused change, or null. */
+    static String flash(WebDriver driver) {
+        var found = driver.findElements(By.id("flash"));
+        return found.isEmpty() ? null : found.getFirst().getText();
+    }
+
     static LoginPage logOut(WebDriver driver, String base) {
         clickThrough(driver, By.id("logout"));
         return LoginPage.at(driver, base);

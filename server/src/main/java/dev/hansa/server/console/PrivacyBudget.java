@@ -1,0 +1,51 @@
+package dev.hansa.server.console;
+
+import dev.hansa.privacy.mechanism.DpFedAvgSettings;
+import dev.hansa.server.federation.FederationConfig;
+import java.math.BigDecimal;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * A DP federation's privacy budget as its page shows it: the epsilon spent (the cumulative epsilon the privacy ledger
+ * recorded after the last closed round, 0 before one closed), the budget {@code privacy.epsilon} (infinite when the
+ * config sets none) and the delta both are taken at. The numbers are formatted here, locale-independently, because
+ * the message bundle only places them.
+ */
+record PrivacyBudget(double spent, double budget, double delta) {
+
+    /** The budget of a federation whose config has a {@code privacy} section, given its rounds; empty otherwise. */
+    static Optional<PrivacyBudget> of(FederationConfig config, List<ConsoleQueries.RoundSummary> rounds) {
+        return config.rounds().protocol().privacy().map(privacy -> {
+            DpFedAvgSettings settings = privacy.settings();
+            double spent = rounds.stream().map(ConsoleQueries.RoundSummary::epsilonSpent).filter(Objects::nonNull)
+                    .mapToDouble(Double::doubleValue).max().orElse(0);
+            return new PrivacyBudget(spent, settings.epsilon(), settings.delta());
+        });
+    }
+
+    /** Whether the config sets a budget (no round opens that would pass it). */
+    public boolean limited() {
+        return Double.isFinite(budget);
+    }
+
+    /** The budget spent, in percent (0 to 100); 0 without a budget. */
+    public int percentSpent() {
+        return limited() ? (int) Math.min(100, Math.round(100 * spent / budget)) : 0;
+    }
+
+    public String spentText() {
+        return String.format(Locale.ROOT, "%.3f", spent);
+    }
+
+    public String budgetText() {
+        return String.format(Locale.ROOT, "%.3f", budget);
+    }
+
+    /** Delta in plain decimal notation (0.00001, not 1.0E-5). */
+    public String deltaText() {
+        return BigDecimal.valueOf(delta).stripTrailingZeros().toPlainString();
+    }
+}

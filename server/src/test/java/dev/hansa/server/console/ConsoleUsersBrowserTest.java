@@ -1,0 +1,88 @@
+package dev.hansa.server.console;
+
+import static dev.hansa.server.console.ConsoleUsers.PASSWORD;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.hansa.server.EmbeddedServerTest;
+import dev.hansa.server.FederationFixture;
+import java.io.IOException;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+import org.openqa.selenium.chrome.ChromeDriver;
+
+/** The ADMIN's users page in the browser, and what the users it creates can do. */
+class ConsoleUsersBrowserTest extends EmbeddedServerTest {
+
+    private ChromeDriver driver;
+    private String base;
+
+    @BeforeEach
+    void openBrowser() throws IOException {
+        ConsoleUsers.ensure(api);
+        base = "http://127.0.0.1:" + port;
+        driver = Browser.open(1280, 900);
+    }
+
+    @AfterEach
+    void closeBrowser() {
+        if (driver != null) {
+            driver.quit();
+        }
+    }
+
+    @Test
+    void anAdminCreatesAViewerWhoLogsInAndSeesNoButtonThatChangesSomething() {
+        FederationFixture federation = new FederationFixture(api, 1, 1, 60, 1.0, "fedavg");
+        LoginPage.open(driver, base).logIn(ConsoleUsers.ADMIN_USER, PASSWORD);
+        UsersPage users = UsersPage.fromNavigation(driver, base);
+
+        users = users.create("victor", "short", "VIEWER");
+        assertEquals("password: must hold at least 12 characters", users.fieldError("password"));
+        assertNull(users.fieldError("username"));
+        assertFalse(users.usernames().contains("victor"), "nothing written");
+        users = users.create(ConsoleUsers.OPERATOR, PASSWORD, "VIEWER");
+        assertEquals("username: " + ConsoleUsers.OPERATOR + " is taken", users.fieldError("username"));
+
+        UsersPage created = users.create("victor", PASSWORD, "VIEWER");
+        assertTrue(created.usernames().contains("victor"), () -> created.usernames().toString());
+        assertEquals("VIEWER", created.attributeOf("victor", "role"));
+        assertEquals("true", created.attributeOf("victor", "enabled"));
+        Pages.logOut(driver, base);
+
+        LoginPage.open(driver, base).logIn("victor", PASSWORD);
+        assertTrue(driver.findElements(By.id("nav-users")).isEmpty(), "no users link for a VIEWER");
+        FederationPage overview = FederationPage.open(driver, base, federation.federationId);
+        assertEquals(List.of(), overview.buttons());
+        driver.get(base + "/console/users");
+        assertEquals("Not allowed", driver.findElement(By.tagName("h1")).getText());
+    }
+
+    @Test
+    void anAdminChangesARoleDisablesAndEnablesAUserAndResetsTheirPassword() {
+        LoginPage.open(driver, base).logIn(ConsoleUsers.ADMIN_USER, PASSWORD);
+        UsersPage users = UsersPage.fromNavigation(driver, base).create("olga", PASSWORD, "VIEWER");
+
+        users = users.changeRole("olga", "OPERATOR");
+        assertEquals("OPERATOR", users.attributeOf("olga", "role"));
+        users = users.press("disable", "olga");
+        assertEquals("false", users.attributeOf("olga", "enabled"));
+        users = users.press("enable", "olga");
+        assertEquals("true", users.attributeOf("olga", "enabled"));
+        users = users.resetPassword("olga", "short");
+        assertEquals("invalid-field: password: must hold at least 12 characters", Pages.flash(driver));
+        users.resetPassword("olga", "a brand new passphrase");
+        Pages.logOut(driver, base);
+
+        assertTrue(LoginPage.open(driver, base).logInExpectingFailure("olga", PASSWORD).showsFailure());
+        LoginPage.open(driver, base).logIn("olga", "a brand new passphrase");
+        FederationPage created = FederationPage.open(driver, base,
+                new FederationFixture(api, 1, 1, 60, 1.0, "fedavg").federationId);
+        assertTrue(created.canStart(), "an OPERATOR now");
+    }
+}

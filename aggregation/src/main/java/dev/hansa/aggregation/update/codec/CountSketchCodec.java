@@ -99,11 +99,8 @@ public final class CountSketchCodec implements UpdateCodec {
     public Decoded decode(MemorySegment bytes, ModelSpec spec) {
         int d = spec.parameterCount();
         UpdateFrame.Parsed frame = UpdateFrame.read(bytes, NAME, d);
-        MemorySegment payload = frame.payload();
-        if (payload.byteSize() != 4L * rows * columns) {
-            throw UpdateFrame.malformed("a countsketch payload of " + rows + " x " + columns + " float32 cells has "
-                    + 4L * rows * columns + " bytes, " + payload.byteSize() + " found");
-        }
+        MemorySegment payload = UpdateFrame.exactPayload(frame, 4L * rows * columns,
+                () -> "a countsketch payload of " + rows + " x " + columns + " float32 cells");
         float[] table = new float[rows * columns];
         for (int cell = 0; cell < table.length; cell++) {
             table[cell] = payload.get(SparseValues.F32, 4L * cell);

@@ -107,13 +107,8 @@ public final class QsgdCodec implements UpdateCodec {
     public Decoded decode(MemorySegment bytes, ModelSpec spec) {
         int d = spec.parameterCount();
         UpdateFrame.Parsed frame = UpdateFrame.read(bytes, NAME, d);
-        MemorySegment payload = frame.payload();
-        long expected = payloadBytes(spec);
-        if (payload.byteSize() != expected) {
-            throw UpdateFrame.malformed("a qsgd payload for " + d + " parameters in " + buckets(spec) + " buckets of "
-                    + bucket + " at " + width + " bits per code has " + expected + " bytes, " + payload.byteSize()
-                    + " found");
-        }
+        MemorySegment payload = UpdateFrame.exactPayload(frame, payloadBytes(spec), () -> "a qsgd payload for " + d
+                + " parameters in " + buckets(spec) + " buckets of " + bucket + " at " + width + " bits per code");
         long codesAt = 4L * buckets(spec);
         BitPacking.Reader codes = new BitPacking.Reader(payload.asSlice(codesAt));
         float[] out = new float[d];

@@ -55,13 +55,8 @@ public final class SignCodec implements UpdateCodec {
     public Decoded decode(MemorySegment bytes, ModelSpec spec) {
         int d = spec.parameterCount();
         UpdateFrame.Parsed frame = UpdateFrame.read(bytes, NAME, d);
-        MemorySegment payload = frame.payload();
-        long expected = payloadBytes(spec);
-        if (payload.byteSize() != expected) {
-            throw UpdateFrame.malformed("a sign payload for " + d + " parameters in "
-                    + Buckets.count(spec, WHOLE_TENSOR) + " tensors has " + expected + " bytes, " + payload.byteSize()
-                    + " found");
-        }
+        MemorySegment payload = UpdateFrame.exactPayload(frame, payloadBytes(spec), () -> "a sign payload for " + d
+                + " parameters in " + Buckets.count(spec, WHOLE_TENSOR) + " tensors");
         BitPacking.Reader signs = new BitPacking.Reader(payload.asSlice(4L * Buckets.count(spec, WHOLE_TENSOR)));
         float[] out = new float[d];
         Buckets.forEach(spec, WHOLE_TENSOR, (t, from, to) -> {

@@ -208,13 +208,9 @@ public final class SparseLoCoCodec implements UpdateCodec {
     public Decoded decode(MemorySegment bytes, ModelSpec spec) {
         int d = spec.parameterCount();
         UpdateFrame.Parsed frame = UpdateFrame.read(bytes, NAME, d);
-        MemorySegment payload = frame.payload();
         List<Layout> layouts = layouts(spec);
-        long expected = payloadBytes(layouts);
-        if (payload.byteSize() != expected) {
-            throw UpdateFrame.malformed("a sparseloco payload for " + d + " parameters in " + layouts.size()
-                    + " tensors has " + expected + " bytes, " + payload.byteSize() + " found");
-        }
+        MemorySegment payload = UpdateFrame.exactPayload(frame, payloadBytes(layouts),
+                () -> "a sparseloco payload for " + d + " parameters in " + layouts.size() + " tensors");
         float[] out = new float[d];
         BitPacking.Reader bits = new BitPacking.Reader(payload.asSlice((long) TENSOR_HEADER * layouts.size()));
         int[] indices = new int[layouts.stream().mapToInt(Layout::k).max().orElse(0)];

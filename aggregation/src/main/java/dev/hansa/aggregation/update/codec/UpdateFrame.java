@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /**
  * Hansa's update frame, version 1: the envelope of every codec except {@code dense} (which is a plain safetensors
@@ -127,6 +128,18 @@ public final class UpdateFrame {
 
     private static byte[] utf8(String s) {
         return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    /**
+     * The payload of {@code frame}, which must be exactly {@code expected} bytes long; otherwise malformed, naming what
+     * the payload should hold ({@code what}, e.g. "a sign payload for 5 parameters in 2 tensors").
+     */
+    static MemorySegment exactPayload(Parsed frame, long expected, Supplier<String> what) {
+        MemorySegment payload = frame.payload();
+        if (payload.byteSize() != expected) {
+            throw malformed(what.get() + " has " + expected + " bytes, " + payload.byteSize() + " found");
+        }
+        return payload;
     }
 
     static InvalidTensorsException malformed(String message) {

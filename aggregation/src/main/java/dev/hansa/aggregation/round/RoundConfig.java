@@ -87,7 +87,7 @@ public final class RoundConfig {
         }
         Strategies.Configured strategy = Strategies.configure(strategyName, strategyParams,
                 TrainingConfig.fromMap(training, defaults));
-        UpdateSpec updateSpec = updateSpec(update);
+        UpdateSpec updateSpec = updateSpec(withPreset(update, Strategies.defaultUpdate(strategyName)));
         Strategy roundStrategy = updateSpec.errorFeedback() && ErrorFeedbackRules.needsServerEstimate(
                 updateSpec.errorFeedbackRule()) ? new EstimateAccumulation(strategy.strategy()) : strategy.strategy();
         AggregationPipeline.Settings settings = Aggregators.robustness(robustness);
@@ -104,6 +104,19 @@ public final class RoundConfig {
         pipeline.put("sampler", sampling.sampler());
         dp.ifPresent(d -> pipeline.put("privacy", d.toMap()));
         return new Configured(protocol, strategy.effectiveParams(), pipeline);
+    }
+
+    /**
+     * {@code section} with each field of the strategy's {@code preset} (SparseLoCo's compression) it leaves out, when
+     * it leaves out the codec: a section that names a codec states its own update path.
+     */
+    private static Map<String, ?> withPreset(Map<String, ?> section, Map<String, Object> preset) {
+        if (section.containsKey("codec")) {
+            return section;
+        }
+        Map<String, Object> merged = new LinkedHashMap<>(preset);
+        merged.putAll(section);
+        return merged;
     }
 
     /**

@@ -148,12 +148,12 @@ public final class RoundProtocol {
         RoundContext context = new RoundContext(number, totalClients, participants.size(), seed);
         RoundPlan planned = strategy.planRound(context, participants, model, state);
         UpdateSpec spec = privacy.map(p -> new UpdateSpec(update.codec(), p.clip(state), false, update.k(),
-                update.params())).orElse(update);
+                update.params())).orElse(update).withTensors(planned.uploadedTensors());
         Map<String, TrainingPlan> plans = new LinkedHashMap<>();
         for (String id : participants) {
             plans.put(id, planned.plans().get(id).withUpdate(spec));
         }
-        return new Opened(context, participants, new RoundPlan(plans, planned.broadcast()));
+        return new Opened(context, participants, new RoundPlan(plans, planned.broadcast(), planned.uploadedTensors()));
     }
 
     /** An empty aggregation for the round (a whole-round pipeline keeps its updates on the heap). */

@@ -1,11 +1,15 @@
 package dev.hansa.aggregation.update;
 
+import dev.hansa.aggregation.tensor.TensorSpec;
 import dev.hansa.aggregation.update.codec.DenseCodec;
+import dev.hansa.aggregation.update.codec.TensorSubsetCodec;
 import dev.hansa.aggregation.update.codec.UpdateCodec;
 import dev.hansa.aggregation.update.codec.UpdateCodecs;
 import dev.hansa.aggregation.update.transform.ErrorFeedbackRules;
 import java.util.Collections;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 
 /**
@@ -21,9 +25,11 @@ import java.util.TreeMap;
  *                      the codec's defaults filled in; empty for a codec without any
  * @param errorFeedbackRule   which error feedback ({@link ErrorFeedbackRules}): {@code classic} by default
  * @param errorFeedbackParams the rule's parameters with its defaults filled in ({@code decayed}'s {@code decay}, ...)
+ * @param tensors       the tensors the update carries, the others being zero and not sent; empty: all. Set per round
+ *                      by a fragment-wise strategy (Streaming DiLoCo), never by the {@code update} section
  */
 public record UpdateSpec(String codec, double clipNorm, boolean errorFeedback, double k, Map<String, Double> params,
-                         String errorFeedbackRule, Map<String, Double> errorFeedbackParams) {
+                         String errorFeedbackRule, Map<String, Double> errorFeedbackParams, List<String> tensors) {
 
     public static final UpdateSpec DENSE = new UpdateSpec(DenseCodec.NAME, 0, false);
 
@@ -35,6 +41,12 @@ public record UpdateSpec(String codec, double clipNorm, boolean errorFeedback, d
     /** A spec for a codec with its default parameters. */
     public UpdateSpec(String codec, double clipNorm, boolean errorFeedback, double k) {
         this(codec, clipNorm, errorFeedback, k, Map.of());
+    }
+
+    /** A spec of the whole model. */
+    public UpdateSpec(String codec, double clipNorm, boolean errorFeedback, double k, Map<String, Double> params,
+                      String errorFeedbackRule, Map<String, Double> errorFeedbackParams) {
+        this(codec, clipNorm, errorFeedback, k, params, errorFeedbackRule, errorFeedbackParams, List.of());
     }
 
     /** A spec with classic error feedback (if any). */
@@ -61,12 +73,21 @@ public record UpdateSpec(String codec, double clipNorm, boolean errorFeedback, d
                 map.put("errorFeedbackParams", errorFeedbackParams);
             }
         }
+        if (!tensors.isEmpty()) {
+            map.put("tensors", tensors);
+        }
         return Collections.unmodifiableMap(map);
     }
 
     /** The codec this spec names, with its size and parameters; {@link UpdateCodec#forParticipant} binds a seed. */
     public UpdateCodec createCodec() {
-        return UpdateCodecs.configure(codec, k, params).codec();
+        UpdateCodec whole = UpdateCodecs.configure(codec, k, params).codec();
+        return tensors.isEmpty() ? whole : new TensorSubsetCodec(whole, tensors);
+    }
+
+    /** This spec for an update that carries only {@code names} (empty: all). */
+    public UpdateSpec withTensors(List<String> names) {
+        return new UpdateSpec(codec, clipNorm, errorFeedback, k, params, errorFeedbackRule, errorFeedbackParams, names);
     }
 
     public UpdateSpec {
@@ -88,6 +109,11 @@ public record UpdateSpec(String codec, double clipNorm, boolean errorFeedback, d
                 || !errorFeedbackParams.isEmpty())) {
             throw new IllegalArgumentException("update.errorFeedbackRule and update.errorFeedbackParams apply only"
                     + " with update.errorFeedback true");
+        }
+        tensors = tensors == null ? List.of() : List.copyOf(tensors);
+        if (Set.copyOf(tensors).size() != tensors.size()
+                || !tensors.stream().allMatch(TensorSpec::isValidName)) {
+            throw new IllegalArgumentException("update.tensors must be distinct tensor names, got " + tensors);
         }
     }
 }

@@ -56,12 +56,17 @@ public final class LocalAdamW implements CheckedClientOptimizer {
 
     Options options(Map<String, Double> params) {
         Hyperparameters h = new Hyperparameters("training.params", name, params);
-        Options o = new Options(h.real(BETA1, 0.9, 0, true, 1, false), h.real(BETA2, 0.999, 0, true, 1, false),
+        Options o = read(h);
+        h.done();
+        return o;
+    }
+
+    /** Reads the step's options from {@code h}, leaving its other fields to the caller. */
+    static Options read(Hyperparameters h) {
+        return new Options(h.real(BETA1, 0.9, 0, true, 1, false), h.real(BETA2, 0.999, 0, true, 1, false),
                 h.real(EPSILON, 1e-8, 0, false, Double.POSITIVE_INFINITY, false),
                 h.real(TrainingConfig.WEIGHT_DECAY, 0, 0, true, Double.POSITIVE_INFINITY, false),
                 h.real(TrainingConfig.GRADIENT_CLIP_NORM, 0, 0, true, Double.POSITIVE_INFINITY, false));
-        h.done();
-        return o;
     }
 
     @Override
@@ -73,7 +78,7 @@ public final class LocalAdamW implements CheckedClientOptimizer {
     public LocalResult train(Objective objective, Tensors global, TrainingPlan plan, Optional<Tensors> broadcast,
                              State state) {
         LocalChecks.require(name, objective, global, plan);
-        Trained t = run(objective, global.values(), plan, 0);
+        Trained t = run(objective, global.values(), plan, options(plan.params()), 0);
         return new LocalResult(t.delta(global.spec(), global.values()), objective.numSamples(),
                 Map.of("train_loss", t.meanLoss()), state);
     }
@@ -95,8 +100,7 @@ public final class LocalAdamW implements CheckedClientOptimizer {
      * Runs the plan's steps from {@code start} (not changed) and also returns the weights as they were
      * {@code lastSteps} steps before the end (the same array as the weights when 0).
      */
-    Trained run(Objective objective, float[] start, TrainingPlan plan, long lastSteps) {
-        Options o = options(plan.params());
+    static Trained run(Objective objective, float[] start, TrainingPlan plan, Options o, long lastSteps) {
         Backend b = objective.backend();
         int n = objective.numSamples();
         long steps = MinibatchSchedule.steps(plan, n);

@@ -8,6 +8,8 @@ import dev.hansa.aggregation.strategy.TrainingConfig;
 import dev.hansa.aggregation.strategy.diloco.DiLoCo;
 import dev.hansa.aggregation.strategy.diloco.LocalAdamW;
 import dev.hansa.aggregation.strategy.diloco.SparseLoCo;
+import dev.hansa.aggregation.strategy.diloco.StreamingDiLoCo;
+import dev.hansa.aggregation.strategy.diloco.StreamingDiLoCoClient;
 import dev.hansa.aggregation.strategy.fedamd.AnchorSchedule;
 import dev.hansa.aggregation.strategy.fedamd.FedAmd;
 import dev.hansa.aggregation.strategy.fedamd.FedAmdClient;
@@ -68,6 +70,15 @@ public final class Strategies {
                                     h.real("serverMomentum", DiLoCo.OUTER_MOMENTUM, 0, true, 1, false), true),
                             weighting(h)),
                     LocalAdamW::new)),
+            Map.entry(StreamingDiLoCo.NAME, new Entry(DiLoCo.training(DiLoCo.INNER_STEPS, DiLoCo.INNER_LEARNING_RATE),
+                    (h, t) -> new StreamingDiLoCo(t,
+                            (int) h.integer(StreamingDiLoCo.FRAGMENTS, 2, 1, StreamingDiLoCo.MAX_FRAGMENTS),
+                            h.real(StreamingDiLoCo.MIXING, 0.5, 0, true, 1, true),
+                            (int) h.integer(StreamingDiLoCo.OVERLAP_STEPS, 1, 0, Integer.MAX_VALUE),
+                            new FedAvgM(eta(h, DiLoCo.OUTER_LEARNING_RATE),
+                                    h.real("serverMomentum", DiLoCo.OUTER_MOMENTUM, 0, true, 1, false), true),
+                            weighting(h)),
+                    name -> new StreamingDiLoCoClient())),
             Map.entry(SparseLoCo.NAME, new Entry(
                     DiLoCo.training(SparseLoCo.INNER_STEPS, SparseLoCo.INNER_LEARNING_RATE),
                     (h, t) -> new FedAvg(new LocalAdamW(SparseLoCo.NAME), t, Map.of(),

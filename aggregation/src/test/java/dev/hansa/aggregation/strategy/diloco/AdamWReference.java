@@ -28,10 +28,19 @@ final class AdamWReference {
 
     /** The weights after {@code steps} full-batch steps from {@code x0}, moments starting at zero. */
     double[] run(QuadraticModel model, double[] x0, int steps) {
+        return run(model, x0, steps, 0)[0];
+    }
+
+    /** The weights after {@code steps} steps, and as they were {@code lastSteps} steps before the end. */
+    double[][] run(QuadraticModel model, double[] x0, int steps, int lastSteps) {
         double[] x = x0.clone();
+        double[] snapshot = lastSteps == 0 ? x : null;
         double[] m = new double[x.length];
         double[] v = new double[x.length];
         for (int t = 1; t <= steps; t++) {
+            if (t == steps - lastSteps + 1) {
+                snapshot = x.clone();
+            }
             double[] g = model.gradient(x, model.allRows());
             double norm = 0;
             for (double gi : g) {
@@ -49,6 +58,6 @@ final class AdamWReference {
                 x[j] -= lr * mHat / (Math.sqrt(vHat) + epsilon);
             }
         }
-        return x;
+        return new double[][] {x, snapshot};
     }
 }

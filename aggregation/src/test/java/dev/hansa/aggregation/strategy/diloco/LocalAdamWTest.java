@@ -57,8 +57,9 @@ class LocalAdamWTest {
         QuadraticModel m = QuadraticModel.random(6, 3, 5);
         float[] x0 = {0.2f, 0.1f, -0.4f};
         LocalAdamW adamW = new LocalAdamW("diloco");
-        LocalAdamW.Trained seven = adamW.run(m, x0, plan(7, 6, 0.05, Map.of()), 2);
-        LocalAdamW.Trained five = adamW.run(m, x0, plan(5, 6, 0.05, Map.of()), 0);
+        LocalAdamW.Options options = adamW.options(Map.of());
+        LocalAdamW.Trained seven = LocalAdamW.run(m, x0, plan(7, 6, 0.05, Map.of()), options, 2);
+        LocalAdamW.Trained five = LocalAdamW.run(m, x0, plan(5, 6, 0.05, Map.of()), options, 0);
         assertArrayEquals(five.weights(), seven.snapshot());
     }
 

@@ -82,6 +82,8 @@ public record FederationOptions(String dataset, String partition, double synthet
                         + "local SGD only; not with --momentum")
                 .option("weight-decay", "", orStrategys("", "local L2 weight decay"))
                 .option("gradient-clip-norm", "", orStrategys("", "clip each local gradient to this L2 norm, 0 = off"))
+                .option("training-params", "", "further local-optimizer options (training.params): k=v[,k=v...], "
+                        + "e.g. beta2=0.999 for the DiLoCo family's AdamW")
                 .option("sampler", Samplers.UNIFORM, "how participants are drawn: one of " + Samplers.names())
                 .option("codec", "", "how clients encode their updates: one of " + UpdateCodecs.names() + " (default: "
                         + DenseCodec.NAME + ", or the strategy preset's)")
@@ -126,6 +128,7 @@ public record FederationOptions(String dataset, String partition, double synthet
         putIfGiven(o, "worker-momentum", TrainingConfig.WORKER_MOMENTUM, optimizer, o::real);
         putIfGiven(o, "weight-decay", TrainingConfig.WEIGHT_DECAY, optimizer, o::real);
         putIfGiven(o, "gradient-clip-norm", TrainingConfig.GRADIENT_CLIP_NORM, optimizer, o::real);
+        optimizer.putAll(ParamList.parameters("--training-params", o.string("training-params")));
         if (!optimizer.isEmpty()) {
             training.put("params", optimizer);
         }

@@ -96,6 +96,12 @@ class FederationOptionsTest {
                 "a command that names a codec states the whole update path");
         assertEquals(Map.of("nesterov", true), read(FROM_STRATEGY, "--strategy", "fedavgm", "--strategy-param",
                 "nesterov=true").strategyParams());
+        FederationOptions adamW = read(FROM_STRATEGY, "--strategy", "diloco", "--training-params",
+                "beta2=0.999,epsilon=1e-6", "--gradient-clip-norm", "0");
+        assertEquals(Map.of("beta2", 0.999, "epsilon", 1e-6, "gradientClipNorm", 0.0),
+                adamW.training().get("params"));
+        assertEquals(0.999, adamW.trainingConfig().params().get("beta2"));
+        assertEquals(0.1, adamW.trainingConfig().params().get("weightDecay"), "the strategy's other defaults stay");
     }
 
     @Test

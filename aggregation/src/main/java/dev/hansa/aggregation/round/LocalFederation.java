@@ -185,6 +185,15 @@ public final class LocalFederation {
     }
 
     /** One participant's work: training and preparing its update, as its device would. */
+    /**
+     * The update path of {@code round}'s participants: the federation's, carrying only the round's tensors where the
+     * strategy uploads a fragment (Streaming DiLoCo), as the participants' plans say.
+     */
+    private UpdatePipeline pipeline(RoundProtocol.Opened round) {
+        List<String> tensors = round.plan().uploadedTensors();
+        return tensors.isEmpty() ? pipeline : UpdatePipeline.of(protocol.update().withTensors(tensors));
+    }
+
     private record Prepared(LocalResult result, UpdatePipeline.Prepared update) {
     }
 
@@ -195,6 +204,7 @@ public final class LocalFederation {
      */
     public RoundReport runRound(int number) {
         RoundProtocol.Opened round = protocol.open(federationSeed, number, 1, ids, ids.size(), model, serverState);
+        UpdatePipeline pipeline = pipeline(round);
         Tensors global = model;
         List<String> trainers = round.participants().stream().filter(id -> !forgesWithoutTraining(id)).toList();
         List<Callable<Prepared>> work = new ArrayList<>();
@@ -296,7 +306,7 @@ public final class LocalFederation {
             Observation.Trial trial = new ByzantineTrial(protocol.aggregation(), model.spec(), round.context().seed(),
                     role.getKey(), role.getValue(), Set.copyOf(byzantine), sent,
                     rows -> forged(round, role.getKey(), byzantine, rows, sent), this::admit,
-                    pipeline.codec().lossless());
+                    pipeline(round).codec().lossless());
             long seed = Seeds.forClient(round.context().seed(), "byzantine/" + role.getKey());
             Observation observation = new Observation(seed, model.spec().parameterCount(), honest, byzantine.size(),
                     own, trial);
@@ -321,7 +331,7 @@ public final class LocalFederation {
         for (int k = 0; k < byzantine.size(); k++) {
             String id = byzantine.get(k);
             Update trained = sent.get(id);
-            Tensors values = pipeline.codec(round.plan().plans().get(id).seed())
+            Tensors values = pipeline(round).codec(round.plan().plans().get(id).seed())
                     .reconstruct(new Tensors(model.spec(), rows.get(k)));
             out.put(id, trained != null
                     ? new Update(id, role, values, trained.numSamples(), trained.metrics())

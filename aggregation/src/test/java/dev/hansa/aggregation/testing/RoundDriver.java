@@ -66,6 +66,11 @@ public final class RoundDriver {
         return clients;
     }
 
+    /** The bytes the last round's participants uploaded, as their codec counts them. */
+    public long lastBytesUp() {
+        return last.bytesUp();
+    }
+
     /** The strategy's metrics of the last round. */
     public Map<String, Double> lastMetrics() {
         return last.metrics();

@@ -81,6 +81,24 @@ class StreamingDiLoCoTest {
                 stamped);
     }
 
+    @Test
+    void aRoundUploadsTheBytesOfItsFragmentOnly() {
+        ModelSpec wideAndNarrow = ModelSpec.of(new TensorSpec("wide.weight", new int[] {100}),
+                new TensorSpec("narrow.weight", new int[] {1}));
+        Map<String, QuadraticModel> clients = new LinkedHashMap<>();
+        for (int i = 0; i < 3; i++) {
+            clients.put("c" + i, QuadraticModel.random(4, 101, 90 + i).withSpec(wideAndNarrow));
+        }
+        RoundDriver driver = new RoundDriver(strategy(), clients, Tensors.zeros(wideAndNarrow),
+                new UpdateSpec("bf16", 0, false));
+        driver.step();
+        long wide = driver.lastBytesUp();
+        driver.step();
+        long narrow = driver.lastBytesUp();
+        assertTrue(narrow < wide - 3 * 2 * 98, "3 clients send 99 bf16 values fewer: " + wide + " -> " + narrow);
+        assertTrue(wide < 3 * (2 * 101 + 100), "about the wide fragment's 100 values per client: " + wide);
+    }
+
     /**
      * Four rounds against a double-precision recomputation of the rule: every client keeps its weights, merges the
      * fragment synchronised in the previous round with weight alpha, runs AdamW, and sends its fragment as it was

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.List;
 import java.util.Optional;
 import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.Select;
@@ -70,6 +71,11 @@ final class FederationFormPage {
     List<String> fieldsWithErrors() {
         return driver.findElements(By.cssSelector("#federation-form .error")).stream()
                 .map(e -> e.getDomAttribute("id").replaceFirst("-error$", "")).toList();
+    }
+
+    /** Scrolls the element {@code id} (a fieldset) to the top of the window. */
+    void scrollTo(String id) {
+        ((JavascriptExecutor) driver).executeScript("arguments[0].scrollIntoView()", driver.findElement(By.id(id)));
     }
 
     String value(String field) {

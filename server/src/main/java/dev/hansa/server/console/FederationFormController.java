@@ -66,10 +66,15 @@ class FederationFormController {
         binder.setDisallowedFields(NOT_BINDABLE);
     }
 
-    /** The options of each drop-down; an empty option means "leave the field out" (its default applies). */
+    /**
+     * The options of each drop-down: every value the parser accepts (a stored value missing here would be lost when
+     * an edit is saved); an empty option means "leave the field out" (its default applies).
+     */
     @ModelAttribute("choices")
     Map<String, List<String>> choices() {
-        return Map.of("architecture", Architectures.names(), "strategy", Strategies.names(),
+        List<String> architectures = new ArrayList<>(Architectures.names());
+        architectures.add(FederationConfig.CUSTOM);
+        return Map.of("architecture", architectures, "strategy", Strategies.names(),
                 "codec", UpdateCodecs.names(), "aggregator", Aggregators.names(), "sampler", Samplers.names(),
                 "onNormExceeded", List.of("reject", "clip"),
                 "errorFeedbackRule", optional(ErrorFeedbackRules.names().stream()),

@@ -88,6 +88,20 @@ class FederationFormTest {
     }
 
     @Test
+    void aCustomModelIsAChoiceSoThatEditingOneKeepsIt() {
+        List<String> architectures = new FederationFormController(null, null).choices().get("architecture");
+        assertTrue(architectures.contains(FederationConfig.CUSTOM), architectures::toString);
+        FederationConfig custom = parse("""
+                {"name": "uploaded", "model": {"architecture": "custom"}, "strategy": {"name": "fedavg"},
+                 "schedule": {"rounds": 3}}
+                """);
+        FederationForm form = FederationForm.of(custom.toMap(), JSON);
+        assertEquals("custom", form.getArchitecture());
+        assertEquals("", form.getModelParams());
+        assertEquals(custom.toMap(), FederationConfig.parse(JSON.writeValueAsBytes(submit(form))).toMap());
+    }
+
+    @Test
     void numbersShowAsTheyAreTypedAndRealsStayReal() {
         FederationForm form = FederationForm.of(parse(PRIVATE).toMap(), JSON);
         assertEquals("0.00001", form.getDpDelta());

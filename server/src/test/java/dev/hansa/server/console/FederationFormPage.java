@@ -69,7 +69,7 @@ final class FederationFormPage {
 
     /** The fields that show an error. */
     List<String> fieldsWithErrors() {
-        return driver.findElements(By.cssSelector("#federation-form .error")).stream()
+        return driver.findElements(By.cssSelector("#federation-form .field .error")).stream()
                 .map(e -> e.getDomAttribute("id").replaceFirst("-error$", "")).toList();
     }
 

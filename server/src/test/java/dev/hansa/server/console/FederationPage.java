@@ -127,11 +127,6 @@ final class FederationPage {
         return found.isEmpty() ? null : found.getFirst().getText();
     }
 
-    /** The flash message a refused change left, or null. */
-    String flash() {
-        return Pages.flash(driver);
-    }
-
     WebDriver driver() {
         return driver;
     }

@@ -61,7 +61,7 @@ class FederationPages {
         model.addAttribute("rounds", rounds.reversed());
         model.addAttribute("current", rounds.isEmpty() || !rounds.getLast().open() ? null : rounds.getLast());
         model.addAttribute("series", json.writeValueAsString(RoundSeries.of(rounds)));
-        model.addAttribute("privacy", PrivacyBudget.of(federations.require(id).config(), rounds).orElse(null));
+        model.addAttribute("privacy", PrivacyBudget.of(federations.privacySettings(id), rounds).orElse(null));
         return "console/federation-live";
     }
 

@@ -11,17 +11,17 @@ import tools.jackson.databind.JsonNode;
  * One console user per role, created through the users API as the bootstrap admin (once: later calls find them
  * taken, which is what they want, and give them their role back if another test changed it).
  */
-final class ConsoleUsers {
+public final class ConsoleUsers {
 
-    static final String PASSWORD = "correct horse battery staple";
-    static final String ADMIN_USER = "alice";
-    static final String OPERATOR = "oscar";
-    static final String VIEWER = "vera";
+    public static final String PASSWORD = "correct horse battery staple";
+    public static final String ADMIN_USER = "alice";
+    public static final String OPERATOR = "oscar";
+    public static final String VIEWER = "vera";
 
     private ConsoleUsers() {
     }
 
-    static void ensure(Api api) {
+    public static void ensure(Api api) {
         add(api, ADMIN_USER, "ADMIN");
         add(api, OPERATOR, "OPERATOR");
         add(api, VIEWER, "VIEWER");

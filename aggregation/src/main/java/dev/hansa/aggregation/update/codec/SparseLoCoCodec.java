@@ -135,7 +135,7 @@ public final class SparseLoCoCodec implements UpdateCodec {
                 }
                 values[e] = x;
             }
-            for (int e : TopKCodec.largest(values, layout.k())) {
+            for (int e : LargestMagnitudes.indices(values, layout.k())) {
                 inChunk[j] = e;
                 flat[j++] = layout.flat(c, e);
             }

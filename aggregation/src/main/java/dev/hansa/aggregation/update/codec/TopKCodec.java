@@ -4,7 +4,6 @@ import dev.hansa.aggregation.tensor.ModelSpec;
 import dev.hansa.aggregation.tensor.Tensors;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
-import java.util.Arrays;
 import java.util.Map;
 
 /**
@@ -41,7 +40,7 @@ public final class TopKCodec implements UpdateCodec {
     @Override
     public byte[] encode(Tensors values, Map<String, String> metadata) {
         float[] v = values.values();
-        int[] kept = largest(v, size.of(v.length));
+        int[] kept = LargestMagnitudes.indices(v, size.of(v.length));
         long delta = IndexCoding.deltaBytes(kept);
         long bitmap = IndexCoding.bitmapBytes(v.length);
         int coding = bitmap < delta ? BITMAP : DELTA;
@@ -91,25 +90,6 @@ public final class TopKCodec implements UpdateCodec {
     @Override
     public Tensors reconstruct(Tensors values) {
         float[] v = values.values();
-        return new Tensors(values.spec(), SparseValues.keep(v, largest(v, size.of(v.length))));
-    }
-
-    /**
-     * The indices of the k largest {@code |v_i|}, ascending; equal magnitudes go to the lower index. One sort of
-     * (magnitude bits, complemented index) keys: the bits of a non-negative float order as its value.
-     */
-    static int[] largest(float[] v, int k) {
-        long[] keys = new long[v.length];
-        for (int i = 0; i < v.length; i++) {
-            long magnitude = Float.floatToRawIntBits(v[i]) & 0x7fffffffL;
-            keys[i] = magnitude << 32 | (0xffffffffL - i);
-        }
-        Arrays.sort(keys);
-        int[] kept = new int[k];
-        for (int j = 0; j < k; j++) {
-            kept[j] = (int) (0xffffffffL - (keys[v.length - 1 - j] & 0xffffffffL));
-        }
-        Arrays.sort(kept);
-        return kept;
+        return new Tensors(values.spec(), SparseValues.keep(v, LargestMagnitudes.indices(v, size.of(v.length))));
     }
 }

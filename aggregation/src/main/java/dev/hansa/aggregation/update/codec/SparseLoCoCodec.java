@@ -2,10 +2,12 @@ package dev.hansa.aggregation.update.codec;
 
 import dev.hansa.aggregation.config.Hyperparameters;
 import dev.hansa.aggregation.tensor.ModelSpec;
+import dev.hansa.aggregation.tensor.SparseEntries;
 import dev.hansa.aggregation.tensor.TensorSpec;
 import dev.hansa.aggregation.tensor.Tensors;
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
@@ -20,7 +22,8 @@ import java.util.Map;
  * {@code scale = 6 std(c) / 4} (sample std; 1 when it is 0 or undefined), bin {@code clamp(rint(c / scale + 2), 0, 3)},
  * and each bin decodes to the mean of its c (0 if empty) plus the shift. The decayed error feedback that replaces
  * DiLoCo's outer momentum in SparseLoCo is a transform ({@code update.errorFeedbackRule} {@code decayed}).
- * Frame: docs/protocol.md.
+ * Frame: docs/protocol.md. Decodes to sparse {@link Tensors} (the server folds the kept entries without expanding
+ * them).
  */
 public final class SparseLoCoCodec implements UpdateCodec {
 
@@ -211,7 +214,8 @@ public final class SparseLoCoCodec implements UpdateCodec {
         List<Layout> layouts = layouts(spec);
         MemorySegment payload = UpdateFrame.exactPayload(frame, payloadBytes(layouts),
                 () -> "a sparseloco payload for " + d + " parameters in " + layouts.size() + " tensors");
-        float[] out = new float[d];
+        long[] entries = new long[Math.toIntExact(layouts.stream().mapToLong(Layout::kept).sum())];
+        int stored = 0;
         BitPacking.Reader bits = new BitPacking.Reader(payload.asSlice((long) TENSOR_HEADER * layouts.size()));
         int[] indices = new int[layouts.stream().mapToInt(Layout::k).max().orElse(0)];
         for (int t = 0; t < layouts.size(); t++) {
@@ -235,12 +239,28 @@ public final class SparseLoCoCodec implements UpdateCodec {
                     if (!Float.isFinite(value)) {
                         throw UpdateFrame.malformed("sparseloco tensor " + t + " decodes to " + value);
                     }
-                    out[layout.flat(c, indices[j])] = value;
+                    entries[stored++] = (long) layout.flat(c, indices[j]) << 32 | Float.floatToRawIntBits(value)
+                            & 0xffffffffL;
                 }
             }
         }
         bits.end("the sparseloco indices and codes");
-        return new Decoded(new Tensors(spec, out), frame.metadata());
+        return new Decoded(Tensors.sparse(spec, byIndex(entries)), frame.metadata());
+    }
+
+    /**
+     * (flat index, value bits) pairs, which come chunk by chunk, as entries in ascending index order: sorted on the
+     * index in the high half, the indices being distinct.
+     */
+    private static SparseEntries byIndex(long[] pairs) {
+        Arrays.sort(pairs);
+        int[] indices = new int[pairs.length];
+        float[] values = new float[pairs.length];
+        for (int j = 0; j < pairs.length; j++) {
+            indices[j] = (int) (pairs[j] >>> 32);
+            values[j] = Float.intBitsToFloat((int) pairs[j]);
+        }
+        return new SparseEntries(indices, values);
     }
 
     private static float finite(MemorySegment payload, long at, int tensor, String what) {

@@ -1,6 +1,7 @@
 package dev.hansa.aggregation.update.codec;
 
 import dev.hansa.aggregation.tensor.ModelSpec;
+import dev.hansa.aggregation.tensor.SparseEntries;
 import dev.hansa.aggregation.tensor.Tensors;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -12,7 +13,8 @@ import java.util.Map;
  * {@code k} from {@code update.k} ({@link SparseSize}). Ties in magnitude go to the lower index, so the choice is a
  * function of the values. The frame (docs/protocol.md) carries the indices delta-coded (LEB128 gaps) or as a bitmap,
  * whichever is smaller for this update (the bitmap only when strictly smaller), and the values as float32 in index
- * order. Kept values travel exactly; the rest is dropped, so pair it with error feedback.
+ * order. Kept values travel exactly; the rest is dropped, so pair it with error feedback. Decodes to sparse
+ * {@link Tensors} (the server folds the k entries without expanding them).
  */
 public final class TopKCodec implements UpdateCodec {
 
@@ -76,15 +78,19 @@ public final class TopKCodec implements UpdateCodec {
         int coding = payload.get(ValueLayout.JAVA_BYTE, 4);
         long valuesAt = payload.byteSize() - 4L * k;
         MemorySegment indices = payload.asSlice(HEADER, valuesAt - HEADER);
-        float[] out = new float[d];
-        IndexCoding.Visitor put = (j, index) -> out[index] = payload.get(SparseValues.F32, valuesAt + 4L * j);
+        int[] at = new int[k];
+        float[] kept = new float[k];
+        IndexCoding.Visitor put = (j, index) -> {
+            at[j] = index;
+            kept[j] = payload.get(SparseValues.F32, valuesAt + 4L * j);
+        };
         switch (coding) {
             case DELTA -> IndexCoding.readDeltas(indices, k, d, put);
             case BITMAP -> IndexCoding.readBitmap(indices, k, d, put);
             default -> throw UpdateFrame.malformed("unknown top-k index coding " + (coding & 0xff)
                     + " (0: delta, 1: bitmap)");
         }
-        return new Decoded(new Tensors(spec, out), frame.metadata());
+        return new Decoded(Tensors.sparse(spec, new SparseEntries(at, kept)), frame.metadata());
     }
 
     @Override

@@ -13,7 +13,7 @@ package dev.hansa.aggregation.update.codec;
  * That is three passes over v and a few over the candidates, against the O(d log d) of sorting (magnitude, index)
  * keys, which it replaces with exactly the same output.
  */
-final class LargestMagnitudes {
+public final class LargestMagnitudes {
 
     /** The digits, most significant first: bits 30..20, 19..10, 9..0 of the magnitude. */
     private static final int[] SHIFTS = {20, 10, 0};
@@ -23,7 +23,7 @@ final class LargestMagnitudes {
     }
 
     /** The indices of the k largest magnitudes, ascending; {@code 0 <= k <= v.length}. */
-    static int[] indices(float[] v, int k) {
+    public static int[] indices(float[] v, int k) {
         if (k < 0 || k > v.length) {
             throw new IllegalArgumentException("k must be in [0, " + v.length + "], got " + k);
         }

@@ -2,9 +2,11 @@ package dev.hansa.aggregation.update.codec;
 
 import dev.hansa.aggregation.tensor.ModelSpec;
 import dev.hansa.aggregation.tensor.SparseEntries;
+import dev.hansa.aggregation.tensor.TensorSpec;
 import dev.hansa.aggregation.tensor.Tensors;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.util.Arrays;
 import java.util.Map;
 
 /**
@@ -24,9 +26,31 @@ public final class TopKCodec implements UpdateCodec {
     private static final int HEADER = 5;
 
     private final SparseSize size;
+    private final Map<String, Double> perTensor;
 
     public TopKCodec(double k) {
         this.size = new SparseSize(k);
+        this.perTensor = null;
+    }
+
+    private TopKCodec(double k, Map<String, Double> perTensor) {
+        this.size = new SparseSize(k);
+        perTensor.values().forEach(SparseSize::new);
+        this.perTensor = Map.copyOf(perTensor);
+    }
+
+    /**
+     * Top-k within each tensor instead of over the whole model (L-GreCo's per-layer setting): tensor t keeps
+     * {@code perTensor.get(t)} of its entries where the map names it, else {@code k} of them. The frame is the same;
+     * only which indices it holds differs.
+     */
+    public static TopKCodec perTensor(double k, Map<String, Double> perTensor) {
+        return new TopKCodec(k, perTensor);
+    }
+
+    /** The entries a fraction in (0, 1) or count {@code k} keeps of {@code d} ({@code update.k}'s rule). */
+    public static int kept(double k, int d) {
+        return new SparseSize(k).of(d);
     }
 
     @Override
@@ -42,7 +66,7 @@ public final class TopKCodec implements UpdateCodec {
     @Override
     public byte[] encode(Tensors values, Map<String, String> metadata) {
         float[] v = values.values();
-        int[] kept = LargestMagnitudes.indices(v, size.of(v.length));
+        int[] kept = largest(values);
         long delta = IndexCoding.deltaBytes(kept);
         long bitmap = IndexCoding.bitmapBytes(v.length);
         int coding = bitmap < delta ? BITMAP : DELTA;
@@ -64,8 +88,15 @@ public final class TopKCodec implements UpdateCodec {
     public long encodedSize(ModelSpec spec, Map<String, String> metadata) {
         // Without the values the index coding's size is unknown: this is its bound, the smaller of the worst cases.
         int d = spec.parameterCount();
-        int k = size.of(d);
-        long delta = (long) k * IndexCoding.varintBytes(d);
+        long k = 0;
+        if (perTensor == null) {
+            k = size.of(d);
+        } else {
+            for (TensorSpec t : spec.tensors()) {
+                k += keptOf(t);
+            }
+        }
+        long delta = k * IndexCoding.varintBytes(d);
         return UpdateFrame.size(NAME, metadata, HEADER + Math.min(delta, IndexCoding.bitmapBytes(d)) + 4L * k);
     }
 
@@ -95,7 +126,36 @@ public final class TopKCodec implements UpdateCodec {
 
     @Override
     public Tensors reconstruct(Tensors values) {
+        return new Tensors(values.spec(), SparseValues.keep(values.values(), largest(values)));
+    }
+
+    /** The kept indices, ascending: over the whole model, or tensor by tensor. */
+    private int[] largest(Tensors values) {
         float[] v = values.values();
-        return new Tensors(values.spec(), SparseValues.keep(v, LargestMagnitudes.indices(v, size.of(v.length))));
+        if (perTensor == null) {
+            return LargestMagnitudes.indices(v, size.of(v.length));
+        }
+        ModelSpec spec = values.spec();
+        int[][] parts = new int[spec.tensors().size()][];
+        int total = 0;
+        for (int t = 0; t < parts.length; t++) {
+            TensorSpec tensor = spec.tensors().get(t);
+            int offset = spec.offset(t);
+            parts[t] = LargestMagnitudes.indices(Arrays.copyOfRange(v, offset, offset + tensor.elementCount()),
+                    keptOf(tensor));
+            total += parts[t].length;
+        }
+        int[] kept = new int[total];
+        for (int t = 0, j = 0; t < parts.length; t++) {
+            for (int i : parts[t]) {
+                kept[j++] = spec.offset(t) + i;
+            }
+        }
+        return kept;
+    }
+
+    private int keptOf(TensorSpec tensor) {
+        int n = tensor.elementCount();
+        return n == 0 ? 0 : new SparseSize(perTensor.getOrDefault(tensor.name(), size.k())).of(n);
     }
 }

@@ -3,6 +3,7 @@ package dev.hansa.server.privacy;
 import dev.hansa.privacy.accounting.RdpAccountant;
 import dev.hansa.privacy.accounting.SampledGaussianEvent;
 import dev.hansa.privacy.mechanism.DpFedAvgSettings;
+import dev.hansa.server.system.AfterCommit;
 import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.Optional;
@@ -14,7 +15,9 @@ import org.springframework.stereotype.Repository;
  * A DP federation's privacy ledger in PostgreSQL ({@code privacy_ledger}, V9): one row per closed round with the
  * mechanism event the accountant composes and the cumulative epsilon at the federation's delta. The accountant is
  * rebuilt from the rows, never kept only in memory, so a restarted server continues the same ledger; the orchestrator
- * asks it before opening a round whether the budget allows one more.
+ * asks it before opening a round whether the budget allows one more. Budget decisions use the RDP epsilon, which
+ * costs milliseconds; the tighter PLD epsilon ({@code epsilon_pld}) costs up to seconds and is filled in after the
+ * round commits, for reporting.
  */
 @Repository
 public class PrivacyLedger {
@@ -34,9 +37,11 @@ public class PrivacyLedger {
             """;
 
     private final JdbcClient jdbc;
+    private final PldEpsilonFiller pld;
 
-    PrivacyLedger(JdbcClient jdbc) {
+    PrivacyLedger(JdbcClient jdbc, PldEpsilonFiller pld) {
         this.jdbc = jdbc;
+        this.pld = pld;
     }
 
     /** The RDP accountant of every round the ledger holds for {@code federation}, in round order. */
@@ -56,7 +61,8 @@ public class PrivacyLedger {
     }
 
     /**
-     * Records closed round {@code number} (call inside the transaction that stores its model version).
+     * Records closed round {@code number} (call inside the transaction that stores its model version) with its RDP
+     * epsilon; its PLD epsilon is filled in after the transaction commits ({@link PldEpsilonFiller}).
      *
      * @param clip    the clip its participants were told
      * @param sampler the sampler that drew them
@@ -70,6 +76,7 @@ public class PrivacyLedger {
                 .param("mechanism", SAMPLED_GAUSSIAN).param("q", event.q()).param("sigma", event.sigma())
                 .param("steps", event.steps()).param("clip", clip).param("sampler", sampler)
                 .param("delta", settings.delta()).param("epsilon", epsilon).param("at", at).update();
+        AfterCommit.run(pld::request);
         return epsilon;
     }
 }

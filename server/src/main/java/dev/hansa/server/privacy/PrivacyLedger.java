@@ -1,5 +1,6 @@
 package dev.hansa.server.privacy;
 
+import dev.hansa.aggregation.dp.CentralPrivacy;
 import dev.hansa.privacy.accounting.RdpAccountant;
 import dev.hansa.privacy.accounting.SampledGaussianEvent;
 import dev.hansa.privacy.mechanism.DpFedAvgSettings;
@@ -55,22 +56,24 @@ public class PrivacyLedger {
         return accountant;
     }
 
-    /** Why no further round may open (the budget would be passed), or empty when one may. */
-    public Optional<String> refusal(UUID federation, DpFedAvgSettings settings) {
-        return settings.refusal(spent(federation));
+    /** Why round {@code number} may not open (the budget would be passed), or empty when it may. */
+    public Optional<String> refusal(UUID federation, CentralPrivacy privacy, int number) {
+        return privacy.refusal(spent(federation), number);
     }
 
     /**
      * Records closed round {@code number} (call inside the transaction that stores its model version) with its RDP
      * epsilon; its PLD epsilon is filled in after the transaction commits ({@link PldEpsilonFiller}).
      *
+     * @param privacy the federation's DP stage: the round's event and the delta
      * @param clip    the clip its participants were told
      * @param sampler the sampler that drew them
      * @return the cumulative epsilon after it, at the settings' delta
      */
-    public double append(UUID federation, int number, UUID round, DpFedAvgSettings settings, double clip,
+    public double append(UUID federation, int number, UUID round, CentralPrivacy privacy, double clip,
                          String sampler, OffsetDateTime at) {
-        SampledGaussianEvent event = settings.roundEvent();
+        SampledGaussianEvent event = privacy.event(number);
+        DpFedAvgSettings settings = privacy.settings();
         double epsilon = spent(federation).compose(event).epsilon(settings.delta());
         jdbc.sql(SQL_APPEND).param("federation", federation).param("number", number).param("round", round)
                 .param("mechanism", SAMPLED_GAUSSIAN).param("q", event.q()).param("sigma", event.sigma())

@@ -107,7 +107,11 @@ public final class LocalFederation {
     private final Map<String, Member> members;
     private final List<String> ids;
     private final Executor executor;
-    private final UpdatePipeline pipeline;
+    /**
+     * The clients' update pipeline; rebuilt each round from the plans when they carry L-GreCo's per-round plan or
+     * the round's fragment (Streaming DiLoCo's {@code update.tensors}).
+     */
+    private UpdatePipeline pipeline;
     /** null: every member is honest. */
     private final Adversary adversary;
     private final Map<String, State> strategyStates = new HashMap<>();
@@ -185,15 +189,6 @@ public final class LocalFederation {
     }
 
     /** One participant's work: training and preparing its update, as its device would. */
-    /**
-     * The update path of {@code round}'s participants: the federation's, carrying only the round's tensors where the
-     * strategy uploads a fragment (Streaming DiLoCo), as the participants' plans say.
-     */
-    private UpdatePipeline pipeline(RoundProtocol.Opened round) {
-        List<String> tensors = round.plan().uploadedTensors();
-        return tensors.isEmpty() ? pipeline : UpdatePipeline.of(protocol.update().withTensors(tensors));
-    }
-
     private record Prepared(LocalResult result, UpdatePipeline.Prepared update) {
     }
 
@@ -204,7 +199,10 @@ public final class LocalFederation {
      */
     public RoundReport runRound(int number) {
         RoundProtocol.Opened round = protocol.open(federationSeed, number, 1, ids, ids.size(), model, serverState);
-        UpdatePipeline pipeline = pipeline(round);
+        if ((protocol.update().lgreco() != null || !round.plan().uploadedTensors().isEmpty())
+                && !round.participants().isEmpty()) {
+            pipeline = UpdatePipeline.of(round.plan().plans().get(round.participants().getFirst()).update());
+        }
         Tensors global = model;
         List<String> trainers = round.participants().stream().filter(id -> !forgesWithoutTraining(id)).toList();
         List<Callable<Prepared>> work = new ArrayList<>();
@@ -214,7 +212,9 @@ public final class LocalFederation {
             State pipelineState = pipelineStates.getOrDefault(id, State.EMPTY);
             work.add(() -> {
                 LocalResult r = members.get(id).train(global, plan, round.plan().broadcast(), strategyState);
-                return new Prepared(r, pipeline.prepare(r.update(), pipelineState, plan.seed()));
+                // The plan's own pipeline, as HansaClient runs it: a DP round's plans carry the round's clip.
+                return new Prepared(r, UpdatePipeline.of(plan.update()).prepare(r.update(), pipelineState,
+                        plan.seed()));
             });
         }
         List<Prepared> done = executor.all(work);
@@ -306,7 +306,7 @@ public final class LocalFederation {
             Observation.Trial trial = new ByzantineTrial(protocol.aggregation(), model.spec(), round.context().seed(),
                     role.getKey(), role.getValue(), Set.copyOf(byzantine), sent,
                     rows -> forged(round, role.getKey(), byzantine, rows, sent), this::admit,
-                    pipeline(round).codec().lossless());
+                    pipeline.codec().lossless());
             long seed = Seeds.forClient(round.context().seed(), "byzantine/" + role.getKey());
             Observation observation = new Observation(seed, model.spec().parameterCount(), honest, byzantine.size(),
                     own, trial);
@@ -331,7 +331,7 @@ public final class LocalFederation {
         for (int k = 0; k < byzantine.size(); k++) {
             String id = byzantine.get(k);
             Update trained = sent.get(id);
-            Tensors values = pipeline(round).codec(round.plan().plans().get(id).seed())
+            Tensors values = pipeline.codec(round.plan().plans().get(id).seed())
                     .reconstruct(new Tensors(model.spec(), rows.get(k)));
             out.put(id, trained != null
                     ? new Update(id, role, values, trained.numSamples(), trained.metrics())

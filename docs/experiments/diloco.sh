@@ -1,31 +1,33 @@
 #!/usr/bin/env bash
 # The DiLoCo family against FedAvg at equal uploaded bytes (docs/communication.md): Fashion-MNIST, 100 clients, 10 per
-# round, Dirichlet 0.5, MLP 784-200-10, 20 local steps of batch 32 per round for every method, 50 rounds, seeds 1 and
-# 2. Then the plot and table (plot_diloco.py).
+# round, Dirichlet 0.5, MLP 784-200-10, 20 local steps of batch 32 per round for every method, 50 rounds, seeds 1 to
+# 3. Then the plot and table (plot_diloco.py), and the CPU time of every run (times.txt, from the runs' logs).
 #
 #   docs/experiments/diloco.sh          every run (skipping those whose CSV is complete), then the plot
 #   docs/experiments/diloco.sh plot     the plot and table from the CSVs already there
 #
 # Needs JDK 25 (JAVA_HOME), Debian's dataset-fashion-mnist and python3-matplotlib. Environment: ROUNDS (50),
-# SEEDS ("1 2"), RESULTS (docs/experiments/results/diloco), JAR (else server/target's, built if absent).
+# SEEDS ("1 2 3"), RESULTS (docs/experiments/results/diloco), JAR (else server/target's, built if absent).
 set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 cd "$root"
 export JAVA_HOME="${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}"
 rounds="${ROUNDS:-50}"
-seeds="${SEEDS:-1 2}"
+seeds="${SEEDS:-1 2 3}"
 results="${RESULTS:-docs/experiments/results/diloco}"
 mode="${1:-run}"
 
 # label|options. SGD runs take FedAvg's local rate 0.2 (docs/experiments.md); the AdamW runs the inner rate 3e-3 with
 # the papers' betas (0.9, 0.95), weight decay 0.1 and gradient clip 1 (the strategies' defaults). Outer optimisers
-# at their published defaults: DiLoCo and Streaming DiLoCo Nesterov 0.7 / 0.9, SparseLoCo SGD 1.0.
+# at their published defaults: DiLoCo and Streaming DiLoCo Nesterov 0.7 / 0.9, SparseLoCo SGD 1.0. Streaming DiLoCo
+# also with mixing 0 (a merged fragment takes the global value), against the staleness of sampled clients' weights.
 runs=(
   "fedavg|--strategy fedavg --lr 0.2"
   "diloco|--strategy diloco --lr 3e-3"
   "diloco-sgd|--strategy fedavgm --lr 0.2 --strategy-param nesterov=true --strategy-param serverLearningRate=0.7"
   "streamingdiloco|--strategy streamingdiloco --lr 3e-3"
   "streamingdiloco-bf16|--strategy streamingdiloco --lr 3e-3 --codec bf16"
+  "streamingdiloco-alpha0|--strategy streamingdiloco --lr 3e-3 --strategy-param mixing=0"
   "sparseloco|--strategy sparseloco --lr 3e-3"
   "sparseloco-sgd|--strategy fedavg --lr 0.2 --codec sparseloco --error-feedback true --error-feedback-rule decayed"
 )
@@ -62,3 +64,6 @@ if [ "$mode" != plot ]; then
   done
 fi
 /usr/bin/python3 docs/experiments/plot_diloco.py "$results" docs/img/diloco.png
+# Each log's last line is /usr/bin/time's; the total is the runs' user + system CPU time.
+grep -H '^time ' "$results"/*.log | sed "s|^$results/||" > "$results/times.txt" || true
+awk '{cpu += $5 + $8} END {printf "total %.1f CPU-minutes\n", cpu / 60}' "$results/times.txt" >> "$results/times.txt"

@@ -63,7 +63,8 @@ class HttpSimulationEquivalenceTest extends EmbeddedServerTest {
     /** Non-default values where the default would hide the strategy's client-side term. */
     private static final Map<String, Map<String, Object>> PARAMS = Map.of(
             "fedprox", Map.of("mu", 0.5),
-            "fedamd", Map.of("anchorProbability", 0.5));
+            "fedamd", Map.of("anchorProbability", 0.5),
+            "diff2", Map.of("restartPeriod", 2, "serverLearningRate", 0.5));
 
     @TempDir
     Path stateDirs;
@@ -176,6 +177,9 @@ class HttpSimulationEquivalenceTest extends EmbeddedServerTest {
             }
             if (strategy.equals("fedamd")) {
                 assertEquals(Set.of("anchor", "miner"), roles, "the case must exercise both FedAMD roles");
+            }
+            if (strategy.equals("diff2")) {
+                assertEquals(Set.of("gradient", "difference"), roles, "the case must exercise both DIFF2 roles");
             }
         } finally {
             clients.values().forEach(HansaClient::close);

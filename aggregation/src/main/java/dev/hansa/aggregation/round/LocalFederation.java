@@ -208,7 +208,9 @@ public final class LocalFederation {
             State pipelineState = pipelineStates.getOrDefault(id, State.EMPTY);
             work.add(() -> {
                 LocalResult r = members.get(id).train(global, plan, round.plan().broadcast(), strategyState);
-                return new Prepared(r, pipeline.prepare(r.update(), pipelineState, plan.seed()));
+                // The plan's own pipeline, as HansaClient runs it: a DP round's plans carry the round's clip.
+                return new Prepared(r, UpdatePipeline.of(plan.update()).prepare(r.update(), pipelineState,
+                        plan.seed()));
             });
         }
         List<Prepared> done = executor.all(work);

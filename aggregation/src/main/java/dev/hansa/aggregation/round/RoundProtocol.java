@@ -150,7 +150,7 @@ public final class RoundProtocol {
         List<String> participants = sampler.sample(candidates, seed);
         RoundContext context = new RoundContext(number, totalClients, participants.size(), seed);
         RoundPlan planned = strategy.planRound(context, participants, model, state);
-        UpdateSpec spec = privacy.map(p -> new UpdateSpec(update.codec(), p.clip(state), false, update.k(),
+        UpdateSpec spec = privacy.map(p -> new UpdateSpec(update.codec(), p.clip(number, state), false, update.k(),
                 update.params())).orElse(update);
         if (update.lgreco() != null) {
             update.lgreco().checkModel(model.spec());
@@ -190,7 +190,7 @@ public final class RoundProtocol {
         Optional<CentralPrivacy.Release> release;
         try {
             RoundAggregate exact = updates.result();
-            release = privacy.map(p -> p.release(context, exact, p.clip(state)));
+            release = privacy.map(p -> p.release(context, exact, p.clip(context.round(), state)));
             aggregate = exact;
         } catch (IllegalStateException e) {
             return new Outcome.Failed(e.getMessage());

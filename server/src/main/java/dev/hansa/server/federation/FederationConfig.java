@@ -1,6 +1,7 @@
 package dev.hansa.server.federation;
 
 import dev.hansa.aggregation.architecture.Architectures;
+import dev.hansa.aggregation.config.UnknownFieldException;
 import dev.hansa.aggregation.round.RoundConfig;
 import dev.hansa.aggregation.sampling.Samplers;
 import dev.hansa.aggregation.update.lgreco.LGreCoSettings;
@@ -233,8 +234,8 @@ public record FederationConfig(String name, String architecture, Map<String, Obj
             for (String key : map.keySet()) {
                 if (!allowed.contains(key)) {
                     // The record's fields are not assigned yet: name the field from the parameters.
-                    throw new IllegalArgumentException(name(path, key) + " is not a known field; allowed: "
-                            + List.copyOf(allowed));
+                    throw new UnknownFieldException(name(path, key), name(path, key)
+                            + " is not a known field; allowed: " + List.copyOf(allowed));
                 }
             }
         }

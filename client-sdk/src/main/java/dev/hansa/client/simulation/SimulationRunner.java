@@ -166,19 +166,20 @@ public final class SimulationRunner {
         try (Workers workers = new Workers(settings.threads())) {
             LocalFederation federation = new LocalFederation(protocol, settings.seed(), members, initial, workers,
                     adversary);
-            Optional<DpFedAvgSettings> dp = protocol.privacy().map(CentralPrivacy::settings);
+            Optional<CentralPrivacy> privacy = protocol.privacy();
+            Optional<DpFedAvgSettings> dp = privacy.map(CentralPrivacy::settings);
             RdpAccountant spent = RdpAccountant.empty();
             PldAccountant tighter = PldAccountant.empty();
             for (int round = 1; round <= settings.rounds(); round++) {
-                Optional<String> refusal = dp.isPresent() ? dp.get().refusal(spent) : Optional.empty();
+                Optional<String> refusal = privacy.isPresent() ? privacy.get().refusal(spent, round) : Optional.empty();
                 if (refusal.isPresent()) {
                     return new Result(federation.model(), federation.serverState(), federation.clientStates(), refusal);
                 }
                 long start = System.nanoTime();
                 LocalFederation.RoundReport report = federation.runRound(round);
-                if (dp.isPresent()) {
-                    spent = spent.compose(dp.get().roundEvent());
-                    tighter = tighter.compose(dp.get().roundEvent());
+                if (privacy.isPresent()) {
+                    spent = spent.compose(privacy.get().event(round));
+                    tighter = tighter.compose(privacy.get().event(round));
                 }
                 double epsilon = dp.isPresent() ? spent.epsilon(dp.get().delta()) : Double.NaN;
                 long bytesDown = report.participants() * (Traffic.download(initial.spec())

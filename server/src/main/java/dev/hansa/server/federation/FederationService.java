@@ -148,11 +148,20 @@ public class FederationService {
     /** Applies a JSON Merge Patch to the config of a federation that has not started (see {@link ConfigPatch}). */
     @Transactional
     public Federation patchConfig(UUID id, byte[] patch, String actor) {
+        return updateConfig(id, ConfigPatch.apply(requireUnstarted(id).config(), patch), actor);
+    }
+
+    /**
+     * The federation, whose config may still change because it has not started.
+     *
+     * @throws HansaProblem {@code 409 federation-started} once it has, {@code 404} for an unknown id
+     */
+    public Federation requireUnstarted(UUID id) {
         Federation federation = require(id);
         if (federation.state() != FederationState.CREATED) {
             throw started(federation, "its config");
         }
-        return updateConfig(id, ConfigPatch.apply(federation.config(), patch), actor);
+        return federation;
     }
 
     private static HansaProblem started(Federation federation, String what) {

@@ -107,7 +107,8 @@ public final class LocalFederation {
     private final Map<String, Member> members;
     private final List<String> ids;
     private final Executor executor;
-    private final UpdatePipeline pipeline;
+    /** The clients' update pipeline; rebuilt each round from the plans when they carry L-GreCo's per-round plan. */
+    private UpdatePipeline pipeline;
     /** null: every member is honest. */
     private final Adversary adversary;
     private final Map<String, State> strategyStates = new HashMap<>();
@@ -195,6 +196,9 @@ public final class LocalFederation {
      */
     public RoundReport runRound(int number) {
         RoundProtocol.Opened round = protocol.open(federationSeed, number, 1, ids, ids.size(), model, serverState);
+        if (protocol.update().lgreco() != null && !round.participants().isEmpty()) {
+            pipeline = UpdatePipeline.of(round.plan().plans().get(round.participants().getFirst()).update());
+        }
         Tensors global = model;
         List<String> trainers = round.participants().stream().filter(id -> !forgesWithoutTraining(id)).toList();
         List<Callable<Prepared>> work = new ArrayList<>();

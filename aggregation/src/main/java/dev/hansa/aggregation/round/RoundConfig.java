@@ -15,6 +15,7 @@ import dev.hansa.aggregation.strategy.registry.Strategies;
 import dev.hansa.aggregation.update.UpdateSpec;
 import dev.hansa.aggregation.update.codec.DenseCodec;
 import dev.hansa.aggregation.update.codec.UpdateCodecs;
+import dev.hansa.aggregation.update.lgreco.LGreCoSettings;
 import dev.hansa.aggregation.update.transform.ErrorFeedbackRules;
 import dev.hansa.privacy.accounting.NoiseMultiplierPlanner;
 import dev.hansa.privacy.mechanism.AdaptiveClipping;
@@ -138,7 +139,8 @@ public final class RoundConfig {
 
     /**
      * Parses the {@code update} section: {@code codec}, {@code clipNorm}, {@code errorFeedback}, {@code k}, the
-     * codec's {@code params}, {@code errorFeedbackRule} and its {@code errorFeedbackParams}.
+     * codec's {@code params}, {@code errorFeedbackRule} and its {@code errorFeedbackParams}, and {@code lgreco}
+     * ({@link LGreCoSettings}).
      */
     public static UpdateSpec updateSpec(Map<String, ?> section) {
         Hyperparameters h = new Hyperparameters("update", "the update section", section);
@@ -149,8 +151,10 @@ public final class RoundConfig {
         UpdateCodecs.Configured configured = UpdateCodecs.configure(codec, k, h.section("params", codec));
         String rule = h.choice("errorFeedbackRule", ErrorFeedbackRules.CLASSIC, ErrorFeedbackRules.names());
         Map<String, Double> ruleParams = ErrorFeedbackRules.params(rule, h.section("errorFeedbackParams", rule));
+        LGreCoSettings lgreco = LGreCoSettings.parse(h.section("lgreco", "L-GreCo"));
         h.done();
-        return new UpdateSpec(codec, clipNorm, errorFeedback, k, configured.params(), rule, ruleParams);
+        return new UpdateSpec(codec, clipNorm, errorFeedback, k, configured.params(), rule, ruleParams, lgreco,
+                Map.of());
     }
 
     /**

@@ -21,6 +21,7 @@ import dev.hansa.aggregation.tensor.ModelSpec;
 import dev.hansa.aggregation.tensor.Tensors;
 import dev.hansa.aggregation.update.UpdateSpec;
 import dev.hansa.aggregation.update.codec.DenseCodec;
+import dev.hansa.aggregation.update.lgreco.LGreCoPlanning;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -33,7 +34,9 @@ import java.util.Optional;
  * federation's sampler and the round's seed and lets the strategy plan them, stamping each plan with the
  * federation's update preparation; the aggregation pipeline takes the updates; closing applies the strategy's
  * server update and refuses a result that is not finite. In a DP federation ({@link CentralPrivacy}) every plan's
- * update spec carries the round's clip and the round's aggregate is noised before the strategy sees it.
+ * update spec carries the round's clip and the round's aggregate is noised before the strategy sees it. With
+ * {@code update.lgreco} every plan carries the per-tensor top-k densities of the current L-GreCo plan (kept in the
+ * server state), and closing a re-plan round plans them anew ({@link LGreCoPlanning}).
  */
 public final class RoundProtocol {
 
@@ -149,6 +152,10 @@ public final class RoundProtocol {
         RoundPlan planned = strategy.planRound(context, participants, model, state);
         UpdateSpec spec = privacy.map(p -> new UpdateSpec(update.codec(), p.clip(number, state), false, update.k(),
                 update.params())).orElse(update);
+        if (update.lgreco() != null) {
+            update.lgreco().checkModel(model.spec());
+            spec = spec.withTensorK(LGreCoPlanning.current(state, model.spec()));
+        }
         Map<String, TrainingPlan> plans = new LinkedHashMap<>();
         for (String id : participants) {
             plans.put(id, planned.plans().get(id).withUpdate(spec));
@@ -194,6 +201,13 @@ public final class RoundProtocol {
             Map<String, Double> metrics = new HashMap<>(result.metrics());
             metrics.putAll(release.get().metrics());
             result = new RoundResult(result.model(), release.get().stateWith(result.state()), metrics);
+        }
+        if (update.lgreco() != null) {
+            LGreCoPlanning.Replanned replanned = LGreCoPlanning.replan(update.k(), update.lgreco(), context.round(),
+                    aggregate, result.state(), model.spec());
+            Map<String, Double> metrics = new HashMap<>(result.metrics());
+            metrics.putAll(replanned.metrics());
+            result = new RoundResult(result.model(), replanned.state(), metrics);
         }
         int bad = result.model().firstNonFinite();
         if (bad >= 0) {

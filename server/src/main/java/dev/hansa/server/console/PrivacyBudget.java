@@ -1,7 +1,6 @@
 package dev.hansa.server.console;
 
 import dev.hansa.privacy.mechanism.DpFedAvgSettings;
-import dev.hansa.server.federation.FederationConfig;
 import java.math.BigDecimal;
 import java.util.List;
 import java.util.Locale;
@@ -16,13 +15,13 @@ import java.util.Optional;
  */
 record PrivacyBudget(double spent, double budget, double delta) {
 
-    /** The budget of a federation whose config has a {@code privacy} section, given its rounds; empty otherwise. */
-    static Optional<PrivacyBudget> of(FederationConfig config, List<ConsoleQueries.RoundSummary> rounds) {
-        return config.rounds().protocol().privacy().map(privacy -> {
-            DpFedAvgSettings settings = privacy.settings();
+    /** The budget of a federation with DP {@code settings}, given its rounds; empty without DP. */
+    static Optional<PrivacyBudget> of(Optional<DpFedAvgSettings> settings,
+                                      List<ConsoleQueries.RoundSummary> rounds) {
+        return settings.map(dp -> {
             double spent = rounds.stream().map(ConsoleQueries.RoundSummary::epsilonSpent).filter(Objects::nonNull)
                     .mapToDouble(Double::doubleValue).max().orElse(0);
-            return new PrivacyBudget(spent, settings.epsilon(), settings.delta());
+            return new PrivacyBudget(spent, dp.epsilon(), dp.delta());
         });
     }
 

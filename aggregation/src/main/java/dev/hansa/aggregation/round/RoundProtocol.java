@@ -203,8 +203,10 @@ public final class RoundProtocol {
             result = new RoundResult(result.model(), release.get().stateWith(result.state()), metrics);
         }
         if (update.lgreco() != null) {
+            List<LGreCoPlanning.Reports> roles = aggregate.byRole().values().stream()
+                    .map(g -> new LGreCoPlanning.Reports(g.metricMeans(), g.totalWeight())).toList();
             LGreCoPlanning.Replanned replanned = LGreCoPlanning.replan(update.k(), update.lgreco(), context.round(),
-                    aggregate, result.state(), model.spec());
+                    roles, result.state(), model.spec());
             Map<String, Double> metrics = new HashMap<>(result.metrics());
             metrics.putAll(replanned.metrics());
             result = new RoundResult(result.model(), replanned.state(), metrics);

@@ -15,9 +15,9 @@ import java.util.List;
  * raised to the power of its steps, phases by convolution), with tails of at most {@value #TAIL_MASS} cut into delta.
  * Every approximation only raises delta, so the epsilon it reports is an upper bound of the exact one.
  *
- * <p>Immutable: {@link #compose} returns a new accountant. Consecutive events with the same q and sigma are kept as
- * one phase, and the distribution is built once, on the first question, so that composing one round at a time costs
- * nothing until epsilon is asked for.
+ * <p>Immutable: {@link #compose} returns a new accountant. All events with the same q and sigma are kept as one phase
+ * (composition commutes, so their order does not matter), and the distribution is built once, on the first question,
+ * so that composing one round at a time costs nothing until epsilon is asked for.
  */
 public final class PldAccountant {
 
@@ -63,11 +63,19 @@ public final class PldAccountant {
         }
         List<SampledGaussianEvent> allEvents = new ArrayList<>(events);
         allEvents.add(event);
+        // Composition commutes, so an event joins the phase of every earlier event with its q and sigma, wherever
+        // that phase began: rounds that alternate between two kinds (DIFF2) cost two phases, not one per switch.
         List<SampledGaussianEvent> allPhases = new ArrayList<>(phases);
-        SampledGaussianEvent last = allPhases.isEmpty() ? null : allPhases.getLast();
-        if (last != null && last.q() == event.q() && last.sigma() == event.sigma()) {
-            allPhases.set(allPhases.size() - 1,
-                    new SampledGaussianEvent(event.q(), event.sigma(), Math.addExact(last.steps(), event.steps())));
+        int same = -1;
+        for (int i = 0; i < allPhases.size() && same < 0; i++) {
+            if (allPhases.get(i).q() == event.q() && allPhases.get(i).sigma() == event.sigma()) {
+                same = i;
+            }
+        }
+        if (same >= 0) {
+            SampledGaussianEvent phase = allPhases.get(same);
+            allPhases.set(same, new SampledGaussianEvent(event.q(), event.sigma(),
+                    Math.addExact(phase.steps(), event.steps())));
         } else {
             allPhases.add(event);
         }

@@ -78,6 +78,18 @@ class PldAccountantTest {
     }
 
     @Test
+    void alternatingRoundsEqualTheirTwoPhases() {
+        // DIFF2's pattern: one round at z1, two at z2, repeated; composition commutes, so it is 4 x z1 and 8 x z2.
+        PldAccountant alternating = coarse();
+        for (int round = 0; round < 12; round++) {
+            alternating = alternating.compose(0.05, round % 3 == 0 ? 1.0 : 2.0, 1);
+        }
+        double phases = coarse().compose(0.05, 1.0, 4).compose(0.05, 2.0, 8).epsilon(DELTA);
+        assertClose(phases, alternating.epsilon(DELTA), 1e-9, 0, "alternating rounds");
+        assertEquals(12, alternating.events().size(), "the events stay as composed");
+    }
+
+    @Test
     void aHeterogeneousRunLiesBetweenItsPhasesRunAlone() {
         double first = coarse().compose(0.01, 1.0, 500).epsilon(DELTA);
         double both = coarse().compose(0.01, 1.0, 500).compose(0.03, 1.5, 200).epsilon(DELTA);

@@ -252,8 +252,9 @@ public final class HansaClient implements AutoCloseable {
         }
         Optional<byte[]> held = base == null || base.equals(hash) ? Optional.empty() : store.cached(base);
         String query = held.isPresent() ? "?base=" + base : "";
-        HttpResponse<byte[]> response = transport.send(HttpTransport.request(
-                uri("/api/v1/client/tensors/" + hash + query), credential.secret(), config.requestTimeout()).GET().build());
+        URI location = uri("/api/v1/client/tensors/" + hash + query);
+        HttpResponse<byte[]> response = transport.send(HttpTransport.request(location, credential.secret(),
+                config.requestTimeout()).GET().build());
         byte[] bytes = response.body();
         if (held.isPresent() && response.headers().firstValue("Content-Type").orElse("").equals(DELTA)) {
             try {

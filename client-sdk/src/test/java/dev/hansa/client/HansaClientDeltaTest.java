@@ -69,7 +69,8 @@ class HansaClientDeltaTest {
                 : "{\"state\":\"ASSIGNED\",\"roundId\":\"r" + round + "\",\"round\":" + round + ",\"attempt\":1,"
                 + "\"modelHash\":\"" + ContentHash.of(VERSIONS[round - 1]) + "\",\"broadcastHash\":null,"
                 + "\"deadline\":\"2030-01-01T00:00:00Z\",\"plan\":{\"strategy\":\"fedavg\",\"role\":\"train\","
-                + "\"localEpochs\":1,\"localSteps\":0,\"batchSize\":1,\"learningRate\":0.1,\"seed\":5,\"params\":{}}}"));
+                + "\"localEpochs\":1,\"localSteps\":0,\"batchSize\":1,\"learningRate\":0.1,\"seed\":5,"
+                + "\"params\":{}}}"));
         server.createContext("/api/v1/client/tensors/", this::tensors);
         server.createContext("/api/v1/client/rounds/", ex -> {
             ex.getRequestBody().readAllBytes();

@@ -199,7 +199,8 @@ class HttpSimulationEquivalenceTest extends EmbeddedServerTest {
         assertStatesEqual(expected.serverState(), serverState(federation, ROUNDS), strategy + ": server state");
         if (c.update().containsKey("lgreco")) {
             assertEquals(4, expected.serverState().scalars().keySet().stream()
-                    .filter(k -> k.startsWith(LGreCoPlanning.STATE_PREFIX)).count(), "a plan for each of the 4 tensors");
+                    .filter(k -> k.startsWith(LGreCoPlanning.STATE_PREFIX)).count(),
+                    "a plan for each of the 4 tensors");
         }
         for (var e : stateById.entrySet()) {
             State held = new ClientStateStore(e.getValue()).state(federation).strategy();

@@ -140,7 +140,7 @@ public final class ModelDelta {
         }
     }
 
-    /** Exactly {@code length} bytes inflated from {@code frame[from..]}, which must hold one zlib stream and no more. */
+    /** Exactly {@code length} bytes inflated from {@code frame[from..]}: one zlib stream and nothing after it. */
     private static byte[] inflate(byte[] frame, int from, int length) {
         Inflater inflater = new Inflater();
         try {

@@ -11,8 +11,9 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Runs {@code bin/philox_reference.py} (the numpy-only reference of the shared streams) with Debian's python3; a test
- * that calls it is skipped, and says why, where that interpreter or numpy is missing.
+ * Runs {@code bin/philox_reference.py} (the numpy-only reference of the shared streams), or another script of
+ * {@code bin/}, with Debian's python3; a test that calls it is skipped, and says why, where that interpreter (or, for
+ * the Philox reference, numpy) is missing.
  */
 public final class PythonReference {
 
@@ -27,7 +28,18 @@ public final class PythonReference {
         assumeTrue(Files.isExecutable(PYTHON), "skipped: no " + PYTHON + " to run the Python reference");
         assumeTrue(exec(List.of(PYTHON.toString(), "-c", "import numpy")) != null,
                 "skipped: " + PYTHON + " has no numpy for the Python reference");
-        List<String> command = new ArrayList<>(List.of(PYTHON.toString(), SCRIPT.toString()));
+        return script(SCRIPT, args);
+    }
+
+    /** The output lines of another Python script of {@code bin/} that needs only the standard library. */
+    public static List<String> runStandardLibrary(String script, String... args)
+            throws IOException, InterruptedException {
+        assumeTrue(Files.isExecutable(PYTHON), "skipped: no " + PYTHON + " to run " + script);
+        return script(Path.of("bin", script), args);
+    }
+
+    private static List<String> script(Path script, String... args) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of(PYTHON.toString(), script.toString()));
         command.addAll(List.of(args));
         List<String> lines = exec(command);
         if (lines == null) {

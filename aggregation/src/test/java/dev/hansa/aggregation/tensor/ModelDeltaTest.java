@@ -5,11 +5,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.hansa.aggregation.random.PythonReference;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class ModelDeltaTest {
 
@@ -38,6 +42,27 @@ class ModelDeltaTest {
         assertArrayEquals(target, ModelDelta.apply(base, frame));
         assertArrayEquals(frame, ModelDelta.encode(base, target).orElseThrow(), "this JDK's zlib at level 6");
         assertEquals(72, ModelDelta.planeStart(target), "8 + the 64-byte header");
+    }
+
+    /** bin/model_delta.py, written from docs/protocol.md with Python's standard library, rebuilds the same bytes. */
+    @Test
+    void aPythonImplementationOfTheSpecificationAppliesTheDelta(@TempDir Path dir) throws Exception {
+        Random r = new Random(5);
+        ModelSpec spec = ModelSpec.of(new TensorSpec("w", new int[] {40, 25}), new TensorSpec("b", new int[] {3}));
+        float[] v = new float[spec.parameterCount()];
+        for (int i = 0; i < v.length; i++) {
+            v[i] = (float) r.nextGaussian();
+        }
+        byte[] base = file(spec, v);
+        for (int i = 0; i < v.length; i += 7) {
+            v[i] += 0.01f;
+        }
+        byte[] target = file(spec, v);
+        Files.write(dir.resolve("base"), base);
+        Files.write(dir.resolve("delta"), ModelDelta.encode(base, target).orElseThrow());
+        PythonReference.runStandardLibrary("model_delta.py", dir.resolve("base").toString(),
+                dir.resolve("delta").toString(), dir.resolve("out").toString());
+        assertArrayEquals(target, Files.readAllBytes(dir.resolve("out")));
     }
 
     @Test

@@ -57,6 +57,7 @@ public final class DownlinkDeltaBench {
         } finally {
             backend.close();
         }
-        System.out.printf(Locale.ROOT, "| all | %d | %d | %.3f |%n", totals[0], totals[1], (double) totals[1] / totals[0]);
+        System.out.printf(Locale.ROOT, "| all | %d | %d | %.3f |%n", totals[0], totals[1],
+                (double) totals[1] / totals[0]);
     }
 }

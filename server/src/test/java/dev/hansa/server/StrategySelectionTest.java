@@ -24,17 +24,25 @@ import tools.jackson.databind.JsonNode;
 class StrategySelectionTest extends EmbeddedServerTest {
 
     /** The documented defaults (docs/algorithms.md) of each strategy's parameters, as a round records them. */
-    private static final Map<String, Map<String, Object>> DEFAULTS = Map.of(
-            "fedavg", Map.of("serverLearningRate", 1.0, "weighting", "samples"),
-            "fedprox", Map.of("serverLearningRate", 1.0, "mu", 0.01, "weighting", "samples"),
-            "fedavgm", Map.of("serverLearningRate", 1.0, "serverMomentum", 0.9, "weighting", "samples"),
-            "fedadam", Map.of("serverLearningRate", 0.1, "beta1", 0.9, "beta2", 0.99, "tau", 0.001, "weighting", "samples"),
-            "fedyogi", Map.of("serverLearningRate", 0.01, "beta1", 0.9, "beta2", 0.99, "tau", 0.001, "weighting", "samples"),
-            "fedadagrad", Map.of("serverLearningRate", 0.1, "beta1", 0.0, "tau", 0.001, "weighting", "samples"),
-            "fedspeed", Map.of("beta", 0.1, "rho", 0.1, "lrDecay", 0.998),
-            "fedamd", Map.of("anchorSchedule", "constant", "anchorProbability", 0.2, "serverLearningRate", 1.0,
-                    "anchorBatchSize", 0),
-            "diff2", Map.of("restartPeriod", 10, "serverLearningRate", 1.0));
+    private static final Map<String, Map<String, Object>> DEFAULTS = Map.ofEntries(
+            Map.entry("fedavg", Map.of("serverLearningRate", 1.0, "weighting", "samples")),
+            Map.entry("fedprox", Map.of("serverLearningRate", 1.0, "mu", 0.01, "weighting", "samples")),
+            Map.entry("fedavgm", Map.of("serverLearningRate", 1.0, "serverMomentum", 0.9, "nesterov", false,
+                    "weighting", "samples")),
+            Map.entry("diloco", Map.of("serverLearningRate", 0.7, "serverMomentum", 0.9, "weighting", "samples")),
+            Map.entry("streamingdiloco", Map.of("fragments", 2, "mixing", 0.5, "overlapSteps", 1,
+                    "serverLearningRate", 0.7, "serverMomentum", 0.9, "weighting", "samples")),
+            Map.entry("sparseloco", Map.of("serverLearningRate", 1.0, "weighting", "samples")),
+            Map.entry("fedadam", Map.of("serverLearningRate", 0.1, "beta1", 0.9, "beta2", 0.99, "tau", 0.001,
+                    "weighting", "samples")),
+            Map.entry("fedyogi", Map.of("serverLearningRate", 0.01, "beta1", 0.9, "beta2", 0.99, "tau", 0.001,
+                    "weighting", "samples")),
+            Map.entry("fedadagrad", Map.of("serverLearningRate", 0.1, "beta1", 0.0, "tau", 0.001,
+                    "weighting", "samples")),
+            Map.entry("fedspeed", Map.of("beta", 0.1, "rho", 0.1, "lrDecay", 0.998)),
+            Map.entry("fedamd", Map.of("anchorSchedule", "constant", "anchorProbability", 0.2,
+                    "serverLearningRate", 1.0, "anchorBatchSize", 0)),
+            Map.entry("diff2", Map.of("restartPeriod", 10, "serverLearningRate", 1.0)));
 
     private Api.Reply create(String strategy, Map<String, Object> params, Map<String, Object> training) {
         Map<String, Object> body = new HashMap<>();
@@ -129,6 +137,13 @@ class StrategySelectionTest extends EmbeddedServerTest {
             "fedavg     | {}                                 | {\"learningRate\": 0}               | training.learningRate",
             "fedavg     | {}                                 | {\"batchSize\": 0}                  | training.batchSize",
             "fedavg     | {}                                 | {\"params\": {\"gradientClipNorm\": -1}}    | training.params.gradientClipNorm",
+            "diloco     | {\"serverMomentum\": 1}            | {}                                  | strategy.params.serverMomentum",
+            "diloco     | {}                                 | {\"params\": {\"beta2\": 1}}        | training.params.beta2",
+            "fedavgm    | {\"nesterov\": 1}                  | {}                                  | strategy.params.nesterov",
+            "streamingdiloco | {\"mixing\": 1.5}              | {}                                  | strategy.params.mixing",
+            "streamingdiloco | {\"overlapSteps\": 20}         | {}                                  | strategy.params.overlapSteps",
+            "streamingdiloco | {\"fragments\": 0}             | {}                                  | strategy.params.fragments",
+            "sparseloco | {\"serverMomentum\": 0.9}          | {}                                  | strategy.params: unknown field(s) [serverMomentum]",
             "fedfoo     | {}                                 | {}                                  | strategy.name"})
     @SuppressWarnings("unchecked")
     void aBadValueIsRefusedWithAProblemNamingTheField(String strategy, String params, String training, String field) {

@@ -107,7 +107,10 @@ public final class LocalFederation {
     private final Map<String, Member> members;
     private final List<String> ids;
     private final Executor executor;
-    /** The clients' update pipeline; rebuilt each round from the plans when they carry L-GreCo's per-round plan. */
+    /**
+     * The clients' update pipeline; rebuilt each round from the plans when they carry L-GreCo's per-round plan or
+     * the round's fragment (Streaming DiLoCo's {@code update.tensors}).
+     */
     private UpdatePipeline pipeline;
     /** null: every member is honest. */
     private final Adversary adversary;
@@ -196,7 +199,8 @@ public final class LocalFederation {
      */
     public RoundReport runRound(int number) {
         RoundProtocol.Opened round = protocol.open(federationSeed, number, 1, ids, ids.size(), model, serverState);
-        if (protocol.update().lgreco() != null && !round.participants().isEmpty()) {
+        if ((protocol.update().lgreco() != null || !round.plan().uploadedTensors().isEmpty())
+                && !round.participants().isEmpty()) {
             pipeline = UpdatePipeline.of(round.plan().plans().get(round.participants().getFirst()).update());
         }
         Tensors global = model;

@@ -91,7 +91,7 @@ public final class RoundConfig {
         }
         Strategies.Configured strategy = Strategies.configure(strategyName, strategyParams,
                 TrainingConfig.fromMap(training, defaults));
-        UpdateSpec updateSpec = updateSpec(update);
+        UpdateSpec updateSpec = updateSpec(withPreset(update, Strategies.defaultUpdate(strategyName)));
         Strategy roundStrategy = updateSpec.errorFeedback() && ErrorFeedbackRules.needsServerEstimate(
                 updateSpec.errorFeedbackRule()) ? new EstimateAccumulation(strategy.strategy()) : strategy.strategy();
         AggregationPipeline.Settings settings = Aggregators.robustness(robustness);
@@ -135,6 +135,19 @@ public final class RoundConfig {
             return Optional.empty();
         }
         return dp.map(d -> Diff2Noise.of(diff2, d, fields, privacy.containsKey("targetEpsilon")));
+    }
+
+    /**
+     * {@code section} with each field of the strategy's {@code preset} (SparseLoCo's compression) it leaves out, when
+     * it leaves out the codec: a section that names a codec states its own update path.
+     */
+    private static Map<String, ?> withPreset(Map<String, ?> section, Map<String, Object> preset) {
+        if (section.containsKey("codec")) {
+            return section;
+        }
+        Map<String, Object> merged = new LinkedHashMap<>(preset);
+        merged.putAll(section);
+        return merged;
     }
 
     /**

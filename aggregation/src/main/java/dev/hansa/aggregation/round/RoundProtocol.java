@@ -151,7 +151,7 @@ public final class RoundProtocol {
         RoundContext context = new RoundContext(number, totalClients, participants.size(), seed);
         RoundPlan planned = strategy.planRound(context, participants, model, state);
         UpdateSpec spec = privacy.map(p -> new UpdateSpec(update.codec(), p.clip(number, state), false, update.k(),
-                update.params())).orElse(update);
+                update.params())).orElse(update).withTensors(planned.uploadedTensors());
         if (update.lgreco() != null) {
             update.lgreco().checkModel(model.spec());
             spec = spec.withTensorK(LGreCoPlanning.current(state, model.spec()));
@@ -160,7 +160,7 @@ public final class RoundProtocol {
         for (String id : participants) {
             plans.put(id, planned.plans().get(id).withUpdate(spec));
         }
-        return new Opened(context, participants, new RoundPlan(plans, planned.broadcast()));
+        return new Opened(context, participants, new RoundPlan(plans, planned.broadcast(), planned.uploadedTensors()));
     }
 
     /** An empty aggregation for the round (a whole-round pipeline keeps its updates on the heap). */
@@ -203,8 +203,10 @@ public final class RoundProtocol {
             result = new RoundResult(result.model(), release.get().stateWith(result.state()), metrics);
         }
         if (update.lgreco() != null) {
+            List<LGreCoPlanning.Reports> roles = aggregate.byRole().values().stream()
+                    .map(g -> new LGreCoPlanning.Reports(g.metricMeans(), g.totalWeight())).toList();
             LGreCoPlanning.Replanned replanned = LGreCoPlanning.replan(update.k(), update.lgreco(), context.round(),
-                    aggregate, result.state(), model.spec());
+                    roles, result.state(), model.spec());
             Map<String, Double> metrics = new HashMap<>(result.metrics());
             metrics.putAll(replanned.metrics());
             result = new RoundResult(result.model(), replanned.state(), metrics);

@@ -1,6 +1,7 @@
 package dev.hansa.aggregation.tensor;
 
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -74,6 +75,20 @@ public final class ModelSpec {
 
     public int offset(int index) {
         return offsets[index];
+    }
+
+    /**
+     * The spec of the named tensors alone, in this spec's order: what a fragment-wise update carries.
+     *
+     * @throws IllegalArgumentException for a name this spec lacks, or none at all
+     */
+    public ModelSpec select(Collection<String> names) {
+        for (String name : names) {
+            indexOf(name);
+        }
+        List<TensorSpec> selected = new ArrayList<>();
+        tensors.stream().filter(t -> names.contains(t.name())).forEach(selected::add);
+        return new ModelSpec(selected);
     }
 
     /** Tensor names in order. */

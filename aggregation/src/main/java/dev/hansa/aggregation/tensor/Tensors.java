@@ -51,6 +51,39 @@ public final class Tensors {
         return new Tensors(spec, v);
     }
 
+    /** The tensors of {@code part} (a {@link ModelSpec#select} of this spec): a copy of their values. */
+    public Tensors select(ModelSpec part) {
+        float[] selected = new float[part.parameterCount()];
+        for (int i = 0; i < part.tensors().size(); i++) {
+            String name = part.tensors().get(i).name();
+            System.arraycopy(values, spec.offset(name), selected, part.offset(i), part.tensor(name).elementCount());
+        }
+        return new Tensors(part, selected);
+    }
+
+    /** Tensors of {@code spec} holding {@code part}'s tensors where {@code spec} has them and zeros elsewhere. */
+    public static Tensors embed(ModelSpec spec, Tensors part) {
+        return zeros(spec).replaced(part);
+    }
+
+    /**
+     * A copy with {@code part}'s tensors (a {@link ModelSpec#select} of this spec) in place of these.
+     *
+     * @throws IllegalArgumentException when a tensor of {@code part} is not one of this spec's
+     */
+    public Tensors replaced(Tensors part) {
+        float[] all = values.clone();
+        for (int i = 0; i < part.spec().tensors().size(); i++) {
+            TensorSpec tensor = part.spec().tensors().get(i);
+            if (!spec.tensor(tensor.name()).equals(tensor)) {
+                throw new IllegalArgumentException("tensor " + tensor + " differs from " + spec.tensor(tensor.name()));
+            }
+            System.arraycopy(part.values, part.spec().offset(i), all, spec.offset(tensor.name()),
+                    tensor.elementCount());
+        }
+        return new Tensors(spec, all);
+    }
+
     public ModelSpec spec() {
         return spec;
     }

@@ -1,6 +1,8 @@
 package dev.hansa.aggregation.update;
 
+import dev.hansa.aggregation.tensor.TensorSpec;
 import dev.hansa.aggregation.update.codec.DenseCodec;
+import dev.hansa.aggregation.update.codec.TensorSubsetCodec;
 import dev.hansa.aggregation.update.codec.TopKCodec;
 import dev.hansa.aggregation.update.codec.UpdateCodec;
 import dev.hansa.aggregation.update.codec.UpdateCodecs;
@@ -8,7 +10,9 @@ import dev.hansa.aggregation.update.lgreco.LGreCoReport;
 import dev.hansa.aggregation.update.lgreco.LGreCoSettings;
 import dev.hansa.aggregation.update.transform.ErrorFeedbackRules;
 import java.util.Collections;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 
 /**
@@ -28,10 +32,12 @@ import java.util.TreeMap;
  *                      off; on, top-k runs tensor by tensor and the client reports its errors ({@link LGreCoReport})
  * @param tensorK       the round's plan: the density each named tensor keeps, where it is not {@code k}; only with
  *                      {@code lgreco}, filled in by the server per round, never by a config
+ * @param tensors       the tensors the update carries, the others being zero and not sent; empty: all. Set per round
+ *                      by a fragment-wise strategy (Streaming DiLoCo), never by the {@code update} section
  */
 public record UpdateSpec(String codec, double clipNorm, boolean errorFeedback, double k, Map<String, Double> params,
                          String errorFeedbackRule, Map<String, Double> errorFeedbackParams, LGreCoSettings lgreco,
-                         Map<String, Double> tensorK) {
+                         Map<String, Double> tensorK, List<String> tensors) {
 
     public static final UpdateSpec DENSE = new UpdateSpec(DenseCodec.NAME, 0, false);
     /** The largest {@code update.k} L-GreCo plans around: twice it must stay a fraction below 1. */
@@ -58,10 +64,24 @@ public record UpdateSpec(String codec, double clipNorm, boolean errorFeedback, d
         this(codec, clipNorm, errorFeedback, k, params, errorFeedbackRule, errorFeedbackParams, null, Map.of());
     }
 
+    /** A spec of the whole model. */
+    public UpdateSpec(String codec, double clipNorm, boolean errorFeedback, double k, Map<String, Double> params,
+                      String errorFeedbackRule, Map<String, Double> errorFeedbackParams, LGreCoSettings lgreco,
+                      Map<String, Double> tensorK) {
+        this(codec, clipNorm, errorFeedback, k, params, errorFeedbackRule, errorFeedbackParams, lgreco, tensorK,
+                List.of());
+    }
+
     /** This spec with the round's per-tensor densities (L-GreCo's plan). */
     public UpdateSpec withTensorK(Map<String, Double> perTensor) {
         return new UpdateSpec(codec, clipNorm, errorFeedback, k, params, errorFeedbackRule, errorFeedbackParams,
-                lgreco, perTensor);
+                lgreco, perTensor, tensors);
+    }
+
+    /** This spec for an update that carries only {@code names} (empty: all). */
+    public UpdateSpec withTensors(List<String> names) {
+        return new UpdateSpec(codec, clipNorm, errorFeedback, k, params, errorFeedbackRule, errorFeedbackParams,
+                lgreco, tensorK, names);
     }
 
     /**
@@ -86,12 +106,17 @@ public record UpdateSpec(String codec, double clipNorm, boolean errorFeedback, d
         if (lgreco != null) {
             map.put("lgreco", lgreco.toMap());
         }
+        if (!tensors.isEmpty()) {
+            map.put("tensors", tensors);
+        }
         return Collections.unmodifiableMap(map);
     }
 
     /** The codec this spec names, with its size and parameters; {@link UpdateCodec#forParticipant} binds a seed. */
     public UpdateCodec createCodec() {
-        return lgreco != null ? TopKCodec.perTensor(k, tensorK) : UpdateCodecs.configure(codec, k, params).codec();
+        UpdateCodec whole = lgreco != null ? TopKCodec.perTensor(k, tensorK)
+                : UpdateCodecs.configure(codec, k, params).codec();
+        return tensors.isEmpty() ? whole : new TensorSubsetCodec(whole, tensors);
     }
 
     public UpdateSpec {
@@ -129,5 +154,10 @@ public record UpdateSpec(String codec, double clipNorm, boolean errorFeedback, d
                         + fraction);
             }
         });
+        tensors = tensors == null ? List.of() : List.copyOf(tensors);
+        if (Set.copyOf(tensors).size() != tensors.size()
+                || !tensors.stream().allMatch(TensorSpec::isValidName)) {
+            throw new IllegalArgumentException("update.tensors must be distinct tensor names, got " + tensors);
+        }
     }
 }

@@ -24,11 +24,25 @@ public final class QuadraticModel implements Objective {
     private final Backend backend = new JavaBackend();
 
     public QuadraticModel(double[][] a, double[] b) {
+        this(a, b, a[0].length == 1 ? ModelSpec.of(new TensorSpec("x", new int[] {1}))
+                : ModelSpec.of(new TensorSpec("x.head", new int[] {1}),
+                        new TensorSpec("x.tail", new int[] {a[0].length - 1})));
+    }
+
+    /** The problem with its parameters laid out as {@code spec} (of as many parameters as {@code a} has columns). */
+    public QuadraticModel(double[][] a, double[] b, ModelSpec spec) {
+        if (spec.parameterCount() != a[0].length) {
+            throw new IllegalArgumentException("spec has " + spec.parameterCount() + " parameters, a has "
+                    + a[0].length + " columns");
+        }
         this.a = a;
         this.b = b;
-        int d = a[0].length;
-        this.spec = d == 1 ? ModelSpec.of(new TensorSpec("x", new int[] {1}))
-                : ModelSpec.of(new TensorSpec("x.head", new int[] {1}), new TensorSpec("x.tail", new int[] {d - 1}));
+        this.spec = spec;
+    }
+
+    /** This problem with its parameters laid out as {@code layout}. */
+    public QuadraticModel withSpec(ModelSpec layout) {
+        return new QuadraticModel(a, b, layout);
     }
 
     @Override

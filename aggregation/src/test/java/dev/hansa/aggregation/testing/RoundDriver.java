@@ -31,9 +31,14 @@ public final class RoundDriver {
     private int round;
 
     public RoundDriver(Strategy strategy, Map<String, QuadraticModel> clients, Tensors initial) {
+        this(strategy, clients, initial, UpdateSpec.DENSE);
+    }
+
+    /** Rounds whose clients prepare their updates with {@code update} (codec, error feedback). */
+    public RoundDriver(Strategy strategy, Map<String, QuadraticModel> clients, Tensors initial, UpdateSpec update) {
         this.clients = new LinkedHashMap<>(clients);
         this.protocol = new RoundProtocol(strategy, new UniformSampler(1.0, clients.size(), clients.size()),
-                UpdateSpec.DENSE, AggregationPipeline.Settings.DEFAULT);
+                update, AggregationPipeline.Settings.DEFAULT);
         ClientOptimizer optimizer = Strategies.clientOptimizer(strategy.name());
         clients.forEach((id, objective) -> members.put(id, LocalFederation.Member.of(optimizer, objective)));
         this.federation = new LocalFederation(protocol, SEED, members, initial, LocalFederation.Executor.SEQUENTIAL);
@@ -59,6 +64,11 @@ public final class RoundDriver {
 
     public Map<String, QuadraticModel> clients() {
         return clients;
+    }
+
+    /** The bytes the last round's participants uploaded, as their codec counts them. */
+    public long lastBytesUp() {
+        return last.bytesUp();
     }
 
     /** The strategy's metrics of the last round. */

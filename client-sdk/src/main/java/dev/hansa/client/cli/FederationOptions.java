@@ -82,10 +82,14 @@ public record FederationOptions(String dataset, String partition, double synthet
                         + "local SGD only; not with --momentum")
                 .option("weight-decay", "", orStrategys("", "local L2 weight decay"))
                 .option("gradient-clip-norm", "", orStrategys("", "clip each local gradient to this L2 norm, 0 = off"))
+                .option("training-params", "", "further local-optimizer options (training.params): k=v[,k=v...], "
+                        + "e.g. beta2=0.999 for the DiLoCo family's AdamW")
                 .option("sampler", Samplers.UNIFORM, "how participants are drawn: one of " + Samplers.names())
-                .option("codec", DenseCodec.NAME, "how clients encode their updates: one of " + UpdateCodecs.names())
-                .option("update-clip-norm", "0", "clients clip their update to this L2 norm, 0 = off")
-                .option("error-feedback", "false", "carry what a lossy codec loses over to the next round")
+                .option("codec", "", "how clients encode their updates: one of " + UpdateCodecs.names() + " (default: "
+                        + DenseCodec.NAME + ", or the strategy preset's)")
+                .option("update-clip-norm", "", "clients clip their update to this L2 norm, 0 = off (default)")
+                .option("error-feedback", "", "true: carry what a lossy codec loses over to the next round (default:"
+                        + " false, or the strategy preset's)")
                 .option("codec-k", "", "coordinates topk, randk and countsketch keep (update.k): a fraction in (0, 1)"
                         + " or a count")
                 .option("codec-params", "", "the codec's parameters (update.params): k=v[,k=v...], e.g. levels=4")
@@ -128,6 +132,7 @@ public record FederationOptions(String dataset, String partition, double synthet
         putIfGiven(o, "worker-momentum", TrainingConfig.WORKER_MOMENTUM, optimizer, o::real);
         putIfGiven(o, "weight-decay", TrainingConfig.WEIGHT_DECAY, optimizer, o::real);
         putIfGiven(o, "gradient-clip-norm", TrainingConfig.GRADIENT_CLIP_NORM, optimizer, o::real);
+        optimizer.putAll(ParamList.parameters("--training-params", o.string("training-params")));
         if (!optimizer.isEmpty()) {
             training.put("params", optimizer);
         }
@@ -139,8 +144,10 @@ public record FederationOptions(String dataset, String partition, double synthet
             }
             strategyParams.put(parts[0], numberOrWord(parts[1]));
         }
-        Map<String, Object> update = new LinkedHashMap<>(Map.of("codec", o.string("codec"), "clipNorm",
-                o.real("update-clip-norm"), "errorFeedback", bool(o, "error-feedback")));
+        Map<String, Object> update = new LinkedHashMap<>();
+        putIfGiven(o, "codec", "codec", update, o::string);
+        putIfGiven(o, "update-clip-norm", "clipNorm", update, o::real);
+        putIfGiven(o, "error-feedback", "errorFeedback", update, option -> bool(o, option));
         putIfGiven(o, "codec-k", "k", update, o::real);
         Map<String, Object> codecParams = ParamList.parameters("--codec-params", o.string("codec-params"));
         if (!codecParams.isEmpty()) {
@@ -245,8 +252,11 @@ public record FederationOptions(String dataset, String partition, double synthet
         return widths;
     }
 
-    /** A strategy parameter as JSON would carry it: a number when it parses as one, else the word itself. */
+    /** A strategy parameter as JSON would carry it: a number or a boolean when it parses as one, else the word. */
     private static Object numberOrWord(String raw) {
+        if (raw.equals("true") || raw.equals("false")) {
+            return Boolean.parseBoolean(raw);
+        }
         try {
             return Double.parseDouble(raw);
         } catch (NumberFormatException e) {

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.hansa.aggregation.aggregate.robust.Aggregators;
 import dev.hansa.aggregation.strategy.TrainingConfig;
 import dev.hansa.aggregation.strategy.registry.Strategies;
+import dev.hansa.aggregation.update.UpdateSpec;
 import dev.hansa.aggregation.update.lgreco.LGreCoSettings;
 import java.util.List;
 import java.util.Map;
@@ -31,7 +32,7 @@ class FederationOptionsTest {
         assertEquals(Map.of(), f.training());
         assertEquals(Strategies.defaultTraining("fedspeed"), f.trainingConfig());
         assertEquals(new FederationOptions("fashion-mnist", "dirichlet:0.5", 1, 1, 100, 100, "mlp", List.of(200),
-                "fedspeed", Map.of(), Map.of(), Map.of("codec", "dense", "clipNorm", 0.0, "errorFeedback", false),
+                "fedspeed", Map.of(), Map.of(), Map.of(),
                 Map.of("aggregator", "mean", "aggregatorParams", Map.of(), "preAggregators", List.of(), "f", 0,
                         "maxUpdateNorm", 0.0, "onNormExceeded", "reject"), "uniform", 1, ""), f);
     }
@@ -78,11 +79,30 @@ class FederationOptionsTest {
     @Test
     void sparseCodecsTakeTheirSizeFromCodecK() {
         FederationOptions f = read(FROM_STRATEGY, "--codec", "topk", "--codec-k", "0.01", "--error-feedback", "true");
-        assertEquals(Map.of("codec", "topk", "clipNorm", 0.0, "errorFeedback", true, "k", 0.01), f.update());
+        assertEquals(Map.of("codec", "topk", "errorFeedback", true, "k", 0.01), f.update());
         f.rounds(1.0, 1, 1);
         IllegalArgumentException missing = assertThrows(IllegalArgumentException.class,
                 () -> read(FROM_STRATEGY, "--codec", "randk").rounds(1.0, 1, 1));
         assertTrue(missing.getMessage().contains("update.k"), missing.getMessage());
+    }
+
+    @Test
+    void updateFlagsLeftOutLeaveTheStrategysPresetInPlace() {
+        FederationOptions plain = read(FROM_STRATEGY, "--strategy", "sparseloco");
+        assertEquals(Map.of(), plain.update());
+        assertEquals("sparseloco", plain.rounds(1.0, 1, 1).protocol().update().codec());
+        assertEquals("decayed", plain.rounds(1.0, 1, 1).protocol().update().errorFeedbackRule());
+        FederationOptions dense = read(FROM_STRATEGY, "--strategy", "sparseloco", "--codec", "dense");
+        assertEquals(UpdateSpec.DENSE, dense.rounds(1.0, 1, 1).protocol().update(),
+                "a command that names a codec states the whole update path");
+        assertEquals(Map.of("nesterov", true), read(FROM_STRATEGY, "--strategy", "fedavgm", "--strategy-param",
+                "nesterov=true").strategyParams());
+        FederationOptions adamW = read(FROM_STRATEGY, "--strategy", "diloco", "--training-params",
+                "beta2=0.999,epsilon=1e-6", "--gradient-clip-norm", "0");
+        assertEquals(Map.of("beta2", 0.999, "epsilon", 1e-6, "gradientClipNorm", 0.0),
+                adamW.training().get("params"));
+        assertEquals(0.999, adamW.trainingConfig().params().get("beta2"));
+        assertEquals(0.1, adamW.trainingConfig().params().get("weightDecay"), "the strategy's other defaults stay");
     }
 
     @Test
@@ -99,8 +119,7 @@ class FederationOptionsTest {
     @Test
     void codecParametersComeFromCodecParams() {
         FederationOptions f = read(FROM_STRATEGY, "--codec", "qsgd", "--codec-params", "levels=4,bucket=256");
-        assertEquals(Map.of("codec", "qsgd", "clipNorm", 0.0, "errorFeedback", false,
-                "params", Map.of("levels", 4L, "bucket", 256L)), f.update());
+        assertEquals(Map.of("codec", "qsgd", "params", Map.of("levels", 4L, "bucket", 256L)), f.update());
         assertEquals(Map.of("levels", 4.0, "bucket", 256.0),
                 f.rounds(1.0, 1, 1).protocol().update().params());
         IllegalArgumentException unknown = assertThrows(IllegalArgumentException.class,

@@ -22,7 +22,7 @@ import org.springframework.stereotype.Component;
  * <p>Idempotent: it writes only rows whose value is still missing, with a value that depends only on stored rows, so
  * a second run, a second replica or a run after a restart writes the same numbers or nothing. It runs when a round
  * of a DP federation commits ({@link #request()}), at start-up (a server killed before filling leaves gaps) and
- * every {@value #SWEEP_MILLIS} ms (a request lost to a database outage).
+ * every {@value #SWEEP_MILLIS} ms (a run that failed, e.g. in a database outage).
  */
 @Component
 class PldEpsilonFiller {
@@ -73,8 +73,7 @@ class PldEpsilonFiller {
         try {
             fillAll();
         } catch (RuntimeException e) {
-            requested.set(true);
-            log.warn("filling the privacy ledger's PLD epsilons failed; retrying", e);
+            log.warn("filling the privacy ledger's PLD epsilons failed; retrying within {} ms", SWEEP_MILLIS, e);
         }
     }
 
@@ -84,11 +83,18 @@ class PldEpsilonFiller {
         closing = true;
     }
 
-    /** Fills every missing value of every federation; returns how many it wrote. */
+    /**
+     * Fills every missing value of every federation; returns how many it wrote. A federation whose values cannot be
+     * computed is logged and skipped, so it does not hold up the others.
+     */
     int fillAll() {
         int written = 0;
         for (UUID federation : jdbc.sql(SQL_FEDERATIONS_WITH_GAPS).query(UUID.class).list()) {
-            written += fill(federation);
+            try {
+                written += fill(federation);
+            } catch (IllegalArgumentException | ArithmeticException e) {
+                log.warn("federation {}: cannot compute its PLD epsilons; left missing", federation, e);
+            }
         }
         return written;
     }

@@ -4,6 +4,7 @@ import dev.hansa.aggregation.aggregate.GroupAggregate;
 import dev.hansa.aggregation.aggregate.RoundAggregate;
 import dev.hansa.aggregation.aggregate.UpdateWeighting;
 import dev.hansa.aggregation.state.State;
+import dev.hansa.aggregation.strategy.CheckedClientOptimizer;
 import dev.hansa.aggregation.strategy.RoundContext;
 import dev.hansa.aggregation.strategy.RoundPlan;
 import dev.hansa.aggregation.strategy.RoundResult;
@@ -17,11 +18,12 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * FedAvg (McMahan et al., AISTATS 2017) in the FedOpt form of Reddi et al. (ICLR 2021): every participant runs
- * {@link LocalSgd} from x_t; the round's mean update {@code D} (sample-weighted {@code sum n_i Delta_i / sum n_i}, or
- * the plain mean, when configured) goes to a {@link ServerOptimizer}. With {@link ServerSgd} this is FedAvg,
- * {@code x_{t+1} = x_t + eta_g D}; with {@code FedAvgM} or an {@code AdaptiveServerOptimizer} it is FedAvgM, FedAdam,
- * FedYogi or FedAdagrad, and with a proximal {@link LocalSgd} it is FedProx. The optimizer's state (moments) is this
+ * FedAvg (McMahan et al., AISTATS 2017) in the FedOpt form of Reddi et al. (ICLR 2021): every participant runs a
+ * local optimizer ({@link LocalSgd}, or DiLoCo's AdamW) from x_t; the round's mean update {@code D} (sample-weighted
+ * {@code sum n_i Delta_i / sum n_i}, or the plain mean, when configured) goes to a {@link ServerOptimizer}. With
+ * {@link ServerSgd} this is FedAvg, {@code x_{t+1} = x_t + eta_g D}; with {@code FedAvgM} or an
+ * {@code AdaptiveServerOptimizer} it is FedAvgM, FedAdam, FedYogi or FedAdagrad, with a proximal {@link LocalSgd} it
+ * is FedProx, and with local AdamW and Nesterov server momentum it is DiLoCo. The optimizer's state (moments) is this
  * strategy's state.
  */
 public final class FedAvg implements Strategy {
@@ -29,7 +31,7 @@ public final class FedAvg implements Strategy {
     /** The one role FedAvg's participants have. */
     public static final String TRAIN = "train";
 
-    private final LocalSgd local;
+    private final CheckedClientOptimizer local;
     private final TrainingConfig training;
     private final Map<String, Double> clientParams;
     private final ServerOptimizer optimizer;
@@ -44,14 +46,14 @@ public final class FedAvg implements Strategy {
      *                     round's updates (FL-Simulator, whose partitions are balanced)
      * @throws IllegalArgumentException when the plans would carry an option the client optimizer rejects
      */
-    public FedAvg(LocalSgd local, TrainingConfig training, Map<String, Double> clientParams, ServerOptimizer optimizer,
+    public FedAvg(CheckedClientOptimizer local, TrainingConfig training, Map<String, Double> clientParams, ServerOptimizer optimizer,
                   UpdateWeighting weighting) {
         this.local = local;
         this.training = training;
         this.clientParams = Map.copyOf(clientParams);
         this.optimizer = optimizer;
         this.weighting = weighting;
-        local.options(training.paramsWith(local.name(), clientParams));
+        local.check(training.paramsWith(local.name(), clientParams));
     }
 
     /** Plain FedAvg, sample-weighted, with server learning rate {@code eta_g}. */

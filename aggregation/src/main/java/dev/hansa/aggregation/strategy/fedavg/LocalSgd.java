@@ -2,7 +2,7 @@ package dev.hansa.aggregation.strategy.fedavg;
 
 import dev.hansa.aggregation.config.Hyperparameters;
 import dev.hansa.aggregation.state.State;
-import dev.hansa.aggregation.strategy.ClientOptimizer;
+import dev.hansa.aggregation.strategy.CheckedClientOptimizer;
 import dev.hansa.aggregation.strategy.LocalResult;
 import dev.hansa.aggregation.strategy.Objective;
 import dev.hansa.aggregation.strategy.TrainingConfig;
@@ -34,7 +34,7 @@ import java.util.Optional;
  * benchmark and of Karimireddy, He and Jaggi ("Learning from History for Byzantine Robust Optimization", ICML 2021)
  * compute it: averaging over rounds shrinks the honest updates' variance, which robust aggregators need.
  */
-public final class LocalSgd implements ClientOptimizer {
+public final class LocalSgd implements CheckedClientOptimizer {
 
     /** FedProx's proximal coefficient in the plan params. */
     public static final String MU = "mu";
@@ -62,6 +62,11 @@ public final class LocalSgd implements ClientOptimizer {
     @Override
     public String name() {
         return name;
+    }
+
+    @Override
+    public void check(Map<String, Double> params) {
+        options(params);
     }
 
     /** Validates plan params this procedure understands; used by the strategy at creation and here per plan. */

@@ -6,8 +6,10 @@ import java.util.Map;
 
 /**
  * Server momentum, FedAvgM (Hsu, Qi, Brown 2019, "Measuring the Effects of Non-Identical Data Distribution"):
- * {@code v <- beta v + D;  x <- x + eta_g v}, with D the mean model delta and v starting at 0. State: tensor
- * {@value #VELOCITY}.
+ * {@code v <- beta v + D;  x <- x + eta_g v}, with D the mean model delta and v starting at 0. With Nesterov's
+ * look-ahead (PyTorch's {@code SGD(nesterov=True)}, DiLoCo's outer optimizer, Douillard et al. 2023) the step is
+ * {@code x <- x + eta_g (D + beta v)} with the new v. PyTorch starts its buffer at the first gradient, which is
+ * {@code beta 0 + D}: the same. State: tensor {@value #VELOCITY}.
  */
 public final class FedAvgM implements ServerOptimizer {
 
@@ -15,12 +17,19 @@ public final class FedAvgM implements ServerOptimizer {
 
     private final double learningRate;
     private final double momentum;
+    private final boolean nesterov;
+
+    /** Heavy-ball server momentum (FedAvgM). */
+    public FedAvgM(double learningRate, double momentum) {
+        this(learningRate, momentum, false);
+    }
 
     /**
      * @param learningRate eta_g > 0
      * @param momentum     beta in [0, 1)
+     * @param nesterov     step along {@code D + beta v} instead of {@code v}
      */
-    public FedAvgM(double learningRate, double momentum) {
+    public FedAvgM(double learningRate, double momentum, boolean nesterov) {
         if (!(learningRate > 0) || Double.isInfinite(learningRate)) {
             throw new IllegalArgumentException("serverLearningRate must be finite and > 0, got " + learningRate);
         }
@@ -29,6 +38,7 @@ public final class FedAvgM implements ServerOptimizer {
         }
         this.learningRate = learningRate;
         this.momentum = momentum;
+        this.nesterov = nesterov;
     }
 
     @Override
@@ -45,7 +55,7 @@ public final class FedAvgM implements ServerOptimizer {
         for (int i = 0; i < x.length; i++) {
             double vi = momentum * v[i] + meanDelta[i];
             nextV[i] = (float) vi;
-            nextX[i] = (float) (x[i] + learningRate * vi);
+            nextX[i] = (float) (x[i] + learningRate * (nesterov ? meanDelta[i] + momentum * vi : vi));
         }
         return new Step(new Tensors(model.spec(), nextX),
                 new State(Map.of(VELOCITY, new Tensors(model.spec(), nextV)), state.scalars()));

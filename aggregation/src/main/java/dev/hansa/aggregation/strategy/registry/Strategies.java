@@ -7,6 +7,11 @@ import dev.hansa.aggregation.strategy.Strategy;
 import dev.hansa.aggregation.strategy.TrainingConfig;
 import dev.hansa.aggregation.strategy.diff2.Diff2;
 import dev.hansa.aggregation.strategy.diff2.Diff2Client;
+import dev.hansa.aggregation.strategy.diloco.DiLoCo;
+import dev.hansa.aggregation.strategy.diloco.LocalAdamW;
+import dev.hansa.aggregation.strategy.diloco.SparseLoCo;
+import dev.hansa.aggregation.strategy.diloco.StreamingDiLoCo;
+import dev.hansa.aggregation.strategy.diloco.StreamingDiLoCoClient;
 import dev.hansa.aggregation.strategy.fedamd.AnchorSchedule;
 import dev.hansa.aggregation.strategy.fedamd.FedAmd;
 import dev.hansa.aggregation.strategy.fedamd.FedAmdClient;
@@ -36,7 +41,12 @@ import java.util.function.Function;
 public final class Strategies {
 
     private record Entry(TrainingConfig defaults, BiFunction<Hyperparameters, TrainingConfig, Strategy> factory,
-                         Function<String, ClientOptimizer> client) {
+                         Function<String, ClientOptimizer> client, Map<String, Object> updateDefaults) {
+
+        Entry(TrainingConfig defaults, BiFunction<Hyperparameters, TrainingConfig, Strategy> factory,
+              Function<String, ClientOptimizer> client) {
+            this(defaults, factory, client, Map.of());
+        }
     }
 
     private static final double INF = Double.POSITIVE_INFINITY;
@@ -53,8 +63,29 @@ public final class Strategies {
                     LocalSgd::fedProx)),
             Map.entry("fedavgm", new Entry(sgdDefaults(0.05),
                     (h, t) -> serverOptimized("fedavgm", h, t,
-                            new FedAvgM(eta(h, 1.0), h.real("serverMomentum", 0.9, 0, true, 1, false))),
+                            new FedAvgM(eta(h, 1.0), h.real("serverMomentum", 0.9, 0, true, 1, false),
+                                    h.bool("nesterov", false))),
                     LocalSgd::plain)),
+            Map.entry(DiLoCo.NAME, new Entry(DiLoCo.training(DiLoCo.INNER_STEPS, DiLoCo.INNER_LEARNING_RATE),
+                    (h, t) -> new FedAvg(new LocalAdamW(DiLoCo.NAME), t, Map.of(),
+                            new FedAvgM(eta(h, DiLoCo.OUTER_LEARNING_RATE),
+                                    h.real("serverMomentum", DiLoCo.OUTER_MOMENTUM, 0, true, 1, false), true),
+                            weighting(h)),
+                    LocalAdamW::new)),
+            Map.entry(StreamingDiLoCo.NAME, new Entry(DiLoCo.training(DiLoCo.INNER_STEPS, DiLoCo.INNER_LEARNING_RATE),
+                    (h, t) -> new StreamingDiLoCo(t,
+                            (int) h.integer(StreamingDiLoCo.FRAGMENTS, 2, 1, StreamingDiLoCo.MAX_FRAGMENTS),
+                            h.real(StreamingDiLoCo.MIXING, 0.5, 0, true, 1, true),
+                            (int) h.integer(StreamingDiLoCo.OVERLAP_STEPS, 1, 0, Integer.MAX_VALUE),
+                            new FedAvgM(eta(h, DiLoCo.OUTER_LEARNING_RATE),
+                                    h.real("serverMomentum", DiLoCo.OUTER_MOMENTUM, 0, true, 1, false), true),
+                            weighting(h)),
+                    name -> new StreamingDiLoCoClient())),
+            Map.entry(SparseLoCo.NAME, new Entry(
+                    DiLoCo.training(SparseLoCo.INNER_STEPS, SparseLoCo.INNER_LEARNING_RATE),
+                    (h, t) -> new FedAvg(new LocalAdamW(SparseLoCo.NAME), t, Map.of(),
+                            new ServerSgd(eta(h, SparseLoCo.OUTER_LEARNING_RATE)), weighting(h)),
+                    LocalAdamW::new, SparseLoCo.UPDATE)),
             Map.entry("fedadam", new Entry(sgdDefaults(0.1),
                     (h, t) -> serverOptimized("fedadam", h, t,
                             AdaptiveServerOptimizer.fedAdam(eta(h, 0.1), beta1(h, 0.9), beta2(h, 0.99), tau(h, 1e-3))),
@@ -124,6 +155,14 @@ public final class Strategies {
     /** The training settings a federation of strategy {@code name} gets when its config leaves them out. */
     public static TrainingConfig defaultTraining(String name) {
         return entry(name).defaults;
+    }
+
+    /**
+     * The {@code update} section a federation of strategy {@code name} runs with where its config leaves a field
+     * out: empty, except for presets that come with their compression (SparseLoCo's codec and error feedback).
+     */
+    public static Map<String, Object> defaultUpdate(String name) {
+        return entry(name).updateDefaults;
     }
 
     /** The client half of strategy {@code name}, as named in {@link TrainingPlan#strategy()}. */

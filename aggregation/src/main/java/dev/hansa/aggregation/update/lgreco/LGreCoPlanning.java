@@ -1,9 +1,8 @@
 package dev.hansa.aggregation.update.lgreco;
 
-import dev.hansa.aggregation.aggregate.GroupAggregate;
-import dev.hansa.aggregation.aggregate.RoundAggregate;
 import dev.hansa.aggregation.state.State;
 import dev.hansa.aggregation.tensor.ModelSpec;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -39,6 +38,16 @@ public final class LGreCoPlanning {
         return perTensor;
     }
 
+    /**
+     * One role's part of a closed round: its clients' mean metrics (the error reports among them) and its total
+     * weight.
+     */
+    public record Reports(Map<String, Double> metricMeans, double weight) {
+        public Reports {
+            metricMeans = Map.copyOf(metricMeans);
+        }
+    }
+
     /** A re-plan's outcome: the state to keep and what the round reports about it. */
     public record Replanned(State state, Map<String, Double> metrics) {
         public Replanned {
@@ -47,16 +56,16 @@ public final class LGreCoPlanning {
     }
 
     /**
-     * The plan after round {@code round} closed with {@code aggregate}: a new one in a re-plan round with reports,
+     * The plan after round {@code round} closed with {@code roles}: a new one in a re-plan round with reports,
      * else {@code state} as it is. Reports the planned and the uniform setting's payload bits
      * ({@code lgreco_planned_bits}, {@code lgreco_uniform_bits}) when it plans.
      */
-    public static Replanned replan(double k, LGreCoSettings settings, long round, RoundAggregate aggregate,
+    public static Replanned replan(double k, LGreCoSettings settings, long round, Collection<Reports> roles,
                                    State state, ModelSpec spec) {
         if (round % settings.every() != 0) {
             return new Replanned(state, Map.of());
         }
-        Optional<double[][]> errors = meanErrors(aggregate, spec.tensors().size(), settings.options());
+        Optional<double[][]> errors = meanErrors(roles, spec.tensors().size(), settings.options());
         if (errors.isEmpty()) {
             return new Replanned(state, Map.of());
         }
@@ -82,11 +91,11 @@ public final class LGreCoPlanning {
     }
 
     /** The reported errors' means over the roles that carry all of them, weighted by the roles' total weights. */
-    private static Optional<double[][]> meanErrors(RoundAggregate aggregate, int tensors, int options) {
+    private static Optional<double[][]> meanErrors(Collection<Reports> roles, int tensors, int options) {
         double[][] errors = new double[tensors][options];
         double weight = 0;
-        for (GroupAggregate group : aggregate.byRole().values()) {
-            Map<String, Double> means = group.metricMeans();
+        for (Reports role : roles) {
+            Map<String, Double> means = role.metricMeans();
             boolean complete = true;
             for (int l = 0; l < tensors && complete; l++) {
                 for (int j = 0; j < options && complete; j++) {
@@ -96,10 +105,10 @@ public final class LGreCoPlanning {
             if (complete) {
                 for (int l = 0; l < tensors; l++) {
                     for (int j = 0; j < options; j++) {
-                        errors[l][j] += group.totalWeight() * means.get(LGreCoReport.metric(l, j));
+                        errors[l][j] += role.weight() * means.get(LGreCoReport.metric(l, j));
                     }
                 }
-                weight += group.totalWeight();
+                weight += role.weight();
             }
         }
         if (!(weight > 0)) {

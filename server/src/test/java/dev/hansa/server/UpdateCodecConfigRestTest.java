@@ -48,7 +48,7 @@ class UpdateCodecConfigRestTest extends EmbeddedServerTest {
         int before = federations();
         Api.Reply r = create(Collections.nCopies(layers, 3), Api.JSON.readValue(update, Map.class));
         assertEquals(400, r.status(), () -> new String(r.bytes()));
-        // A member nobody reads is unknown-field; a bad value is invalid-request.
+        // A member nobody reads is unknown-field (naming it in "field" too); a bad value is invalid-request.
         assertEquals(field.contains("unknown field") ? "unknown-field" : "invalid-request", r.reason());
         assertTrue(r.json().get("detail").asString().contains(field), r.json().get("detail").asString());
         assertEquals(before, federations(), "nothing created");

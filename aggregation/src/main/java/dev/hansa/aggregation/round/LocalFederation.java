@@ -112,6 +112,8 @@ public final class LocalFederation {
     private final Adversary adversary;
     private final Map<String, State> strategyStates = new HashMap<>();
     private final Map<String, State> pipelineStates = new HashMap<>();
+    /** The rounds each client's update was aggregated in, for DP-FTRL's participation limit. */
+    private final Map<String, List<Integer>> contributions = new HashMap<>();
     private Tensors model;
     private State serverState;
 
@@ -161,9 +163,18 @@ public final class LocalFederation {
         this.pipelineStates.putAll(from.pipelineStates());
     }
 
-    /** A federation that continues from {@code checkpoint}, as a restarted server continues from PostgreSQL. */
+    /**
+     * A federation that continues from {@code checkpoint}, as a restarted server continues from PostgreSQL.
+     *
+     * @throws IllegalArgumentException for DP-FTRL, whose participation limit needs the clients' past contributions,
+     *                                  which a checkpoint does not hold
+     */
     public static LocalFederation resume(RoundProtocol protocol, long federationSeed,
                                          Map<String, ? extends Member> members, Checkpoint checkpoint, Executor executor) {
+        if (protocol.tree().isPresent()) {
+            throw new IllegalArgumentException("a DP-FTRL federation cannot resume from a checkpoint: it lacks the "
+                    + "clients' contributions that the participation limit is checked against");
+        }
         return new LocalFederation(protocol, federationSeed, members, checkpoint, executor, null);
     }
 
@@ -194,7 +205,8 @@ public final class LocalFederation {
      * @throws IllegalStateException when the round fails (e.g. its aggregated model is not finite)
      */
     public RoundReport runRound(int number) {
-        RoundProtocol.Opened round = protocol.open(federationSeed, number, 1, ids, ids.size(), model, serverState);
+        RoundProtocol.Opened round = protocol.open(federationSeed, number, 1, ids, ids.size(), model, serverState,
+                id -> contributions.getOrDefault(id, List.of()));
         Tensors global = model;
         List<String> trainers = round.participants().stream().filter(id -> !forgesWithoutTraining(id)).toList();
         List<Callable<Prepared>> work = new ArrayList<>();
@@ -204,7 +216,9 @@ public final class LocalFederation {
             State pipelineState = pipelineStates.getOrDefault(id, State.EMPTY);
             work.add(() -> {
                 LocalResult r = members.get(id).train(global, plan, round.plan().broadcast(), strategyState);
-                return new Prepared(r, pipeline.prepare(r.update(), pipelineState, plan.seed()));
+                // The plan's own pipeline, as HansaClient runs it: a DP round's plan carries the round's clip.
+                return new Prepared(r, UpdatePipeline.of(plan.update()).prepare(r.update(), pipelineState,
+                        plan.seed()));
             });
         }
         List<Prepared> done = executor.all(work);
@@ -226,6 +240,7 @@ public final class LocalFederation {
         double lossSum = 0;
         int losses = 0;
         int rejected = 0;
+        List<String> aggregated = new ArrayList<>();
         for (String id : round.participants()) {
             Update update = sent.get(id);
             bytesUp += pipeline.codec().encodedSize(model.spec(),
@@ -236,6 +251,7 @@ public final class LocalFederation {
                 continue;
             }
             aggregation.add(admitted.get());
+            aggregated.add(id);
             Prepared p = prepared.get(id);
             if (p != null) {
                 nextStrategy.put(id, p.result().state());
@@ -256,6 +272,7 @@ public final class LocalFederation {
         serverState = result.state();
         strategyStates.putAll(nextStrategy);
         pipelineStates.putAll(nextPipeline);
+        aggregated.forEach(id -> contributions.computeIfAbsent(id, x -> new ArrayList<>()).add(number));
         return new RoundReport(number, round.participants().size(), byzantine, rejected,
                 losses == 0 ? Double.NaN : lossSum / losses, bytesUp, round.plan().broadcast().isPresent(),
                 result.metrics());

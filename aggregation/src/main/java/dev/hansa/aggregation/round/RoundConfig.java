@@ -5,6 +5,7 @@ import dev.hansa.aggregation.aggregate.robust.Aggregators;
 import dev.hansa.aggregation.config.Hyperparameters;
 import dev.hansa.aggregation.dp.CentralPrivacy;
 import dev.hansa.aggregation.dp.NoiseSource;
+import dev.hansa.aggregation.dp.TreePrivacy;
 import dev.hansa.aggregation.sampling.Samplers;
 import dev.hansa.aggregation.strategy.EstimateAccumulation;
 import dev.hansa.aggregation.strategy.Strategy;
@@ -18,6 +19,7 @@ import dev.hansa.privacy.accounting.NoiseMultiplierPlanner;
 import dev.hansa.privacy.mechanism.AdaptiveClipping;
 import dev.hansa.privacy.mechanism.Denominator;
 import dev.hansa.privacy.mechanism.DpFedAvgSettings;
+import dev.hansa.privacy.mechanism.DpFtrlSettings;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -27,7 +29,8 @@ import java.util.Optional;
 /**
  * The parts of a federation's config that decide how its rounds run, as JSON-shaped sections: {@code strategy}
  * (name and params), {@code training}, {@code update} (codec, clip, error feedback), {@code robustness}
- * (aggregator, norm and sample bounds), {@code privacy} (client-level DP-FedAvg) and the sampler. The server parses a federation's config with it and the
+ * (aggregator, norm and sample bounds), {@code privacy} (client-level DP-FedAvg, or DP-FTRL with
+ * {@code privacy.mechanism = dp-ftrl}) and the sampler. The server parses a federation's config with it and the
  * {@code simulate} command builds the same sections from its flags, so both configure rounds through one parser.
  * Every error is an {@link IllegalArgumentException} naming the field.
  */
@@ -94,15 +97,20 @@ public final class RoundConfig {
         settings.shortfall(sampling.minClients()).ifPresent(reason -> {
             throw new IllegalArgumentException("robustness: " + reason + " in a round of schedule.minClients");
         });
-        Optional<DpFedAvgSettings> dp = privacy(privacy, sampling, rounds);
-        RoundProtocol protocol = new RoundProtocol(roundStrategy,
-                Samplers.create(sampling.sampler(), sampling.clientFraction(), sampling.minClients(), sampling.maxClients()),
-                updateSpec, settings, dp.map(d -> new CentralPrivacy(d, NoiseSource.SECURE)));
+        Optional<DpFtrlSettings> ftrl = DpFtrlConfig.selected(privacy)
+                ? Optional.of(DpFtrlConfig.parse(privacy, sampling, rounds)) : Optional.empty();
+        Optional<DpFedAvgSettings> dp = ftrl.isPresent() ? Optional.empty() : privacy(privacy, sampling, rounds);
+        RoundProtocol protocol = ftrl.isPresent()
+                ? RoundProtocol.dpFtrl(roundStrategy, updateSpec, settings, new TreePrivacy(ftrl.get()))
+                : new RoundProtocol(roundStrategy, Samplers.create(sampling.sampler(), sampling.clientFraction(),
+                        sampling.minClients(), sampling.maxClients()), updateSpec, settings,
+                        dp.map(d -> new CentralPrivacy(d, NoiseSource.SECURE)));
         Map<String, Object> pipeline = new LinkedHashMap<>();
         pipeline.put("update", updateSpec.toMap());
         pipeline.put("robustness", settings.toMap());
         pipeline.put("sampler", sampling.sampler());
         dp.ifPresent(d -> pipeline.put("privacy", d.toMap()));
+        ftrl.ifPresent(d -> pipeline.put("privacy", d.toMap()));
         return new Configured(protocol, strategy.effectiveParams(), pipeline);
     }
 
@@ -136,6 +144,7 @@ public final class RoundConfig {
             return Optional.empty();
         }
         Hyperparameters h = new Hyperparameters("privacy", "the privacy section", section);
+        h.choice("mechanism", DpFtrlConfig.DP_FEDAVG, List.of(DpFtrlConfig.DP_FEDAVG));
         boolean givenSigma = h.has("noiseMultiplier");
         boolean givenTarget = h.has("targetEpsilon");
         if (givenSigma == givenTarget) {

@@ -70,6 +70,42 @@ public final class TreeAccountant {
         return spent(delta).epsilon();
     }
 
+    /**
+     * The smallest noise multiplier (to 1e-6 relative, rounded up) whose trees, of total squared sensitivity
+     * {@code squaredSensitivity}, stay within {@code targetEpsilon} at {@code delta} with this accountant's orders
+     * and conversion: epsilon grows with {@code rho = zeta / (2 sigma^2)}, so bisection on sigma finds it.
+     *
+     * @throws IllegalArgumentException when no multiplier up to 10^6 is enough
+     */
+    public double noiseMultiplier(long squaredSensitivity, double targetEpsilon, double delta) {
+        Require.positiveFinite("targetEpsilon", targetEpsilon);
+        Require.delta("delta", delta);
+        double low = 1e-6;
+        double high = 1e6;
+        if (epsilonAt(squaredSensitivity, high, delta) > targetEpsilon) {
+            throw new IllegalArgumentException("targetEpsilon " + targetEpsilon + " needs a noise multiplier above "
+                    + high);
+        }
+        while (high - low > 1e-6 * high) {
+            double mid = Math.sqrt(low * high);
+            if (epsilonAt(squaredSensitivity, mid, delta) > targetEpsilon) {
+                low = mid;
+            } else {
+                high = mid;
+            }
+        }
+        return high;
+    }
+
+    private double epsilonAt(long squaredSensitivity, double sigma, double delta) {
+        double r = squaredSensitivity / (2 * sigma * sigma);
+        double[] rdp = new double[orders.size()];
+        for (int k = 0; k < rdp.length; k++) {
+            rdp[k] = orders.get(k) * r;
+        }
+        return conversion.convert(orders, rdp, delta).epsilon();
+    }
+
     public List<TreeAggregationEvent> trees() {
         return trees;
     }

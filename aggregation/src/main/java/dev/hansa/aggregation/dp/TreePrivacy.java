@@ -98,6 +98,10 @@ public final class TreePrivacy {
     public synchronized Release release(RoundContext context, RoundAggregate aggregate) {
         byte[] key = secret.orElseThrow(() -> new IllegalStateException(
                 "DP-FTRL has no secret to derive its tree noise from"));
+        if (aggregate.byRole().isEmpty()) {
+            throw new IllegalStateException("DP-FTRL has no update to noise: no client took part (does the "
+                    + "participation limit leave anyone for this tree?)");
+        }
         if (aggregate.byRole().size() != 1) {
             throw new IllegalStateException("DP-FTRL noises one sum per round; this round has roles "
                     + aggregate.byRole().keySet());

@@ -36,8 +36,8 @@ import java.util.Optional;
  * federation's sampler and the round's seed and lets the strategy plan them, stamping each plan with the
  * federation's update preparation; the aggregation pipeline takes the updates; closing applies the strategy's
  * server update and refuses a result that is not finite. In a DP federation ({@link CentralPrivacy}, or
- * {@link TreePrivacy} for DP-FTRL) every plan's update spec carries the round's clip and the round's aggregate is noised
- * before the strategy sees it.
+ * {@link TreePrivacy} for DP-FTRL) every plan's update spec carries the round's clip and the round's aggregate is
+ * noised before the strategy sees it.
  */
 public final class RoundProtocol {
 
@@ -125,7 +125,8 @@ public final class RoundProtocol {
     private static void checkSumOfClippedUpdates(Strategy strategy, UpdateSpec update, boolean plainMean) {
         if (strategy.weighting() != UpdateWeighting.UNIFORM) {
             throw new IllegalArgumentException("strategy.params.weighting: a DP federation sums clipped updates with "
-                    + "weight 1 each (a client's influence is bounded by the clip, not by its sample count); set it to uniform");
+                    + "weight 1 each (a client's influence is bounded by the clip, not by its sample count); set it to "
+                    + "uniform");
         }
         if (!plainMean) {
             throw new IllegalArgumentException("robustness.aggregator: the noise is calibrated to the plain sum of "

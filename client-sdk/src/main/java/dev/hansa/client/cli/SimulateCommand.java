@@ -117,9 +117,9 @@ public final class SimulateCommand {
             }
             // The noise follows the federation's seed, so a run repeats itself (a deployment's never does).
             SimulationRunner.Result result = new SimulationRunner(architecture,
-                    SimulationRunner.numbered(data.clients()), data.test(), backend, rounds.protocol().withNoise(NoiseSource.SEEDED)
-                            .withTreeSecret(TreePrivacy.seededSecret(f.seed())), settings,
-                    adversary.orElse(null), localDp)
+                    SimulationRunner.numbered(data.clients()), data.test(), backend,
+                    rounds.protocol().withNoise(NoiseSource.SEEDED).withTreeSecret(TreePrivacy.seededSecret(f.seed())),
+                    settings, adversary.orElse(null), localDp)
                     .run(architecture.initialize(f.seed()), r -> {
                         if (!Double.isNaN(r.testAccuracy())) {
                             last[0] = r.testAccuracy();

@@ -4,8 +4,8 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * The worst-case squared L2 sensitivity of one aggregation tree over {@code leaves} steps, in units of the clip squared,
- * when a client contributes to at most {@code k} leaves with at least {@code b} leaves between two of its
+ * The worst-case squared L2 sensitivity of one aggregation tree over {@code leaves} steps, in units of the clip
+ * squared, when a client contributes to at most {@code k} leaves with at least {@code b} leaves between two of its
  * contributions: {@code zeta* = max over such patterns of sum over nodes of (contributions under the node)^2}
  * (Kairouz et al. 2021, App. D.2, Thm D.3). The recursion is TF-Privacy's
  * {@code _tree_sensitivity_square_sum}: {@code f(k, s, e, size)} is the best sum for exactly k contributions in

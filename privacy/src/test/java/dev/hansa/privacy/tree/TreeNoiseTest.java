@@ -65,7 +65,8 @@ class TreeNoiseTest {
             long index = start / (1L << h) + 1;
             start += 1L << h;
             double[] value = variant == TreeVariant.PLAIN
-                    ? Arrays.stream(nodes.z(tree, h, index)).asDoubleStream().toArray() : honaker(nodes, tree, h, index);
+                    ? Arrays.stream(nodes.z(tree, h, index)).asDoubleStream().toArray()
+                    : honaker(nodes, tree, h, index);
             double weight = variant == TreeVariant.PLAIN ? 1 : 1 / (2 - Math.pow(2, -h));
             for (int i = 0; i < sum.length; i++) {
                 sum[i] += weight * value[i];

@@ -1,6 +1,6 @@
 package dev.hansa.server.console;
 
-import dev.hansa.privacy.mechanism.DpFedAvgSettings;
+import dev.hansa.aggregation.round.RoundProtocol;
 import dev.hansa.server.federation.FederationConfig;
 import java.math.BigDecimal;
 import java.util.List;
@@ -16,14 +16,17 @@ import java.util.Optional;
  */
 record PrivacyBudget(double spent, double budget, double delta) {
 
-    /** The budget of a federation whose config has a {@code privacy} section, given its rounds; empty otherwise. */
+    /**
+     * The budget of a federation whose config has a {@code privacy} section (DP-FedAvg or DP-FTRL), given its rounds;
+     * empty otherwise.
+     */
     static Optional<PrivacyBudget> of(FederationConfig config, List<ConsoleQueries.RoundSummary> rounds) {
-        return config.rounds().protocol().privacy().map(privacy -> {
-            DpFedAvgSettings settings = privacy.settings();
-            double spent = rounds.stream().map(ConsoleQueries.RoundSummary::epsilonSpent).filter(Objects::nonNull)
-                    .mapToDouble(Double::doubleValue).max().orElse(0);
-            return new PrivacyBudget(spent, settings.epsilon(), settings.delta());
-        });
+        RoundProtocol protocol = config.rounds().protocol();
+        double spent = rounds.stream().map(ConsoleQueries.RoundSummary::epsilonSpent).filter(Objects::nonNull)
+                .mapToDouble(Double::doubleValue).max().orElse(0);
+        return protocol.privacy().map(p -> new PrivacyBudget(spent, p.settings().epsilon(), p.settings().delta()))
+                .or(() -> protocol.tree().map(t -> new PrivacyBudget(spent, t.settings().epsilon(),
+                        t.settings().delta())));
     }
 
     /** Whether the config sets a budget (no round opens that would pass it). */

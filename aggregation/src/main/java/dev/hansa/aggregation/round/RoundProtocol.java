@@ -70,7 +70,7 @@ public final class RoundProtocol {
      * A protocol whose rounds are DP-FTRL when {@code tree} is present: every eligible candidate up to
      * {@code clientsPerRound} takes part ({@code sampler} is not used), and the aggregate gets tree noise.
      *
-     * @throws IllegalArgumentException as the other constructors, or when both mechanisms are given
+     * @throws IllegalArgumentException as the other constructors
      */
     public static RoundProtocol dpFtrl(Strategy strategy, UpdateSpec update, AggregationPipeline.Settings robustness,
                                        TreePrivacy tree) {
@@ -88,9 +88,6 @@ public final class RoundProtocol {
         }
         privacy.ifPresent(p -> checkPrivacy(p, strategy, sampler, update, plainMean));
         tree.ifPresent(t -> checkSumOfClippedUpdates(strategy, update, plainMean));
-        if (privacy.isPresent() && tree.isPresent()) {
-            throw new IllegalArgumentException("privacy.mechanism: one of DP-FedAvg and DP-FTRL, not both");
-        }
         this.strategy = strategy;
         this.sampler = sampler;
         this.update = update;

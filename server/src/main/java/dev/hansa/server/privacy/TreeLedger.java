@@ -14,6 +14,8 @@ import java.util.Map;
 import java.util.UUID;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
+import org.springframework.transaction.annotation.Propagation;
+import org.springframework.transaction.annotation.Transactional;
 
 /**
  * What a DP-FTRL federation keeps in PostgreSQL (V10): its rounds in the privacy ledger (mechanism
@@ -56,7 +58,11 @@ public class TreeLedger {
         this.jdbc = jdbc;
     }
 
-    /** The federation's secret, created from the operating system's entropy the first time it is asked for. */
+    /**
+     * The federation's secret, created from the operating system's entropy the first time it is asked for, in a
+     * transaction of its own: a caller's rollback must not discard a secret whose noise a cached protocol uses.
+     */
+    @Transactional(propagation = Propagation.REQUIRES_NEW)
     public byte[] secret(UUID federation) {
         byte[] fresh = new byte[SECRET_BYTES];
         random.nextBytes(fresh);

@@ -1,6 +1,9 @@
 package dev.hansa.privacy.accounting;
 
+import java.util.Collections;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -17,6 +20,17 @@ import java.util.Map;
 public final class TreeSensitivity {
 
     private static final long INFEASIBLE = Long.MIN_VALUE;
+    /**
+     * Answers already computed, by (leaves, k, b): with large k and b one costs seconds, and a server asks for the same
+     * tree every time it considers opening a round. Bounded, least recently used first out.
+     */
+    private static final Map<List<Long>, Long> ANSWERS = Collections.synchronizedMap(
+            new LinkedHashMap<>(16, 0.75f, true) {
+                @Override
+                protected boolean removeEldestEntry(Map.Entry<List<Long>, Long> eldest) {
+                    return size() > 4096;
+                }
+            });
     private static final long UNSET = Long.MIN_VALUE + 1;
 
     private final int b;
@@ -45,6 +59,11 @@ public final class TreeSensitivity {
         if (maxParticipations == 1) {
             return 64 - Long.numberOfLeadingZeros(leaves);
         }
+        List<Long> key = List.of(leaves, (long) maxParticipations, (long) minSeparation);
+        Long known = ANSWERS.get(key);
+        if (known != null) {
+            return known;
+        }
         TreeSensitivity f = new TreeSensitivity(minSeparation);
         int k = maxParticipations;
         while (!feasible(k, minSeparation, 0, minSeparation, leaves)) {
@@ -54,6 +73,7 @@ public final class TreeSensitivity {
         for (int kk = 1; kk <= k; kk++) {
             best = Math.max(best, f.sum(kk, 0, minSeparation, leaves));
         }
+        ANSWERS.put(key, best);
         return best;
     }
 

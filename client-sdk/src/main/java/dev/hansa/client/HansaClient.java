@@ -3,6 +3,8 @@ package dev.hansa.client;
 import dev.hansa.aggregation.strategy.LocalResult;
 import dev.hansa.aggregation.strategy.TrainingPlan;
 import dev.hansa.aggregation.tensor.ContentHash;
+import dev.hansa.aggregation.tensor.InvalidTensorsException;
+import dev.hansa.aggregation.tensor.ModelDelta;
 import dev.hansa.aggregation.tensor.Safetensors;
 import dev.hansa.aggregation.tensor.Tensors;
 import dev.hansa.aggregation.update.UpdateMetadata;
@@ -62,6 +64,8 @@ public final class HansaClient implements AutoCloseable {
     }
 
     private static final System.Logger log = System.getLogger(HansaClient.class.getName());
+    /** The media type of a model delta (docs/protocol.md, "Model deltas"). */
+    private static final String DELTA = "application/vnd.hansa.delta";
 
     private final HansaClientConfig config;
     private final LocalTrainer trainer;
@@ -71,6 +75,8 @@ public final class HansaClient implements AutoCloseable {
     private ClientStateStore.Credential credential;
     private boolean declared;
     private String evaluatedRound;
+    /** The model version this client last trained on: the base it asks for the next version against. */
+    private String heldModelHash;
     private Map<String, Double> evaluation = Map.of();
     private String budgetExhausted;
 
@@ -152,9 +158,11 @@ public final class HansaClient implements AutoCloseable {
     private StepResult train(JsonNode a) throws InterruptedException {
         String roundId = a.get("roundId").asString();
         TrainingPlan plan = json.treeToValue(a.get("plan"), TrainingPlan.class);
-        Tensors global = Safetensors.read(tensors(a.get("modelHash").asString())).tensors();
+        String modelHash = a.get("modelHash").asString();
+        Tensors global = Safetensors.read(tensors(modelHash, heldModelHash)).tensors();
+        heldModelHash = modelHash;
         Optional<Tensors> broadcast = a.hasNonNull("broadcastHash")
-                ? Optional.of(Safetensors.read(tensors(a.get("broadcastHash").asString())).tensors())
+                ? Optional.of(Safetensors.read(tensors(a.get("broadcastHash").asString(), null)).tensors())
                 : Optional.empty();
         if (!roundId.equals(evaluatedRound)) {
             evaluation = trainer.evaluate(global);
@@ -232,14 +240,30 @@ public final class HansaClient implements AutoCloseable {
         return idempotencyKey(roundId, credential.clientId());
     }
 
-    private byte[] tensors(String hash) throws InterruptedException {
+    /**
+     * The tensors whose SHA-256 is {@code hash}: from the cache, else downloaded, as a delta against {@code base}
+     * (a version this client holds, or null) where the server sends one (docs/protocol.md, "Model deltas"), and in
+     * full otherwise or when the delta does not apply. Verified against the hash either way.
+     */
+    private byte[] tensors(String hash, String base) throws InterruptedException {
         Optional<byte[]> cached = store.cached(hash);
         if (cached.isPresent()) {
             return cached.get();
         }
-        HttpResponse<byte[]> response = transport.send(HttpTransport.request(uri("/api/v1/client/tensors/" + hash),
-                credential.secret(), config.requestTimeout()).GET().build());
+        Optional<byte[]> held = base == null || base.equals(hash) ? Optional.empty() : store.cached(base);
+        String query = held.isPresent() ? "?base=" + base : "";
+        HttpResponse<byte[]> response = transport.send(HttpTransport.request(
+                uri("/api/v1/client/tensors/" + hash + query), credential.secret(), config.requestTimeout()).GET().build());
         byte[] bytes = response.body();
+        if (held.isPresent() && response.headers().firstValue("Content-Type").orElse("").equals(DELTA)) {
+            try {
+                bytes = ModelDelta.apply(held.get(), bytes);
+            } catch (InvalidTensorsException e) {
+                log.log(System.Logger.Level.WARNING, "the delta for {0} does not apply ({1}); downloading it in full",
+                        hash, e.getMessage());
+                return tensors(hash, null);
+            }
+        }
         if (!ContentHash.of(bytes).equals(hash)) {
             throw new HansaProtocolException(response.statusCode(), "hash-mismatch",
                     "downloaded tensors do not hash to " + hash + "; refusing to train on them");

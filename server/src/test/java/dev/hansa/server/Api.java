@@ -16,6 +16,13 @@ public final class Api {
 
     /** A response. */
     public record Reply(int status, JsonNode json, byte[] bytes, HttpResponse<byte[]> raw) {
+        /** A response as any HTTP client got it, its body parsed where it is JSON. */
+        public static Reply of(HttpResponse<byte[]> r) {
+            String type = r.headers().firstValue("Content-Type").orElse("");
+            JsonNode json = type.contains("json") && r.body().length > 0 ? JSON.readTree(r.body()) : null;
+            return new Reply(r.statusCode(), json, r.body(), r);
+        }
+
         public String reason() {
             return json == null || !json.has("reason") ? null : json.get("reason").asString();
         }
@@ -75,13 +82,7 @@ public final class Api {
 
     private Reply send(HttpRequest.Builder b) {
         try {
-            HttpResponse<byte[]> r = http.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
-            JsonNode json = null;
-            String type = r.headers().firstValue("Content-Type").orElse("");
-            if (type.contains("json") && r.body().length > 0) {
-                json = JSON.readTree(r.body());
-            }
-            return new Reply(r.statusCode(), json, r.body(), r);
+            return Reply.of(http.send(b.build(), HttpResponse.BodyHandlers.ofByteArray()));
         } catch (IOException e) {
             throw new IllegalStateException(e);
         } catch (InterruptedException e) {

@@ -151,7 +151,7 @@ class DpFtrlLedgerTest {
             JdbcClient jdbc = server.getBean(JdbcClient.class);
             List<Map<String, Object>> ledger = jdbc.sql("""
                     SELECT mechanism, sampling_rate, noise_multiplier, clip_norm, tree, leaf, max_participations,
-                           min_separation FROM privacy_ledger WHERE federation_id = CAST(:f AS uuid)
+                           min_separation, epsilon_pld FROM privacy_ledger WHERE federation_id = CAST(:f AS uuid)
                     ORDER BY round_number
                     """).param("f", federationId).query().listOfRows();
             int[][] positions = {{1, 1}, {1, 2}, {2, 1}};
@@ -166,6 +166,7 @@ class DpFtrlLedgerTest {
                 assertEquals((long) positions[r][1], row.get("leaf"));
                 assertEquals(1, row.get("max_participations"));
                 assertEquals(0, row.get("min_separation"));
+                assertNull(row.get("epsilon_pld"), "no PLD accountant for trees: the filler leaves it empty");
             }
             byte[] secret = jdbc.sql("SELECT secret FROM privacy_tree_secrets WHERE federation_id = CAST(:f AS uuid)")
                     .param("f", federationId).query(byte[].class).single();

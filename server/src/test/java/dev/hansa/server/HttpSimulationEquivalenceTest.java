@@ -13,6 +13,7 @@ import dev.hansa.aggregation.state.StateCodec;
 import dev.hansa.aggregation.strategy.registry.Strategies;
 import dev.hansa.aggregation.tensor.Safetensors;
 import dev.hansa.aggregation.tensor.Tensors;
+import dev.hansa.aggregation.update.lgreco.LGreCoPlanning;
 import dev.hansa.client.BuiltInTrainer;
 import dev.hansa.client.HansaClient;
 import dev.hansa.client.HansaClientConfig;
@@ -62,7 +63,8 @@ class HttpSimulationEquivalenceTest extends EmbeddedServerTest {
     /** Non-default values where the default would hide the strategy's client-side term. */
     private static final Map<String, Map<String, Object>> PARAMS = Map.of(
             "fedprox", Map.of("mu", 0.5),
-            "fedamd", Map.of("anchorProbability", 0.5));
+            "fedamd", Map.of("anchorProbability", 0.5),
+            "diff2", Map.of("restartPeriod", 2, "serverLearningRate", 0.5));
 
     @TempDir
     Path stateDirs;
@@ -100,6 +102,10 @@ class HttpSimulationEquivalenceTest extends EmbeddedServerTest {
                         Samplers.UNIFORM),
                 new Case("fedavg", Map.of(), Map.of("codec", "randk", "k", 0.1, "errorFeedback", true), Map.of(),
                         Samplers.UNIFORM),
+                // L-GreCo: the clients' error reports travel as metrics, the plan made after round 2 lives in the
+                // server state, and rounds 3 and 4 send the per-tensor densities in the plan JSON.
+                new Case("fedavg", Map.of(), Map.of("codec", "topk", "k", 0.1, "errorFeedback", true,
+                        "lgreco", Map.of("every", 2)), Map.of(), Samplers.UNIFORM),
                 // Codec parameters travel in the plan; qsgd rounds on each participant's seed on both sides.
                 new Case("fedavg", Map.of(), Map.of("codec", "qsgd", "params", Map.of("levels", 4, "bucket", 64),
                         "errorFeedback", true), Map.of(), Samplers.UNIFORM),
@@ -172,6 +178,9 @@ class HttpSimulationEquivalenceTest extends EmbeddedServerTest {
             if (strategy.equals("fedamd")) {
                 assertEquals(Set.of("anchor", "miner"), roles, "the case must exercise both FedAMD roles");
             }
+            if (strategy.equals("diff2")) {
+                assertEquals(Set.of("gradient", "difference"), roles, "the case must exercise both DIFF2 roles");
+            }
         } finally {
             clients.values().forEach(HansaClient::close);
         }
@@ -185,6 +194,10 @@ class HttpSimulationEquivalenceTest extends EmbeddedServerTest {
 
         assertArrayEquals(expected.model().values(), modelVersion(federation, ROUNDS).values(), strategy + ": model");
         assertStatesEqual(expected.serverState(), serverState(federation, ROUNDS), strategy + ": server state");
+        if (c.update().containsKey("lgreco")) {
+            assertEquals(4, expected.serverState().scalars().keySet().stream()
+                    .filter(k -> k.startsWith(LGreCoPlanning.STATE_PREFIX)).count(), "a plan for each of the 4 tensors");
+        }
         for (var e : stateById.entrySet()) {
             State held = new ClientStateStore(e.getValue()).state(federation).strategy();
             assertStatesEqual(expected.clientStates().getOrDefault(e.getKey(), State.EMPTY), held,

@@ -4,6 +4,10 @@ import static dev.hansa.server.FederationFixture.ADMIN;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.hansa.server.console.ConsoleSession;
+import dev.hansa.server.console.ConsoleUsers;
+import java.net.http.HttpResponse;
+import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
@@ -14,8 +18,14 @@ import org.springframework.web.servlet.mvc.method.RequestMappingInfo;
 import org.springframework.web.servlet.mvc.method.annotation.RequestMappingHandlerMapping;
 import tools.jackson.databind.JsonNode;
 
-/** The OpenAPI description: generated from the controllers, complete for the admin API, for admins only. */
+/**
+ * The OpenAPI description: generated from the controllers, complete for the admin API, for admins only (a bearer
+ * token, or an ADMIN's console session in a browser).
+ */
 class OpenApiTest extends EmbeddedServerTest {
+
+    /** What a browser's navigation accepts. */
+    private static final String HTML = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8";
 
     @Autowired
     @Qualifier("requestMappingHandlerMapping")
@@ -83,5 +93,40 @@ class OpenApiTest extends EmbeddedServerTest {
         assertTrue(new String(ui.bytes()).contains("swagger-ui"));
         FederationFixture f = new FederationFixture(api, 1, 1, 60, 1.0, "fedavg");
         assertEquals(403, api.get("/v3/api-docs", f.clients.getFirst().credential()).status());
+    }
+
+    @Test
+    void anAdminsConsoleSessionOpensThemInABrowserAndOtherSessionsAreRefused() {
+        ConsoleUsers.ensure(api);
+        ConsoleSession admin = new ConsoleSession(port).logIn(ConsoleUsers.ADMIN_USER);
+        HttpResponse<byte[]> ui = admin.exchange("GET", "/swagger-ui/index.html", HTML);
+        assertEquals(200, ui.statusCode());
+        assertTrue(new String(ui.body()).contains("swagger-ui"));
+        Api.Reply spec = Api.Reply.of(admin.exchange("GET", "/v3/api-docs", "application/json"));
+        assertEquals(200, spec.status());
+        assertTrue(spec.json().get("paths").has("/api/v1/admin/federations"));
+        assertEquals(401, Api.Reply.of(admin.exchange("GET", "/api/v1/admin/federations", null)).status(),
+                "the session opens the description, not the API");
+
+        for (String who : List.of(ConsoleUsers.OPERATOR, ConsoleUsers.VIEWER)) {
+            ConsoleSession session = new ConsoleSession(port).logIn(who);
+            HttpResponse<byte[]> page = session.exchange("GET", "/swagger-ui/index.html", HTML);
+            assertEquals(403, page.statusCode(), who);
+            assertTrue(new String(page.body()).contains("<h1>Not allowed</h1>"), who + " sees the console's refusal");
+            Api.Reply json = Api.Reply.of(session.exchange("GET", "/v3/api-docs", "application/json"));
+            assertEquals(403, json.status(), who);
+            assertEquals("forbidden", json.reason(), who);
+        }
+    }
+
+    @Test
+    void aBrowserWithoutASessionIsSentToTheConsolesLoginAndGetsNoSession() {
+        HttpResponse<byte[]> page = new ConsoleSession(port).exchange("GET", "/swagger-ui/index.html", HTML);
+        assertEquals(302, page.statusCode());
+        assertTrue(page.headers().firstValue("Location").orElseThrow().endsWith("/console/login"));
+        assertTrue(page.headers().firstValue("Set-Cookie").isEmpty(), "nothing is remembered for the anonymous");
+        Api.Reply script = Api.Reply.of(new ConsoleSession(port).exchange("GET", "/v3/api-docs", "*/*"));
+        assertEquals(401, script.status());
+        assertEquals("invalid-credential", script.reason());
     }
 }

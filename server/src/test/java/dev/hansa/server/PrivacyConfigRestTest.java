@@ -89,10 +89,12 @@ class PrivacyConfigRestTest extends EmbeddedServerTest {
         Api.Reply bad = api().post("/api/v1/admin/privacy/plan", ADMIN, Map.of("targetEpsilon", 2.0, "delta", 1e-5,
                 "rounds", 1000, "samplingRate", 0.0));
         assertEquals(400, bad.status());
-        assertTrue(bad.json().get("detail").asString().startsWith("privacy.samplingRate"), bad.json().toString());
+        assertTrue(bad.json().get("detail").asString().startsWith("samplingRate must be in"), bad.json().toString());
         Api.Reply missing = api().post("/api/v1/admin/privacy/plan", ADMIN, Map.of("targetEpsilon", 2.0));
         assertEquals(400, missing.status());
-        assertTrue(missing.json().get("detail").asString().startsWith("privacy.delta is required"),
+        assertEquals("invalid-field", missing.reason());
+        assertEquals("delta", missing.json().get("field").asString(), missing.json().toString());
+        assertTrue(missing.json().get("detail").asString().startsWith("delta: is required"),
                 missing.json().toString());
     }
 

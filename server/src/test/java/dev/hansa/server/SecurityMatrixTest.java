@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import dev.hansa.server.console.ConsoleSession;
+import dev.hansa.server.console.ConsoleUsers;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.EnumSet;
@@ -34,21 +36,36 @@ import org.springframework.web.servlet.mvc.method.RequestMappingInfoHandlerMappi
  *
  * <p>The policy is written here independently of {@code SecurityConfiguration}: allowed means the request got past
  * authorization (any status but 401 and 403; path variables hold dummy ids, so 404 is common); denied means 401
- * with reason invalid-credential for a request without a valid credential, 403 forbidden for any other.
+ * with reason invalid-credential for a request without a credential that the path takes, 403 forbidden for any
+ * other. Callers are bearer tokens and console sessions: a session is a credential only for the OpenAPI document
+ * and Swagger UI (the API takes bearer tokens alone); what sessions may do on the console's own pages is
+ * {@code ConsoleSecurityTest}'s.
  */
 class SecurityMatrixTest extends EmbeddedServerTest {
 
     /** Who calls. */
-    enum Caller { ADMIN, ADMIN_TOKEN, OPERATOR, VIEWER, CLIENT, ANONYMOUS }
+    enum Caller {
+        ADMIN, ADMIN_TOKEN, OPERATOR, VIEWER, CLIENT, ANONYMOUS, ADMIN_SESSION, OPERATOR_SESSION, VIEWER_SESSION;
 
+        boolean session() {
+            return SESSIONS.containsKey(this);
+        }
+    }
+
+    /** The console user each session caller logs in as. */
+    private static final Map<Caller, String> SESSIONS = Map.of(Caller.ADMIN_SESSION, ConsoleUsers.ADMIN_USER,
+            Caller.OPERATOR_SESSION, ConsoleUsers.OPERATOR, Caller.VIEWER_SESSION, ConsoleUsers.VIEWER);
     private static final Set<Caller> USERS =
             EnumSet.of(Caller.ADMIN, Caller.ADMIN_TOKEN, Caller.OPERATOR, Caller.VIEWER);
     private static final Set<Caller> ADMINS = EnumSet.of(Caller.ADMIN, Caller.ADMIN_TOKEN);
+    private static final Set<Caller> ADMINS_AND_ADMIN_SESSIONS =
+            EnumSet.of(Caller.ADMIN, Caller.ADMIN_TOKEN, Caller.ADMIN_SESSION);
     private static final Set<Caller> CHANGERS = EnumSet.of(Caller.ADMIN, Caller.ADMIN_TOKEN, Caller.OPERATOR);
     private static final Set<Caller> EVERYONE = EnumSet.allOf(Caller.class);
     private static final Set<Caller> NOBODY = EnumSet.noneOf(Caller.class);
     private static final List<String> ALL_METHODS = List.of("GET", "POST", "PUT", "PATCH", "DELETE");
     private static final Endpoint ENROLL = new Endpoint("POST", "/api/v1/enroll");
+    private static final Endpoint SWAGGER_UI = new Endpoint("GET", "/swagger-ui/index.html");
     private static final Pattern VARIABLE = Pattern.compile("\\{([^}:]+)(?::[^}]*)?}");
 
     /** One method on one path pattern, as a handler mapping declares it. */
@@ -68,6 +85,7 @@ class SecurityMatrixTest extends EmbeddedServerTest {
     List<RequestMappingInfoHandlerMapping> mappings;
 
     private Map<Caller, String> tokens;
+    private Map<Caller, ConsoleSession> sessions;
 
     /**
      * Who may call {@code method path}, or null when the policy does not cover the path. Console pages are checked
@@ -86,9 +104,10 @@ class SecurityMatrixTest extends EmbeddedServerTest {
         if (path.equals("/api/v1/me") || path.startsWith("/api/v1/me/")) {
             return USERS;
         }
-        if (under(path, "/api/v1/admin/users") || under(path, "/api/v1/admin/admin-tokens")
-                || under(path, "/v3/api-docs") || under(path, "/v3/api-docs.yaml") || under(path, "/swagger-ui")
-                || path.equals("/swagger-ui.html")) {
+        if (apiDocs(path)) {
+            return ADMINS_AND_ADMIN_SESSIONS;
+        }
+        if (under(path, "/api/v1/admin/users") || under(path, "/api/v1/admin/admin-tokens")) {
             return ADMINS;
         }
         if (under(path, "/api/v1/admin")) {
@@ -98,6 +117,12 @@ class SecurityMatrixTest extends EmbeddedServerTest {
             return NOBODY; // the actuator's index of endpoints is not published
         }
         return null;
+    }
+
+    /** The OpenAPI document and Swagger UI: the one place besides the console where a console session counts. */
+    static boolean apiDocs(String path) {
+        return under(path, "/v3/api-docs") || under(path, "/v3/api-docs.yaml") || under(path, "/swagger-ui")
+                || path.equals("/swagger-ui.html");
     }
 
     private static boolean under(String path, String prefix) {
@@ -115,11 +140,17 @@ class SecurityMatrixTest extends EmbeddedServerTest {
         tokens.put(Caller.VIEWER, people.create("VIEWER").token());
         tokens.put(Caller.CLIENT, federation.clients.getFirst().credential());
         tokens.put(Caller.ANONYMOUS, null);
+        ConsoleUsers.ensure(api);
+        sessions = new java.util.EnumMap<>(Caller.class);
+        SESSIONS.forEach((caller, user) -> sessions.put(caller, new ConsoleSession(port).logIn(user)));
     }
 
-    /** Every (method, pattern) that a handler mapping serves; a mapping without methods serves them all. */
+    /**
+     * Every (method, pattern) that a handler mapping serves; a mapping without methods serves them all. Swagger UI's
+     * page is a static resource, which no request mapping lists, so it is added by name.
+     */
     Collection<Endpoint> endpoints() {
-        Set<Endpoint> out = new TreeSet<>();
+        Set<Endpoint> out = new TreeSet<>(List.of(SWAGGER_UI));
         for (RequestMappingInfoHandlerMapping mapping : mappings) {
             for (RequestMappingInfo info : mapping.getHandlerMethods().keySet()) {
                 Set<RequestMethod> methods = info.getMethodsCondition().getMethods();
@@ -156,7 +187,8 @@ class SecurityMatrixTest extends EmbeddedServerTest {
         endpoints().forEach(e -> listed.add(e.toString()));
         for (String known : List.of("GET /api/v1/admin/federations", "POST /api/v1/admin/users",
                 "POST /api/v1/me/tokens", "PUT /api/v1/client/rounds/{roundId}/update", "POST /api/v1/enroll",
-                "GET /actuator/health", "POST /api/v1/admin/admin-tokens/{tokenId}/revoke")) {
+                "GET /actuator/health", "POST /api/v1/admin/admin-tokens/{tokenId}/revoke", "GET /v3/api-docs",
+                "GET /swagger-ui.html")) {
             assertTrue(listed.contains(known), () -> known + " is missing from " + listed);
         }
     }
@@ -175,8 +207,13 @@ class SecurityMatrixTest extends EmbeddedServerTest {
     }
 
     private void check(Endpoint endpoint, Caller caller) {
+        if (caller.session() && endpoint.pattern().startsWith("/console")) {
+            return; // the console's own policy for its users: ConsoleSecurityTest
+        }
         String path = path(endpoint.pattern());
-        Api.Reply reply = api.exchange(endpoint.method(), path, tokens.get(caller));
+        Api.Reply reply = caller.session()
+                ? Api.Reply.of(sessions.get(caller).exchange(endpoint.method(), path, null))
+                : api.exchange(endpoint.method(), path, tokens.get(caller));
         String what = endpoint + " (" + endpoint.method() + " " + path + ") as " + caller + " answered "
                 + reply.status() + " " + new String(reply.bytes());
         if (endpoint.pattern().startsWith("/console")) {
@@ -196,7 +233,7 @@ class SecurityMatrixTest extends EmbeddedServerTest {
         } else if (allowed.contains(caller)) {
             assertNotEquals(401, reply.status(), what);
             assertNotEquals(403, reply.status(), what);
-        } else if (caller == Caller.ANONYMOUS) {
+        } else if (caller == Caller.ANONYMOUS || caller.session() && !apiDocs(endpoint.pattern())) {
             assertEquals(401, reply.status(), what);
             assertEquals("invalid-credential", reply.reason(), what);
         } else {

@@ -68,7 +68,7 @@ public final class RoundAggregation {
         Group group = groups.computeIfAbsent(admitted.update().role(), r -> new Group());
         if (streaming) {
             group.count(admitted.weight(), admitted.update().numSamples(), admitted.update().metrics());
-            group.running.add(admitted.update().values().values(), admitted.weight());
+            group.running.add(admitted.update().values(), admitted.weight());
             return;
         }
         int slot = nextSlot;

@@ -1,6 +1,7 @@
 package dev.hansa.aggregation.aggregate;
 
 import dev.hansa.aggregation.tensor.ModelSpec;
+import dev.hansa.aggregation.tensor.Tensors;
 
 /** An {@link Aggregator} that folds updates one at a time into a running sum of O(model) memory. */
 public non-sealed interface StreamingAggregator extends Aggregator {
@@ -16,9 +17,10 @@ public non-sealed interface StreamingAggregator extends Aggregator {
 
         /**
          * Folds {@code values} with weight {@code weight}, now or at a later call: the accumulator may keep the array
-         * until {@link #sum()}, so the caller must not change it.
+         * until {@link #sum()}, so the caller must not change it. Tensors still held sparse fold without being
+         * expanded.
          */
-        void add(float[] values, double weight);
+        void add(Tensors values, double weight);
 
         /** The weighted sum of everything added so far (not a copy: read it once the round is over). */
         double[] sum();

@@ -1,6 +1,8 @@
 package dev.hansa.aggregation.aggregate;
 
 import dev.hansa.aggregation.tensor.ModelSpec;
+import dev.hansa.aggregation.tensor.SparseEntries;
+import dev.hansa.aggregation.tensor.Tensors;
 import dev.hansa.compute.cpu.WeightedSum;
 import java.util.Arrays;
 
@@ -13,6 +15,10 @@ import java.util.Arrays;
  * over the sum, which halves the fold's time or better; the additions and their order stay those of one fold per
  * update, so the sum has the same bits. It holds back only while the held updates take at most
  * {@link #MAX_HELD_BYTES}, so a large model folds one update at a time and costs no extra memory.
+ *
+ * <p>An update still held sparse (decoded from {@code topk}, {@code randk}, {@code sparseloco}) folds its k entries
+ * directly ({@link SparseEntries#foldInto}), after the held updates: the same additions in the same order, so the same
+ * bits, in O(k) instead of O(d) time and without the d floats of its expansion.
  */
 public final class WeightedMean implements StreamingAggregator {
 
@@ -57,9 +63,15 @@ public final class WeightedMean implements StreamingAggregator {
         }
 
         @Override
-        public void add(float[] values, double weight) {
+        public void add(Tensors values, double weight) {
+            SparseEntries sparse = values.sparseEntries().orElse(null);
+            if (sparse != null) {
+                flush();
+                sparse.foldInto(sum, weight);
+                return;
+            }
             weights[count] = weight;
-            held[count++] = values;
+            held[count++] = values.values();
             if (count == held.length) {
                 flush();
             }

@@ -26,7 +26,7 @@ public final class Hyperparameters {
 
     /**
      * @param path    where the map sits in a federation config, prefixed to field names in messages
-     *                (e.g. {@code strategy.params})
+     *                (e.g. {@code strategy.params}); empty for a map that is a whole request body
      * @param subject what the map configures, named when a field is unknown (e.g. {@code fedavg})
      * @param values  the raw map; not modified
      * @throws IllegalArgumentException naming the field when a value is JSON null (absent and null must not mean two
@@ -44,9 +44,9 @@ public final class Hyperparameters {
         this.values = Map.copyOf(values);
     }
 
-    /** The path of field {@code name}, as messages name it. */
+    /** The path of field {@code name}, as messages name it (the name alone for a map at the root of a body). */
     public String field(String name) {
-        return path + "." + name;
+        return path.isEmpty() ? name : path + "." + name;
     }
 
     /** A real number in the given range (bounds inclusive unless flagged), or {@code fallback} when absent. */
@@ -172,13 +172,25 @@ public final class Hyperparameters {
         return values.containsKey(name);
     }
 
-    /** Throws when the map holds a name no getter asked for; call after reading every field. */
+    /**
+     * Throws an {@link UnknownFieldException} when the map holds a name no getter asked for; call after reading every
+     * field.
+     */
     public void done() {
+        refuseOutside(read);
+    }
+
+    /**
+     * Throws an {@link UnknownFieldException} when the map holds a name outside {@code allowed}: for a caller that
+     * checks which fields are present before it reads them, so that a misspelt field is named as unknown rather
+     * than its correct spelling as missing.
+     */
+    public void refuseOutside(Set<String> allowed) {
         Set<String> unknown = new TreeSet<>(values.keySet());
-        unknown.removeAll(read);
+        unknown.removeAll(allowed);
         if (!unknown.isEmpty()) {
-            throw new IllegalArgumentException(path + ": unknown field(s) " + unknown + " for " + subject
-                    + "; allowed: " + new TreeSet<>(read));
+            throw new UnknownFieldException(field(unknown.iterator().next()), (path.isEmpty() ? "body" : path)
+                    + ": unknown field(s) " + unknown + " for " + subject + "; allowed: " + new TreeSet<>(allowed));
         }
     }
 

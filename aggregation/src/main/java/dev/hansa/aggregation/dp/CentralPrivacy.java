@@ -5,6 +5,8 @@ import dev.hansa.aggregation.aggregate.RoundAggregate;
 import dev.hansa.aggregation.state.State;
 import dev.hansa.aggregation.strategy.RoundContext;
 import dev.hansa.aggregation.update.transform.ClipToNorm;
+import dev.hansa.privacy.accounting.RdpAccountant;
+import dev.hansa.privacy.accounting.SampledGaussianEvent;
 import dev.hansa.privacy.mechanism.AdaptiveClipping;
 import dev.hansa.privacy.mechanism.DpFedAvgSettings;
 import dev.hansa.privacy.noise.GaussianNoise;
@@ -18,7 +20,9 @@ import java.util.Optional;
  * standard deviation {@code z_Delta C} once, and is divided by the configured {@link
  * dev.hansa.privacy.mechanism.Denominator}, so the strategy's mean is {@code (sum + noise) / m}. With adaptive
  * clipping the round also releases the noised share of unclipped updates and moves the clip (Andrew et al. 2021);
- * the clip lives in the server state under {@value #CLIP}, so a restarted server continues with it.
+ * the clip lives in the server state under {@value #CLIP}, so a restarted server continues with it. A strategy whose
+ * rounds release sums of different kinds (DIFF2) sets each round's clip and multiplier through a
+ * {@link ReleaseSchedule}; the accountant then charges each round its own multiplier ({@link #event}).
  *
  * <p>The noised aggregate carries no client metric means: they are computed from the participants' data without
  * noise, so they stay on the server (in the participants' records) instead of going into the round's metrics.
@@ -30,10 +34,17 @@ public final class CentralPrivacy {
 
     private final DpFedAvgSettings settings;
     private final NoiseSource noise;
+    /** Null: every round has the settings' multiplier and the state's clip. */
+    private final ReleaseSchedule schedule;
 
     public CentralPrivacy(DpFedAvgSettings settings, NoiseSource noise) {
+        this(settings, noise, null);
+    }
+
+    private CentralPrivacy(DpFedAvgSettings settings, NoiseSource noise, ReleaseSchedule schedule) {
         this.settings = settings;
         this.noise = noise;
+        this.schedule = schedule;
     }
 
     public DpFedAvgSettings settings() {
@@ -42,12 +53,46 @@ public final class CentralPrivacy {
 
     /** The same stage drawing its noise from {@code source}. */
     public CentralPrivacy withNoise(NoiseSource source) {
-        return new CentralPrivacy(settings, source);
+        return new CentralPrivacy(settings, source, schedule);
+    }
+
+    /**
+     * The same stage with each round's clip and multiplier from {@code rounds} (DIFF2).
+     *
+     * @throws IllegalArgumentException naming {@code privacy.adaptiveClipping}: adaptive clipping sets the clip
+     *                                  itself
+     */
+    public CentralPrivacy withSchedule(ReleaseSchedule rounds) {
+        if (settings.adaptive().isPresent()) {
+            throw new IllegalArgumentException("privacy.adaptiveClipping: this strategy sets each round's clip "
+                    + "itself; leave adaptive clipping off");
+        }
+        return new CentralPrivacy(settings, noise, rounds);
     }
 
     /** The clip for the round that starts from server state {@code state}. */
     public double clip(State state) {
         return state.scalar(CLIP, settings.clipNorm());
+    }
+
+    /** The clip of round {@code round}, which starts from server state {@code state}. */
+    public double clip(long round, State state) {
+        return schedule == null ? clip(state) : schedule.clip(round, state);
+    }
+
+    /** The whole noise multiplier of round {@code round} (the accountant's sigma). */
+    public double noiseMultiplier(long round) {
+        return schedule == null ? settings.noiseMultiplier() : schedule.noiseMultiplier(round);
+    }
+
+    /** Round {@code round}'s event for the accountant: Poisson rate q, the round's multiplier, one step. */
+    public SampledGaussianEvent event(long round) {
+        return new SampledGaussianEvent(settings.samplingRate(), noiseMultiplier(round), 1);
+    }
+
+    /** Why round {@code round} may not open after {@code spent} (it would pass the budget), or empty. */
+    public Optional<String> refusal(RdpAccountant spent, long round) {
+        return settings.refusal(spent, event(round));
     }
 
     /**
@@ -83,7 +128,7 @@ public final class CentralPrivacy {
         double z;
         try {
             z = adaptive.isPresent() ? adaptive.get().valueNoiseMultiplier(settings.noiseMultiplier())
-                    : settings.noiseMultiplier();
+                    : noiseMultiplier(context.round());
         } catch (IllegalArgumentException e) {
             throw new IllegalStateException(e.getMessage() + " (with " + context.totalClients() + " clients)", e);
         }

@@ -107,7 +107,8 @@ public final class LocalFederation {
     private final Map<String, Member> members;
     private final List<String> ids;
     private final Executor executor;
-    private final UpdatePipeline pipeline;
+    /** The clients' update pipeline; rebuilt each round from the plans when they carry L-GreCo's per-round plan. */
+    private UpdatePipeline pipeline;
     /** null: every member is honest. */
     private final Adversary adversary;
     private final Map<String, State> strategyStates = new HashMap<>();
@@ -207,6 +208,9 @@ public final class LocalFederation {
     public RoundReport runRound(int number) {
         RoundProtocol.Opened round = protocol.open(federationSeed, number, 1, ids, ids.size(), model, serverState,
                 id -> contributions.getOrDefault(id, List.of()));
+        if (protocol.update().lgreco() != null && !round.participants().isEmpty()) {
+            pipeline = UpdatePipeline.of(round.plan().plans().get(round.participants().getFirst()).update());
+        }
         Tensors global = model;
         List<String> trainers = round.participants().stream().filter(id -> !forgesWithoutTraining(id)).toList();
         List<Callable<Prepared>> work = new ArrayList<>();
@@ -216,7 +220,7 @@ public final class LocalFederation {
             State pipelineState = pipelineStates.getOrDefault(id, State.EMPTY);
             work.add(() -> {
                 LocalResult r = members.get(id).train(global, plan, round.plan().broadcast(), strategyState);
-                // The plan's own pipeline, as HansaClient runs it: a DP round's plan carries the round's clip.
+                // The plan's own pipeline, as HansaClient runs it: a DP round's plans carry the round's clip.
                 return new Prepared(r, UpdatePipeline.of(plan.update()).prepare(r.update(), pipelineState,
                         plan.seed()));
             });

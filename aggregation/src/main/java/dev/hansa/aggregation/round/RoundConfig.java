@@ -10,10 +10,13 @@ import dev.hansa.aggregation.sampling.Samplers;
 import dev.hansa.aggregation.strategy.EstimateAccumulation;
 import dev.hansa.aggregation.strategy.Strategy;
 import dev.hansa.aggregation.strategy.TrainingConfig;
+import dev.hansa.aggregation.strategy.diff2.Diff2;
+import dev.hansa.aggregation.strategy.diff2.Diff2Noise;
 import dev.hansa.aggregation.strategy.registry.Strategies;
 import dev.hansa.aggregation.update.UpdateSpec;
 import dev.hansa.aggregation.update.codec.DenseCodec;
 import dev.hansa.aggregation.update.codec.UpdateCodecs;
+import dev.hansa.aggregation.update.lgreco.LGreCoSettings;
 import dev.hansa.aggregation.update.transform.ErrorFeedbackRules;
 import dev.hansa.privacy.accounting.NoiseMultiplierPlanner;
 import dev.hansa.privacy.mechanism.AdaptiveClipping;
@@ -29,8 +32,9 @@ import java.util.Optional;
 /**
  * The parts of a federation's config that decide how its rounds run, as JSON-shaped sections: {@code strategy}
  * (name and params), {@code training}, {@code update} (codec, clip, error feedback), {@code robustness}
- * (aggregator, norm and sample bounds), {@code privacy} (client-level DP-FedAvg, or DP-FTRL with
- * {@code privacy.mechanism = dp-ftrl}) and the sampler. The server parses a federation's config with it and the
+ * (aggregator, norm and sample bounds), {@code privacy} (client-level DP-FedAvg; DIFF2's releases with strategy
+ * diff2; DP-FTRL with {@code privacy.mechanism = dp-ftrl}) and the sampler. The server parses a federation's config
+ * with it and the
  * {@code simulate} command builds the same sections from its flags, so both configure rounds through one parser.
  * Every error is an {@link IllegalArgumentException} naming the field.
  */
@@ -99,24 +103,55 @@ public final class RoundConfig {
         });
         Optional<DpFtrlSettings> ftrl = DpFtrlConfig.selected(privacy)
                 ? Optional.of(DpFtrlConfig.parse(privacy, sampling, rounds)) : Optional.empty();
-        Optional<DpFedAvgSettings> dp = ftrl.isPresent() ? Optional.empty() : privacy(privacy, sampling, rounds);
+        if (ftrl.isPresent() && strategy.strategy() instanceof Diff2) {
+            throw new IllegalArgumentException("privacy.mechanism: dp-ftrl does not apply to strategy diff2, whose "
+                    + "releases have their own noise schedule");
+        }
+        Map<String, Object> privacySection = new LinkedHashMap<>(ftrl.isPresent() ? Map.of() : privacy);
+        Map<String, Object> diff2Fields = Diff2Noise.split(privacySection);
+        Optional<DpFedAvgSettings> dp = privacy(privacySection, sampling, rounds);
+        Optional<Diff2Noise> diff2 = diff2Noise(strategy.strategy(), dp, diff2Fields, privacySection);
         RoundProtocol protocol = ftrl.isPresent()
                 ? RoundProtocol.dpFtrl(roundStrategy, updateSpec, settings, new TreePrivacy(ftrl.get()))
                 : new RoundProtocol(roundStrategy, Samplers.create(sampling.sampler(), sampling.clientFraction(),
-                        sampling.minClients(), sampling.maxClients()), updateSpec, settings,
-                        dp.map(d -> new CentralPrivacy(d, NoiseSource.SECURE)));
+                        sampling.minClients(), sampling.maxClients()), updateSpec, settings, dp.map(d -> {
+                            CentralPrivacy central = new CentralPrivacy(d, NoiseSource.SECURE);
+                            return diff2.isPresent() ? central.withSchedule(diff2.get()) : central;
+                        }));
         Map<String, Object> pipeline = new LinkedHashMap<>();
         pipeline.put("update", updateSpec.toMap());
         pipeline.put("robustness", settings.toMap());
         pipeline.put("sampler", sampling.sampler());
-        dp.ifPresent(d -> pipeline.put("privacy", d.toMap()));
+        dp.ifPresent(d -> {
+            Map<String, Object> recorded = new LinkedHashMap<>(d.toMap());
+            diff2.ifPresent(n -> recorded.putAll(n.toMap()));
+            pipeline.put("privacy", recorded);
+        });
         ftrl.ifPresent(d -> pipeline.put("privacy", d.toMap()));
         return new Configured(protocol, strategy.effectiveParams(), pipeline);
     }
 
+    /** DIFF2's release schedule in a DP federation of strategy diff2; its fields are refused elsewhere. */
+    private static Optional<Diff2Noise> diff2Noise(Strategy strategy, Optional<DpFedAvgSettings> dp,
+                                                   Map<String, Object> fields, Map<String, Object> privacy) {
+        if (!fields.isEmpty() && dp.isEmpty()) {
+            throw new IllegalArgumentException("privacy." + fields.keySet().iterator().next() + " needs "
+                    + "privacy.noiseMultiplier or privacy.targetEpsilon");
+        }
+        if (!(strategy instanceof Diff2 diff2)) {
+            if (!fields.isEmpty()) {
+                throw new IllegalArgumentException("privacy." + fields.keySet().iterator().next() + " applies to "
+                        + "strategy diff2 only");
+            }
+            return Optional.empty();
+        }
+        return dp.map(d -> Diff2Noise.of(diff2, d, fields, privacy.containsKey("targetEpsilon")));
+    }
+
     /**
      * Parses the {@code update} section: {@code codec}, {@code clipNorm}, {@code errorFeedback}, {@code k}, the
-     * codec's {@code params}, {@code errorFeedbackRule} and its {@code errorFeedbackParams}.
+     * codec's {@code params}, {@code errorFeedbackRule} and its {@code errorFeedbackParams}, and {@code lgreco}
+     * ({@link LGreCoSettings}).
      */
     public static UpdateSpec updateSpec(Map<String, ?> section) {
         Hyperparameters h = new Hyperparameters("update", "the update section", section);
@@ -127,8 +162,10 @@ public final class RoundConfig {
         UpdateCodecs.Configured configured = UpdateCodecs.configure(codec, k, h.section("params", codec));
         String rule = h.choice("errorFeedbackRule", ErrorFeedbackRules.CLASSIC, ErrorFeedbackRules.names());
         Map<String, Double> ruleParams = ErrorFeedbackRules.params(rule, h.section("errorFeedbackParams", rule));
+        LGreCoSettings lgreco = LGreCoSettings.parse(h.section("lgreco", "L-GreCo"));
         h.done();
-        return new UpdateSpec(codec, clipNorm, errorFeedback, k, configured.params(), rule, ruleParams);
+        return new UpdateSpec(codec, clipNorm, errorFeedback, k, configured.params(), rule, ruleParams, lgreco,
+                Map.of());
     }
 
     /**

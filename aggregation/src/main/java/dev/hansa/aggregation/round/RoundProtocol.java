@@ -24,6 +24,7 @@ import dev.hansa.aggregation.tensor.ModelSpec;
 import dev.hansa.aggregation.tensor.Tensors;
 import dev.hansa.aggregation.update.UpdateSpec;
 import dev.hansa.aggregation.update.codec.DenseCodec;
+import dev.hansa.aggregation.update.lgreco.LGreCoPlanning;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -37,7 +38,9 @@ import java.util.Optional;
  * federation's update preparation; the aggregation pipeline takes the updates; closing applies the strategy's
  * server update and refuses a result that is not finite. In a DP federation ({@link CentralPrivacy}, or
  * {@link TreePrivacy} for DP-FTRL) every plan's update spec carries the round's clip and the round's aggregate is
- * noised before the strategy sees it.
+ * noised before the strategy sees it. With {@code update.lgreco} every plan carries the per-tensor top-k densities of
+ * the current L-GreCo plan (kept in the server state), and closing a re-plan round plans them anew
+ * ({@link LGreCoPlanning}).
  */
 public final class RoundProtocol {
 
@@ -209,9 +212,14 @@ public final class RoundProtocol {
         List<String> participants = sampler.sample(eligible(candidates, contributions, number), seed);
         RoundContext context = new RoundContext(number, totalClients, participants.size(), seed);
         RoundPlan planned = strategy.planRound(context, participants, model, state);
-        Optional<Double> clip = privacy.map(p -> p.clip(state)).or(() -> tree.map(t -> t.settings().clipNorm()));
+        Optional<Double> clip = privacy.map(p -> p.clip(number, state))
+                .or(() -> tree.map(t -> t.settings().clipNorm()));
         UpdateSpec spec = clip.map(c -> new UpdateSpec(update.codec(), c, false, update.k(), update.params()))
                 .orElse(update);
+        if (update.lgreco() != null) {
+            update.lgreco().checkModel(model.spec());
+            spec = spec.withTensorK(LGreCoPlanning.current(state, model.spec()));
+        }
         Map<String, TrainingPlan> plans = new LinkedHashMap<>();
         for (String id : participants) {
             plans.put(id, planned.plans().get(id).withUpdate(spec));
@@ -247,14 +255,14 @@ public final class RoundProtocol {
         Optional<TreePrivacy.Release> treeRelease;
         try {
             RoundAggregate exact = updates.result();
-            release = privacy.map(p -> p.release(context, exact, p.clip(state)));
+            release = privacy.map(p -> p.release(context, exact, p.clip(context.round(), state)));
             treeRelease = tree.map(t -> t.release(context, exact));
-            aggregate = release.map(CentralPrivacy.Release::aggregate)
-                    .or(() -> treeRelease.map(TreePrivacy.Release::aggregate)).orElse(exact);
+            aggregate = exact;
         } catch (IllegalStateException e) {
             return new Outcome.Failed(e.getMessage());
         }
-        RoundResult result = strategy.finishRound(context, model, state, aggregate);
+        RoundResult result = strategy.finishRound(context, model, state, release.map(CentralPrivacy.Release::aggregate)
+                .or(() -> treeRelease.map(TreePrivacy.Release::aggregate)).orElse(aggregate));
         if (release.isPresent()) {
             Map<String, Double> metrics = new HashMap<>(result.metrics());
             metrics.putAll(release.get().metrics());
@@ -267,6 +275,15 @@ public final class RoundProtocol {
             State next = tree.get().restartsAfter(context.round()) ? strategy.initialState(result.model())
                     : result.state();
             result = new RoundResult(result.model(), next, metrics);
+        }
+        if (update.lgreco() != null) {
+            List<LGreCoPlanning.Reports> roles = aggregate.byRole().values().stream()
+                    .map(g -> new LGreCoPlanning.Reports(g.metricMeans(), g.totalWeight())).toList();
+            LGreCoPlanning.Replanned replanned = LGreCoPlanning.replan(update.k(), update.lgreco(), context.round(),
+                    roles, result.state(), model.spec());
+            Map<String, Double> metrics = new HashMap<>(result.metrics());
+            metrics.putAll(replanned.metrics());
+            result = new RoundResult(result.model(), replanned.state(), metrics);
         }
         int bad = result.model().firstNonFinite();
         if (bad >= 0) {

@@ -4,6 +4,7 @@ import dev.hansa.aggregation.state.State;
 import dev.hansa.aggregation.tensor.ModelSpec;
 import dev.hansa.aggregation.tensor.Tensors;
 import dev.hansa.aggregation.update.codec.UpdateCodec;
+import dev.hansa.aggregation.update.lgreco.LGreCoReport;
 import dev.hansa.aggregation.update.transform.ClipToNorm;
 import dev.hansa.aggregation.update.transform.ErrorFeedbackRules;
 import dev.hansa.aggregation.update.transform.UpdateTransform;
@@ -37,7 +38,10 @@ public final class UpdatePipeline {
         this.codec = codec;
     }
 
-    /** The pipeline a plan's {@link UpdateSpec} describes: clip (if set), error feedback by its rule, codec. */
+    /**
+     * The pipeline a plan's {@link UpdateSpec} describes: clip (if set), error feedback by its rule, L-GreCo's error
+     * report (with {@code update.lgreco}), codec.
+     */
     public static UpdatePipeline of(UpdateSpec spec) {
         UpdateCodec codec = spec.createCodec();
         List<UpdateTransform> chain = new ArrayList<>();
@@ -46,6 +50,9 @@ public final class UpdatePipeline {
         }
         if (spec.errorFeedback()) {
             chain.add(ErrorFeedbackRules.create(spec.errorFeedbackRule(), spec.errorFeedbackParams(), codec));
+        }
+        if (spec.lgreco() != null) {
+            chain.add(new LGreCoReport(spec.k(), spec.lgreco()));
         }
         return new UpdatePipeline(chain, codec);
     }

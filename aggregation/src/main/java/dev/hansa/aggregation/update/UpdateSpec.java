@@ -1,8 +1,11 @@
 package dev.hansa.aggregation.update;
 
 import dev.hansa.aggregation.update.codec.DenseCodec;
+import dev.hansa.aggregation.update.codec.TopKCodec;
 import dev.hansa.aggregation.update.codec.UpdateCodec;
 import dev.hansa.aggregation.update.codec.UpdateCodecs;
+import dev.hansa.aggregation.update.lgreco.LGreCoReport;
+import dev.hansa.aggregation.update.lgreco.LGreCoSettings;
 import dev.hansa.aggregation.update.transform.ErrorFeedbackRules;
 import java.util.Collections;
 import java.util.Map;
@@ -21,11 +24,18 @@ import java.util.TreeMap;
  *                      the codec's defaults filled in; empty for a codec without any
  * @param errorFeedbackRule   which error feedback ({@link ErrorFeedbackRules}): {@code classic} by default
  * @param errorFeedbackParams the rule's parameters with its defaults filled in ({@code decayed}'s {@code decay}, ...)
+ * @param lgreco        L-GreCo's per-tensor planning of {@code topk}'s density ({@code update.lgreco}), or null when
+ *                      off; on, top-k runs tensor by tensor and the client reports its errors ({@link LGreCoReport})
+ * @param tensorK       the round's plan: the density each named tensor keeps, where it is not {@code k}; only with
+ *                      {@code lgreco}, filled in by the server per round, never by a config
  */
 public record UpdateSpec(String codec, double clipNorm, boolean errorFeedback, double k, Map<String, Double> params,
-                         String errorFeedbackRule, Map<String, Double> errorFeedbackParams) {
+                         String errorFeedbackRule, Map<String, Double> errorFeedbackParams, LGreCoSettings lgreco,
+                         Map<String, Double> tensorK) {
 
     public static final UpdateSpec DENSE = new UpdateSpec(DenseCodec.NAME, 0, false);
+    /** The largest {@code update.k} L-GreCo plans around: twice it must stay a fraction below 1. */
+    public static final double MAX_LGRECO_K = 0.5;
 
     /** A spec for a codec that takes no size and no parameters. */
     public UpdateSpec(String codec, double clipNorm, boolean errorFeedback) {
@@ -40,6 +50,18 @@ public record UpdateSpec(String codec, double clipNorm, boolean errorFeedback, d
     /** A spec with classic error feedback (if any). */
     public UpdateSpec(String codec, double clipNorm, boolean errorFeedback, double k, Map<String, Double> params) {
         this(codec, clipNorm, errorFeedback, k, params, ErrorFeedbackRules.CLASSIC, Map.of());
+    }
+
+    /** A spec without L-GreCo. */
+    public UpdateSpec(String codec, double clipNorm, boolean errorFeedback, double k, Map<String, Double> params,
+                      String errorFeedbackRule, Map<String, Double> errorFeedbackParams) {
+        this(codec, clipNorm, errorFeedback, k, params, errorFeedbackRule, errorFeedbackParams, null, Map.of());
+    }
+
+    /** This spec with the round's per-tensor densities (L-GreCo's plan). */
+    public UpdateSpec withTensorK(Map<String, Double> perTensor) {
+        return new UpdateSpec(codec, clipNorm, errorFeedback, k, params, errorFeedbackRule, errorFeedbackParams,
+                lgreco, perTensor);
     }
 
     /**
@@ -61,12 +83,15 @@ public record UpdateSpec(String codec, double clipNorm, boolean errorFeedback, d
                 map.put("errorFeedbackParams", errorFeedbackParams);
             }
         }
+        if (lgreco != null) {
+            map.put("lgreco", lgreco.toMap());
+        }
         return Collections.unmodifiableMap(map);
     }
 
     /** The codec this spec names, with its size and parameters; {@link UpdateCodec#forParticipant} binds a seed. */
     public UpdateCodec createCodec() {
-        return UpdateCodecs.configure(codec, k, params).codec();
+        return lgreco != null ? TopKCodec.perTensor(k, tensorK) : UpdateCodecs.configure(codec, k, params).codec();
     }
 
     public UpdateSpec {
@@ -89,5 +114,20 @@ public record UpdateSpec(String codec, double clipNorm, boolean errorFeedback, d
             throw new IllegalArgumentException("update.errorFeedbackRule and update.errorFeedbackParams apply only"
                     + " with update.errorFeedback true");
         }
+        tensorK = tensorK == null ? Map.of() : Map.copyOf(new TreeMap<>(tensorK));
+        if (lgreco != null && !(codec.equals(TopKCodec.NAME) && k > 0 && k < MAX_LGRECO_K)) {
+            throw new IllegalArgumentException("update.lgreco plans topk's per-tensor density around a fraction"
+                    + " update.k in (0, " + MAX_LGRECO_K + ") (its grid reaches twice update.k); got codec " + codec
+                    + " with k " + k);
+        }
+        if (lgreco == null && !tensorK.isEmpty()) {
+            throw new IllegalArgumentException("update.tensorK is L-GreCo's plan; it needs update.lgreco");
+        }
+        tensorK.forEach((name, fraction) -> {
+            if (!(fraction > 0 && fraction < 1)) {
+                throw new IllegalArgumentException("update.tensorK." + name + " must be a fraction in (0, 1), got "
+                        + fraction);
+            }
+        });
     }
 }

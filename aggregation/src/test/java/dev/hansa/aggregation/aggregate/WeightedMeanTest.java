@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.hansa.aggregation.tensor.ModelSpec;
 import dev.hansa.aggregation.tensor.TensorSpec;
+import dev.hansa.aggregation.tensor.Tensors;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
@@ -12,7 +13,8 @@ class WeightedMeanTest {
 
     private static double[] sumOf(int updates, int n, boolean readHalfway) {
         SplittableRandom r = new SplittableRandom(3);
-        StreamingAggregator.Accumulator acc = new WeightedMean().start(ModelSpec.of(new TensorSpec("w", new int[] {n})));
+        ModelSpec spec = ModelSpec.of(new TensorSpec("w", new int[] {n}));
+        StreamingAggregator.Accumulator acc = new WeightedMean().start(spec);
         double[] want = new double[n];
         for (int u = 0; u < updates; u++) {
             float[] x = new float[n];
@@ -20,7 +22,7 @@ class WeightedMeanTest {
                 x[i] = (float) r.nextGaussian();
             }
             double w = r.nextDouble(0.1, 1000);
-            acc.add(x, w);
+            acc.add(new Tensors(spec, x), w);
             for (int i = 0; i < n; i++) {
                 want[i] += w * x[i];
             }

@@ -118,6 +118,25 @@ class DpFedAvgRoundTest {
     }
 
     @Test
+    void theSimulatedClientsClipToTheirPlansClip() {
+        // z = 0, q = 1, C = 0.5: the model after one round from 0 is the mean of the updates clipped in double.
+        Map<String, Fixed> members = members(8, 6, 1, 9);
+        LocalFederation dp = federation(protocol(Map.of("noiseMultiplier", 0.0, "clipNorm", 0.5, "delta", 1e-5),
+                "poisson", 1.0, 8), members);
+        dp.runRound(1);
+        double[] mean = new double[6];
+        for (Fixed m : members.values()) {
+            double norm = L2Clip.norm(m.update());
+            for (int j = 0; j < mean.length; j++) {
+                mean[j] += m.update()[j] * Math.min(1, 0.5 / norm) / members.size();
+            }
+        }
+        for (int j = 0; j < mean.length; j++) {
+            assertEquals(mean[j], dp.model().values()[j], 1e-6, "coordinate " + j);
+        }
+    }
+
+    @Test
     void theNoiseOnTheMeanHasStddevZTimesClipOverTheExpectedCount() {
         // 10 of 100 clients expected (q = 0.1), zero updates, z = 2, C = 3: the mean's noise has std 2 * 3 / 10.
         Map<String, Fixed> members = members(100, 20_000, 0, 4);

@@ -92,6 +92,10 @@ public record FederationOptions(String dataset, String partition, double synthet
                 .option("error-feedback-rule", "", "with --error-feedback: classic (default), decayed, ef21 or econtrol")
                 .option("error-feedback-params", "", "the rule's parameters: decay=0.95 (decayed), strength=0.1"
                         + " (econtrol)")
+                .option("lgreco-every", "", "L-GreCo with topk: re-plan each tensor's density after every N-th"
+                        + " round (update.lgreco.every)")
+                .option("lgreco-options", "", "L-GreCo: densities per tensor to choose from, odd, 3 to 9"
+                        + " (update.lgreco.options, default 5)")
                 .option("aggregator", WeightedMean.NAME, "aggregation rule: one of " + Aggregators.names())
                 .option("aggregator-params", "", "the aggregator's parameters: k=v[,k=v...]")
                 .option("pre-aggregators", "", "whole-round steps before the aggregator, in order: "
@@ -147,6 +151,12 @@ public record FederationOptions(String dataset, String partition, double synthet
                 o.string("error-feedback-params"));
         if (!ruleParams.isEmpty()) {
             update.put("errorFeedbackParams", ruleParams);
+        }
+        Map<String, Object> lgreco = new LinkedHashMap<>();
+        putIfGiven(o, "lgreco-every", "every", lgreco, o::integer);
+        putIfGiven(o, "lgreco-options", "options", lgreco, o::integer);
+        if (!lgreco.isEmpty()) {
+            update.put("lgreco", lgreco);
         }
         Map<String, Object> robustness = new LinkedHashMap<>();
         robustness.put("aggregator", o.string("aggregator"));

@@ -6,7 +6,8 @@ import java.util.Map;
 /**
  * {@code simulate}'s flags for client-level DP-FedAvg, read into the {@code privacy} section of a federation's config
  * (docs/privacy.md), so the simulation and the server validate them with one parser. A run is private when
- * {@code --dp-noise-multiplier} or {@code --dp-target-epsilon} is given; every other {@code --dp-} flag refines it.
+ * {@code --dp-noise-multiplier} or {@code --dp-target-epsilon} is given; every other {@code --dp-} flag refines it
+ * (the {@code --dp-difference-} ones DIFF2's difference rounds, {@code --strategy diff2}).
  * {@code --dp-mechanism dp-ftrl} runs DP-FTRL instead (no sampling, tree noise; its own {@code --dp-tree},
  * {@code --dp-restart-*}, {@code --dp-max-participations} and {@code --dp-min-separation}).
  *
@@ -35,6 +36,10 @@ final class PrivacyOptions {
                 .option("dp-delta", "", "DP-FedAvg: delta (default 1e-5; must be below 1 / --clients)")
                 .option("dp-epsilon", "", "DP-FedAvg: the budget; the run stops before a round would pass it")
                 .option("dp-denominator", "", "DP-FedAvg: expected (q N, default) or actual (the round's count)")
+                .option("dp-difference-noise-multiplier", "", "DIFF2: the difference rounds' multiplier z2 "
+                        + "(default: --dp-noise-multiplier)")
+                .option("dp-difference-clip-factor", "", "DIFF2: C2, the difference rounds' clip over the last "
+                        + "step length (required with --strategy diff2)")
                 .option("dp-mechanism", "", "dp-fedavg (default) or dp-ftrl: no sampling, tree-aggregated noise, "
                         + "--per-round eligible clients per round")
                 .option("dp-tree", "", "DP-FTRL: efficient (default) or plain tree aggregation")
@@ -54,8 +59,9 @@ final class PrivacyOptions {
         Map<String, Object> section = new LinkedHashMap<>();
         if (o.string("dp-noise-multiplier").isEmpty() && o.string("dp-target-epsilon").isEmpty()) {
             for (String flag : new String[] {"dp-clip", "dp-target-quantile", "dp-clip-lr", "dp-clipped-count-stddev",
-                    "dp-sampling-rate", "dp-delta", "dp-epsilon", "dp-denominator", "dp-mechanism", "dp-tree",
-                    "dp-restart-every", "dp-restart-warmup", "dp-max-participations", "dp-min-separation"}) {
+                    "dp-sampling-rate", "dp-delta", "dp-epsilon", "dp-denominator", "dp-difference-noise-multiplier",
+                    "dp-difference-clip-factor", "dp-mechanism", "dp-tree", "dp-restart-every", "dp-restart-warmup",
+                    "dp-max-participations", "dp-min-separation"}) {
                 if (!o.string(flag).isEmpty()) {
                     throw new IllegalArgumentException("--" + flag + " needs --dp-noise-multiplier or "
                             + "--dp-target-epsilon");
@@ -81,6 +87,8 @@ final class PrivacyOptions {
         if (!o.string("dp-denominator").isEmpty()) {
             section.put("denominator", o.string("dp-denominator"));
         }
+        real(o, "dp-difference-noise-multiplier", "differenceNoiseMultiplier", section);
+        real(o, "dp-difference-clip-factor", "differenceClipFactor", section);
         if (!o.string("dp-mechanism").isEmpty()) {
             section.put("mechanism", o.string("dp-mechanism"));
         }

@@ -169,22 +169,23 @@ public final class SimulationRunner {
         try (Workers workers = new Workers(settings.threads())) {
             LocalFederation federation = new LocalFederation(protocol, settings.seed(), members, initial, workers,
                     adversary);
-            Optional<DpFedAvgSettings> dp = protocol.privacy().map(CentralPrivacy::settings);
+            Optional<CentralPrivacy> privacy = protocol.privacy();
+            Optional<DpFedAvgSettings> dp = privacy.map(CentralPrivacy::settings);
             Optional<DpFtrlSettings> ftrl = protocol.tree().map(TreePrivacy::settings);
             RdpAccountant spent = RdpAccountant.empty();
             PldAccountant tighter = PldAccountant.empty();
             for (int round = 1; round <= settings.rounds(); round++) {
                 int closed = round - 1;
-                Optional<String> refusal = dp.isPresent() ? dp.get().refusal(spent)
+                Optional<String> refusal = privacy.isPresent() ? privacy.get().refusal(spent, round)
                         : ftrl.flatMap(t -> t.refusal(closed));
                 if (refusal.isPresent()) {
                     return new Result(federation.model(), federation.serverState(), federation.clientStates(), refusal);
                 }
                 long start = System.nanoTime();
                 LocalFederation.RoundReport report = federation.runRound(round);
-                if (dp.isPresent()) {
-                    spent = spent.compose(dp.get().roundEvent());
-                    tighter = tighter.compose(dp.get().roundEvent());
+                if (privacy.isPresent()) {
+                    spent = spent.compose(privacy.get().event(round));
+                    tighter = tighter.compose(privacy.get().event(round));
                 }
                 double epsilon = dp.isPresent() ? spent.epsilon(dp.get().delta())
                         : ftrl.map(t -> t.accountant(closed + 1).epsilon(t.delta())).orElse(Double.NaN);

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.hansa.aggregation.aggregate.robust.Aggregators;
 import dev.hansa.aggregation.strategy.TrainingConfig;
 import dev.hansa.aggregation.strategy.registry.Strategies;
+import dev.hansa.aggregation.update.lgreco.LGreCoSettings;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -82,6 +83,17 @@ class FederationOptionsTest {
         IllegalArgumentException missing = assertThrows(IllegalArgumentException.class,
                 () -> read(FROM_STRATEGY, "--codec", "randk").rounds(1.0, 1, 1));
         assertTrue(missing.getMessage().contains("update.k"), missing.getMessage());
+    }
+
+    @Test
+    void lgrecoFlagsFillTheUpdateSectionsLgrecoObject() {
+        FederationOptions f = read(FROM_STRATEGY, "--codec", "topk", "--codec-k", "0.01", "--lgreco-every", "5",
+                "--lgreco-options", "3");
+        assertEquals(Map.of("every", 5, "options", 3), f.update().get("lgreco"));
+        assertEquals(new LGreCoSettings(5, 3), f.rounds(1.0, 1, 1).protocol().update().lgreco());
+        IllegalArgumentException randk = assertThrows(IllegalArgumentException.class, () -> read(FROM_STRATEGY,
+                "--codec", "randk", "--codec-k", "0.01", "--lgreco-every", "5").rounds(1.0, 1, 1));
+        assertTrue(randk.getMessage().startsWith("update.lgreco"), randk.getMessage());
     }
 
     @Test

@@ -130,6 +130,22 @@ class SimulateCommandTest {
     }
 
     @Test
+    void aDiff2RunChargesEachKindOfRoundItsOwnMultiplier() throws IOException {
+        // q = 3/6, restart period 2: rounds 1 and 3 are gradient rounds (z1 = 1), round 2 a difference round (z2 = 3).
+        Path csv = dir.resolve("diff2.csv");
+        assertEquals(0, SimulateCommand.run(with("--sampler", "poisson", "--strategy", "diff2", "--strategy-param",
+                "restartPeriod=2", "--dp-noise-multiplier", "1", "--dp-difference-noise-multiplier", "3",
+                "--dp-clip", "1", "--dp-difference-clip-factor", "2", "--dp-delta", "0.01", "--csv", csv.toString())));
+        List<String> lines = Files.readAllLines(csv);
+        assertEquals(4, lines.size(), "header and three rounds");
+        RdpAccountant rounds = RdpAccountant.empty().compose(0.5, 1.0, 1).compose(0.5, 3.0, 1).compose(0.5, 1.0, 1);
+        assertEquals(rounds.epsilon(0.01), Double.parseDouble(lines.get(3).split(",", -1)[10]), 1e-6);
+        String err = capturingStandardError(() -> assertEquals(2, SimulateCommand.run(with("--sampler", "poisson",
+                "--strategy", "diff2", "--dp-noise-multiplier", "1", "--dp-clip", "1", "--dp-delta", "0.01"))));
+        assertTrue(err.contains("privacy.differenceClipFactor is required"), err);
+    }
+
+    @Test
     void aTargetEpsilonIsMetOverTheRunsRounds() throws IOException {
         Path csv = dir.resolve("target.csv");
         assertEquals(0, SimulateCommand.run(dp("--dp-target-epsilon", "4", "--csv", csv.toString())));

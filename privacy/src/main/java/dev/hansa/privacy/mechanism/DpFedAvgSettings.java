@@ -82,7 +82,15 @@ public record DpFedAvgSettings(double noiseMultiplier, double targetEpsilon, dou
 
     /** Whether one more round after {@code spent} stays within the budget, and what epsilon it would reach. */
     public Optional<String> refusal(RdpAccountant spent) {
-        double next = spent.compose(roundEvent()).epsilon(delta);
+        return refusal(spent, roundEvent());
+    }
+
+    /**
+     * Whether round event {@code round} after {@code spent} stays within the budget: for mechanisms whose rounds
+     * differ (DIFF2's gradient and difference rounds have their own multipliers).
+     */
+    public Optional<String> refusal(RdpAccountant spent, SampledGaussianEvent round) {
+        double next = spent.compose(round).epsilon(delta);
         if (next <= epsilon) {
             return Optional.empty();
         }

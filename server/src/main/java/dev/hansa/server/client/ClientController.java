@@ -1,5 +1,6 @@
 package dev.hansa.server.client;
 
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import dev.hansa.server.security.ClientPrincipal;
 import dev.hansa.server.system.Timestamps;
 import java.util.Map;
@@ -15,7 +16,8 @@ import tools.jackson.databind.ObjectMapper;
 @RequestMapping("/api/v1/client")
 class ClientController {
 
-    /** Heartbeat body; both fields optional. */
+    /** Heartbeat body; both fields optional, and members it lacks are ignored (docs/protocol.md). */
+    @JsonIgnoreProperties(ignoreUnknown = true)
     record Heartbeat(Long numSamples, Map<String, Object> device) {
     }
 

@@ -1,5 +1,6 @@
 package dev.hansa.server.client;
 
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import dev.hansa.server.system.AuditLog;
 import dev.hansa.server.system.HansaProblem;
 import dev.hansa.server.system.Secrets;
@@ -20,7 +21,8 @@ import tools.jackson.databind.ObjectMapper;
 @RestController
 class EnrollmentController {
 
-    /** The request body; every field is optional. */
+    /** The request body; every field is optional, and members it lacks are ignored (docs/protocol.md). */
+    @JsonIgnoreProperties(ignoreUnknown = true)
     record EnrollRequest(String name, Long numSamples, Map<String, Object> device) {
     }
 

@@ -9,8 +9,8 @@ import org.springframework.security.web.SecurityFilterChain;
 
 /**
  * The console's own chain, ahead of the stateless API chain: form login with a session, CSRF tokens on every form,
- * logout. Everyone with a role reads and manages their own access tokens; other writes, and the create form, need
- * OPERATOR or ADMIN; the users page, reading
+ * logout. Everyone with a role reads and manages their own access tokens; other writes, and the create, edit and
+ * delete forms, need OPERATOR or ADMIN; the users page, reading
  * included, needs ADMIN. A refused request (no role for it, or a form without its CSRF token) answers 403 with the
  * console's refusal page.
  */
@@ -29,7 +29,8 @@ class ConsoleSecurityConfiguration {
                 .authorizeHttpRequests(a -> a
                         .requestMatchers(LOGIN, "/console/assets/**", "/webjars/**").permitAll()
                         .requestMatchers("/console/forbidden").authenticated()
-                        .requestMatchers("/console/federations/new").hasAnyRole(ADMIN, OPERATOR)
+                        .requestMatchers("/console/federations/new", "/console/federations/*/edit",
+                                "/console/federations/*/delete").hasAnyRole(ADMIN, OPERATOR)
                         .requestMatchers("/console/tokens", "/console/tokens/**").hasAnyRole(ADMIN, OPERATOR, VIEWER)
                         .requestMatchers("/console/users", "/console/users/**").hasRole(ADMIN)
                         .requestMatchers(HttpMethod.GET, "/console", "/console/**")

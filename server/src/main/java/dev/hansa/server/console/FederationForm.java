@@ -1,65 +1,82 @@
 package dev.hansa.server.console;
 
 import dev.hansa.aggregation.sampling.Samplers;
+import java.math.BigDecimal;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.Function;
+import org.springframework.beans.BeanWrapper;
+import org.springframework.beans.BeanWrapperImpl;
 import org.springframework.validation.Errors;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.ObjectMapper;
 
 /**
- * The create-federation form: every section of a federation config (docs/protocol.md), as text the person typed.
- * {@link #toConfig} turns it into the same JSON body the REST API takes, so one parser
- * ({@code FederationConfig.parse}) validates both; an empty box leaves its field out and the config's default
- * applies. Free-form sections (model, strategy and training parameters, aggregator parameters, pre-aggregators)
- * are JSON boxes. The form has no id, state or budget: those are not the creator's to set.
+ * The federation config form, for creating a federation and for editing one that has not started: every section of
+ * a federation config (docs/protocol.md), privacy included, as text the person typed. {@link #toConfig} turns it
+ * into the same JSON body the REST API takes, so one parser ({@code FederationConfig.parse}) validates both; an
+ * empty box leaves its field out and the config's default applies, and a section whose boxes are all empty is left
+ * out (a federation without a {@code privacy} section is not private). {@link #of} fills the form from a stored
+ * config. Free-form parts (model, strategy, training, codec, error feedback and aggregator parameters,
+ * pre-aggregators) are JSON boxes. The form has no id, state or owner: those are not the creator's to set; the
+ * privacy budget ({@code privacy.epsilon}) is.
  */
 class FederationForm {
 
-    /** A form field and where it lands in the config, in the order the config's error messages name them. */
-    record Binding(String field, String path, Kind kind, Function<FederationForm, String> value) {
+    /** A form field (a bean property of the form) and where it lands in the config. */
+    record Binding(String field, String path, Kind kind) {
     }
 
     enum Kind { TEXT, NUMBER, JSON, FLAG }
 
     static final List<Binding> BINDINGS = List.of(
-            new Binding("name", "name", Kind.TEXT, FederationForm::getName),
-            new Binding("architecture", "model.architecture", Kind.TEXT, FederationForm::getArchitecture),
-            new Binding("modelParams", "model.params", Kind.JSON, FederationForm::getModelParams),
-            new Binding("modelSeed", "model.seed", Kind.NUMBER, FederationForm::getModelSeed),
-            new Binding("strategy", "strategy.name", Kind.TEXT, FederationForm::getStrategy),
-            new Binding("strategyParams", "strategy.params", Kind.JSON, FederationForm::getStrategyParams),
-            new Binding("learningRate", "training.learningRate", Kind.NUMBER, FederationForm::getLearningRate),
-            new Binding("batchSize", "training.batchSize", Kind.NUMBER, FederationForm::getBatchSize),
-            new Binding("localEpochs", "training.localEpochs", Kind.NUMBER, FederationForm::getLocalEpochs),
-            new Binding("localSteps", "training.localSteps", Kind.NUMBER, FederationForm::getLocalSteps),
-            new Binding("trainingParams", "training.params", Kind.JSON, FederationForm::getTrainingParams),
-            new Binding("codec", "update.codec", Kind.TEXT, FederationForm::getCodec),
-            new Binding("k", "update.k", Kind.NUMBER, FederationForm::getK),
-            new Binding("clipNorm", "update.clipNorm", Kind.NUMBER, FederationForm::getClipNorm),
-            new Binding("errorFeedback", "update.errorFeedback", Kind.FLAG, FederationForm::getErrorFeedback),
-            new Binding("aggregator", "robustness.aggregator", Kind.TEXT, FederationForm::getAggregator),
-            new Binding("f", "robustness.f", Kind.NUMBER, FederationForm::getF),
-            new Binding("aggregatorParams", "robustness.aggregatorParams", Kind.JSON,
-                    FederationForm::getAggregatorParams),
-            new Binding("preAggregators", "robustness.preAggregators", Kind.JSON, FederationForm::getPreAggregators),
-            new Binding("maxUpdateNorm", "robustness.maxUpdateNorm", Kind.NUMBER, FederationForm::getMaxUpdateNorm),
-            new Binding("onNormExceeded", "robustness.onNormExceeded", Kind.TEXT, FederationForm::getOnNormExceeded),
-            new Binding("maxSamplesPerUpdate", "robustness.maxSamplesPerUpdate", Kind.NUMBER,
-                    FederationForm::getMaxSamplesPerUpdate),
-            new Binding("rounds", "schedule.rounds", Kind.NUMBER, FederationForm::getRounds),
-            new Binding("sampler", "schedule.sampler", Kind.TEXT, FederationForm::getSampler),
-            new Binding("clientFraction", "schedule.clientFraction", Kind.NUMBER, FederationForm::getClientFraction),
-            new Binding("minClients", "schedule.minClients", Kind.NUMBER, FederationForm::getMinClients),
-            new Binding("maxClients", "schedule.maxClients", Kind.NUMBER, FederationForm::getMaxClients),
-            new Binding("roundDeadlineSeconds", "schedule.roundDeadlineSeconds", Kind.NUMBER,
-                    FederationForm::getRoundDeadlineSeconds),
-            new Binding("quorumFraction", "schedule.quorumFraction", Kind.NUMBER, FederationForm::getQuorumFraction),
-            new Binding("maxAttempts", "schedule.maxAttempts", Kind.NUMBER, FederationForm::getMaxAttempts),
-            new Binding("seed", "seed", Kind.NUMBER, FederationForm::getSeed));
+            new Binding("name", "name", Kind.TEXT),
+            new Binding("architecture", "model.architecture", Kind.TEXT),
+            new Binding("modelParams", "model.params", Kind.JSON),
+            new Binding("modelSeed", "model.seed", Kind.NUMBER),
+            new Binding("strategy", "strategy.name", Kind.TEXT),
+            new Binding("strategyParams", "strategy.params", Kind.JSON),
+            new Binding("learningRate", "training.learningRate", Kind.NUMBER),
+            new Binding("batchSize", "training.batchSize", Kind.NUMBER),
+            new Binding("localEpochs", "training.localEpochs", Kind.NUMBER),
+            new Binding("localSteps", "training.localSteps", Kind.NUMBER),
+            new Binding("trainingParams", "training.params", Kind.JSON),
+            new Binding("codec", "update.codec", Kind.TEXT),
+            new Binding("k", "update.k", Kind.NUMBER),
+            new Binding("clipNorm", "update.clipNorm", Kind.NUMBER),
+            new Binding("errorFeedback", "update.errorFeedback", Kind.FLAG),
+            new Binding("codecParams", "update.params", Kind.JSON),
+            new Binding("errorFeedbackRule", "update.errorFeedbackRule", Kind.TEXT),
+            new Binding("errorFeedbackParams", "update.errorFeedbackParams", Kind.JSON),
+            new Binding("aggregator", "robustness.aggregator", Kind.TEXT),
+            new Binding("f", "robustness.f", Kind.NUMBER),
+            new Binding("aggregatorParams", "robustness.aggregatorParams", Kind.JSON),
+            new Binding("preAggregators", "robustness.preAggregators", Kind.JSON),
+            new Binding("maxUpdateNorm", "robustness.maxUpdateNorm", Kind.NUMBER),
+            new Binding("onNormExceeded", "robustness.onNormExceeded", Kind.TEXT),
+            new Binding("maxSamplesPerUpdate", "robustness.maxSamplesPerUpdate", Kind.NUMBER),
+            new Binding("rounds", "schedule.rounds", Kind.NUMBER),
+            new Binding("sampler", "schedule.sampler", Kind.TEXT),
+            new Binding("clientFraction", "schedule.clientFraction", Kind.NUMBER),
+            new Binding("minClients", "schedule.minClients", Kind.NUMBER),
+            new Binding("maxClients", "schedule.maxClients", Kind.NUMBER),
+            new Binding("roundDeadlineSeconds", "schedule.roundDeadlineSeconds", Kind.NUMBER),
+            new Binding("quorumFraction", "schedule.quorumFraction", Kind.NUMBER),
+            new Binding("maxAttempts", "schedule.maxAttempts", Kind.NUMBER),
+            new Binding("dpNoiseMultiplier", "privacy.noiseMultiplier", Kind.NUMBER),
+            new Binding("dpTargetEpsilon", "privacy.targetEpsilon", Kind.NUMBER),
+            new Binding("dpClipNorm", "privacy.clipNorm", Kind.NUMBER),
+            new Binding("dpAdaptiveClipping", "privacy.adaptiveClipping", Kind.FLAG),
+            new Binding("dpTargetQuantile", "privacy.targetQuantile", Kind.NUMBER),
+            new Binding("dpClipLearningRate", "privacy.clipLearningRate", Kind.NUMBER),
+            new Binding("dpClippedCountStddev", "privacy.clippedCountStddev", Kind.NUMBER),
+            new Binding("dpSamplingRate", "privacy.samplingRate", Kind.NUMBER),
+            new Binding("dpEpsilon", "privacy.epsilon", Kind.NUMBER),
+            new Binding("dpDelta", "privacy.delta", Kind.NUMBER),
+            new Binding("dpDenominator", "privacy.denominator", Kind.TEXT),
+            new Binding("seed", "seed", Kind.NUMBER));
 
     private String name = "";
     private String architecture = "mlp";
@@ -76,6 +93,9 @@ class FederationForm {
     private String k = "";
     private String clipNorm = "";
     private String errorFeedback = "";
+    private String codecParams = "";
+    private String errorFeedbackRule = "";
+    private String errorFeedbackParams = "";
     private String aggregator = "mean";
     private String f = "";
     private String aggregatorParams = "";
@@ -92,6 +112,17 @@ class FederationForm {
     private String quorumFraction = "0.8";
     private String maxAttempts = "3";
     private String seed = "";
+    private String dpNoiseMultiplier = "";
+    private String dpTargetEpsilon = "";
+    private String dpClipNorm = "";
+    private String dpAdaptiveClipping = "";
+    private String dpTargetQuantile = "";
+    private String dpClipLearningRate = "";
+    private String dpClippedCountStddev = "";
+    private String dpSamplingRate = "";
+    private String dpEpsilon = "";
+    private String dpDelta = "";
+    private String dpDenominator = "";
 
     /**
      * The config as JSON-shaped maps, or empty when a box does not even parse (a number that is not one, JSON that
@@ -99,8 +130,9 @@ class FederationForm {
      */
     Optional<Map<String, Object>> toConfig(ObjectMapper json, Errors errors) {
         Map<String, Object> config = new LinkedHashMap<>();
+        BeanWrapper fields = new BeanWrapperImpl(this);
         for (Binding b : BINDINGS) {
-            String text = b.value().apply(this);
+            String text = (String) fields.getPropertyValue(b.field());
             if (text == null || text.isBlank()) {
                 continue;
             }
@@ -122,6 +154,55 @@ class FederationForm {
     }
 
     /**
+     * The form filled from a stored config (JSON-shaped, as {@code FederationConfig.toMap} gives it): each field
+     * shows its value, a box whose field the config does not hold (or holds as an empty object or list) stays empty.
+     */
+    static FederationForm of(Map<String, Object> config, ObjectMapper json) {
+        FederationForm form = new FederationForm();
+        BeanWrapper fields = new BeanWrapperImpl(form);
+        for (Binding b : BINDINGS) {
+            fields.setPropertyValue(b.field(), text(b.kind(), at(config, b.path()), json));
+        }
+        return form;
+    }
+
+    private static String text(Kind kind, Object value, ObjectMapper json) {
+        if (value == null || (value instanceof Map<?, ?> m && m.isEmpty())
+                || (value instanceof Collection<?> c && c.isEmpty())) {
+            return "";
+        }
+        return switch (kind) {
+            case TEXT -> value.toString();
+            // unchecked is the same as absent: error feedback and adaptive clipping are off by default
+            case FLAG -> Boolean.TRUE.equals(value) ? "true" : "";
+            case NUMBER -> numberText(value);
+            case JSON -> json.writeValueAsString(value);
+        };
+    }
+
+    /**
+     * A number as a person would type it: 1e-5 reads 0.00001. A real keeps its point (1.0, not 1), so that a config
+     * saved unchanged is stored unchanged.
+     */
+    private static String numberText(Object value) {
+        String text = new BigDecimal(value.toString()).stripTrailingZeros().toPlainString();
+        boolean real = value instanceof Double || value instanceof Float;
+        return real && !text.contains(".") ? text + ".0" : text;
+    }
+
+    /** The value at a dotted path of nested maps, or null where a part of the path is missing. */
+    private static Object at(Map<String, Object> config, String path) {
+        Object value = config;
+        for (String part : path.split("\\.")) {
+            if (!(value instanceof Map<?, ?> section)) {
+                return null;
+            }
+            value = section.get(part);
+        }
+        return value;
+    }
+
+    /**
      * The form field an error message of the config parser is about: the binding whose path is the longest prefix
      * of the path the message starts with ({@code schedule.minClients (3) must not exceed ...} is about
      * {@code minClients}), or empty for a message about the config as a whole.
@@ -139,9 +220,13 @@ class FederationForm {
         return Optional.ofNullable(best).map(Binding::field);
     }
 
+    /** An integer as a Long, anything else as a Double (a conditional expression would make both a double). */
     private static Object number(String text) {
         try {
-            return text.matches("[-+]?\\d+") ? Long.parseLong(text) : Double.parseDouble(text);
+            if (text.matches("[-+]?\\d+")) {
+                return Long.parseLong(text);
+            }
+            return Double.parseDouble(text);
         } catch (NumberFormatException e) {
             return null;
         }
@@ -411,5 +496,117 @@ class FederationForm {
 
     public void setSeed(String seed) {
         this.seed = seed;
+    }
+
+    public String getCodecParams() {
+        return codecParams;
+    }
+
+    public void setCodecParams(String codecParams) {
+        this.codecParams = codecParams;
+    }
+
+    public String getErrorFeedbackRule() {
+        return errorFeedbackRule;
+    }
+
+    public void setErrorFeedbackRule(String errorFeedbackRule) {
+        this.errorFeedbackRule = errorFeedbackRule;
+    }
+
+    public String getErrorFeedbackParams() {
+        return errorFeedbackParams;
+    }
+
+    public void setErrorFeedbackParams(String errorFeedbackParams) {
+        this.errorFeedbackParams = errorFeedbackParams;
+    }
+
+    public String getDpNoiseMultiplier() {
+        return dpNoiseMultiplier;
+    }
+
+    public void setDpNoiseMultiplier(String dpNoiseMultiplier) {
+        this.dpNoiseMultiplier = dpNoiseMultiplier;
+    }
+
+    public String getDpTargetEpsilon() {
+        return dpTargetEpsilon;
+    }
+
+    public void setDpTargetEpsilon(String dpTargetEpsilon) {
+        this.dpTargetEpsilon = dpTargetEpsilon;
+    }
+
+    public String getDpClipNorm() {
+        return dpClipNorm;
+    }
+
+    public void setDpClipNorm(String dpClipNorm) {
+        this.dpClipNorm = dpClipNorm;
+    }
+
+    public String getDpAdaptiveClipping() {
+        return dpAdaptiveClipping;
+    }
+
+    public void setDpAdaptiveClipping(String dpAdaptiveClipping) {
+        this.dpAdaptiveClipping = dpAdaptiveClipping;
+    }
+
+    public String getDpTargetQuantile() {
+        return dpTargetQuantile;
+    }
+
+    public void setDpTargetQuantile(String dpTargetQuantile) {
+        this.dpTargetQuantile = dpTargetQuantile;
+    }
+
+    public String getDpClipLearningRate() {
+        return dpClipLearningRate;
+    }
+
+    public void setDpClipLearningRate(String dpClipLearningRate) {
+        this.dpClipLearningRate = dpClipLearningRate;
+    }
+
+    public String getDpClippedCountStddev() {
+        return dpClippedCountStddev;
+    }
+
+    public void setDpClippedCountStddev(String dpClippedCountStddev) {
+        this.dpClippedCountStddev = dpClippedCountStddev;
+    }
+
+    public String getDpSamplingRate() {
+        return dpSamplingRate;
+    }
+
+    public void setDpSamplingRate(String dpSamplingRate) {
+        this.dpSamplingRate = dpSamplingRate;
+    }
+
+    public String getDpEpsilon() {
+        return dpEpsilon;
+    }
+
+    public void setDpEpsilon(String dpEpsilon) {
+        this.dpEpsilon = dpEpsilon;
+    }
+
+    public String getDpDelta() {
+        return dpDelta;
+    }
+
+    public void setDpDelta(String dpDelta) {
+        this.dpDelta = dpDelta;
+    }
+
+    public String getDpDenominator() {
+        return dpDenominator;
+    }
+
+    public void setDpDenominator(String dpDenominator) {
+        this.dpDenominator = dpDenominator;
     }
 }

@@ -17,8 +17,9 @@ import tools.jackson.databind.ObjectMapper;
 
 /**
  * The federations list and a federation's page: its live round (refreshed by htmx polling the {@code live}
- * fragment), curves of accuracy, loss, bytes and round time, and its rounds; start, pause, resume, stop,
- * clone and delete for operators (through the services the REST API uses, which audit-log each change).
+ * fragment), curves of accuracy, loss, bytes and round time, and its rounds; start, pause, resume, stop and
+ * clone for operators (through the services the REST API uses, which audit-log each change). Editing the config
+ * and deleting have their own pages ({@link FederationFormController}, {@link FederationDeletion}).
  */
 @Controller
 @RequestMapping("/console/federations")
@@ -60,7 +61,7 @@ class FederationPages {
         model.addAttribute("rounds", rounds.reversed());
         model.addAttribute("current", rounds.isEmpty() || !rounds.getLast().open() ? null : rounds.getLast());
         model.addAttribute("series", json.writeValueAsString(RoundSeries.of(rounds)));
-        model.addAttribute("privacy", PrivacyBudget.of(federations.require(id).config(), rounds).orElse(null));
+        model.addAttribute("privacy", PrivacyBudget.of(federations.privacySettings(id), rounds).orElse(null));
         return "console/federation-live";
     }
 
@@ -89,15 +90,6 @@ class FederationPages {
     String cloneOf(@PathVariable UUID id, RedirectAttributes flash) {
         return FormOutcome.redirect(flash, page(id),
                 () -> page(federations.cloneOf(id, null, AuditLog.currentActor()).id()));
-    }
-
-    /** Deletes a federation that is not running or paused, with its data; back to the list. */
-    @PostMapping("/{id}/delete")
-    String delete(@PathVariable UUID id, RedirectAttributes flash) {
-        return FormOutcome.redirect(flash, page(id), () -> {
-            federations.delete(id, AuditLog.currentActor());
-            return "/console/federations";
-        });
     }
 
     /** A state change of the federation, which stays on its page either way. */

@@ -1,7 +1,6 @@
 package dev.hansa.server.console;
 
-import dev.hansa.aggregation.round.RoundProtocol;
-import dev.hansa.server.federation.FederationConfig;
+import dev.hansa.privacy.mechanism.DpFedAvgSettings;
 import java.math.BigDecimal;
 import java.util.List;
 import java.util.Locale;
@@ -16,17 +15,14 @@ import java.util.Optional;
  */
 record PrivacyBudget(double spent, double budget, double delta) {
 
-    /**
-     * The budget of a federation whose config has a {@code privacy} section (DP-FedAvg or DP-FTRL), given its rounds;
-     * empty otherwise.
-     */
-    static Optional<PrivacyBudget> of(FederationConfig config, List<ConsoleQueries.RoundSummary> rounds) {
-        RoundProtocol protocol = config.rounds().protocol();
-        double spent = rounds.stream().map(ConsoleQueries.RoundSummary::epsilonSpent).filter(Objects::nonNull)
-                .mapToDouble(Double::doubleValue).max().orElse(0);
-        return protocol.privacy().map(p -> new PrivacyBudget(spent, p.settings().epsilon(), p.settings().delta()))
-                .or(() -> protocol.tree().map(t -> new PrivacyBudget(spent, t.settings().epsilon(),
-                        t.settings().delta())));
+    /** The budget of a federation with DP {@code settings}, given its rounds; empty without DP. */
+    static Optional<PrivacyBudget> of(Optional<DpFedAvgSettings> settings,
+                                      List<ConsoleQueries.RoundSummary> rounds) {
+        return settings.map(dp -> {
+            double spent = rounds.stream().map(ConsoleQueries.RoundSummary::epsilonSpent).filter(Objects::nonNull)
+                    .mapToDouble(Double::doubleValue).max().orElse(0);
+            return new PrivacyBudget(spent, dp.epsilon(), dp.delta());
+        });
     }
 
     /** Whether the config sets a budget (no round opens that would pass it). */

@@ -1,8 +1,10 @@
 package dev.hansa.server.federation;
 
 import dev.hansa.aggregation.architecture.Architectures;
+import dev.hansa.aggregation.config.UnknownFieldException;
 import dev.hansa.aggregation.round.RoundConfig;
 import dev.hansa.aggregation.sampling.Samplers;
+import dev.hansa.aggregation.update.lgreco.LGreCoSettings;
 import dev.hansa.server.system.HansaProblem;
 import dev.hansa.server.system.JsonShape;
 import java.math.BigDecimal;
@@ -182,7 +184,11 @@ public record FederationConfig(String name, String architecture, Map<String, Obj
                 strategy.optionalObject("params"), root.optionalObject("training"), root.optionalObject("update"),
                 root.optionalObject("robustness"), schedule, root.integer("seed", 0L, Long.MIN_VALUE, Long.MAX_VALUE),
                 root.optionalObject("privacy"));
-        config.rounds(); // validates the round sections together (e.g. a robust aggregator with FedAMD)
+        // Validates the round sections together (e.g. a robust aggregator with FedAMD).
+        LGreCoSettings lgreco = config.rounds().protocol().update().lgreco();
+        if (lgreco != null && !architecture.equals(CUSTOM)) {
+            lgreco.checkModel(Architectures.create(architecture, modelParams).spec());
+        }
         return config;
     }
 
@@ -228,8 +234,8 @@ public record FederationConfig(String name, String architecture, Map<String, Obj
             for (String key : map.keySet()) {
                 if (!allowed.contains(key)) {
                     // The record's fields are not assigned yet: name the field from the parameters.
-                    throw new IllegalArgumentException(name(path, key) + " is not a known field; allowed: "
-                            + List.copyOf(allowed));
+                    throw new UnknownFieldException(name(path, key), name(path, key)
+                            + " is not a known field; allowed: " + List.copyOf(allowed));
                 }
             }
         }

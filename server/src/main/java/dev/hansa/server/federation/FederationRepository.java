@@ -23,6 +23,10 @@ public class FederationRepository {
     private static final String SQL_SELECT = """
             SELECT id, name, config, state, failure_reason, created_at, started_at, finished_at FROM federations
             """;
+    /** A digest of the stored config (jsonb's text is canonical: key order and spacing do not change it). */
+    private static final String SQL_CONFIG_VERSION = """
+            SELECT encode(sha256(convert_to(config::text, 'UTF8')), 'hex') FROM federations WHERE id = :id
+            """;
     private static final String SQL_TRANSITION = """
             UPDATE federations SET state = :state,
                    started_at = CASE WHEN :state = 'RUNNING' AND started_at IS NULL THEN :at ELSE started_at END,
@@ -72,6 +76,11 @@ public class FederationRepository {
 
     public Optional<Federation> find(UUID id) {
         return jdbc.sql(SQL_SELECT + " WHERE id = :id").param("id", id).query(this::map).optional();
+    }
+
+    /** Which config the federation holds now, as a digest: equal digests, equal configs. Empty if it is gone. */
+    Optional<String> configVersion(UUID id) {
+        return jdbc.sql(SQL_CONFIG_VERSION).param("id", id).query(String.class).optional();
     }
 
     public List<Federation> all() {

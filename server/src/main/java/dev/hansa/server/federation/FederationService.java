@@ -5,6 +5,7 @@ import dev.hansa.aggregation.state.StateCodec;
 import dev.hansa.aggregation.tensor.ContentHash;
 import dev.hansa.aggregation.tensor.Safetensors;
 import dev.hansa.aggregation.tensor.Tensors;
+import dev.hansa.privacy.mechanism.DpFedAvgSettings;
 import dev.hansa.server.model.ModelRepository;
 import dev.hansa.server.model.ModelVersion;
 import dev.hansa.server.system.AuditLog;
@@ -19,6 +20,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import org.springframework.context.ApplicationEventPublisher;
@@ -33,15 +35,18 @@ public class FederationService {
     private final FederationRepository federations;
     private final ModelRepository models;
     private final FederationRuntime runtime;
+    private final PrivacySettingsCache privacySettings;
     private final AuditLog audit;
     private final ApplicationEventPublisher events;
     private final Timestamps time;
 
     FederationService(FederationRepository federations, ModelRepository models, FederationRuntime runtime,
-                      AuditLog audit, ApplicationEventPublisher events, Timestamps time) {
+                      PrivacySettingsCache privacySettings, AuditLog audit, ApplicationEventPublisher events,
+                      Timestamps time) {
         this.federations = federations;
         this.models = models;
         this.runtime = runtime;
+        this.privacySettings = privacySettings;
         this.audit = audit;
         this.events = events;
         this.time = time;
@@ -132,6 +137,7 @@ public class FederationService {
             models.byVersion(id, 0).ifPresent(m -> writeInitialModel(id, config, Safetensors.read(m.blob()).tensors()));
         }
         runtime.invalidate(id);
+        privacySettings.invalidate(id);
         Map<String, Object> was = before.toMap();
         Map<String, Object> now = config.toMap();
         List<String> changed = now.keySet().stream().filter(k -> !Objects.equals(was.get(k), now.get(k))).toList();
@@ -142,11 +148,20 @@ public class FederationService {
     /** Applies a JSON Merge Patch to the config of a federation that has not started (see {@link ConfigPatch}). */
     @Transactional
     public Federation patchConfig(UUID id, byte[] patch, String actor) {
+        return updateConfig(id, ConfigPatch.apply(requireUnstarted(id).config(), patch), actor);
+    }
+
+    /**
+     * The federation, whose config may still change because it has not started.
+     *
+     * @throws HansaProblem {@code 409 federation-started} once it has, {@code 404} for an unknown id
+     */
+    public Federation requireUnstarted(UUID id) {
         Federation federation = require(id);
         if (federation.state() != FederationState.CREATED) {
             throw started(federation, "its config");
         }
-        return updateConfig(id, ConfigPatch.apply(federation.config(), patch), actor);
+        return federation;
     }
 
     private static HansaProblem started(Federation federation, String what) {
@@ -171,6 +186,7 @@ public class FederationService {
         models.deleteAll(id);
         federations.delete(id);
         runtime.invalidate(id);
+        privacySettings.invalidate(id);
         audit.record(actor, "federation.delete", id.toString(), Map.of("name", federation.name(),
                 "state", state.name()));
     }
@@ -327,6 +343,14 @@ public class FederationService {
 
     public List<Federation> all() {
         return federations.all();
+    }
+
+    /**
+     * The federation's DP-FedAvg settings (a {@code targetEpsilon} already planned into a noise multiplier), empty when
+     * it runs without DP; cached per config version, so that pages polling them cost no parsing or planning.
+     */
+    public Optional<DpFedAvgSettings> privacySettings(UUID id) {
+        return privacySettings.settings(id);
     }
 
     public Federation require(UUID id) {

@@ -2,8 +2,12 @@ package dev.hansa.server.privacy;
 
 import dev.hansa.aggregation.config.Hyperparameters;
 import dev.hansa.privacy.accounting.NoiseMultiplierPlanner;
+import dev.hansa.server.system.InvalidField;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.springframework.http.MediaType;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
@@ -20,27 +24,27 @@ import org.springframework.web.bind.annotation.RestController;
 @RequestMapping("/api/v1/admin/privacy")
 class PlannerController {
 
+    /** Every member of a request, each required. */
+    private static final Set<String> FIELDS = new LinkedHashSet<>(List.of("targetEpsilon", "delta", "rounds",
+            "samplingRate"));
+
     private final NoiseMultiplierPlanner planner = new NoiseMultiplierPlanner();
 
     @PostMapping(value = "/plan", consumes = MediaType.APPLICATION_JSON_VALUE)
     Map<String, Object> plan(@RequestBody Map<String, Object> body) {
-        Hyperparameters h = new Hyperparameters("privacy", "the planner", body);
-        for (String field : new String[] {"targetEpsilon", "delta", "rounds", "samplingRate"}) {
+        Hyperparameters h = new Hyperparameters("", "the planner", body);
+        h.refuseOutside(FIELDS);
+        for (String field : FIELDS) {
             if (!h.has(field)) {
-                throw new IllegalArgumentException(h.field(field) + " is required");
+                throw new InvalidField(h.field(field), "is required");
             }
         }
         double target = h.real("targetEpsilon", 0, 0, false, 1e6, true);
         double delta = h.real("delta", 0, 0, false, 1, false);
         long rounds = h.integer("rounds", 0, 1, 100_000_000);
         double q = h.real("samplingRate", 0, 0, false, 1, true);
-        h.done();
-        double sigma;
-        try {
-            sigma = planner.noiseMultiplier(q, rounds, target, delta);
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("privacy." + e.getMessage(), e);
-        }
+        // Its refusals name the fields as this body does (targetEpsilon, not privacy.targetEpsilon).
+        double sigma = planner.noiseMultiplier(q, rounds, target, delta);
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("noiseMultiplier", sigma);
         out.put("epsilon", planner.epsilon(q, sigma, rounds, delta));

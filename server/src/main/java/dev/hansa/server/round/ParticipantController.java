@@ -1,5 +1,6 @@
 package dev.hansa.server.round;
 
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import dev.hansa.server.client.ClientFields;
 import dev.hansa.server.security.ClientPrincipal;
 import jakarta.servlet.http.HttpServletRequest;
@@ -23,7 +24,11 @@ import org.springframework.web.bind.annotation.RestController;
 @RequestMapping("/api/v1/client")
 class ParticipantController {
 
-    /** Evaluation report of a round's global model on local held-out data. */
+    /**
+     * Evaluation report of a round's global model on local held-out data; members it lacks are ignored
+     * (docs/protocol.md).
+     */
+    @JsonIgnoreProperties(ignoreUnknown = true)
     record MetricsReport(Long numSamples, Map<String, Double> metrics) {
     }
 

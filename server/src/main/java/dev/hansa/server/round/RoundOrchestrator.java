@@ -175,7 +175,7 @@ public class RoundOrchestrator {
             finish(fid, FederationState.FAILED, "round " + number + " failed " + attempts.failed() + " times");
             return;
         }
-        Optional<String> overBudget = ctx.protocol().privacy().flatMap(p -> ledger.refusal(fid, p.settings()))
+        Optional<String> overBudget = ctx.protocol().privacy().flatMap(p -> ledger.refusal(fid, p, number))
                 .or(() -> ctx.protocol().tree().flatMap(t -> t.settings().refusal(closed)));
         if (overBudget.isPresent()) {
             finish(fid, FederationState.FINISHED, overBudget.get());
@@ -261,8 +261,8 @@ public class RoundOrchestrator {
             ModelVersion version = new ModelVersion(UUID.randomUUID(), fid, in.version() + 1,
                     ContentHash.of(blob), blob, StateCodec.encode(result.state()), round.id(), now);
             models.insert(version);
-            ctx.protocol().privacy().ifPresent(p -> ledger.append(fid, round.number(), round.id(), p.settings(),
-                    p.clip(in.state()), ctx.config().schedule().sampler(), now));
+            ctx.protocol().privacy().ifPresent(p -> ledger.append(fid, round.number(), round.id(), p,
+                    p.clip(round.number(), in.state()), ctx.config().schedule().sampler(), now));
             ctx.protocol().tree().ifPresent(t -> trees.append(fid, round.number(), round.id(), t.settings(),
                     ctx.config().schedule().sampler(), now));
             rounds.close(round.id(), version.id(), accepted.size(), json.writeValueAsString(finiteOnly(result.metrics())),

@@ -97,7 +97,7 @@ class RoundRepository {
                    coalesce(p.dropped, 0) AS dropped, coalesce(p.late, 0) AS late,
                    coalesce(p.rejected, 0) AS rejected, coalesce(p.rejections, 0) AS rejections,
                    coalesce(p.bytes_received, 0) AS bytes_received,
-                   l.epsilon_rdp AS epsilon_spent, l.delta AS epsilon_delta
+                   l.epsilon_rdp AS epsilon_spent, l.epsilon_pld AS epsilon_pld, l.delta AS epsilon_delta
             FROM rounds r
             JOIN model_versions mi ON mi.id = r.model_version_in
             LEFT JOIN model_versions mo ON mo.id = r.model_version_out

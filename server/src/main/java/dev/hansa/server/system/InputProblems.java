@@ -2,6 +2,7 @@ package dev.hansa.server.system;
 
 import java.util.List;
 import java.util.Map;
+import java.util.TreeSet;
 import org.apache.tomcat.util.http.InvalidParameterException;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ProblemDetail;
@@ -11,11 +12,12 @@ import org.springframework.web.method.annotation.MethodArgumentTypeMismatchExcep
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.exc.InputCoercionException;
 import tools.jackson.databind.exc.MismatchedInputException;
+import tools.jackson.databind.exc.UnrecognizedPropertyException;
 
 /**
- * Problem details for input that could not even be converted: a JSON body that does not parse or holds a value of
- * the wrong type, a path variable or query parameter that is not of its type, a query string Tomcat cannot decode.
- * Each names the field (member {@code field}) and what it must be.
+ * Problem details for input that could not even be converted: a JSON body that does not parse, holds a value of
+ * the wrong type or a member its type does not have, a path variable or query parameter that is not of its type, a
+ * query string Tomcat cannot decode. Each names the field (member {@code field}) and what it must be.
  */
 final class InputProblems {
 
@@ -39,6 +41,10 @@ final class InputProblems {
             return Problems.of(HttpStatus.BAD_REQUEST, "malformed-json", "the request body is not valid JSON" + where);
         }
         String field = fieldPath(jackson.getPath());
+        if (jackson instanceof UnrecognizedPropertyException unknown) {
+            return unknownField(field, field + ": is not a known field; allowed: "
+                    + new TreeSet<>(unknown.getKnownPropertyIds().stream().map(String::valueOf).toList()));
+        }
         Class<?> target = switch (jackson) {
             case MismatchedInputException m -> m.getTargetType();
             case InputCoercionException c -> c.getTargetType();
@@ -46,6 +52,11 @@ final class InputProblems {
         };
         return withField(Problems.of(HttpStatus.BAD_REQUEST, "malformed-json",
                 field + ": " + (target == null ? "does not have the expected type" : "must be " + expected(target))), field);
+    }
+
+    /** A member the body may not hold: refused, not ignored, so that a typo or a setting the API lacks is seen. */
+    static ProblemDetail unknownField(String field, String detail) {
+        return withField(Problems.of(HttpStatus.BAD_REQUEST, "unknown-field", detail), field);
     }
 
     static ProblemDetail mismatch(MethodArgumentTypeMismatchException e) {

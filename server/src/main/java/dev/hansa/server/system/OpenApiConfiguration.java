@@ -13,8 +13,9 @@ import org.springframework.context.annotation.Configuration;
 
 /**
  * The OpenAPI 3 description springdoc generates from the controllers ({@code /v3/api-docs}, Swagger UI at
- * {@code /swagger-ui/index.html}, both for admins): its title, and the bearer credential every endpoint but enrollment
- * and health takes. docs/protocol.md explains what the schemas cannot (formats, limits, every error reason).
+ * {@code /swagger-ui/index.html}, both for admins, with a bearer token or from the console): its title, and the
+ * bearer credential every endpoint but enrollment and health takes, which Swagger UI's "Try it out" sends too.
+ * docs/protocol.md explains what the schemas cannot (formats, limits, every error reason).
  */
 @Configuration(proxyBeanMethods = false)
 class OpenApiConfiguration {
@@ -30,7 +31,10 @@ class OpenApiConfiguration {
                         `reason`; docs/protocol.md lists them all."""))
                 .components(new Components().addSecuritySchemes(BEARER, new SecurityScheme()
                         .type(SecurityScheme.Type.HTTP).scheme("bearer")
-                        .description("Authorization: Bearer <token>")))
+                        .description("""
+                                Authorization: Bearer <token>, a personal access token (create one in the console \
+                                under Access tokens, /console/tokens) or the admin token. "Try it out" sends it: paste \
+                                it into Authorize, as the API takes no console session.""")))
                 .addSecurityItem(new SecurityRequirement().addList(BEARER));
     }
 

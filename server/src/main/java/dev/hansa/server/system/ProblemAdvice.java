@@ -1,5 +1,6 @@
 package dev.hansa.server.system;
 
+import dev.hansa.aggregation.config.UnknownFieldException;
 import dev.hansa.aggregation.tensor.InvalidInputException;
 import jakarta.servlet.ServletException;
 import java.util.List;
@@ -50,12 +51,21 @@ class ProblemAdvice {
         return respond(HttpStatus.BAD_REQUEST, e.reason(), e.getMessage());
     }
 
+    /** A member nobody reads, in a federation config or another body read by hand; {@code field} names it. */
+    @ExceptionHandler(UnknownFieldException.class)
+    ResponseEntity<ProblemDetail> unknownField(UnknownFieldException e) {
+        return respond(InputProblems.unknownField(e.field(), e.getMessage()), HttpHeaders.EMPTY);
+    }
+
     @ExceptionHandler(IllegalArgumentException.class)
     ResponseEntity<ProblemDetail> invalid(IllegalArgumentException e) {
         return respond(HttpStatus.BAD_REQUEST, "invalid-request", e.getMessage());
     }
 
-    /** A body that is not JSON, or JSON whose value for a field has the wrong type; the field is named when known. */
+    /**
+     * A body that is not JSON, JSON whose value for a field has the wrong type, or a member the body's type does not
+     * have; the field is named when known.
+     */
     @ExceptionHandler(HttpMessageNotReadableException.class)
     ResponseEntity<ProblemDetail> unreadable(HttpMessageNotReadableException e) {
         return respond(InputProblems.unreadable(e), HttpHeaders.EMPTY);

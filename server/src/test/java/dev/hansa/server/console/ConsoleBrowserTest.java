@@ -11,6 +11,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.hansa.server.EmbeddedServerTest;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -59,7 +61,7 @@ class ConsoleBrowserTest extends EmbeddedServerTest {
 
     @Test
     void anOperatorCreatesAFederationThroughTheFormAfterFixingTheFieldTheServerNamed() {
-        NewFederationPage form = LoginPage.open(driver, base).logIn(OPERATOR, PASSWORD).create();
+        FederationFormPage form = LoginPage.open(driver, base).logIn(OPERATOR, PASSWORD).create();
         form.fill("name", "made in the browser").fill("minClients", "5").fill("maxClients", "3")
                 .choose("aggregator", "trimmed-mean").fill("f", "1");
         form = form.submitExpectingErrors();
@@ -76,6 +78,30 @@ class ConsoleBrowserTest extends EmbeddedServerTest {
         assertEquals("trimmed-mean", stored.get("robustness").get("aggregator").asString());
         assertEquals(1, stored.get("robustness").get("f").asInt());
         assertEquals(784, stored.get("model").get("params").get("inputSize").asInt());
+        assertFalse(stored.has("privacy"), "empty privacy boxes leave the section out");
+        assertEquals(null, created.privacyBudget());
+    }
+
+    @Test
+    void anOperatorCreatesADpFederationWithItsBudgetAfterFixingThePrivacyFieldTheServerNamed() {
+        FederationFormPage form = LoginPage.open(driver, base).logIn(OPERATOR, PASSWORD).create();
+        form.fill("name", "private by form").choose("sampler", "poisson")
+                .fill("strategyParams", "{\"weighting\": \"uniform\"}")
+                .fill("dpNoiseMultiplier", "1.1").fill("dpClipNorm", "1.0").fill("dpEpsilon", "8");
+        form = form.submitExpectingErrors();
+        assertEquals("privacy.delta is required (the delta epsilon is reported at)",
+                form.errorOf("dpDelta").orElseThrow());
+        assertEquals(List.of("dpDelta"), form.fieldsWithErrors());
+        assertEquals("8", form.value("dpEpsilon"), "what was typed stays");
+
+        FederationPage created = form.fill("dpDelta", "0.00001").submit();
+        assertEquals("private by form", created.name());
+        assertEquals("Privacy budget: epsilon 0.000 of 8.000 at delta 0.00001", created.privacyBudget());
+        var privacy = api.get("/api/v1/admin/federations/" + created.id(), ADMIN).json().get("config").get("privacy");
+        assertEquals(Set.of("noiseMultiplier", "clipNorm", "epsilon", "delta"), Set.copyOf(privacy.propertyNames()));
+        assertEquals(1.1, privacy.get("noiseMultiplier").asDouble());
+        assertEquals(8.0, privacy.get("epsilon").asDouble());
+        assertEquals(1e-5, privacy.get("delta").asDouble());
     }
 
     @Test

@@ -14,6 +14,7 @@ import dev.hansa.server.Api;
 import dev.hansa.server.EmbeddedServerTest;
 import dev.hansa.server.FederationFixture;
 import java.io.IOException;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
@@ -109,7 +110,8 @@ class ConsoleManagementBrowserTest extends EmbeddedServerTest {
                 api.get("/api/v1/admin/federations/" + clone.id(), ADMIN).json().get("config"));
         page = FederationPage.open(driver, base, federation.federationId);
 
-        page.delete();
+        String name = page.name();
+        page.delete().confirm(name);
         assertEquals(404, api.get("/api/v1/admin/federations/" + federation.federationId, ADMIN).status());
         FederationTabPage audit = FederationTabPage.audit(driver, base);
         for (String action : List.of("federation.pause", "federation.resume", "federation.stop",
@@ -117,6 +119,94 @@ class ConsoleManagementBrowserTest extends EmbeddedServerTest {
             assertTrue(audit.rows().stream().anyMatch(r -> r.contains(OPERATOR) && r.contains(action)
                     && r.contains(federation.federationId)), action);
         }
+    }
+
+    @Test
+    void anOperatorEditsTheConfigOfAFederationThatHasNotStartedWithTheFormPrefilled() {
+        FederationFixture federation = new FederationFixture(api, 1, 3, 60, 1.0, "fedavg");
+        String path = "/api/v1/admin/federations/" + federation.federationId;
+        LoginPage.open(driver, base).logIn(OPERATOR, PASSWORD);
+        FederationPage page = FederationPage.open(driver, base, federation.federationId);
+        assertEquals(List.of("start", "edit", "clone", "delete"), page.buttons());
+
+        FederationFormPage form = page.edit();
+        assertEquals("test", form.value("name"));
+        assertEquals("3", form.value("rounds"));
+        assertEquals("1.0", form.value("quorumFraction"));
+        assertEquals("", form.value("dpNoiseMultiplier"));
+        form = form.fill("name", "renamed before the start").fill("rounds", "7").fill("quorumFraction", "2")
+                .submitExpectingErrors();
+        assertEquals("schedule.quorumFraction must be in (0, 1]: 2.0", form.errorOf("quorumFraction").orElseThrow());
+        assertEquals(3, api.get(path, ADMIN).json().get("config").get("schedule").get("rounds").asInt(),
+                "nothing written");
+
+        page = form.fill("quorumFraction", "0.5").submit();
+        assertEquals(federation.federationId, page.id());
+        assertEquals("renamed before the start", page.name());
+        var config = api.get(path, ADMIN).json().get("config");
+        assertEquals("renamed before the start", config.get("name").asString());
+        assertEquals(7, config.get("schedule").get("rounds").asInt());
+        assertEquals(0.5, config.get("schedule").get("quorumFraction").asDouble());
+        FederationTabPage audit = FederationTabPage.audit(driver, base);
+        assertTrue(audit.rows().stream().anyMatch(r -> r.contains(OPERATOR) && r.contains("federation.config.update")
+                && r.contains(federation.federationId)), () -> String.join("\n", audit.rows()));
+
+        page = FederationPage.open(driver, base, federation.federationId).start();
+        assertFalse(page.buttons().contains("edit"), "no edit once started");
+        driver.get(base + "/console/federations/" + federation.federationId + "/edit");
+        assertEquals("The server refused this", driver.findElement(By.tagName("h1")).getText());
+        assertTrue(driver.findElement(By.tagName("main")).getText().contains("federation-started"));
+    }
+
+    @Test
+    void aDeleteNeedsTheFederationsNameTypedWhichTheServerChecks() {
+        FederationFixture federation = new FederationFixture(api, 2, 1, 60, 1.0, "fedavg");
+        String path = "/api/v1/admin/federations/" + federation.federationId;
+        LoginPage.open(driver, base).logIn(OPERATOR, PASSWORD);
+        DeleteFederationPage confirm = FederationPage.open(driver, base, federation.federationId).delete();
+        assertTrue(confirm.explanation().contains("its 2 client(s)"), confirm.explanation());
+
+        confirm = confirm.confirmExpectingError("tes");
+        assertEquals("confirmName: type the federation's name, test, to delete it", confirm.error());
+        assertEquals(200, api.get(path, ADMIN).status(), "not deleted");
+
+        ConsoleSession session = new ConsoleSession(port).logIn(OPERATOR);
+        String page = "/console/federations/" + federation.federationId;
+        var unconfirmed = session.post(page + "/delete", Map.of("_csrf", session.csrfToken(page)));
+        assertEquals(200, unconfirmed.statusCode());
+        assertTrue(unconfirmed.body().contains("id=\"confirmName-error\""), "the form again, with the error");
+        assertEquals(200, api.get(path, ADMIN).status(), "a POST without the name deletes nothing");
+
+        confirm.confirm("test");
+        assertEquals(404, api.get(path, ADMIN).status());
+    }
+
+    @Test
+    void anOperatorRetriesTheRoundAFederationFailedOnFromTheRoundPage() {
+        Map<String, Object> config = FederationFixture.config(1, 1, 60, 1.0, "fedavg");
+        config.put("schedule", Map.of("rounds", 1, "minClients", 1, "maxClients", 1, "roundDeadlineSeconds", 60,
+                "quorumFraction", 1.0, "maxAttempts", 1));
+        FederationFixture federation = new FederationFixture(api, 1, config);
+        federation.start();
+        orchestrator.tick();
+        clock.advance(Duration.ofSeconds(61));
+        orchestrator.tick(); // the round fails without its update
+        api.post("/api/v1/client/heartbeat", federation.clients.getFirst().credential(), Map.of());
+        orchestrator.tick(); // no attempt left: the federation fails
+        assertEquals("FAILED", federation.status());
+        String roundId = federation.rounds().getFirst().get("id").asString();
+
+        LoginPage.open(driver, base).logIn(OPERATOR, PASSWORD);
+        FederationTabPage round = FederationTabPage.round(driver, base, roundId);
+        assertFalse(round.hasButton("cancel-round"));
+        round = round.press("retry-round");
+        assertEquals(null, round.flash());
+        assertFalse(round.hasButton("retry-round"), "the federation runs again: nothing left to retry");
+        assertEquals("RUNNING", federation.status());
+        assertTrue(api.get("/api/v1/admin/rounds/" + roundId, ADMIN).json().get("retriedAt").isString());
+        FederationTabPage audit = FederationTabPage.audit(driver, base);
+        assertTrue(audit.rows().stream().anyMatch(r -> r.contains(OPERATOR) && r.contains("round.retry")
+                && r.contains(roundId)), () -> String.join("\n", audit.rows()));
     }
 
     @Test

@@ -8,6 +8,7 @@ import dev.hansa.server.FederationFixture;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import org.junit.jupiter.api.io.TempDir;
@@ -31,7 +32,9 @@ class ConsoleScreenshots extends EmbeddedServerTest {
         ConsoleUsers.ensure(api);
         Path out = Files.createDirectories(Path.of(System.getProperty("hansa.screenshots")));
         String base = "http://127.0.0.1:" + port;
-        new FederationFixture(api, 2, 10, 600, 0.5, "fedavg");
+        Map<String, Object> pilot = FederationFixture.config(2, 10, 600, 0.5, "fedavg");
+        pilot.put("name", "clinics pilot (not started)");
+        String pilotId = new FederationFixture(api, 2, pilot).federationId;
         try (LiveFederation live = new LiveFederation(api, port, stateDir, "clinics (synthetic IID, fedavg)", 4, 8)) {
             api.post("/api/v1/admin/federations/" + live.id + "/start", FederationFixture.ADMIN, null);
             for (int round = 1; round <= 6; round++) {
@@ -52,6 +55,14 @@ class ConsoleScreenshots extends EmbeddedServerTest {
                 shoot(laptop, out, "clients");
                 laptop.get(base + "/console/federations/new");
                 shoot(laptop, out, "new-federation");
+                FederationFormPage form = FederationFormPage.at(laptop, base).fill("name", "clinics with DP")
+                        .choose("sampler", "poisson").fill("strategyParams", "{\"weighting\": \"uniform\"}")
+                        .fill("dpNoiseMultiplier", "1.1").fill("dpClipNorm", "1.0").fill("dpEpsilon", "8")
+                        .submitExpectingErrors();
+                form.scrollTo("privacy-section");
+                shoot(laptop, out, "new-federation-privacy");
+                FederationPage.open(laptop, base, pilotId).delete();
+                shoot(laptop, out, "delete");
                 Pages.logOut(laptop, base).logIn(ConsoleUsers.ADMIN_USER, PASSWORD);
                 UsersPage.fromNavigation(laptop, base);
                 shoot(laptop, out, "users");

@@ -131,6 +131,13 @@ class ConsoleSecurityTest extends EmbeddedServerTest {
         assertEquals(403, start.statusCode());
         assertEquals("CREATED", federation.status());
 
+        for (String form : List.of(page + "/edit", page + "/delete")) {
+            assertEquals(403, viewer.get(form).statusCode(), form + " is an OPERATOR's form");
+        }
+        assertEquals(403, viewer.post(page + "/delete", Map.of("_csrf", viewer.csrfToken(page), "confirmName",
+                "test")).statusCode());
+        assertEquals(200, api.get("/api/v1/admin/federations/" + federation.federationId, ADMIN).status());
+
         String client = page + "/clients/" + federation.clients.getFirst().id() + "/revoke";
         assertEquals(403, viewer.post(client, Map.of("_csrf", viewer.csrfToken(page))).statusCode());
         assertEquals(200, api.post("/api/v1/client/heartbeat", federation.clients.getFirst().credential(), Map.of())

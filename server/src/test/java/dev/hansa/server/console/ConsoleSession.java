@@ -18,7 +18,7 @@ import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /** A browser-like HTTP session with the console (cookies, forms, no redirects followed) for checks below the UI. */
-final class ConsoleSession {
+public final class ConsoleSession {
 
     private static final Pattern CSRF = Pattern.compile("name=\"_csrf\" value=\"([^\"]+)\"");
 
@@ -26,12 +26,12 @@ final class ConsoleSession {
             .followRedirects(HttpClient.Redirect.NEVER).build();
     private final String base;
 
-    ConsoleSession(int port) {
+    public ConsoleSession(int port) {
         this.base = "http://127.0.0.1:" + port;
     }
 
     /** Signs in through the login form, token included. */
-    ConsoleSession logIn(String user) {
+    public ConsoleSession logIn(String user) {
         HttpResponse<String> login = post("/console/login", Map.of("username", user, "password",
                 ConsoleUsers.PASSWORD, "_csrf", csrfToken("/console/login")));
         assertEquals(302, login.statusCode());
@@ -52,6 +52,16 @@ final class ConsoleSession {
     HttpResponse<String> get(String path) {
         return send(HttpRequest.newBuilder(URI.create(base + path)).GET().build(),
                 HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** Any method, without a body, with the session's cookie; {@code accept} is the Accept header or null. */
+    public HttpResponse<byte[]> exchange(String method, String path, String accept) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path))
+                .method(method, HttpRequest.BodyPublishers.noBody());
+        if (accept != null) {
+            request.header("Accept", accept);
+        }
+        return send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
     }
 
     HttpResponse<byte[]> download(String path) {

@@ -1,5 +1,6 @@
 package dev.hansa.server.console;
 
+import static dev.hansa.server.FederationFixture.ADMIN;
 import static dev.hansa.server.console.ConsoleUsers.PASSWORD;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -9,12 +10,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.hansa.server.EmbeddedServerTest;
 import dev.hansa.server.FederationFixture;
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.chrome.ChromeDriver;
+import tools.jackson.databind.JsonNode;
 
 /** The ADMIN's users page in the browser, and what the users it creates can do. */
 class ConsoleUsersBrowserTest extends EmbeddedServerTest {
@@ -61,6 +65,30 @@ class ConsoleUsersBrowserTest extends EmbeddedServerTest {
         assertEquals(List.of(), overview.buttons());
         driver.get(base + "/console/users");
         assertEquals("Not allowed", driver.findElement(By.tagName("h1")).getText());
+    }
+
+    @Test
+    void theLastEnabledAdminCannotBeDemotedOrDisabledAndThePageSaysWhy() {
+        List<String> demoted = new ArrayList<>();
+        for (JsonNode user : api.get("/api/v1/admin/users", ADMIN).json()) {
+            if (!"admin".equals(user.get("username").asString()) && "ADMIN".equals(user.get("role").asString())) {
+                demoted.add(user.get("id").asString());
+                api.post("/api/v1/admin/users/" + user.get("id").asString() + "/role", ADMIN, Map.of("role", "VIEWER"));
+            }
+        }
+        try {
+            LoginPage.open(driver, base).logIn("admin", FederationFixture.ADMIN_PASSWORD);
+            UsersPage users = UsersPage.fromNavigation(driver, base).changeRole("admin", "OPERATOR");
+            assertEquals("last-admin: user admin is the last enabled ADMIN; make another user ADMIN before you "
+                    + "demote them", Pages.flash(driver));
+            assertEquals("ADMIN", users.attributeOf("admin", "role"));
+            users = users.press("disable", "admin");
+            assertEquals("last-admin: user admin is the last enabled ADMIN; make another user ADMIN before you "
+                    + "disable them", Pages.flash(driver));
+            assertEquals("true", users.attributeOf("admin", "enabled"));
+        } finally {
+            demoted.forEach(id -> api.post("/api/v1/admin/users/" + id + "/role", ADMIN, Map.of("role", "ADMIN")));
+        }
     }
 
     @Test

@@ -103,15 +103,28 @@ final class FederationPage {
         return at(driver, base);
     }
 
-    /** Which of the state buttons (start, pause, resume, stop, clone, delete) the page shows. */
+    /** Which of the buttons (start, edit, pause, resume, stop, clone, delete) the page shows. */
     List<String> buttons() {
-        return driver.findElements(By.cssSelector("#live .actions button")).stream()
+        return driver.findElements(By.cssSelector("#live .actions .button")).stream()
                 .map(b -> b.getDomAttribute("id")).toList();
     }
 
-    FederationsPage delete() {
+    /** Opens the config form of a federation that has not started. */
+    FederationFormPage edit() {
+        Pages.clickThrough(driver, By.id("edit"));
+        return FederationFormPage.at(driver, base);
+    }
+
+    /** Opens the page that asks to confirm the delete. */
+    DeleteFederationPage delete() {
         Pages.clickThrough(driver, By.id("delete"));
-        return FederationsPage.at(driver, base);
+        return DeleteFederationPage.at(driver, base);
+    }
+
+    /** The privacy card's line (epsilon spent of the budget at delta), or null for a federation without DP. */
+    String privacyBudget() {
+        var found = driver.findElements(By.id("privacy-spent"));
+        return found.isEmpty() ? null : found.getFirst().getText();
     }
 
     WebDriver driver() {

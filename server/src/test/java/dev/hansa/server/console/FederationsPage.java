@@ -49,9 +49,9 @@ final class FederationsPage {
         return !driver.findElements(By.id("new-federation")).isEmpty();
     }
 
-    NewFederationPage create() {
+    FederationFormPage create() {
         Pages.clickThrough(driver, By.id("new-federation"));
-        return NewFederationPage.at(driver, base);
+        return FederationFormPage.at(driver, base);
     }
 
     FederationPage open(String name) {

@@ -19,8 +19,11 @@ class FormBindingTest {
         private String id;
         private String federationId;
         private String state;
+        private String roundState;
+        private String createdAt;
+        private String ownerName;
+        private String dpEpsilon;
         private String privacyBudget;
-        private String epsilonSpent;
 
         public String getName() { return name; }
         public void setName(String name) { this.name = name; }
@@ -30,26 +33,36 @@ class FormBindingTest {
         public void setFederationId(String federationId) { this.federationId = federationId; }
         public String getState() { return state; }
         public void setState(String state) { this.state = state; }
+        public String getRoundState() { return roundState; }
+        public void setRoundState(String roundState) { this.roundState = roundState; }
+        public String getCreatedAt() { return createdAt; }
+        public void setCreatedAt(String createdAt) { this.createdAt = createdAt; }
+        public String getOwnerName() { return ownerName; }
+        public void setOwnerName(String ownerName) { this.ownerName = ownerName; }
+        public String getDpEpsilon() { return dpEpsilon; }
+        public void setDpEpsilon(String dpEpsilon) { this.dpEpsilon = dpEpsilon; }
         public String getPrivacyBudget() { return privacyBudget; }
         public void setPrivacyBudget(String privacyBudget) { this.privacyBudget = privacyBudget; }
-        public String getEpsilonSpent() { return epsilonSpent; }
-        public void setEpsilonSpent(String epsilonSpent) { this.epsilonSpent = epsilonSpent; }
     }
 
     @Test
-    void theBinderTakesTheFormsFieldsButNoIdStateOrBudget() {
+    void theBinderTakesTheFormsFieldsAndTheBudgetButNoIdStateCreationOrOwner() {
         Tempting target = new Tempting();
         WebDataBinder binder = new WebDataBinder(target, "form");
-        new CreateFederationController(null, null).bindOnlyWhatTheFormOwns(binder);
+        new FederationFormController(null, null).bindOnlyWhatTheFormOwns(binder);
         binder.bind(new MutablePropertyValues(Map.of("name", "n", "id", "x", "federationId", "x", "state", "RUNNING",
-                "privacyBudget", "1e9", "epsilonSpent", "0")));
+                "roundState", "OPEN", "createdAt", "2020-01-01", "ownerName", "mallory", "dpEpsilon", "8",
+                "privacyBudget", "9")));
         assertEquals("n", target.getName());
+        assertEquals("8", target.getDpEpsilon(), "the creator sets the budget");
+        assertEquals("9", target.getPrivacyBudget());
         assertNull(target.getId());
         assertNull(target.getFederationId());
         assertNull(target.getState());
-        assertNull(target.getPrivacyBudget());
-        assertNull(target.getEpsilonSpent());
-        assertEquals(5, binder.getBindingResult().getSuppressedFields().length);
+        assertNull(target.getRoundState());
+        assertNull(target.getCreatedAt());
+        assertNull(target.getOwnerName());
+        assertEquals(6, binder.getBindingResult().getSuppressedFields().length);
     }
 
     @Test

@@ -8,11 +8,11 @@ import dev.hansa.aggregation.strategy.LocalResult;
 import dev.hansa.aggregation.strategy.Objective;
 import dev.hansa.aggregation.strategy.TrainingPlan;
 import dev.hansa.aggregation.strategy.local.LocalChecks;
+import dev.hansa.aggregation.strategy.local.LocalGradient;
 import dev.hansa.aggregation.strategy.local.MinibatchSchedule;
 import dev.hansa.aggregation.tensor.Tensors;
 import dev.hansa.compute.Backend;
 import dev.hansa.compute.FloatArray;
-import java.util.Arrays;
 import java.util.Map;
 import java.util.Optional;
 import java.util.stream.IntStream;
@@ -73,16 +73,10 @@ public final class FedAmdClient implements ClientOptimizer {
         int n = objective.numSamples();
         int[] rows = largeBatch(n, anchorBatch, plan.seed());
         Backend b = objective.backend();
-        double loss = 0;
+        double loss;
         float[] gradient;
-        try (FloatArray x = b.upload(global.values()); FloatArray g = b.allocate(x.length());
-             FloatArray sum = b.allocate(x.length())) {
-            for (int start = 0; start < rows.length; start += plan.batchSize()) {
-                int[] chunk = Arrays.copyOfRange(rows, start, Math.min(rows.length, start + plan.batchSize()));
-                double share = (double) chunk.length / rows.length;
-                loss += share * objective.lossAndGradient(x, chunk, g);
-                b.axpy((float) share, g, sum);
-            }
+        try (FloatArray x = b.upload(global.values()); FloatArray sum = b.allocate(x.length())) {
+            loss = LocalGradient.mean(objective, x, rows, plan.batchSize(), sum);
             gradient = sum.toHost();
         }
         Optional<Tensors> previous = state.tensor(G);

@@ -5,6 +5,8 @@ import dev.hansa.aggregation.config.Hyperparameters;
 import dev.hansa.aggregation.strategy.ClientOptimizer;
 import dev.hansa.aggregation.strategy.Strategy;
 import dev.hansa.aggregation.strategy.TrainingConfig;
+import dev.hansa.aggregation.strategy.diff2.Diff2;
+import dev.hansa.aggregation.strategy.diff2.Diff2Client;
 import dev.hansa.aggregation.strategy.fedamd.AnchorSchedule;
 import dev.hansa.aggregation.strategy.fedamd.FedAmd;
 import dev.hansa.aggregation.strategy.fedamd.FedAmdClient;
@@ -74,7 +76,10 @@ public final class Strategies {
             Map.entry(FedAmdClient.NAME, new Entry(new TrainingConfig(0, 10, 64, 0.01, Map.of()),
                     (h, t) -> new FedAmd(t, AnchorSchedule.from(h), eta(h, 1.0),
                             (int) h.integer(FedAmdClient.ANCHOR_BATCH_SIZE, 0, 0, Integer.MAX_VALUE)),
-                    name -> new FedAmdClient()))));
+                    name -> new FedAmdClient())),
+            Map.entry(Diff2Client.NAME, new Entry(new TrainingConfig(1, 0, 256, 1.0, Map.of()),
+                    (h, t) -> new Diff2(t, (int) h.integer("restartPeriod", 10, 1, 1_000_000), eta(h, 1.0)),
+                    name -> new Diff2Client()))));
 
     private Strategies() {
     }

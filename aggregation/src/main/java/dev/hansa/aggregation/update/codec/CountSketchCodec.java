@@ -157,7 +157,7 @@ public final class CountSketchCodec implements UpdateCodec {
             Arrays.sort(perRow);
             estimates[i] = perRow[(rows - 1) / 2];
         }
-        return SparseValues.keep(estimates, TopKCodec.largest(estimates, size.of(d)));
+        return SparseValues.keep(estimates, LargestMagnitudes.indices(estimates, size.of(d)));
     }
 
     private Philox rowHashes(int row) {

@@ -3,6 +3,7 @@ package dev.hansa.aggregation.update.codec;
 import dev.hansa.aggregation.random.Draws;
 import dev.hansa.aggregation.random.Philox;
 import dev.hansa.aggregation.tensor.ModelSpec;
+import dev.hansa.aggregation.tensor.SparseEntries;
 import dev.hansa.aggregation.tensor.Tensors;
 import java.lang.foreign.MemorySegment;
 import java.util.Map;
@@ -16,6 +17,7 @@ import java.util.Map;
  * ({@code Seeds.forClient(round seed, client id)}), so they depend on the round and the client and on nothing the
  * client chooses. Values are sent as they are, not scaled by d/k: the biased, contractive form that error feedback
  * expects (the scaled, unbiased one has k/d times larger variance and no use without a rule that needs it).
+ * Decodes to sparse {@link Tensors} (the server folds the k entries without expanding them).
  *
  * <p>The codec needs the participant's seed: {@link #forParticipant} binds it, and an unbound instance refuses to
  * encode, decode or reconstruct.
@@ -86,12 +88,11 @@ public final class RandKCodec implements UpdateCodec {
             throw UpdateFrame.malformed("a randk payload of " + k + " values has " + (HEADER + 4L * k) + " bytes, "
                     + payload.byteSize() + " found");
         }
-        int[] kept = indices(d);
-        float[] out = new float[d];
+        float[] values = new float[k];
         for (int j = 0; j < k; j++) {
-            out[kept[j]] = payload.get(SparseValues.F32, HEADER + 4L * j);
+            values[j] = payload.get(SparseValues.F32, HEADER + 4L * j);
         }
-        return new Decoded(new Tensors(spec, out), frame.metadata());
+        return new Decoded(Tensors.sparse(spec, new SparseEntries(indices(d), values)), frame.metadata());
     }
 
     @Override

@@ -2,6 +2,7 @@ package dev.hansa.aggregation.update.codec;
 
 import dev.hansa.aggregation.config.Hyperparameters;
 import dev.hansa.aggregation.tensor.ModelSpec;
+import dev.hansa.aggregation.tensor.SparseEntries;
 import dev.hansa.aggregation.tensor.TensorSpec;
 import dev.hansa.aggregation.tensor.Tensors;
 import java.lang.foreign.MemorySegment;
@@ -20,7 +21,8 @@ import java.util.Map;
  * {@code scale = 6 std(c) / 4} (sample std; 1 when it is 0 or undefined), bin {@code clamp(rint(c / scale + 2), 0, 3)},
  * and each bin decodes to the mean of its c (0 if empty) plus the shift. The decayed error feedback that replaces
  * DiLoCo's outer momentum in SparseLoCo is a transform ({@code update.errorFeedbackRule} {@code decayed}).
- * Frame: docs/protocol.md.
+ * Frame: docs/protocol.md. Decodes to sparse {@link Tensors} (the server folds the kept entries without expanding
+ * them).
  */
 public final class SparseLoCoCodec implements UpdateCodec {
 
@@ -135,7 +137,7 @@ public final class SparseLoCoCodec implements UpdateCodec {
                 }
                 values[e] = x;
             }
-            for (int e : TopKCodec.largest(values, layout.k())) {
+            for (int e : LargestMagnitudes.indices(values, layout.k())) {
                 inChunk[j] = e;
                 flat[j++] = layout.flat(c, e);
             }
@@ -211,9 +213,9 @@ public final class SparseLoCoCodec implements UpdateCodec {
         List<Layout> layouts = layouts(spec);
         MemorySegment payload = UpdateFrame.exactPayload(frame, payloadBytes(layouts),
                 () -> "a sparseloco payload for " + d + " parameters in " + layouts.size() + " tensors");
-        float[] out = new float[d];
+        int total = Math.toIntExact(layouts.stream().mapToLong(Layout::kept).sum());
+        Emitted out = new Emitted(new int[total], new float[total]);
         BitPacking.Reader bits = new BitPacking.Reader(payload.asSlice((long) TENSOR_HEADER * layouts.size()));
-        int[] indices = new int[layouts.stream().mapToInt(Layout::k).max().orElse(0)];
         for (int t = 0; t < layouts.size(); t++) {
             Layout layout = layouts.get(t);
             float shift = finite(payload, TENSOR_HEADER * t, t, "shift");
@@ -221,26 +223,69 @@ public final class SparseLoCoCodec implements UpdateCodec {
             for (int b = 0; b < BINS; b++) {
                 lookup[b] = finite(payload, TENSOR_HEADER * t + 4 * (b + 1), t, "lookup entry " + b);
             }
-            int size = layout.height() * layout.width();
-            for (int c = 0; c < layout.chunks(); c++) {
-                for (int j = 0; j < layout.k(); j++) {
-                    indices[j] = bits.get(layout.indexBits());
-                    if (indices[j] >= size || j > 0 && indices[j] <= indices[j - 1]) {
-                        throw UpdateFrame.malformed("sparseloco tensor " + t + " chunk " + c + " index " + j + " is "
-                                + indices[j] + "; indices ascend strictly below the chunk's " + size + " entries");
-                    }
+            int perBand = layout.columns() / layout.width();
+            int[] inChunk = new int[perBand * layout.k()];
+            float[] values = new float[inChunk.length];
+            for (int band = 0; band < layout.rows() / layout.height(); band++) {
+                for (int b = 0; b < perBand; b++) {
+                    readChunk(bits, layout, t, band * perBand + b, shift, lookup, b * layout.k(), inChunk, values);
                 }
-                for (int j = 0; j < layout.k(); j++) {
-                    float value = (float) ((double) lookup[bits.get(CODE_BITS)] + shift);
-                    if (!Float.isFinite(value)) {
-                        throw UpdateFrame.malformed("sparseloco tensor " + t + " decodes to " + value);
-                    }
-                    out[layout.flat(c, indices[j])] = value;
-                }
+                out.band(layout, band * perBand, inChunk, values);
             }
         }
         bits.end("the sparseloco indices and codes");
-        return new Decoded(new Tensors(spec, out), frame.metadata());
+        return new Decoded(Tensors.sparse(spec, new SparseEntries(out.indices, out.values)), frame.metadata());
+    }
+
+    /** Chunk c's k in-chunk indices and decoded values, into the arrays from {@code at}. */
+    private static void readChunk(BitPacking.Reader bits, Layout layout, int t, int c, float shift, float[] lookup,
+                                  int at, int[] inChunk, float[] values) {
+        int size = layout.height() * layout.width();
+        for (int j = at; j < at + layout.k(); j++) {
+            inChunk[j] = bits.get(layout.indexBits());
+            if (inChunk[j] >= size || j > at && inChunk[j] <= inChunk[j - 1]) {
+                throw UpdateFrame.malformed("sparseloco tensor " + t + " chunk " + c + " index " + (j - at) + " is "
+                        + inChunk[j] + "; indices ascend strictly below the chunk's " + size + " entries");
+            }
+        }
+        for (int j = at; j < at + layout.k(); j++) {
+            values[j] = (float) ((double) lookup[bits.get(CODE_BITS)] + shift);
+            if (!Float.isFinite(values[j])) {
+                throw UpdateFrame.malformed("sparseloco tensor " + t + " decodes to " + values[j]);
+            }
+        }
+    }
+
+    /**
+     * The decoded entries in ascending flat order, filled one band of chunks (those that share rows) at a time.
+     * Chunks arrive band by band, and within a chunk its entries ascend row by row, so walking the band's rows and,
+     * in each, the chunks left to right, each chunk's run of entries on that row, yields the band in flat order
+     * with no sort.
+     */
+    private static final class Emitted {
+        final int[] indices;
+        final float[] values;
+        int count;
+
+        Emitted(int[] indices, float[] values) {
+            this.indices = indices;
+            this.values = values;
+        }
+
+        void band(Layout layout, int firstChunk, int[] inChunk, float[] bandValues) {
+            int chunks = inChunk.length / layout.k();
+            int[] next = new int[chunks];
+            for (int row = 0; row < layout.height(); row++) {
+                for (int b = 0; b < chunks; b++) {
+                    int end = (b + 1) * layout.k();
+                    for (int j = b * layout.k() + next[b]; j < end && inChunk[j] / layout.width() == row; j++) {
+                        indices[count] = layout.flat(firstChunk + b, inChunk[j]);
+                        values[count++] = bandValues[j];
+                        next[b]++;
+                    }
+                }
+            }
+        }
     }
 
     private static float finite(MemorySegment payload, long at, int tensor, String what) {

@@ -1,6 +1,8 @@
 package dev.hansa.aggregation.update.codec;
 
 import dev.hansa.aggregation.tensor.ModelSpec;
+import dev.hansa.aggregation.tensor.SparseEntries;
+import dev.hansa.aggregation.tensor.TensorSpec;
 import dev.hansa.aggregation.tensor.Tensors;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -13,7 +15,8 @@ import java.util.Map;
  * {@code k} from {@code update.k} ({@link SparseSize}). Ties in magnitude go to the lower index, so the choice is a
  * function of the values. The frame (docs/protocol.md) carries the indices delta-coded (LEB128 gaps) or as a bitmap,
  * whichever is smaller for this update (the bitmap only when strictly smaller), and the values as float32 in index
- * order. Kept values travel exactly; the rest is dropped, so pair it with error feedback.
+ * order. Kept values travel exactly; the rest is dropped, so pair it with error feedback. Decodes to sparse
+ * {@link Tensors} (the server folds the k entries without expanding them).
  */
 public final class TopKCodec implements UpdateCodec {
 
@@ -23,9 +26,31 @@ public final class TopKCodec implements UpdateCodec {
     private static final int HEADER = 5;
 
     private final SparseSize size;
+    private final Map<String, Double> perTensor;
 
     public TopKCodec(double k) {
         this.size = new SparseSize(k);
+        this.perTensor = null;
+    }
+
+    private TopKCodec(double k, Map<String, Double> perTensor) {
+        this.size = new SparseSize(k);
+        perTensor.values().forEach(SparseSize::new);
+        this.perTensor = Map.copyOf(perTensor);
+    }
+
+    /**
+     * Top-k within each tensor instead of over the whole model (L-GreCo's per-layer setting): tensor t keeps
+     * {@code perTensor.get(t)} of its entries where the map names it, else {@code k} of them. The frame is the same;
+     * only which indices it holds differs.
+     */
+    public static TopKCodec perTensor(double k, Map<String, Double> perTensor) {
+        return new TopKCodec(k, perTensor);
+    }
+
+    /** The entries a fraction in (0, 1) or count {@code k} keeps of {@code d} ({@code update.k}'s rule). */
+    public static int kept(double k, int d) {
+        return new SparseSize(k).of(d);
     }
 
     @Override
@@ -41,7 +66,7 @@ public final class TopKCodec implements UpdateCodec {
     @Override
     public byte[] encode(Tensors values, Map<String, String> metadata) {
         float[] v = values.values();
-        int[] kept = largest(v, size.of(v.length));
+        int[] kept = largest(values);
         long delta = IndexCoding.deltaBytes(kept);
         long bitmap = IndexCoding.bitmapBytes(v.length);
         int coding = bitmap < delta ? BITMAP : DELTA;
@@ -63,8 +88,15 @@ public final class TopKCodec implements UpdateCodec {
     public long encodedSize(ModelSpec spec, Map<String, String> metadata) {
         // Without the values the index coding's size is unknown: this is its bound, the smaller of the worst cases.
         int d = spec.parameterCount();
-        int k = size.of(d);
-        long delta = (long) k * IndexCoding.varintBytes(d);
+        long k = 0;
+        if (perTensor == null) {
+            k = size.of(d);
+        } else {
+            for (TensorSpec t : spec.tensors()) {
+                k += keptOf(t);
+            }
+        }
+        long delta = k * IndexCoding.varintBytes(d);
         return UpdateFrame.size(NAME, metadata, HEADER + Math.min(delta, IndexCoding.bitmapBytes(d)) + 4L * k);
     }
 
@@ -77,39 +109,53 @@ public final class TopKCodec implements UpdateCodec {
         int coding = payload.get(ValueLayout.JAVA_BYTE, 4);
         long valuesAt = payload.byteSize() - 4L * k;
         MemorySegment indices = payload.asSlice(HEADER, valuesAt - HEADER);
-        float[] out = new float[d];
-        IndexCoding.Visitor put = (j, index) -> out[index] = payload.get(SparseValues.F32, valuesAt + 4L * j);
+        int[] at = new int[k];
+        float[] kept = new float[k];
+        IndexCoding.Visitor put = (j, index) -> {
+            at[j] = index;
+            kept[j] = payload.get(SparseValues.F32, valuesAt + 4L * j);
+        };
         switch (coding) {
             case DELTA -> IndexCoding.readDeltas(indices, k, d, put);
             case BITMAP -> IndexCoding.readBitmap(indices, k, d, put);
             default -> throw UpdateFrame.malformed("unknown top-k index coding " + (coding & 0xff)
                     + " (0: delta, 1: bitmap)");
         }
-        return new Decoded(new Tensors(spec, out), frame.metadata());
+        return new Decoded(Tensors.sparse(spec, new SparseEntries(at, kept)), frame.metadata());
     }
 
     @Override
     public Tensors reconstruct(Tensors values) {
-        float[] v = values.values();
-        return new Tensors(values.spec(), SparseValues.keep(v, largest(v, size.of(v.length))));
+        return new Tensors(values.spec(), SparseValues.keep(values.values(), largest(values)));
     }
 
-    /**
-     * The indices of the k largest {@code |v_i|}, ascending; equal magnitudes go to the lower index. One sort of
-     * (magnitude bits, complemented index) keys: the bits of a non-negative float order as its value.
-     */
-    static int[] largest(float[] v, int k) {
-        long[] keys = new long[v.length];
-        for (int i = 0; i < v.length; i++) {
-            long magnitude = Float.floatToRawIntBits(v[i]) & 0x7fffffffL;
-            keys[i] = magnitude << 32 | (0xffffffffL - i);
+    /** The kept indices, ascending: over the whole model, or tensor by tensor. */
+    private int[] largest(Tensors values) {
+        float[] v = values.values();
+        if (perTensor == null) {
+            return LargestMagnitudes.indices(v, size.of(v.length));
         }
-        Arrays.sort(keys);
-        int[] kept = new int[k];
-        for (int j = 0; j < k; j++) {
-            kept[j] = (int) (0xffffffffL - (keys[v.length - 1 - j] & 0xffffffffL));
+        ModelSpec spec = values.spec();
+        int[][] parts = new int[spec.tensors().size()][];
+        int total = 0;
+        for (int t = 0; t < parts.length; t++) {
+            TensorSpec tensor = spec.tensors().get(t);
+            int offset = spec.offset(t);
+            parts[t] = LargestMagnitudes.indices(Arrays.copyOfRange(v, offset, offset + tensor.elementCount()),
+                    keptOf(tensor));
+            total += parts[t].length;
         }
-        Arrays.sort(kept);
+        int[] kept = new int[total];
+        for (int t = 0, j = 0; t < parts.length; t++) {
+            for (int i : parts[t]) {
+                kept[j++] = spec.offset(t) + i;
+            }
+        }
         return kept;
+    }
+
+    private int keptOf(TensorSpec tensor) {
+        int n = tensor.elementCount();
+        return n == 0 ? 0 : new SparseSize(perTensor.getOrDefault(tensor.name(), size.k())).of(n);
     }
 }

@@ -1,0 +1,108 @@
+#!/usr/bin/python3
+"""Accuracy against uploaded bytes over several seeds and partitions, for docs/communication.md.
+
+    plot_communication_seeds.py IMAGE SUMMARY LABEL=DIR[,DIR...] [LABEL=DIR[,DIR...] ...]
+
+Each LABEL (a partition, e.g. "Dirichlet 0.5") names the result directories of its seeds, each holding the
+<run>.csv files that `hansa simulate --csv` writes (docs/experiments/communication.sh). Per run and label: uploaded
+bytes summed over rounds (the `bytes_up` column), the final accuracy (mean of the last 5 evaluations, as
+plot_communication.py) and its gap to dense FedAvg of the same seed, reported as the mean over seeds with the
+minimum and maximum. A run missing from one seed is left out of that label. IMAGE gets one panel per label: the
+final accuracy of each run against its uploaded bytes (log axis), the bar spanning the seeds. Needs matplotlib.
+"""
+import csv
+import glob
+import os
+import statistics
+import sys
+
+FINAL_WINDOW = 5
+
+
+def read(path):
+    """(uploaded bytes, final accuracy) of one run, or None if it has no evaluation."""
+    uploaded, accuracies = 0, []
+    with open(path) as f:
+        for r in csv.DictReader(f):
+            uploaded += int(r["bytes_up"])
+            if r["test_accuracy"]:
+                accuracies.append(float(r["test_accuracy"]))
+    return (uploaded, statistics.mean(accuracies[-FINAL_WINDOW:])) if accuracies else None
+
+
+def seed_runs(directory):
+    runs = {os.path.basename(p)[:-4]: read(p) for p in glob.glob(os.path.join(directory, "*.csv"))}
+    return {k: v for k, v in runs.items() if v}
+
+
+def spread(values, scale=1.0, fmt="{:.2f}"):
+    values = [scale * v for v in values]
+    middle = fmt.format(statistics.mean(values))
+    return middle if len(values) == 1 else "{} ({}…{})".format(middle, fmt.format(min(values)), fmt.format(max(values)))
+
+
+def summarise(directories):
+    """Per run present in every seed with dense: bytes, accuracies and gaps to dense, one entry per seed."""
+    seeds = [seed_runs(d) for d in directories]
+    common = set.intersection(*(set(s) for s in seeds))
+    if "dense" not in common:
+        raise SystemExit("no dense run in every one of " + ", ".join(directories))
+    rows = {}
+    for name in common:
+        rows[name] = {
+            "bytes": statistics.mean(s[name][0] for s in seeds),
+            "accuracy": [s[name][1] for s in seeds],
+            "gap": [s[name][1] - s["dense"][1] for s in seeds],
+        }
+    return rows
+
+
+def main(image, summary, specs):
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    labels = []
+    for spec in specs:
+        label, dirs = spec.split("=", 1)
+        labels.append((label, dirs.split(",")))
+    fig, axes = plt.subplots(1, len(labels), figsize=(6.5 * len(labels), 5.5), squeeze=False)
+    lines = []
+    for (label, dirs), ax in zip(labels, axes[0]):
+        rows = summarise(dirs)
+        dense_bytes = rows["dense"]["bytes"]
+        lines += ["", "**{}**, {} seed(s):".format(label, len(dirs)), "",
+                  "| run | uploaded MB | dense / run (bytes) | final acc. (%) | vs dense (points) |",
+                  "|---|---|---|---|---|"]
+        order = sorted(rows, key=lambda n: (-rows[n]["bytes"], n))
+        colours = {n: plt.get_cmap("tab20")(i % 20) for i, n in enumerate(sorted(rows))}
+        for name in order:
+            r = rows[name]
+            lines.append("| {} | {:.1f} | {:.1f} | {} | {} |".format(
+                name, r["bytes"] / 1e6, dense_bytes / r["bytes"], spread(r["accuracy"], 100),
+                spread(r["gap"], 100, "{:+.2f}")))
+            mean = statistics.mean(r["accuracy"])
+            ax.errorbar([r["bytes"] / 1e6], [mean],
+                        yerr=[[mean - min(r["accuracy"])], [max(r["accuracy"]) - mean]],
+                        fmt="o" if name.endswith(("-ef", "-decayed")) or name == "dense" else "s",
+                        color=colours[name], label=name, capsize=3, markersize=5)
+        ax.set_xscale("log")
+        ax.set_xlabel("uploaded MB, all clients (log)")
+        ax.set_ylabel("final test accuracy (mean of seeds, bar: min to max)")
+        ax.set_ylim(0.2, 0.9)
+        ax.set_title("{}, {} seed(s)".format(label, len(dirs)), fontsize=10)
+        ax.grid(alpha=0.3, which="both")
+        ax.legend(fontsize=7, loc="lower right", ncol=2)
+    fig.suptitle("FedAvg, Fashion-MNIST, 100 clients (10 per round), MLP, 50 rounds: circles with error feedback "
+                 "(dense: none), squares without", fontsize=10)
+    fig.tight_layout()
+    os.makedirs(os.path.dirname(image) or ".", exist_ok=True)
+    fig.savefig(image, dpi=110)
+    with open(summary, "w") as f:
+        f.write("\n".join(lines[1:]) + "\n")
+    print("\n".join(lines[1:]))
+
+
+if __name__ == "__main__":
+    if len(sys.argv) < 4:
+        raise SystemExit(__doc__)
+    main(sys.argv[1], sys.argv[2], sys.argv[3:])

@@ -181,20 +181,20 @@ class DpFtrlLedgerTest {
             Map<String, Object> valid = Map.of("mechanism", "dp-ftrl", "noiseMultiplier", 1.0, "clipNorm", 1.0,
                     "delta", DELTA, "clientsPerRound", 2);
             Object[][] cases = {
-                {"noiseMultiplier", 0.0, "privacy.noiseMultiplier"},
-                {"clientsPerRound", 1, "privacy.clientsPerRound"},
-                {"restartWarmup", 3, "privacy.restartWarmup"},
-                {"tree", "dense", "privacy.tree"},
-                {"maxParticipations", 0, "privacy.maxParticipations"},
-                {"samplingRate", 0.5, "privacy: unknown field"},
-                {"mechanism", "dp-sgd", "privacy.mechanism"},
+                {"noiseMultiplier", 0.0, "privacy.noiseMultiplier", "invalid-request"},
+                {"clientsPerRound", 1, "privacy.clientsPerRound", "invalid-request"},
+                {"restartWarmup", 3, "privacy.restartWarmup", "invalid-request"},
+                {"tree", "dense", "privacy.tree", "invalid-request"},
+                {"maxParticipations", 0, "privacy.maxParticipations", "invalid-request"},
+                {"samplingRate", 0.5, "privacy: unknown field", "unknown-field"},
+                {"mechanism", "dp-sgd", "privacy.mechanism", "invalid-request"},
             };
             for (Object[] c : cases) {
                 Map<String, Object> privacy = new HashMap<>(valid);
                 privacy.put((String) c[0], c[1]);
                 Api.Reply r = api.post("/api/v1/admin/federations", ADMIN, config(privacy));
                 assertEquals(400, r.status(), () -> new String(r.bytes()));
-                assertEquals("invalid-request", r.json().get("reason").asString());
+                assertEquals(c[3], r.json().get("reason").asString(), r.json().toString());
                 assertTrue(r.json().get("detail").asString().startsWith((String) c[2]), r.json().toString());
             }
             Map<String, Object> poisson = config(valid);

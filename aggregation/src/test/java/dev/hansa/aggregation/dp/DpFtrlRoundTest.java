@@ -282,6 +282,10 @@ class DpFtrlRoundTest {
                     .startsWith("privacy.delta"));
             assertTrue(refusal(Map.of(), Map.of(), ftrl(), "uniform", 1, 1).startsWith("strategy.params.weighting"));
             assertTrue(refusal(UNIFORM, Map.of("codec", "bf16"), ftrl(), "uniform", 1, 1).startsWith("update.codec"));
+            String diff2 = assertThrows(IllegalArgumentException.class, () -> RoundConfig.configure("diff2",
+                    Map.of(), Map.of(), Map.of(), Map.of(), ftrl(), new RoundConfig.Sampling("uniform", 1, 1, 100),
+                    10)).getMessage();
+            assertTrue(diff2.startsWith("privacy.mechanism: dp-ftrl does not apply to strategy diff2"), diff2);
         }
     }
 }

@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """Plot of docs/privacy.md's experiment from the CSVs docs/experiments/dp-fmnist.sh writes.
 
-    dp_plot.py RESULTS IMAGE   RESULTS/{baseline,z*,adaptive-z1}.csv -> IMAGE (png) and a table on stdout
+    dp_plot.py RESULTS IMAGE [TITLE]   RESULTS/{baseline,z*,adaptive-z1}.csv -> IMAGE (png) and a table on stdout
 
 Left: test accuracy against the epsilon spent (delta 1e-5) for each noise multiplier; right: test accuracy against
 rounds, with the non-private baseline. Needs matplotlib (Debian: apt-get install python3-matplotlib).
@@ -23,7 +23,10 @@ def read(path):
     return [(int(r["round"]), float(r["test_accuracy"]), float(r["epsilon"]) if r["epsilon"] else None) for r in rows]
 
 
-def main(results, image):
+DEFAULT_TITLE = "DP-FedAvg, Fashion-MNIST, 1000 clients (Dirichlet 0.5), softmax, q = 0.1, clip 1"
+
+
+def main(results, image, title=DEFAULT_TITLE):
     runs = {os.path.basename(p)[:-4]: read(p) for p in sorted(glob.glob(os.path.join(results, "*.csv")))}
     fig, (by_eps, by_round) = plt.subplots(1, 2, figsize=(11, 4.2))
     print("| run | final test accuracy | epsilon after 100 rounds (delta 1e-5) |")
@@ -48,10 +51,10 @@ def main(results, image):
         ax.set_ylabel("test accuracy")
         ax.grid(alpha=0.3)
         ax.legend(fontsize=8)
-    fig.suptitle("DP-FedAvg, Fashion-MNIST, 1000 clients (Dirichlet 0.5), softmax, q = 0.1, clip 1")
+    fig.suptitle(title)
     fig.tight_layout()
     fig.savefig(image, dpi=110)
 
 
 if __name__ == "__main__":
-    main(sys.argv[1], sys.argv[2])
+    main(*sys.argv[1:4])

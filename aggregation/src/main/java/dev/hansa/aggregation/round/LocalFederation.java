@@ -116,6 +116,8 @@ public final class LocalFederation {
     private final Adversary adversary;
     private final Map<String, State> strategyStates = new HashMap<>();
     private final Map<String, State> pipelineStates = new HashMap<>();
+    /** The rounds each client's update was aggregated in, for DP-FTRL's participation limit. */
+    private final Map<String, List<Integer>> contributions = new HashMap<>();
     private Tensors model;
     private State serverState;
 
@@ -165,9 +167,18 @@ public final class LocalFederation {
         this.pipelineStates.putAll(from.pipelineStates());
     }
 
-    /** A federation that continues from {@code checkpoint}, as a restarted server continues from PostgreSQL. */
+    /**
+     * A federation that continues from {@code checkpoint}, as a restarted server continues from PostgreSQL.
+     *
+     * @throws IllegalArgumentException for DP-FTRL, whose participation limit needs the clients' past contributions,
+     *                                  which a checkpoint does not hold
+     */
     public static LocalFederation resume(RoundProtocol protocol, long federationSeed,
                                          Map<String, ? extends Member> members, Checkpoint checkpoint, Executor executor) {
+        if (protocol.tree().isPresent()) {
+            throw new IllegalArgumentException("a DP-FTRL federation cannot resume from a checkpoint: it lacks the "
+                    + "clients' contributions that the participation limit is checked against");
+        }
         return new LocalFederation(protocol, federationSeed, members, checkpoint, executor, null);
     }
 
@@ -198,7 +209,8 @@ public final class LocalFederation {
      * @throws IllegalStateException when the round fails (e.g. its aggregated model is not finite)
      */
     public RoundReport runRound(int number) {
-        RoundProtocol.Opened round = protocol.open(federationSeed, number, 1, ids, ids.size(), model, serverState);
+        RoundProtocol.Opened round = protocol.open(federationSeed, number, 1, ids, ids.size(), model, serverState,
+                id -> contributions.getOrDefault(id, List.of()));
         if ((protocol.update().lgreco() != null || !round.plan().uploadedTensors().isEmpty())
                 && !round.participants().isEmpty()) {
             pipeline = UpdatePipeline.of(round.plan().plans().get(round.participants().getFirst()).update());
@@ -236,6 +248,7 @@ public final class LocalFederation {
         double lossSum = 0;
         int losses = 0;
         int rejected = 0;
+        List<String> aggregated = new ArrayList<>();
         for (String id : round.participants()) {
             Update update = sent.get(id);
             bytesUp += pipeline.codec().encodedSize(model.spec(),
@@ -246,6 +259,7 @@ public final class LocalFederation {
                 continue;
             }
             aggregation.add(admitted.get());
+            aggregated.add(id);
             Prepared p = prepared.get(id);
             if (p != null) {
                 nextStrategy.put(id, p.result().state());
@@ -266,6 +280,7 @@ public final class LocalFederation {
         serverState = result.state();
         strategyStates.putAll(nextStrategy);
         pipelineStates.putAll(nextPipeline);
+        aggregated.forEach(id -> contributions.computeIfAbsent(id, x -> new ArrayList<>()).add(number));
         return new RoundReport(number, round.participants().size(), byzantine, rejected,
                 losses == 0 ? Double.NaN : lossSum / losses, bytesUp, round.plan().broadcast().isPresent(),
                 result.metrics());

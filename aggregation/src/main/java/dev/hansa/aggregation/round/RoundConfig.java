@@ -5,6 +5,7 @@ import dev.hansa.aggregation.aggregate.robust.Aggregators;
 import dev.hansa.aggregation.config.Hyperparameters;
 import dev.hansa.aggregation.dp.CentralPrivacy;
 import dev.hansa.aggregation.dp.NoiseSource;
+import dev.hansa.aggregation.dp.TreePrivacy;
 import dev.hansa.aggregation.sampling.Samplers;
 import dev.hansa.aggregation.strategy.EstimateAccumulation;
 import dev.hansa.aggregation.strategy.Strategy;
@@ -21,6 +22,7 @@ import dev.hansa.privacy.accounting.NoiseMultiplierPlanner;
 import dev.hansa.privacy.mechanism.AdaptiveClipping;
 import dev.hansa.privacy.mechanism.Denominator;
 import dev.hansa.privacy.mechanism.DpFedAvgSettings;
+import dev.hansa.privacy.mechanism.DpFtrlSettings;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -31,7 +33,8 @@ import java.util.Optional;
  * The parts of a federation's config that decide how its rounds run, as JSON-shaped sections: {@code strategy}
  * (name and params), {@code training}, {@code update} (codec, clip, error feedback), {@code robustness}
  * (aggregator, norm and sample bounds), {@code privacy} (client-level DP-FedAvg; DIFF2's releases with strategy
- * diff2) and the sampler. The server parses a federation's config with it and the
+ * diff2; DP-FTRL with {@code privacy.mechanism = dp-ftrl}) and the sampler. The server parses a federation's config
+ * with it and the
  * {@code simulate} command builds the same sections from its flags, so both configure rounds through one parser.
  * Every error is an {@link IllegalArgumentException} naming the field.
  */
@@ -98,16 +101,23 @@ public final class RoundConfig {
         settings.shortfall(sampling.minClients()).ifPresent(reason -> {
             throw new IllegalArgumentException("robustness: " + reason + " in a round of schedule.minClients");
         });
-        Map<String, Object> privacySection = new LinkedHashMap<>(privacy);
+        Optional<DpFtrlSettings> ftrl = DpFtrlConfig.selected(privacy)
+                ? Optional.of(DpFtrlConfig.parse(privacy, sampling, rounds)) : Optional.empty();
+        if (ftrl.isPresent() && strategy.strategy() instanceof Diff2) {
+            throw new IllegalArgumentException("privacy.mechanism: dp-ftrl does not apply to strategy diff2, whose "
+                    + "releases have their own noise schedule");
+        }
+        Map<String, Object> privacySection = new LinkedHashMap<>(ftrl.isPresent() ? Map.of() : privacy);
         Map<String, Object> diff2Fields = Diff2Noise.split(privacySection);
         Optional<DpFedAvgSettings> dp = privacy(privacySection, sampling, rounds);
         Optional<Diff2Noise> diff2 = diff2Noise(strategy.strategy(), dp, diff2Fields, privacySection);
-        RoundProtocol protocol = new RoundProtocol(roundStrategy,
-                Samplers.create(sampling.sampler(), sampling.clientFraction(), sampling.minClients(), sampling.maxClients()),
-                updateSpec, settings, dp.map(d -> {
-                    CentralPrivacy central = new CentralPrivacy(d, NoiseSource.SECURE);
-                    return diff2.isPresent() ? central.withSchedule(diff2.get()) : central;
-                }));
+        RoundProtocol protocol = ftrl.isPresent()
+                ? RoundProtocol.dpFtrl(roundStrategy, updateSpec, settings, new TreePrivacy(ftrl.get()))
+                : new RoundProtocol(roundStrategy, Samplers.create(sampling.sampler(), sampling.clientFraction(),
+                        sampling.minClients(), sampling.maxClients()), updateSpec, settings, dp.map(d -> {
+                            CentralPrivacy central = new CentralPrivacy(d, NoiseSource.SECURE);
+                            return diff2.isPresent() ? central.withSchedule(diff2.get()) : central;
+                        }));
         Map<String, Object> pipeline = new LinkedHashMap<>();
         pipeline.put("update", updateSpec.toMap());
         pipeline.put("robustness", settings.toMap());
@@ -117,6 +127,7 @@ public final class RoundConfig {
             diff2.ifPresent(n -> recorded.putAll(n.toMap()));
             pipeline.put("privacy", recorded);
         });
+        ftrl.ifPresent(d -> pipeline.put("privacy", d.toMap()));
         return new Configured(protocol, strategy.effectiveParams(), pipeline);
     }
 
@@ -183,6 +194,7 @@ public final class RoundConfig {
             return Optional.empty();
         }
         Hyperparameters h = new Hyperparameters("privacy", "the privacy section", section);
+        h.choice("mechanism", DpFtrlConfig.DP_FEDAVG, List.of(DpFtrlConfig.DP_FEDAVG));
         boolean givenSigma = h.has("noiseMultiplier");
         boolean givenTarget = h.has("targetEpsilon");
         if (givenSigma == givenTarget) {

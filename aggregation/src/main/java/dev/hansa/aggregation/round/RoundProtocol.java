@@ -7,10 +7,13 @@ import dev.hansa.aggregation.aggregate.RowStore;
 import dev.hansa.aggregation.aggregate.UpdateWeighting;
 import dev.hansa.aggregation.aggregate.WeightedMean;
 import dev.hansa.aggregation.dp.CentralPrivacy;
+import dev.hansa.aggregation.dp.Contributions;
 import dev.hansa.aggregation.dp.NoiseSource;
+import dev.hansa.aggregation.dp.TreePrivacy;
 import dev.hansa.aggregation.random.Seeds;
 import dev.hansa.aggregation.sampling.ClientSampler;
 import dev.hansa.aggregation.sampling.PoissonSampler;
+import dev.hansa.aggregation.sampling.UniformSampler;
 import dev.hansa.aggregation.state.State;
 import dev.hansa.aggregation.strategy.RoundContext;
 import dev.hansa.aggregation.strategy.RoundPlan;
@@ -33,10 +36,11 @@ import java.util.Optional;
  * in-process {@link LocalFederation} of the simulation and the tests. Opening samples the participants with the
  * federation's sampler and the round's seed and lets the strategy plan them, stamping each plan with the
  * federation's update preparation; the aggregation pipeline takes the updates; closing applies the strategy's
- * server update and refuses a result that is not finite. In a DP federation ({@link CentralPrivacy}) every plan's
- * update spec carries the round's clip and the round's aggregate is noised before the strategy sees it. With
- * {@code update.lgreco} every plan carries the per-tensor top-k densities of the current L-GreCo plan (kept in the
- * server state), and closing a re-plan round plans them anew ({@link LGreCoPlanning}).
+ * server update and refuses a result that is not finite. In a DP federation ({@link CentralPrivacy}, or
+ * {@link TreePrivacy} for DP-FTRL) every plan's update spec carries the round's clip and the round's aggregate is
+ * noised before the strategy sees it. With {@code update.lgreco} every plan carries the per-tensor top-k densities of
+ * the current L-GreCo plan (kept in the server state), and closing a re-plan round plans them anew
+ * ({@link LGreCoPlanning}).
  */
 public final class RoundProtocol {
 
@@ -45,6 +49,7 @@ public final class RoundProtocol {
     private final UpdateSpec update;
     private final AggregationPipeline aggregation;
     private final Optional<CentralPrivacy> privacy;
+    private final Optional<TreePrivacy> tree;
 
     /**
      * @throws IllegalArgumentException naming the field when the robustness settings do not suit the strategy
@@ -61,23 +66,42 @@ public final class RoundProtocol {
      */
     public RoundProtocol(Strategy strategy, ClientSampler sampler, UpdateSpec update,
                          AggregationPipeline.Settings robustness, Optional<CentralPrivacy> privacy) {
+        this(strategy, sampler, update, robustness, privacy, Optional.empty());
+    }
+
+    /**
+     * A protocol whose rounds are DP-FTRL when {@code tree} is present: every eligible candidate up to
+     * {@code clientsPerRound} takes part ({@code sampler} is not used), and the aggregate gets tree noise.
+     *
+     * @throws IllegalArgumentException as the other constructors
+     */
+    public static RoundProtocol dpFtrl(Strategy strategy, UpdateSpec update, AggregationPipeline.Settings robustness,
+                                       TreePrivacy tree) {
+        return new RoundProtocol(strategy, new UniformSampler(1, 1, tree.settings().clientsPerRound()), update,
+                robustness, Optional.empty(), Optional.of(tree));
+    }
+
+    private RoundProtocol(Strategy strategy, ClientSampler sampler, UpdateSpec update,
+                          AggregationPipeline.Settings robustness, Optional<CentralPrivacy> privacy,
+                          Optional<TreePrivacy> tree) {
         boolean plainMean = robustness.aggregator() instanceof WeightedMean && robustness.preAggregators().isEmpty();
         if (!plainMean && !strategy.acceptsRobustAggregation()) {
             throw new IllegalArgumentException("robustness.aggregator: strategy " + strategy.name() + " needs the exact "
                     + "sum of its participants' updates, so only the plain mean without pre-aggregators applies");
         }
         privacy.ifPresent(p -> checkPrivacy(p, strategy, sampler, update, plainMean));
+        tree.ifPresent(t -> checkSumOfClippedUpdates(strategy, update, plainMean));
         this.strategy = strategy;
         this.sampler = sampler;
         this.update = update;
         this.aggregation = new AggregationPipeline(robustness, strategy.weighting());
         this.privacy = privacy;
+        this.tree = tree;
     }
 
     /**
-     * What the sampled Gaussian mechanism's analysis needs: Poisson sampling at the configured rate, every update
-     * weighted 1 (each client's sensitivity is the clip), the plain sum, and an update path that cannot lengthen a
-     * clipped update (error feedback adds a residual; randk scales up; bf16 rounds up).
+     * What the sampled Gaussian mechanism's analysis needs: Poisson sampling at the configured rate, and what every
+     * noised sum of clipped updates needs ({@link #checkSumOfClippedUpdates}).
      */
     private static void checkPrivacy(CentralPrivacy privacy, Strategy strategy, ClientSampler sampler,
                                      UpdateSpec update, boolean plainMean) {
@@ -90,9 +114,19 @@ public final class RoundProtocol {
             throw new IllegalArgumentException("privacy.samplingRate " + q + " differs from the Poisson sampler's rate "
                     + "schedule.clientFraction " + poisson.rate());
         }
+        checkSumOfClippedUpdates(strategy, update, plainMean);
+    }
+
+    /**
+     * What a noised sum of clipped updates needs, in DP-FedAvg and DP-FTRL alike: every update weighted 1 (each
+     * client's sensitivity is the clip), the plain sum, and an update path that cannot lengthen a clipped update
+     * (error feedback adds a residual; randk scales up; bf16 rounds up).
+     */
+    private static void checkSumOfClippedUpdates(Strategy strategy, UpdateSpec update, boolean plainMean) {
         if (strategy.weighting() != UpdateWeighting.UNIFORM) {
-            throw new IllegalArgumentException("strategy.params.weighting: DP-FedAvg sums clipped updates with "
-                    + "weight 1 each (a client's influence is bounded by the clip, not by its sample count); set it to uniform");
+            throw new IllegalArgumentException("strategy.params.weighting: a DP federation sums clipped updates with "
+                    + "weight 1 each (a client's influence is bounded by the clip, not by its sample count); set it to "
+                    + "uniform");
         }
         if (!plainMean) {
             throw new IllegalArgumentException("robustness.aggregator: the noise is calibrated to the plain sum of "
@@ -111,7 +145,23 @@ public final class RoundProtocol {
     /** This protocol with its DP noise (if any) drawn from {@code source}: {@link NoiseSource#SEEDED} in simulations. */
     public RoundProtocol withNoise(NoiseSource source) {
         return new RoundProtocol(strategy, sampler, update, aggregation.settings(),
-                privacy.map(p -> p.withNoise(source)));
+                privacy.map(p -> p.withNoise(source)), tree);
+    }
+
+    /** This protocol with its DP-FTRL tree noise (if any) derived from {@code secret}. */
+    public RoundProtocol withTreeSecret(byte[] secret) {
+        return new RoundProtocol(strategy, sampler, update, aggregation.settings(), privacy,
+                tree.map(t -> t.withSecret(secret)));
+    }
+
+    /** The DP-FTRL stage, when this is a DP-FTRL federation. */
+    public Optional<TreePrivacy> tree() {
+        return tree;
+    }
+
+    /** The candidates that may take part in round {@code number}: all but those DP-FTRL's limit keeps out. */
+    public List<String> eligible(List<String> candidates, Contributions contributions, int number) {
+        return tree.map(t -> t.eligible(candidates, contributions, number)).orElse(candidates);
     }
 
     /** The DP stage, when this is a DP federation. */
@@ -146,12 +196,26 @@ public final class RoundProtocol {
      */
     public Opened open(long federationSeed, int number, int attempt, List<String> candidates, int totalClients,
                        Tensors model, State state) {
+        if (tree.isPresent()) {
+            throw new IllegalStateException("a DP-FTRL round opens with the clients' past contributions");
+        }
+        return open(federationSeed, number, attempt, candidates, totalClients, model, state, Contributions.NONE);
+    }
+
+    /**
+     * As {@link #open(long, int, int, List, int, Tensors, State)}, leaving out the candidates that DP-FTRL's
+     * participation limit keeps out of the round given their {@code contributions}.
+     */
+    public Opened open(long federationSeed, int number, int attempt, List<String> candidates, int totalClients,
+                       Tensors model, State state, Contributions contributions) {
         long seed = Seeds.forRound(federationSeed, number, attempt);
-        List<String> participants = sampler.sample(candidates, seed);
+        List<String> participants = sampler.sample(eligible(candidates, contributions, number), seed);
         RoundContext context = new RoundContext(number, totalClients, participants.size(), seed);
         RoundPlan planned = strategy.planRound(context, participants, model, state);
-        UpdateSpec spec = privacy.map(p -> new UpdateSpec(update.codec(), p.clip(number, state), false, update.k(),
-                update.params())).orElse(update).withTensors(planned.uploadedTensors());
+        Optional<Double> clip = privacy.map(p -> p.clip(number, state))
+                .or(() -> tree.map(t -> t.settings().clipNorm()));
+        UpdateSpec spec = clip.map(c -> new UpdateSpec(update.codec(), c, false, update.k(), update.params()))
+                .orElse(update).withTensors(planned.uploadedTensors());
         if (update.lgreco() != null) {
             update.lgreco().checkModel(model.spec());
             spec = spec.withTensorK(LGreCoPlanning.current(state, model.spec()));
@@ -188,19 +252,29 @@ public final class RoundProtocol {
     public Outcome finish(RoundContext context, Tensors model, State state, RoundAggregation updates) {
         RoundAggregate aggregate;
         Optional<CentralPrivacy.Release> release;
+        Optional<TreePrivacy.Release> treeRelease;
         try {
             RoundAggregate exact = updates.result();
             release = privacy.map(p -> p.release(context, exact, p.clip(context.round(), state)));
+            treeRelease = tree.map(t -> t.release(context, exact));
             aggregate = exact;
         } catch (IllegalStateException e) {
             return new Outcome.Failed(e.getMessage());
         }
-        RoundResult result = strategy.finishRound(context, model, state,
-                release.map(CentralPrivacy.Release::aggregate).orElse(aggregate));
+        RoundResult result = strategy.finishRound(context, model, state, release.map(CentralPrivacy.Release::aggregate)
+                .or(() -> treeRelease.map(TreePrivacy.Release::aggregate)).orElse(aggregate));
         if (release.isPresent()) {
             Map<String, Double> metrics = new HashMap<>(result.metrics());
             metrics.putAll(release.get().metrics());
             result = new RoundResult(result.model(), release.get().stateWith(result.state()), metrics);
+        }
+        if (treeRelease.isPresent()) {
+            Map<String, Double> metrics = new HashMap<>(result.metrics());
+            metrics.putAll(treeRelease.get().metrics());
+            // A new tree starts a new FTRL problem anchored at this model: DP-FTRLM zeroes its momentum.
+            State next = tree.get().restartsAfter(context.round()) ? strategy.initialState(result.model())
+                    : result.state();
+            result = new RoundResult(result.model(), next, metrics);
         }
         if (update.lgreco() != null) {
             List<LGreCoPlanning.Reports> roles = aggregate.byRole().values().stream()

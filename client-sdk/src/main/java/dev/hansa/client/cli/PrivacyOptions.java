@@ -8,6 +8,8 @@ import java.util.Map;
  * (docs/privacy.md), so the simulation and the server validate them with one parser. A run is private when
  * {@code --dp-noise-multiplier} or {@code --dp-target-epsilon} is given; every other {@code --dp-} flag refines it
  * (the {@code --dp-difference-} ones DIFF2's difference rounds, {@code --strategy diff2}).
+ * {@code --dp-mechanism dp-ftrl} runs DP-FTRL instead (no sampling, tree noise; its own {@code --dp-tree},
+ * {@code --dp-restart-*}, {@code --dp-max-participations} and {@code --dp-min-separation}).
  *
  * <p>The {@code --local-dp-} flags configure every simulated client's own example-level DP-SGD, read into a client's
  * {@code privacy.local} section ({@link dev.hansa.client.privacy.LocalDpConfig}); given by
@@ -38,6 +40,13 @@ final class PrivacyOptions {
                         + "(default: --dp-noise-multiplier)")
                 .option("dp-difference-clip-factor", "", "DIFF2: C2, the difference rounds' clip over the last "
                         + "step length (required with --strategy diff2)")
+                .option("dp-mechanism", "", "dp-fedavg (default) or dp-ftrl: no sampling, tree-aggregated noise, "
+                        + "--per-round eligible clients per round")
+                .option("dp-tree", "", "DP-FTRL: efficient (default) or plain tree aggregation")
+                .option("dp-restart-every", "", "DP-FTRL: a new tree every this many rounds (default: never)")
+                .option("dp-restart-warmup", "", "DP-FTRL: the first tree's rounds, when not --dp-restart-every")
+                .option("dp-max-participations", "", "DP-FTRL: the most rounds of one tree a client may join (1)")
+                .option("dp-min-separation", "", "DP-FTRL: the fewest rounds between two of a client's (0)")
                 .option("local-dp-noise-multiplier", "", "local DP-SGD on every client: the noise multiplier sigma")
                 .option("local-dp-clip", "", "local DP-SGD: the L2 clip of each example's gradient (required)")
                 .option("local-dp-delta", "", "local DP-SGD: each client's delta (default 1e-5)")
@@ -51,7 +60,8 @@ final class PrivacyOptions {
         if (o.string("dp-noise-multiplier").isEmpty() && o.string("dp-target-epsilon").isEmpty()) {
             for (String flag : new String[] {"dp-clip", "dp-target-quantile", "dp-clip-lr", "dp-clipped-count-stddev",
                     "dp-sampling-rate", "dp-delta", "dp-epsilon", "dp-denominator", "dp-difference-noise-multiplier",
-                    "dp-difference-clip-factor"}) {
+                    "dp-difference-clip-factor", "dp-mechanism", "dp-tree", "dp-restart-every", "dp-restart-warmup",
+                    "dp-max-participations", "dp-min-separation"}) {
                 if (!o.string(flag).isEmpty()) {
                     throw new IllegalArgumentException("--" + flag + " needs --dp-noise-multiplier or "
                             + "--dp-target-epsilon");
@@ -79,6 +89,16 @@ final class PrivacyOptions {
         }
         real(o, "dp-difference-noise-multiplier", "differenceNoiseMultiplier", section);
         real(o, "dp-difference-clip-factor", "differenceClipFactor", section);
+        if (!o.string("dp-mechanism").isEmpty()) {
+            section.put("mechanism", o.string("dp-mechanism"));
+        }
+        if (!o.string("dp-tree").isEmpty()) {
+            section.put("tree", o.string("dp-tree"));
+        }
+        integer(o, "dp-restart-every", "restartEvery", section);
+        integer(o, "dp-restart-warmup", "restartWarmup", section);
+        integer(o, "dp-max-participations", "maxParticipations", section);
+        integer(o, "dp-min-separation", "minSeparation", section);
         return section;
     }
 
@@ -102,6 +122,12 @@ final class PrivacyOptions {
             section.put("clipping", o.string("local-dp-clipping"));
         }
         return section;
+    }
+
+    private static void integer(Options o, String flag, String field, Map<String, Object> into) {
+        if (!o.string(flag).isEmpty()) {
+            into.put(field, o.integer(flag));
+        }
     }
 
     private static void real(Options o, String flag, String field, Map<String, Object> into) {

@@ -4,6 +4,7 @@ import dev.hansa.aggregation.attack.Adversary;
 import dev.hansa.aggregation.attack.AttackNotApplicableException;
 import dev.hansa.aggregation.attack.Attacks;
 import dev.hansa.aggregation.dp.NoiseSource;
+import dev.hansa.aggregation.dp.TreePrivacy;
 import dev.hansa.aggregation.round.RoundConfig;
 import dev.hansa.aggregation.strategy.TrainingConfig;
 import dev.hansa.client.privacy.LocalBudgetExhaustedException;
@@ -85,8 +86,14 @@ public final class SimulateCommand {
         Map<String, Object> localPrivacy = PrivacyOptions.localSection(o);
         // Seeded like the server's noise in a simulation, so a run repeats itself.
         LocalDpConfig localDp = localPrivacy.isEmpty() ? null : LocalDpConfig.fromMap(localPrivacy, true);
+        boolean ftrl = "dp-ftrl".equals(privacy.get("mechanism"));
         double fraction = privacy.get("samplingRate") instanceof Double q ? q : (double) perRound / f.clients();
-        RoundConfig.Configured rounds = f.rounds(fraction, perRound, perRound, privacy);
+        if (ftrl) {
+            // No sampling: every client the participation limit admits, up to --per-round, in every round.
+            privacy.put("clientsPerRound", perRound);
+        }
+        RoundConfig.Configured rounds = ftrl ? f.rounds(1.0, 1, perRound, privacy)
+                : f.rounds(fraction, perRound, perRound, privacy);
         Optional<Adversary> adversary = Adversary.fromMap(byzantineSection(o),
                 SimulationRunner.ids(data.clients().size()), f.seed());
         var settings = new SimulationRunner.Settings(f.rounds(), f.seed(), o.integer("eval-every"), o.integer("threads"));
@@ -110,8 +117,9 @@ public final class SimulateCommand {
             }
             // The noise follows the federation's seed, so a run repeats itself (a deployment's never does).
             SimulationRunner.Result result = new SimulationRunner(architecture,
-                    SimulationRunner.numbered(data.clients()), data.test(), backend, rounds.protocol().withNoise(NoiseSource.SEEDED), settings,
-                    adversary.orElse(null), localDp)
+                    SimulationRunner.numbered(data.clients()), data.test(), backend,
+                    rounds.protocol().withNoise(NoiseSource.SEEDED).withTreeSecret(TreePrivacy.seededSecret(f.seed())),
+                    settings, adversary.orElse(null), localDp)
                     .run(architecture.initialize(f.seed()), r -> {
                         if (!Double.isNaN(r.testAccuracy())) {
                             last[0] = r.testAccuracy();

@@ -3,6 +3,7 @@ package dev.hansa.client.simulation;
 import dev.hansa.aggregation.attack.Adversary;
 import dev.hansa.aggregation.attack.Attack;
 import dev.hansa.aggregation.dp.CentralPrivacy;
+import dev.hansa.aggregation.dp.TreePrivacy;
 import dev.hansa.aggregation.round.LocalFederation;
 import dev.hansa.aggregation.round.RoundProtocol;
 import dev.hansa.aggregation.state.State;
@@ -19,6 +20,7 @@ import dev.hansa.compute.Backend;
 import dev.hansa.privacy.accounting.PldAccountant;
 import dev.hansa.privacy.accounting.RdpAccountant;
 import dev.hansa.privacy.mechanism.DpFedAvgSettings;
+import dev.hansa.privacy.mechanism.DpFtrlSettings;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -112,6 +114,7 @@ public final class SimulationRunner {
         });
         this.testShards = shards(test);
         protocol.privacy().ifPresent(p -> p.settings().checkPopulation(clients.size(), "the simulation's clients"));
+        protocol.tree().ifPresent(t -> t.settings().checkPopulation(clients.size(), "the simulation's clients"));
     }
 
     /** A client's own local DP-SGD with a fresh account of its own. */
@@ -168,10 +171,13 @@ public final class SimulationRunner {
                     adversary);
             Optional<CentralPrivacy> privacy = protocol.privacy();
             Optional<DpFedAvgSettings> dp = privacy.map(CentralPrivacy::settings);
+            Optional<DpFtrlSettings> ftrl = protocol.tree().map(TreePrivacy::settings);
             RdpAccountant spent = RdpAccountant.empty();
             PldAccountant tighter = PldAccountant.empty();
             for (int round = 1; round <= settings.rounds(); round++) {
-                Optional<String> refusal = privacy.isPresent() ? privacy.get().refusal(spent, round) : Optional.empty();
+                int closed = round - 1;
+                Optional<String> refusal = privacy.isPresent() ? privacy.get().refusal(spent, round)
+                        : ftrl.flatMap(t -> t.refusal(closed));
                 if (refusal.isPresent()) {
                     return new Result(federation.model(), federation.serverState(), federation.clientStates(), refusal);
                 }
@@ -181,7 +187,8 @@ public final class SimulationRunner {
                     spent = spent.compose(privacy.get().event(round));
                     tighter = tighter.compose(privacy.get().event(round));
                 }
-                double epsilon = dp.isPresent() ? spent.epsilon(dp.get().delta()) : Double.NaN;
+                double epsilon = dp.isPresent() ? spent.epsilon(dp.get().delta())
+                        : ftrl.map(t -> t.accountant(closed + 1).epsilon(t.delta())).orElse(Double.NaN);
                 long bytesDown = report.participants() * (Traffic.download(initial.spec())
                         + (report.broadcast() ? Traffic.broadcast(initial.spec()) : 0));
                 Evaluation eval = round % settings.evalEvery() == 0 || round == settings.rounds()

@@ -11,6 +11,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import dev.hansa.privacy.accounting.PldAccountant;
 import dev.hansa.privacy.accounting.RdpAccountant;
+import dev.hansa.privacy.accounting.TreeAccountant;
+import dev.hansa.privacy.accounting.TreeAggregationEvent;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -100,6 +102,31 @@ class SimulateCommandTest {
         assertEquals(pld, Double.parseDouble(lines.get(2).split(",", -1)[11]), 1e-6, "the PLD epsilon column");
         assertTrue(pld < two.epsilon(0.01), "PLD " + pld + " is tighter than RDP");
         assertTrue(lineWith(err, "round 2:").contains(String.format(java.util.Locale.ROOT, "(PLD %.3f)", pld)), err);
+    }
+
+    @Test
+    void aDpFtrlRunTakesEveryEligibleClientAndReportsTheTreesEpsilon() throws IOException {
+        // 6 clients, 3 per round, once per tree of 2 rounds: epsilon after rounds 1, 2, 3 is that of trees of
+        // {1}, {2}, {2, 1} leaves; a budget between rounds 2 and 3 admits two.
+        TreeAccountant two = TreeAccountant.empty().compose(TreeAggregationEvent.once(1.0, 2));
+        double third = two.compose(TreeAggregationEvent.once(1.0, 1)).epsilon(0.01);
+        double budget = (two.epsilon(0.01) + third) / 2;
+        Path csv = dir.resolve("ftrl.csv");
+        String err = capturingStandardError(() -> assertEquals(0, SimulateCommand.run(with("--strategy-param",
+                "weighting=uniform", "--dp-mechanism", "dp-ftrl", "--dp-noise-multiplier", "1.0", "--dp-clip", "1",
+                "--dp-delta", "0.01", "--dp-restart-every", "2", "--dp-epsilon", Double.toString(budget), "--csv",
+                csv.toString()))));
+        List<String> lines = Files.readAllLines(csv);
+        assertEquals(3, lines.size(), "header and two rounds: " + lines);
+        assertEquals("3", lines.get(1).split(",", -1)[1], "every eligible client up to --per-round");
+        assertEquals("3", lines.get(2).split(",", -1)[1], "the other three: once per tree");
+        assertEquals(two.epsilon(0.01), Double.parseDouble(lines.get(2).split(",", -1)[10]), 1e-6);
+        assertEquals("", lines.get(2).split(",", -1)[11], "no PLD epsilon for DP-FTRL");
+        assertTrue(err.contains("stopped: privacy budget: one more round would spend epsilon"), err);
+        err = capturingStandardError(() -> assertEquals(2, SimulateCommand.run(with("--strategy-param",
+                "weighting=uniform", "--dp-mechanism", "dp-ftrl", "--dp-noise-multiplier", "1.0", "--dp-clip", "1",
+                "--dp-delta", "0.01", "--dp-tree", "dense"))));
+        assertTrue(err.contains("privacy.tree must be one of"), err);
     }
 
     @Test

@@ -36,6 +36,11 @@ public final class GaussianNoise {
         return new GaussianNoise(SecureBits.seeded(seed));
     }
 
+    /** Noise whose bits come from the 32-byte secret {@code key} ({@link SecureBits#keyed}). */
+    public static GaussianNoise keyed(byte[] key) {
+        return new GaussianNoise(SecureBits.keyed(key));
+    }
+
     /**
      * How noise is added to a release: the grid step and the grid variance of the integer noise.
      *
@@ -100,6 +105,23 @@ public final class GaussianNoise {
                         + " is not finite or too large for the noise grid step " + g);
             }
             out[i] = ((long) steps + integers.sample()) * g;
+        }
+        return out;
+    }
+
+    /**
+     * {@code count} independent draws of the calibration's integer noise, in units of its grid step: what
+     * {@link #add} adds to the rounded values, for mechanisms that combine several draws exactly before releasing
+     * (tree aggregation). All zeros without noise.
+     */
+    public long[] gridIntegers(Calibration calibration, int count) {
+        long[] out = new long[count];
+        if (calibration.gridVariance() == 0) {
+            return out;
+        }
+        DiscreteGaussian integers = new DiscreteGaussian(calibration.gridVariance(), bits);
+        for (int i = 0; i < count; i++) {
+            out[i] = integers.sample();
         }
         return out;
     }

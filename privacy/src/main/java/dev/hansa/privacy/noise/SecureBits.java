@@ -49,6 +49,17 @@ public final class SecureBits {
         return new SecureBits(seed);
     }
 
+    /**
+     * Bits whose first key is the 32-byte secret {@code key}: the same key gives the same bits, so noise derived from
+     * a secret can be drawn again (tree aggregation's node noise after a server restart). As unpredictable as the key.
+     */
+    public static SecureBits keyed(byte[] key) {
+        if (key.length != KEY_BYTES) {
+            throw new IllegalArgumentException("key must have " + KEY_BYTES + " bytes, got " + key.length);
+        }
+        return new SecureBits(key);
+    }
+
     /** Reproducible bits for tests and simulations: the key is {@code seed}, little-endian, zero-padded. */
     public static SecureBits seeded(long seed) {
         byte[] first = new byte[KEY_BYTES];

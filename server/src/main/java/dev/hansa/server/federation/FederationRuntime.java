@@ -9,6 +9,7 @@ import dev.hansa.aggregation.tensor.Safetensors;
 import dev.hansa.aggregation.tensor.Tensors;
 import dev.hansa.server.model.ModelRepository;
 import dev.hansa.server.model.ModelVersion;
+import dev.hansa.server.privacy.TreeLedger;
 import dev.hansa.server.system.HansaProblem;
 import java.util.Map;
 import java.util.UUID;
@@ -43,12 +44,14 @@ public class FederationRuntime {
 
     private final FederationRepository federations;
     private final ModelRepository models;
+    private final TreeLedger trees;
     private final Map<UUID, Context> contexts = new ConcurrentHashMap<>();
     private final Map<UUID, DecodedModel> decoded = new ConcurrentHashMap<>();
 
-    FederationRuntime(FederationRepository federations, ModelRepository models) {
+    FederationRuntime(FederationRepository federations, ModelRepository models, TreeLedger trees) {
         this.federations = federations;
         this.models = models;
+        this.trees = trees;
     }
 
     public Context context(UUID federationId) {
@@ -62,7 +65,10 @@ public class FederationRuntime {
                 "no-model", "federation " + federationId + " has no initial model; upload one first"));
         FederationConfig config = federation.config();
         RoundConfig.Configured rounds = config.rounds();
-        Context context = new Context(federationId, config, rounds.protocol(), rounds.effectiveStrategyParams(),
+        // DP-FTRL derives its tree noise from the federation's secret; the cached protocol keeps the tree's nodes.
+        RoundProtocol protocol = rounds.protocol().tree().isPresent()
+                ? rounds.protocol().withTreeSecret(trees.secret(federationId)) : rounds.protocol();
+        Context context = new Context(federationId, config, protocol, rounds.effectiveStrategyParams(),
                 rounds.pipeline(), Safetensors.read(initial.blob()).tensors().spec());
         if (federation.state() != FederationState.CREATED) {
             contexts.put(federationId, context);

@@ -17,7 +17,8 @@ import org.springframework.stereotype.Component;
  * Fills the privacy ledger's {@code epsilon_pld}: the cumulative epsilon after each round from the PLD accountant
  * ({@link PldAccountant}, tighter than the RDP epsilon the round's transaction records). A PLD epsilon takes up to
  * seconds, so it is computed after the round committed, outside the orchestrator's tick, from the stored events
- * alone: each row gets the epsilon of the events of its round and every round before it, at the row's delta.
+ * alone: each row gets the epsilon of the events of its round and every round before it, at the row's delta. Only
+ * sampled Gaussian rows: DP-FTRL's tree rows ({@code tree_aggregation}) have no PLD accountant and stay empty.
  *
  * <p>Idempotent: it writes only rows whose value is still missing, with a value that depends only on stored rows, so
  * a second run, a second replica or a run after a restart writes the same numbers or nothing. It runs when a round
@@ -32,11 +33,13 @@ class PldEpsilonFiller {
     static final long SWEEP_MILLIS = 60_000;
 
     private static final String SQL_FEDERATIONS_WITH_GAPS = """
-            SELECT DISTINCT federation_id FROM privacy_ledger WHERE epsilon_pld IS NULL
+            SELECT DISTINCT federation_id FROM privacy_ledger
+            WHERE epsilon_pld IS NULL AND mechanism = 'sampled_gaussian'
             """;
     private static final String SQL_ROWS = """
             SELECT round_number, sampling_rate, noise_multiplier, steps, delta, epsilon_pld IS NULL AS missing
-            FROM privacy_ledger WHERE federation_id = :federation ORDER BY round_number
+            FROM privacy_ledger WHERE federation_id = :federation AND mechanism = 'sampled_gaussian'
+            ORDER BY round_number
             """;
     private static final String SQL_FILL = """
             UPDATE privacy_ledger SET epsilon_pld = :epsilon

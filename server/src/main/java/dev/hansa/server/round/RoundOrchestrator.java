@@ -2,6 +2,7 @@ package dev.hansa.server.round;
 
 import dev.hansa.aggregation.aggregate.AggregationPipeline;
 import dev.hansa.aggregation.aggregate.RoundAggregation;
+import dev.hansa.aggregation.dp.Contributions;
 import dev.hansa.aggregation.round.RoundProtocol;
 import dev.hansa.aggregation.state.StateCodec;
 import dev.hansa.aggregation.strategy.RoundResult;
@@ -20,6 +21,7 @@ import dev.hansa.server.federation.FederationState;
 import dev.hansa.server.model.ModelRepository;
 import dev.hansa.server.model.ModelVersion;
 import dev.hansa.server.privacy.PrivacyLedger;
+import dev.hansa.server.privacy.TreeLedger;
 import dev.hansa.server.system.HansaProperties;
 import dev.hansa.server.system.Timestamps;
 import java.io.IOException;
@@ -49,9 +51,11 @@ import tools.jackson.databind.ObjectMapper;
  * same transaction), closes it when all participants reported or at the deadline with a quorum (the protocol's
  * server update; new model version, server state, round and participant states in one transaction), fails it
  * without a quorum or when its result is not finite (the previous model version stays current) and retries it, and
- * finishes the federation. A DP federation's closed rounds are appended to its {@link PrivacyLedger} in the closing
- * transaction, and no round opens that would take its epsilon past the budget: the federation finishes instead, with
- * the reason recorded. Holds no state that a restart would lose.
+ * finishes the federation. A DP federation's closed rounds are appended to its {@link PrivacyLedger} (DP-FTRL: its
+ * {@link TreeLedger}) in the closing transaction, and no round opens that would take its epsilon past the budget: the
+ * federation finishes instead, with the reason recorded. A DP-FTRL round opens only with enough clients that the
+ * participation limit admits (their accepted updates in the current tree, read from the rounds). Holds no state that
+ * a restart would lose.
  */
 @Component
 public class RoundOrchestrator {
@@ -72,6 +76,7 @@ public class RoundOrchestrator {
     private final DatabaseAvailability database;
     private final RoundMetrics metrics;
     private final PrivacyLedger ledger;
+    private final TreeLedger trees;
     private final AtomicBoolean wakeUp = new AtomicBoolean();
     private volatile long lastTick = System.nanoTime();
     private volatile boolean closing;
@@ -79,7 +84,8 @@ public class RoundOrchestrator {
     RoundOrchestrator(FederationRepository federations, FederationRuntime runtime, RoundRepository rounds,
                       ModelRepository models, RunningAggregates aggregates, RoundFiles files, RoundSignals signals,
                       TransactionTemplate tx, ObjectMapper json, HansaProperties properties, Timestamps time,
-                      DatabaseAvailability database, RoundMetrics metrics, PrivacyLedger ledger) {
+                      DatabaseAvailability database, RoundMetrics metrics, PrivacyLedger ledger,
+                      TreeLedger trees) {
         this.federations = federations;
         this.runtime = runtime;
         this.rounds = rounds;
@@ -94,6 +100,7 @@ public class RoundOrchestrator {
         this.database = database;
         this.metrics = metrics;
         this.ledger = ledger;
+        this.trees = trees;
         signals.onChange(() -> wakeUp.set(true));
     }
 
@@ -168,19 +175,24 @@ public class RoundOrchestrator {
             finish(fid, FederationState.FAILED, "round " + number + " failed " + attempts.failed() + " times");
             return;
         }
-        Optional<String> overBudget = ctx.protocol().privacy().flatMap(p -> ledger.refusal(fid, p, number));
+        Optional<String> overBudget = ctx.protocol().privacy().flatMap(p -> ledger.refusal(fid, p, number))
+                .or(() -> ctx.protocol().tree().flatMap(t -> t.settings().refusal(closed)));
         if (overBudget.isPresent()) {
             finish(fid, FederationState.FINISHED, overBudget.get());
             return;
         }
         OffsetDateTime now = time.now();
-        List<UUID> live = rounds.liveClients(fid, now.minus(properties.liveWindow()));
-        if (live.size() < schedule.minClients()) {
+        List<String> live = rounds.liveClients(fid, now.minus(properties.liveWindow())).stream().map(UUID::toString)
+                .toList();
+        Contributions contributions = ctx.protocol().tree()
+                .map(t -> trees.contributions(fid, t.settings().treeStart(number))).orElse(Contributions.NONE);
+        List<String> eligible = ctx.protocol().eligible(live, contributions, number);
+        if (eligible.size() < schedule.minClients()) {
             return;
         }
         FederationRuntime.DecodedModel model = runtime.model(ctx, models.latestId(fid).orElseThrow());
         RoundProtocol.Opened opened = ctx.protocol().open(ctx.config().seed(), number, attempts.made() + 1,
-                live.stream().map(UUID::toString).toList(), rounds.enrolled(fid), model.tensors(), model.state());
+                eligible, rounds.enrolled(fid), model.tensors(), model.state(), contributions);
         byte[] broadcast = opened.plan().broadcast().map(b -> Safetensors.write(b, Map.of())).orElse(null);
         String broadcastHash = broadcast == null ? null : ContentHash.of(broadcast);
         int participants = opened.participants().size();
@@ -251,6 +263,8 @@ public class RoundOrchestrator {
             models.insert(version);
             ctx.protocol().privacy().ifPresent(p -> ledger.append(fid, round.number(), round.id(), p,
                     p.clip(round.number(), in.state()), ctx.config().schedule().sampler(), now));
+            ctx.protocol().tree().ifPresent(t -> trees.append(fid, round.number(), round.id(), t.settings(),
+                    ctx.config().schedule().sampler(), now));
             rounds.close(round.id(), version.id(), accepted.size(), json.writeValueAsString(finiteOnly(result.metrics())),
                     now);
             metrics.roundEnded(RoundState.CLOSED, round.openedAt(), now);

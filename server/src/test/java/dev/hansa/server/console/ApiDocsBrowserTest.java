@@ -4,35 +4,13 @@ import static dev.hansa.server.console.ConsoleUsers.PASSWORD;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.hansa.server.EmbeddedServerTest;
 import dev.hansa.server.FederationFixture;
-import java.io.IOException;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
-import org.openqa.selenium.chrome.ChromeDriver;
 
 /** Swagger UI in the browser: an ADMIN opens it from the console and tries the API out with an access token. */
-class ApiDocsBrowserTest extends EmbeddedServerTest {
-
-    private ChromeDriver driver;
-    private String base;
-
-    @BeforeEach
-    void openBrowser() throws IOException {
-        ConsoleUsers.ensure(api);
-        base = "http://127.0.0.1:" + port;
-        driver = Browser.open(1280, 900);
-    }
-
-    @AfterEach
-    void closeBrowser() {
-        if (driver != null) {
-            driver.quit();
-        }
-    }
+class ApiDocsBrowserTest extends BrowserTest {
 
     @Test
     void anAdminOpensSwaggerUiFromTheConsoleAndListsTheFederationsWithAToken() {

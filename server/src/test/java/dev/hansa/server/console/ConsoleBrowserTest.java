@@ -8,38 +8,17 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.hansa.server.EmbeddedServerTest;
-import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.openqa.selenium.chrome.ChromeDriver;
 
 /** The console in a real headless Chromium against the running server, through page objects. */
-class ConsoleBrowserTest extends EmbeddedServerTest {
+class ConsoleBrowserTest extends BrowserTest {
 
     @TempDir
     private Path stateDir;
-    private ChromeDriver driver;
-    private String base;
-
-    @BeforeEach
-    void openBrowser() throws IOException {
-        ConsoleUsers.ensure(api);
-        base = "http://127.0.0.1:" + port;
-        driver = Browser.open(1280, 900);
-    }
-
-    @AfterEach
-    void closeBrowser() {
-        if (driver != null) {
-            driver.quit();
-        }
-    }
 
     @Test
     void aWrongPasswordIsRefusedAndTheRightOneOpensTheFederationsList() {

@@ -11,37 +11,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.hansa.aggregation.tensor.Safetensors;
 import dev.hansa.aggregation.tensor.Tensors;
 import dev.hansa.server.Api;
-import dev.hansa.server.EmbeddedServerTest;
 import dev.hansa.server.FederationFixture;
-import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
-import org.openqa.selenium.chrome.ChromeDriver;
 
 /** Clients, enrollment tokens, rounds and the audit log in the browser; what a VIEWER sees of them. */
-class ConsoleManagementBrowserTest extends EmbeddedServerTest {
-
-    private ChromeDriver driver;
-    private String base;
-
-    @BeforeEach
-    void openBrowser() throws IOException {
-        ConsoleUsers.ensure(api);
-        base = "http://127.0.0.1:" + port;
-        driver = Browser.open(1280, 900);
-    }
-
-    @AfterEach
-    void closeBrowser() {
-        if (driver != null) {
-            driver.quit();
-        }
-    }
+class ConsoleManagementBrowserTest extends BrowserTest {
 
     @Test
     void anOperatorRevokesAClientWhichIsRefusedFromThenOnAndTheAuditLogSaysWhoDidIt() {

@@ -7,38 +7,16 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.hansa.server.EmbeddedServerTest;
 import dev.hansa.server.FederationFixture;
-import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
-import org.openqa.selenium.chrome.ChromeDriver;
 import tools.jackson.databind.JsonNode;
 
 /** The ADMIN's users page in the browser, and what the users it creates can do. */
-class ConsoleUsersBrowserTest extends EmbeddedServerTest {
-
-    private ChromeDriver driver;
-    private String base;
-
-    @BeforeEach
-    void openBrowser() throws IOException {
-        ConsoleUsers.ensure(api);
-        base = "http://127.0.0.1:" + port;
-        driver = Browser.open(1280, 900);
-    }
-
-    @AfterEach
-    void closeBrowser() {
-        if (driver != null) {
-            driver.quit();
-        }
-    }
+class ConsoleUsersBrowserTest extends BrowserTest {
 
     @Test
     void anAdminCreatesAViewerWhoLogsInAndSeesNoButtonThatChangesSomething() {

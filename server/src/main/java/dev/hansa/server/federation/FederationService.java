@@ -346,7 +346,8 @@ public class FederationService {
 
     /**
      * The federation's DP settings, either mechanism's (a {@code targetEpsilon} already planned into a noise
-     * multiplier), empty when it runs without DP; cached per config version, so that pages polling them cost no parsing or planning.
+     * multiplier), empty when it runs without DP; cached per config version, so that pages polling them cost no
+     * parsing or planning.
      */
     public Optional<DpSettings> privacySettings(UUID id) {
         return privacySettings.settings(id);

@@ -15,7 +15,8 @@ import tools.jackson.databind.ObjectMapper;
 
 /**
  * The federation config form, for creating a federation and for editing one that has not started: every section of
- * a federation config (docs/protocol.md), privacy included, as text the person typed. {@link #toConfig} turns it
+ * a federation config (docs/protocol.md), as text the person typed: privacy with either mechanism (DP-FedAvg with
+ * DIFF2's difference fields, or DP-FTRL's tree), L-GreCo's {@code update.lgreco}. {@link #toConfig} turns it
  * into the same JSON body the REST API takes, so one parser ({@code FederationConfig.parse}) validates both; an
  * empty box leaves its field out and the config's default applies, and a section whose boxes are all empty is left
  * out (a federation without a {@code privacy} section is not private). {@link #of} fills the form from a stored
@@ -50,6 +51,8 @@ class FederationForm {
             new Binding("codecParams", "update.params", Kind.JSON),
             new Binding("errorFeedbackRule", "update.errorFeedbackRule", Kind.TEXT),
             new Binding("errorFeedbackParams", "update.errorFeedbackParams", Kind.JSON),
+            new Binding("lgrecoEvery", "update.lgreco.every", Kind.NUMBER),
+            new Binding("lgrecoOptions", "update.lgreco.options", Kind.NUMBER),
             new Binding("aggregator", "robustness.aggregator", Kind.TEXT),
             new Binding("f", "robustness.f", Kind.NUMBER),
             new Binding("aggregatorParams", "robustness.aggregatorParams", Kind.JSON),
@@ -65,6 +68,7 @@ class FederationForm {
             new Binding("roundDeadlineSeconds", "schedule.roundDeadlineSeconds", Kind.NUMBER),
             new Binding("quorumFraction", "schedule.quorumFraction", Kind.NUMBER),
             new Binding("maxAttempts", "schedule.maxAttempts", Kind.NUMBER),
+            new Binding("dpMechanism", "privacy.mechanism", Kind.TEXT),
             new Binding("dpNoiseMultiplier", "privacy.noiseMultiplier", Kind.NUMBER),
             new Binding("dpTargetEpsilon", "privacy.targetEpsilon", Kind.NUMBER),
             new Binding("dpClipNorm", "privacy.clipNorm", Kind.NUMBER),
@@ -76,6 +80,14 @@ class FederationForm {
             new Binding("dpEpsilon", "privacy.epsilon", Kind.NUMBER),
             new Binding("dpDelta", "privacy.delta", Kind.NUMBER),
             new Binding("dpDenominator", "privacy.denominator", Kind.TEXT),
+            new Binding("dpDifferenceClipFactor", "privacy.differenceClipFactor", Kind.NUMBER),
+            new Binding("dpDifferenceNoiseMultiplier", "privacy.differenceNoiseMultiplier", Kind.NUMBER),
+            new Binding("dpClientsPerRound", "privacy.clientsPerRound", Kind.NUMBER),
+            new Binding("dpTree", "privacy.tree", Kind.TEXT),
+            new Binding("dpRestartEvery", "privacy.restartEvery", Kind.NUMBER),
+            new Binding("dpRestartWarmup", "privacy.restartWarmup", Kind.NUMBER),
+            new Binding("dpMaxParticipations", "privacy.maxParticipations", Kind.NUMBER),
+            new Binding("dpMinSeparation", "privacy.minSeparation", Kind.NUMBER),
             new Binding("seed", "seed", Kind.NUMBER));
 
     private String name = "";
@@ -123,6 +135,17 @@ class FederationForm {
     private String dpEpsilon = "";
     private String dpDelta = "";
     private String dpDenominator = "";
+    private String lgrecoEvery = "";
+    private String lgrecoOptions = "";
+    private String dpMechanism = "";
+    private String dpDifferenceClipFactor = "";
+    private String dpDifferenceNoiseMultiplier = "";
+    private String dpClientsPerRound = "";
+    private String dpTree = "";
+    private String dpRestartEvery = "";
+    private String dpRestartWarmup = "";
+    private String dpMaxParticipations = "";
+    private String dpMinSeparation = "";
 
     /**
      * The config as JSON-shaped maps, or empty when a box does not even parse (a number that is not one, JSON that
@@ -608,5 +631,93 @@ class FederationForm {
 
     public void setDpDenominator(String dpDenominator) {
         this.dpDenominator = dpDenominator;
+    }
+
+    public String getLgrecoEvery() {
+        return lgrecoEvery;
+    }
+
+    public void setLgrecoEvery(String lgrecoEvery) {
+        this.lgrecoEvery = lgrecoEvery;
+    }
+
+    public String getLgrecoOptions() {
+        return lgrecoOptions;
+    }
+
+    public void setLgrecoOptions(String lgrecoOptions) {
+        this.lgrecoOptions = lgrecoOptions;
+    }
+
+    public String getDpMechanism() {
+        return dpMechanism;
+    }
+
+    public void setDpMechanism(String dpMechanism) {
+        this.dpMechanism = dpMechanism;
+    }
+
+    public String getDpDifferenceClipFactor() {
+        return dpDifferenceClipFactor;
+    }
+
+    public void setDpDifferenceClipFactor(String dpDifferenceClipFactor) {
+        this.dpDifferenceClipFactor = dpDifferenceClipFactor;
+    }
+
+    public String getDpDifferenceNoiseMultiplier() {
+        return dpDifferenceNoiseMultiplier;
+    }
+
+    public void setDpDifferenceNoiseMultiplier(String dpDifferenceNoiseMultiplier) {
+        this.dpDifferenceNoiseMultiplier = dpDifferenceNoiseMultiplier;
+    }
+
+    public String getDpClientsPerRound() {
+        return dpClientsPerRound;
+    }
+
+    public void setDpClientsPerRound(String dpClientsPerRound) {
+        this.dpClientsPerRound = dpClientsPerRound;
+    }
+
+    public String getDpTree() {
+        return dpTree;
+    }
+
+    public void setDpTree(String dpTree) {
+        this.dpTree = dpTree;
+    }
+
+    public String getDpRestartEvery() {
+        return dpRestartEvery;
+    }
+
+    public void setDpRestartEvery(String dpRestartEvery) {
+        this.dpRestartEvery = dpRestartEvery;
+    }
+
+    public String getDpRestartWarmup() {
+        return dpRestartWarmup;
+    }
+
+    public void setDpRestartWarmup(String dpRestartWarmup) {
+        this.dpRestartWarmup = dpRestartWarmup;
+    }
+
+    public String getDpMaxParticipations() {
+        return dpMaxParticipations;
+    }
+
+    public void setDpMaxParticipations(String dpMaxParticipations) {
+        this.dpMaxParticipations = dpMaxParticipations;
+    }
+
+    public String getDpMinSeparation() {
+        return dpMinSeparation;
+    }
+
+    public void setDpMinSeparation(String dpMinSeparation) {
+        this.dpMinSeparation = dpMinSeparation;
     }
 }

@@ -7,6 +7,7 @@ import dev.hansa.aggregation.strategy.registry.Strategies;
 import dev.hansa.aggregation.update.codec.UpdateCodecs;
 import dev.hansa.aggregation.update.transform.ErrorFeedbackRules;
 import dev.hansa.privacy.mechanism.Denominator;
+import dev.hansa.privacy.tree.TreeVariant;
 import dev.hansa.server.federation.Federation;
 import dev.hansa.server.federation.FederationConfig;
 import dev.hansa.server.federation.FederationService;
@@ -79,7 +80,9 @@ class FederationFormController {
                 "onNormExceeded", List.of("reject", "clip"),
                 "errorFeedbackRule", optional(ErrorFeedbackRules.names().stream()),
                 "dpDenominator", optional(Arrays.stream(Denominator.values())
-                        .map(d -> d.name().toLowerCase(Locale.ROOT))));
+                        .map(d -> d.name().toLowerCase(Locale.ROOT))),
+                "dpMechanism", optional(Stream.of("dp-fedavg", "dp-ftrl")),
+                "dpTree", optional(Arrays.stream(TreeVariant.values()).map(v -> v.name().toLowerCase(Locale.ROOT))));
     }
 
     private static List<String> optional(Stream<String> options) {

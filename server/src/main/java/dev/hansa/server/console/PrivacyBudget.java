@@ -1,6 +1,6 @@
 package dev.hansa.server.console;
 
-import dev.hansa.privacy.mechanism.DpFedAvgSettings;
+import dev.hansa.server.federation.DpSettings;
 import java.math.BigDecimal;
 import java.util.List;
 import java.util.Locale;
@@ -8,15 +8,15 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * A DP federation's privacy budget as its page shows it: the epsilon spent (the cumulative epsilon the privacy ledger
- * recorded after the last closed round, 0 before one closed), the budget {@code privacy.epsilon} (infinite when the
- * config sets none) and the delta both are taken at. The numbers are formatted here, locale-independently, because
- * the message bundle only places them.
+ * A DP federation's privacy budget as its page shows it, for either mechanism: the epsilon spent (the cumulative
+ * epsilon the privacy ledger recorded after the last closed round, 0 before one closed; DP-FTRL's ledger records the
+ * trees' epsilon), the budget {@code privacy.epsilon} (infinite when the config sets none) and the delta both are
+ * taken at. The numbers are formatted here, locale-independently, because the message bundle only places them.
  */
 record PrivacyBudget(double spent, double budget, double delta) {
 
     /** The budget of a federation with DP {@code settings}, given its rounds; empty without DP. */
-    static Optional<PrivacyBudget> of(Optional<DpFedAvgSettings> settings,
+    static Optional<PrivacyBudget> of(Optional<DpSettings> settings,
                                       List<ConsoleQueries.RoundSummary> rounds) {
         return settings.map(dp -> {
             double spent = rounds.stream().map(ConsoleQueries.RoundSummary::epsilonSpent).filter(Objects::nonNull)

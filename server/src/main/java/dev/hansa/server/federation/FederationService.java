@@ -5,7 +5,6 @@ import dev.hansa.aggregation.state.StateCodec;
 import dev.hansa.aggregation.tensor.ContentHash;
 import dev.hansa.aggregation.tensor.Safetensors;
 import dev.hansa.aggregation.tensor.Tensors;
-import dev.hansa.privacy.mechanism.DpFedAvgSettings;
 import dev.hansa.server.model.ModelRepository;
 import dev.hansa.server.model.ModelVersion;
 import dev.hansa.server.system.AuditLog;
@@ -346,10 +345,11 @@ public class FederationService {
     }
 
     /**
-     * The federation's DP-FedAvg settings (a {@code targetEpsilon} already planned into a noise multiplier), empty when
-     * it runs without DP; cached per config version, so that pages polling them cost no parsing or planning.
+     * The federation's DP settings, either mechanism's (a {@code targetEpsilon} already planned into a noise
+     * multiplier), empty when it runs without DP; cached per config version, so that pages polling them cost no
+     * parsing or planning.
      */
-    public Optional<DpFedAvgSettings> privacySettings(UUID id) {
+    public Optional<DpSettings> privacySettings(UUID id) {
         return privacySettings.settings(id);
     }
 

@@ -1,7 +1,5 @@
 package dev.hansa.server.federation;
 
-import dev.hansa.aggregation.dp.CentralPrivacy;
-import dev.hansa.privacy.mechanism.DpFedAvgSettings;
 import dev.hansa.server.system.HansaProblem;
 import java.util.Map;
 import java.util.Optional;
@@ -11,8 +9,9 @@ import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Component;
 
 /**
- * Each federation's DP-FedAvg settings (its {@code privacy} section parsed, a {@code targetEpsilon} planned into a
- * noise multiplier), derived once per federation and config version and then reused. The console's live privacy card
+ * Each federation's DP settings (its {@code privacy} section parsed, a {@code targetEpsilon} planned into a noise
+ * multiplier; DP-FedAvg's or DP-FTRL's, as {@link DpSettings}), derived once per federation and config version and
+ * then reused. The console's live privacy card
  * asks for them on every poll (every two seconds per open federation page), and deriving them means parsing the
  * stored config and, for a {@code targetEpsilon}, running the noise planner twice (once to validate the config, once
  * to configure it): 126 to 246 ms a poll before this cache, 7 ms after (docs/operations.md, "The console's live
@@ -27,7 +26,7 @@ import org.springframework.stereotype.Component;
 class PrivacySettingsCache {
 
     /** The settings derived from the config whose digest is {@code version}; empty for a federation without DP. */
-    private record Entry(String version, Optional<DpFedAvgSettings> settings) {
+    private record Entry(String version, Optional<DpSettings> settings) {
     }
 
     private final FederationRepository federations;
@@ -38,7 +37,7 @@ class PrivacySettingsCache {
     }
 
     /** The federation's DP settings, empty when its config has no {@code privacy} section; 404 if it is gone. */
-    Optional<DpFedAvgSettings> settings(UUID id) {
+    Optional<DpSettings> settings(UUID id) {
         Optional<String> version = federations.configVersion(id);
         if (version.isEmpty()) {
             entries.remove(id);
@@ -52,7 +51,7 @@ class PrivacySettingsCache {
         // the next call finds outdated. The other order could keep an old config under the new version for good.
         FederationConfig config = federations.find(id).orElseThrow(() ->
                 new HansaProblem(HttpStatus.NOT_FOUND, "unknown-federation", "no federation " + id)).config();
-        Optional<DpFedAvgSettings> settings = config.rounds().protocol().privacy().map(CentralPrivacy::settings);
+        Optional<DpSettings> settings = DpSettings.of(config.rounds().protocol());
         entries.put(id, new Entry(version.get(), settings));
         return settings;
     }

@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.hansa.privacy.accounting.RdpAccountant;
+import dev.hansa.privacy.accounting.TreeAccountant;
+import dev.hansa.privacy.accounting.TreeAggregationEvent;
 import dev.hansa.server.EmbeddedServerTest;
 import dev.hansa.server.Eventually;
 import dev.hansa.server.FederationFixture;
@@ -23,8 +25,9 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectMapper;
 
 /**
- * A DP federation's page shows the epsilon its privacy ledger spent against the budget, and plots it per round; the
- * expected epsilons come from composing the rounds' sampled Gaussian events in the privacy module's accountant.
+ * A DP federation's page shows the epsilon its privacy ledger spent against the budget, and plots it per round, for
+ * DP-FedAvg and DP-FTRL; the expected epsilons come from composing the rounds' sampled Gaussian events, or the
+ * trees, in the privacy module's accountants.
  */
 class ConsolePrivacyTest extends EmbeddedServerTest {
 
@@ -71,6 +74,36 @@ class ConsolePrivacyTest extends EmbeddedServerTest {
         JsonNode epsilon = new ObjectMapper().readTree(HtmlUtils.htmlUnescape(series.group(1))).get("epsilon");
         assertEquals(2, epsilon.size());
         assertEquals(afterOne, epsilon.get(0).asDouble(), 1e-9);
+        assertEquals(afterTwo, epsilon.get(1).asDouble(), 1e-9);
+    }
+
+    @Test
+    void aDpFtrlFederationsPageShowsTheTreesEpsilonAgainstTheBudget() throws InterruptedException {
+        Map<String, Object> config = FederationFixture.config(3, 10, 60, 1.0, "fedavg");
+        config.put("strategy", Map.of("name", "fedavg", "params", Map.of("weighting", "uniform")));
+        // a new tree after every round, so that each client may contribute to every round once
+        config.put("privacy", Map.of("mechanism", "dp-ftrl", "noiseMultiplier", SIGMA, "clipNorm", 1.0,
+                "delta", DELTA, "clientsPerRound", 3, "restartEvery", 1, "epsilon", BUDGET));
+        FederationFixture federation = new FederationFixture(api, 3, config);
+        ConsoleSession viewer = new ConsoleSession(port).logIn(ConsoleUsers.VIEWER);
+        String page = "/console/federations/" + federation.federationId;
+        assertTrue(viewer.get(page).body().contains(String.format(Locale.ROOT,
+                "Privacy budget: epsilon 0.000 of %.3f at delta 0.00001", BUDGET)), "nothing spent before a round");
+
+        federation.start();
+        playRound(federation, 1);
+        playRound(federation, 2);
+
+        // two trees of one leaf each, every client once in each
+        TreeAccountant oneTree = TreeAccountant.empty().compose(TreeAggregationEvent.once(SIGMA, 1));
+        double afterTwo = oneTree.compose(TreeAggregationEvent.once(SIGMA, 1)).epsilon(DELTA);
+        String body = viewer.get(page).body();
+        assertTrue(body.contains(String.format(Locale.ROOT, "Privacy budget: epsilon %.3f of %.3f at delta 0.00001",
+                afterTwo, BUDGET)), body);
+        Matcher series = SERIES.matcher(body);
+        assertTrue(series.find());
+        JsonNode epsilon = new ObjectMapper().readTree(HtmlUtils.htmlUnescape(series.group(1))).get("epsilon");
+        assertEquals(oneTree.epsilon(DELTA), epsilon.get(0).asDouble(), 1e-9);
         assertEquals(afterTwo, epsilon.get(1).asDouble(), 1e-9);
     }
 

@@ -11,6 +11,8 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.springframework.beans.BeanWrapperImpl;
 import org.springframework.validation.BeanPropertyBindingResult;
 import org.springframework.validation.Errors;
@@ -60,6 +62,34 @@ class FederationFormTest {
              "schedule": {"rounds": 20, "sampler": "poisson", "clientFraction": 1.0, "minClients": 2}}
             """;
 
+    /** Every DP-FTRL field but the target epsilon, none at its default. */
+    private static final String TREE = """
+            {"name": "tree", "model": {"architecture": "mlp",
+                                       "params": {"inputSize": 4, "hiddenLayers": [3], "numClasses": 2}},
+             "strategy": {"name": "fedavg", "params": {"weighting": "uniform"}},
+             "privacy": {"mechanism": "dp-ftrl", "noiseMultiplier": 4.0, "clipNorm": 1.0, "delta": 1e-5,
+                         "clientsPerRound": 10, "tree": "plain", "restartEvery": 5, "restartWarmup": 2,
+                         "maxParticipations": 2, "minSeparation": 1, "epsilon": 50.0},
+             "schedule": {"rounds": 20, "sampler": "uniform", "clientFraction": 1.0, "minClients": 4}}
+            """;
+    /** DIFF2's two difference fields beside DP-FedAvg's. */
+    private static final String DIFF2 = """
+            {"name": "diff2", "model": {"architecture": "mlp",
+                                        "params": {"inputSize": 4, "hiddenLayers": [3], "numClasses": 2}},
+             "strategy": {"name": "diff2", "params": {"restartPeriod": 5}},
+             "privacy": {"noiseMultiplier": 1.0, "differenceNoiseMultiplier": 2.0, "clipNorm": 1.0,
+                         "differenceClipFactor": 3.0, "delta": 1e-5},
+             "schedule": {"rounds": 10, "sampler": "poisson", "clientFraction": 1.0, "minClients": 4}}
+            """;
+    /** L-GreCo's section on top-k. */
+    private static final String LGRECO = """
+            {"name": "lgreco", "model": {"architecture": "mlp",
+                                         "params": {"inputSize": 4, "hiddenLayers": [3], "numClasses": 2}},
+             "strategy": {"name": "fedavg"},
+             "update": {"codec": "topk", "k": 0.1, "errorFeedback": true, "lgreco": {"every": 3, "options": 7}},
+             "schedule": {"rounds": 10}}
+            """;
+
     private static FederationConfig parse(String json) {
         return FederationConfig.parse(JSON.readValue(json, new TypeReference<Map<String, Object>>() { }));
     }
@@ -74,7 +104,7 @@ class FederationFormTest {
     @Test
     void aStoredConfigShownInTheFormAndSentBackIsTheSameConfigForEveryField() {
         Set<String> shown = new TreeSet<>();
-        for (String json : List.of(ROBUST, PRIVATE, FIXED_CLIP)) {
+        for (String json : List.of(ROBUST, PRIVATE, FIXED_CLIP, TREE, DIFF2, LGRECO)) {
             FederationConfig stored = parse(json);
             FederationForm form = FederationForm.of(stored.toMap(), JSON);
             FederationConfig back = FederationConfig.parse(JSON.writeValueAsBytes(submit(form)));
@@ -85,6 +115,53 @@ class FederationFormTest {
         }
         Set<String> all = new TreeSet<>(FederationForm.BINDINGS.stream().map(FederationForm.Binding::field).toList());
         assertEquals(all, shown, "the configs above fill every box of the form");
+    }
+
+    @Test
+    void dpFtrlAndDiff2AndLGreCoBoxesReachTheirFieldsAndEmptyOnesStayAbsent() {
+        FederationForm form = FederationForm.of(parse(TREE).toMap(), JSON);
+        assertEquals("dp-ftrl", form.getDpMechanism());
+        assertEquals("plain", form.getDpTree());
+        assertEquals("10", form.getDpClientsPerRound());
+        assertEquals("", form.getDpDifferenceClipFactor(), "DIFF2's fields are not DP-FTRL's");
+        assertEquals("", form.getLgrecoEvery());
+
+        form = new FederationForm();
+        form.setName("lgreco");
+        form.setLgrecoEvery("4");
+        assertEquals(Map.of("every", 4L), ((Map<?, ?>) submit(form).get("update")).get("lgreco"),
+                "the options box left empty stays out: the parser's default applies");
+        form.setLgrecoEvery("");
+        assertFalse(((Map<?, ?>) submit(form).get("update")).containsKey("lgreco"));
+    }
+
+    /** The strategy parameters box takes each new strategy's own parameters to the parser unchanged. */
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', textBlock = """
+            diloco          | {"serverLearningRate":0.5,"serverMomentum":0.8,"weighting":"uniform"}
+            streamingdiloco | {"fragments":3,"mixing":0.25,"overlapSteps":2,"serverLearningRate":0.5}
+            sparseloco      | {"serverLearningRate":0.5,"weighting":"uniform"}
+            """)
+    void aStrategysParametersGoThroughTheParametersBox(String strategy, String params) {
+        FederationForm form = new FederationForm();
+        form.setName(strategy);
+        form.setStrategy(strategy);
+        form.setStrategyParams(params);
+        FederationConfig config = FederationConfig.parse(JSON.writeValueAsBytes(submit(form)));
+        Map<String, Object> typed = JSON.readValue(params, new TypeReference<Map<String, Object>>() { });
+        @SuppressWarnings("unchecked")
+        Map<String, Object> stored = (Map<String, Object>) ((Map<String, Object>) config.toMap().get("strategy"))
+                .get("params");
+        typed.forEach((key, value) -> assertEquals(comparable(value), comparable(stored.get(key)),
+                strategy + " " + key));
+        FederationForm shown = FederationForm.of(config.toMap(), JSON);
+        assertEquals(strategy, shown.getStrategy());
+        assertEquals(config.toMap(), FederationConfig.parse(JSON.writeValueAsBytes(submit(shown))).toMap());
+    }
+
+    /** A number as a double (the parser may keep 3 as a long or an int), anything else as it is. */
+    private static Object comparable(Object value) {
+        return value instanceof Number n ? n.doubleValue() : value;
     }
 
     @Test
@@ -136,6 +213,18 @@ class FederationFormTest {
         assertEquals(Optional.of("codecParams"), FederationForm.fieldOf("update.params.levels is required for qsgd"));
         assertEquals(Optional.of("errorFeedbackRule"),
                 FederationForm.fieldOf("update.errorFeedbackRule must be one of [classic], got x"));
+        assertEquals(Optional.of("dpMechanism"),
+                FederationForm.fieldOf("privacy.mechanism must be one of [dp-fedavg, dp-ftrl], got x"));
+        assertEquals(Optional.of("dpRestartWarmup"),
+                FederationForm.fieldOf("privacy.restartWarmup must be below privacy.restartEvery (5), got 7"));
+        assertEquals(Optional.of("dpClientsPerRound"),
+                FederationForm.fieldOf("privacy.clientsPerRound is required for DP-FTRL"));
+        assertEquals(Optional.of("dpDifferenceClipFactor"),
+                FederationForm.fieldOf("privacy.differenceClipFactor is required with strategy diff2"));
+        assertEquals(Optional.of("lgrecoOptions"),
+                FederationForm.fieldOf("update.lgreco.options: 4 tensors x 13 options = 52 error reports"));
+        assertEquals(Optional.of("strategyParams"),
+                FederationForm.fieldOf("strategy.params.mixing must be a number in [0, 1], got 1.5"));
         assertTrue(FederationForm.fieldOf("privacy: give exactly one of noiseMultiplier and targetEpsilon").isEmpty(),
                 "about the section as a whole: above the form");
     }

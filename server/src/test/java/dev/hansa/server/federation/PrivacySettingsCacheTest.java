@@ -7,9 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.hansa.aggregation.dp.CentralPrivacy;
 import dev.hansa.privacy.accounting.NoiseMultiplierPlanner;
-import dev.hansa.privacy.mechanism.DpFedAvgSettings;
 import dev.hansa.server.Api;
 import dev.hansa.server.EmbeddedServerTest;
 import dev.hansa.server.FederationFixture;
@@ -48,15 +46,14 @@ class PrivacySettingsCacheTest extends EmbeddedServerTest {
     }
 
     /** What the stored config gives when parsed and configured afresh: the reference. */
-    private DpFedAvgSettings derived(UUID id) {
-        return federations.require(id).config().rounds().protocol().privacy().map(CentralPrivacy::settings)
-                .orElseThrow();
+    private DpSettings derived(UUID id) {
+        return DpSettings.of(federations.require(id).config().rounds().protocol()).orElseThrow();
     }
 
     @Test
     void aTargetEpsilonIsPlannedOnceAndTheSettingsAreReusedUntilTheConfigChanges() {
         UUID id = create(new HashMap<>(Map.of("targetEpsilon", 3.0, "clipNorm", 1.0, "delta", DELTA)));
-        DpFedAvgSettings first = federations.privacySettings(id).orElseThrow();
+        DpSettings first = federations.privacySettings(id).orElseThrow();
         assertEquals(new NoiseMultiplierPlanner().noiseMultiplier(0.5, 50, 3.0, DELTA), first.noiseMultiplier());
         assertEquals(derived(id), first);
         assertSame(first, federations.privacySettings(id).orElseThrow(), "the second poll reuses the first's");
@@ -64,7 +61,7 @@ class PrivacySettingsCacheTest extends EmbeddedServerTest {
         Api.Reply patched = api.send("PATCH", "/api/v1/admin/federations/" + id + "/config", ADMIN,
                 "application/merge-patch+json", Map.of("privacy", Map.of("targetEpsilon", 5.0)));
         assertEquals(200, patched.status(), () -> new String(patched.bytes()));
-        DpFedAvgSettings edited = federations.privacySettings(id).orElseThrow();
+        DpSettings edited = federations.privacySettings(id).orElseThrow();
         assertEquals(new NoiseMultiplierPlanner().noiseMultiplier(0.5, 50, 5.0, DELTA), edited.noiseMultiplier());
         assertEquals(derived(id), edited);
         assertSame(edited, federations.privacySettings(id).orElseThrow());
@@ -74,11 +71,11 @@ class PrivacySettingsCacheTest extends EmbeddedServerTest {
     void aConfigChangedBehindTheServicesBackIsSeenByItsVersion() {
         UUID id = create(new HashMap<>(Map.of("noiseMultiplier", 1.0, "clipNorm", 1.0, "delta", DELTA,
                 "epsilon", 8.0)));
-        DpFedAvgSettings before = federations.privacySettings(id).orElseThrow();
+        DpSettings before = federations.privacySettings(id).orElseThrow();
         assertEquals(8.0, before.epsilon());
         jdbc.sql("UPDATE federations SET config = jsonb_set(config, '{privacy,epsilon}', '9.5') WHERE id = :id")
                 .param("id", id).update();
-        DpFedAvgSettings after = federations.privacySettings(id).orElseThrow();
+        DpSettings after = federations.privacySettings(id).orElseThrow();
         assertNotSame(before, after);
         assertEquals(9.5, after.epsilon());
         assertEquals(derived(id), after);

@@ -33,6 +33,14 @@ import java.util.SplittableRandom;
 public final class ByzantineBenchmark {
 
     /**
+     * ByzFL's geometric-median smoothing, in units of its momentum vectors. The updates here are those vectors times
+     * the learning rate, and Weiszfeld's smoothing scales with its input (the median of lr x is lr times the median
+     * of x with nu / lr), so the runs use lr times it. With the rule's default nu = 0.1, ten times ByzFL's smoothing
+     * at lr 0.1, the grid's geometric median matched the mean's accuracies to four decimals.
+     */
+    static final double BYZFL_GEOMED_NU = 0.1;
+
+    /**
      * What every run shares.
      *
      * @param honest     honest clients (ByzFL: 10)
@@ -152,7 +160,10 @@ public final class ByzantineBenchmark {
         return new Outcome(run, curve, (System.nanoTime() - start) / 1e9);
     }
 
-    /** FedAvg with unweighted means, one local step of momentum SGD, clipping and NNM in front of the rule. */
+    /**
+     * FedAvg with unweighted means, one local step of momentum SGD, clipping and NNM in front of the rule; the
+     * geometric median with ByzFL's smoothing in the updates' units ({@link #BYZFL_GEOMED_NU}).
+     */
     private RoundConfig.Configured configure(Run run, int clients) {
         Map<String, Object> training = new LinkedHashMap<>();
         training.put("learningRate", protocol.learningRate());
@@ -164,6 +175,9 @@ public final class ByzantineBenchmark {
         robustness.put("aggregator", run.aggregator());
         robustness.put("f", run.f());
         robustness.put("preAggregators", List.of(Map.of("name", "clipping", "c", run.clip()), Map.of("name", "nnm")));
+        if (run.aggregator().equals("geomed")) {
+            robustness.put("aggregatorParams", Map.of("nu", BYZFL_GEOMED_NU * protocol.learningRate()));
+        }
         return RoundConfig.configure("fedavg", Map.of("weighting", "uniform"), training, Map.of(), robustness,
                 new RoundConfig.Sampling("uniform", 1.0, clients, clients));
     }

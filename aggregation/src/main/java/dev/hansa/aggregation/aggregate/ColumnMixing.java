@@ -117,7 +117,10 @@ final class ColumnMixing {
         return dropped + 1 < kept;
     }
 
-    /** The dropped rows' magnitude is at most {@link #COMPLEMENT_RATIO} times the kept ones'. */
+    /**
+     * The dropped rows' magnitude is finite and at most {@link #COMPLEMENT_RATIO} times the kept ones' (else an
+     * infinite value of a dropped row would reach the row through the total, as inf - inf).
+     */
     private static boolean safeComplement(double[] row, double[] shared, double[] magnitude) {
         double kept = 0;
         double dropped = 0;
@@ -128,7 +131,7 @@ final class ColumnMixing {
                 dropped += magnitude[k];
             }
         }
-        return dropped <= COMPLEMENT_RATIO * kept;
+        return Double.isFinite(dropped) && dropped <= COMPLEMENT_RATIO * kept;
     }
 
     /**

@@ -82,12 +82,12 @@ class MixedBatchTest {
         return x;
     }
 
-    /** {@code y_i = sum_k m[i][k] x_k}, in double, k in order. */
+    /** {@code y_i = sum_k m[i][k] x_k}, in double, k in order, the terms with a zero coefficient left out. */
     private static double[][] apply(double[][] m, double[][] x) {
         double[][] y = new double[m.length][x[0].length];
         for (int i = 0; i < m.length; i++) {
             for (int k = 0; k < x.length; k++) {
-                for (int j = 0; j < y[i].length; j++) {
+                for (int j = 0; j < y[i].length && m[i][k] != 0; j++) {
                     y[i][j] += m[i][k] * x[k][j];
                 }
             }
@@ -246,6 +246,32 @@ class MixedBatchTest {
                                 "f " + f + " row " + i + " column " + j + ": " + value + " vs " + exact[i][j]);
                     }
                 }
+            }
+        }
+    }
+
+    @Test
+    void aDroppedRowThatIsNotFiniteReachesNoOtherRow() {
+        Random r = new Random(7);
+        int n = 12;
+        int d = 500;
+        List<float[]> rows = rows(n, d, r);
+        Arrays.fill(rows.get(n - 1), Float.POSITIVE_INFINITY);
+        Arrays.fill(rows.get(0), 0, d / 2, Float.POSITIVE_INFINITY); // kept by most: their kept magnitude is infinite
+        double[][] nnm = new double[n][n];
+        for (int i = 0; i < n - 1; i++) {
+            for (int k = 0; k < n - 2; k++) {
+                nnm[i][(i + k) % (n - 1)] = 1.0 / (n - 2); // rows 0..n-2 keep n - 2 of themselves, never row n-1
+            }
+        }
+        for (int k = 2; k < n; k++) {
+            nnm[n - 1][k] = 1.0 / (n - 2); // row n-1 keeps itself, so it is in the total
+        }
+        float[] got = read(mixed(heap(rows, d), nnm), 0, d);
+        double[][] exact = apply(nnm, inDouble(rows));
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j < d; j++) {
+                assertEquals((float) exact[i][j], got[i * d + j], "row " + i + " column " + j);
             }
         }
     }

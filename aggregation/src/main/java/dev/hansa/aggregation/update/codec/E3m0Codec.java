@@ -4,6 +4,7 @@ import dev.hansa.aggregation.config.Hyperparameters;
 import dev.hansa.aggregation.tensor.ModelSpec;
 import dev.hansa.aggregation.tensor.Tensors;
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.util.Map;
 
 /**
@@ -28,7 +29,8 @@ import java.util.Map;
  * <p>Why buckets: the 7 levels span only a factor 64, so one scale for a large tensor would zero every value below
  * 1/90 of the tensor's largest; a scale per 512 values costs 1/16 bit per value (4.0625 bits in all) and follows
  * the local magnitude. Payload: the scales as float32, one per bucket in order, then the d 4-bit codes
- * ({@code e | sign << 3}) packed ({@link BitPacking}). Frame: docs/protocol.md.
+ * ({@code e | sign << 3}) packed two per byte, low nibble first ({@link BitPacking}'s layout). Frame:
+ * docs/protocol.md.
  */
 public final class E3m0Codec implements UpdateCodec {
 
@@ -66,20 +68,15 @@ public final class E3m0Codec implements UpdateCodec {
 
     @Override
     public byte[] encode(Tensors values, Map<String, String> metadata) {
-        float[] v = values.values();
         float[] scales = scales(values);
-        return UpdateFrame.write(NAME, v.length, metadata, Math.toIntExact(payloadBytes(values.spec())), out -> {
-            for (float s : scales) {
-                out.putFloat(s);
-            }
-            BitPacking.Writer codes = new BitPacking.Writer(out);
-            Buckets.forEach(values.spec(), bucket, (b, from, to) -> {
-                for (int i = from; i < to; i++) {
-                    codes.put(code(v[i], scales[b]), WIDTH);
-                }
-            });
-            codes.finish();
-        });
+        byte[] codes = codes(values, scales);
+        return UpdateFrame.write(NAME, values.values().length, metadata,
+                Math.toIntExact(payloadBytes(values.spec())), out -> {
+                    for (float s : scales) {
+                        out.putFloat(s);
+                    }
+                    out.put(codes);
+                });
     }
 
     @Override
@@ -93,56 +90,97 @@ public final class E3m0Codec implements UpdateCodec {
         UpdateFrame.Parsed frame = UpdateFrame.read(bytes, NAME, d);
         MemorySegment payload = UpdateFrame.exactPayload(frame, payloadBytes(spec), () -> "an e3m0 payload for " + d
                 + " parameters in " + buckets(spec) + " buckets of " + bucket);
-        BitPacking.Reader codes = new BitPacking.Reader(payload.asSlice(4L * buckets(spec)));
+        long codesAt = 4L * buckets(spec);
+        if (d % 2 == 1 && (payload.get(ValueLayout.JAVA_BYTE, payload.byteSize() - 1) & 0xf0) != 0) {
+            throw UpdateFrame.malformed("the e3m0 codes set padding bits after the last field");
+        }
         float[] out = new float[d];
+        float[] levels = new float[1 << WIDTH];
         Buckets.forEach(spec, bucket, (b, from, to) -> {
             float scale = payload.get(SparseValues.F32, 4L * b);
             if (!Float.isFinite(scale) || Float.floatToRawIntBits(scale) < 0) {
                 throw UpdateFrame.malformed("e3m0 bucket " + b + " has scale " + scale
                         + "; a scale is a finite, non-negative float32");
             }
+            for (int code = 0; code < levels.length; code++) {
+                levels[code] = value(scale, code);
+            }
             for (int i = from; i < to; i++) {
-                int code = codes.get(WIDTH);
+                int code = nibble(payload.get(ValueLayout.JAVA_BYTE, codesAt + (i >> 1)), i);
                 if (code == SIGN) {
                     throw UpdateFrame.malformed("e3m0 code " + code + " at parameter " + i
                             + " is a negative zero, which the encoder never writes");
                 }
-                out[i] = value(scale, code);
+                out[i] = levels[code];
             }
         });
-        codes.end("the e3m0 codes");
         return new Decoded(new Tensors(spec, out), frame.metadata());
     }
 
     @Override
     public Tensors reconstruct(Tensors values) {
-        float[] v = values.values();
         float[] scales = scales(values);
-        float[] out = new float[v.length];
+        byte[] codes = codes(values, scales);
+        float[] out = new float[values.values().length];
         Buckets.forEach(values.spec(), bucket, (b, from, to) -> {
             for (int i = from; i < to; i++) {
-                out[i] = value(scales[b], code(v[i], scales[b]));
+                out[i] = value(scales[b], nibble(codes[i >> 1], i));
             }
         });
         return new Tensors(values.spec(), out);
     }
 
     /**
-     * The code of {@code x} in a bucket of scale {@code s >= |x|}: the exponent starts at 7 and drops by one for each
-     * threshold {@code s 2^-(j + 1/2)}, j = 0..6, that |x| lies below, tested exactly as {@code x^2 < s^2 2^-(2j+1)}.
+     * The codes of every value packed two per byte, value i in the low nibble of byte i / 2 when i is even, else
+     * in the high one: {@link BitPacking}'s stream at width 4, written a byte at a time.
      */
-    static int code(float x, float s) {
+    private byte[] codes(Tensors values, float[] scales) {
+        float[] v = values.values();
+        byte[] codes = new byte[Math.toIntExact(BitPacking.bytes((long) v.length * WIDTH))];
+        Buckets.forEach(values.spec(), bucket, (b, from, to) -> {
+            double[] thresholds = thresholds(scales[b]);
+            for (int i = from; i < to; i++) {
+                codes[i >> 1] |= (byte) (code(v[i], thresholds) << ((i & 1) * WIDTH));
+            }
+        });
+        return codes;
+    }
+
+    /** Value i's code in the byte that holds it. */
+    private static int nibble(byte packed, int i) {
+        return (packed >> ((i & 1) * WIDTH)) & 0xf;
+    }
+
+    /**
+     * The squared thresholds {@code s^2 2^-(2j + 1)}, j = 0..6, of a bucket of scale s: a value whose square lies
+     * below j + 1 of them is {@code s 2^-(j + 1/2)} or less and loses j + 1 from the exponent 7. Exact in double.
+     */
+    static double[] thresholds(float scale) {
+        double[] thresholds = new double[MAX_EXPONENT];
+        double threshold = (double) scale * scale * 0.5;
+        for (int j = 0; j < thresholds.length; j++) {
+            thresholds[j] = threshold;
+            threshold *= 0.25;
+        }
+        return thresholds;
+    }
+
+    /**
+     * The code of {@code x} in a bucket whose {@link #thresholds} are given ({@code |x|} at most its scale): the
+     * exponent 7 less the thresholds {@code x^2} lies below, and the sign bit; zero for x = 0 and below the last
+     * threshold. Counted without branches, since the comparisons of random values are unpredictable.
+     */
+    static int code(float x, double[] thresholds) {
         if (x == 0) {
             return 0;
         }
         double square = (double) x * x;
-        double threshold = (double) s * s * 0.5;
         int exponent = MAX_EXPONENT;
-        while (exponent > 0 && square < threshold) {
-            exponent--;
-            threshold *= 0.25;
+        for (double threshold : thresholds) {
+            exponent -= square < threshold ? 1 : 0;
         }
-        return exponent == 0 ? 0 : x < 0 ? SIGN | exponent : exponent;
+        int sign = (Float.floatToRawIntBits(x) >>> 28) & SIGN;
+        return exponent == 0 ? 0 : exponent | sign;
     }
 
     /** The value of a code: {@code +-s 2^(e - 7)} in double, rounded once to float32 (exact unless subnormal). */

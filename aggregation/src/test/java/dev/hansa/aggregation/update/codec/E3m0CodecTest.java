@@ -105,8 +105,8 @@ class E3m0CodecTest {
         @Test
         void zerosAreCodeZeroWhateverTheirSignAndAnAllZeroBucketHasScaleZero() {
             assertArrayEquals(new float[] {0, 0, 0}, roundTrip(0, -0f, 0));
-            assertEquals(0, E3m0Codec.code(-0f, 1));
-            assertEquals(0, E3m0Codec.code(0, 0));
+            assertEquals(0, E3m0Codec.code(-0f, E3m0Codec.thresholds(1)));
+            assertEquals(0, E3m0Codec.code(0, E3m0Codec.thresholds(0)));
         }
 
         @Test

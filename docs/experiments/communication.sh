@@ -1,14 +1,16 @@
 #!/usr/bin/env bash
 # The first accuracy-versus-uploaded-bytes runs of docs/communication.md: FedAvg on Fashion-MNIST, 100 clients, 10 per
 # round, Dirichlet 0.5, MLP 784-200-10 (the protocol of docs/experiments.md), dense against every codec with error
-# feedback and the biased ones (top-k, sign, rand-k, count sketch) and qsgd also without, one seed. Then the plot and
+# feedback and the biased ones (top-k, sign, rand-k, count sketch, e3m0) and qsgd also without, one seed. Then the plot and
 # table (plot_communication.py). Runs in order of interest, so an interrupted run has the important ones.
 #
 #   docs/experiments/communication.sh          every run (skipping those whose CSV is complete), then the plot
 #   docs/experiments/communication.sh plot     the plot and table from the CSVs already there
 #
 # Needs JDK 25 (JAVA_HOME), Debian's dataset-fashion-mnist and python3-matplotlib. Environment: ROUNDS (50),
-# SEED (1), ALPHA (0.5), RESULTS (docs/experiments/results/communication), JAR (else server/target's, built if absent).
+# SEED (1), ALPHA (0.5), RESULTS (docs/experiments/results/communication), JAR (else server/target's, built if absent),
+# ONLY (space-separated run labels, e.g. "dense sparseloco-decayed": only those runs; default every run), PLOT (the
+# PNG to draw, docs/img/communication.png).
 set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 cd "$root"
@@ -21,7 +23,7 @@ mode="${1:-run}"
 
 # label|codec options|with error feedback only (1) or also without (0). k = 1% for the sparse codecs; qsgd with
 # s = 1 (2-bit codes); sparseloco at SparseLoCo's settings; a 5 x 3200 count sketch (64 KB, a tenth of the dense
-# upload) unsketched to 1%.
+# upload) unsketched to 1%; e3m0 (4-bit floats, Streaming DiLoCo's exchange) with scales per 512 values.
 codecs=(
   "topk-1pct|--codec topk --codec-k 0.01|0"
   "sparseloco|--codec sparseloco|1"
@@ -31,6 +33,7 @@ codecs=(
   "randk-1pct|--codec randk --codec-k 0.01|0"
   "bf16|--codec bf16|1"
   "fp16|--codec fp16|1"
+  "e3m0|--codec e3m0|0"
 )
 common=(--dataset fashion-mnist --clients 100 --per-round 10 --model mlp --hidden 200 --steps 20 --batch 32
         --backend cpu --strategy fedavg --lr 0.2 --partition "dirichlet:$alpha" --seed "$seed" --rounds "$rounds"
@@ -38,6 +41,9 @@ common=(--dataset fashion-mnist --clients 100 --per-round 10 --model mlp --hidde
 
 run() {
   local csv="$1"; shift
+  if [ -n "${ONLY:-}" ] && [[ " $ONLY " != *" $(basename "$csv" .csv) "* ]]; then
+    return
+  fi
   if [ -f "$csv" ] && [ "$(tail -n 1 "$csv" | cut -d, -f1)" = "$rounds" ]; then
     echo "done already: $csv" >&2
     return
@@ -70,4 +76,4 @@ if [ "$mode" != plot ]; then
   # SparseLoCo proper: its decayed error feedback (beta = 0.95) instead of the classic one.
   run "$results/sparseloco-decayed.csv" --codec sparseloco --error-feedback true --error-feedback-rule decayed
 fi
-/usr/bin/python3 docs/experiments/plot_communication.py "$results" docs/img/communication.png
+/usr/bin/python3 docs/experiments/plot_communication.py "$results" "${PLOT:-docs/img/communication.png}"

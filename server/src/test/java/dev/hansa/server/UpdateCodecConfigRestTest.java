@@ -52,6 +52,9 @@ class UpdateCodecConfigRestTest extends EmbeddedServerTest {
         // A member nobody reads is unknown-field (naming it in "field" too); a bad value is invalid-request.
         assertEquals(field.contains("unknown field") ? "unknown-field" : "invalid-request", r.reason());
         assertTrue(r.json().get("detail").asString().contains(field), r.json().get("detail").asString());
+        if (field.contains("has none") || field.contains("plans")) {
+            assertEquals("update.lgreco", r.json().get("field").asString(), "the problem names the section");
+        }
         assertEquals(before, federations(), "nothing created");
     }
 

@@ -1,5 +1,6 @@
 package dev.hansa.aggregation.update.lgreco;
 
+import dev.hansa.aggregation.config.InvalidValueException;
 import dev.hansa.aggregation.tensor.ModelSpec;
 import dev.hansa.aggregation.tensor.Tensors;
 import dev.hansa.aggregation.update.codec.QsgdCodec;
@@ -20,12 +21,15 @@ import java.util.Map;
  */
 public interface LGreCoKnob {
 
+    /** The config section a knob's refusal names. */
+    String FIELD = "update.lgreco";
+
     /**
      * The knob of {@code codec} with the {@code update} section's size {@code k} and codec parameters
      * {@code params} (defaults filled in), planned on {@code settings}' grid.
      *
-     * @throws IllegalArgumentException naming {@code update.lgreco} when the codec has no knob L-GreCo plans, or
-     *                                  its setting leaves the grid no room
+     * @throws InvalidValueException naming {@code update.lgreco} when the codec has no knob L-GreCo plans, or its
+     *                               setting leaves the grid no room
      */
     static LGreCoKnob of(String codec, double k, Map<String, Double> params, LGreCoSettings settings) {
         return switch (codec) {
@@ -34,7 +38,7 @@ public interface LGreCoKnob {
                     settings);
             case SparseLoCoCodec.NAME -> new SparseLoCoKnob(params.get("chunk").intValue(),
                     params.get("kPerChunk").intValue(), settings);
-            default -> throw new IllegalArgumentException("update.lgreco plans a codec's knob per tensor: topk's"
+            default -> throw new InvalidValueException(FIELD, FIELD + " plans a codec's knob per tensor: topk's"
                     + " density, qsgd's levels or sparseloco's kPerChunk; " + codec + " has none");
         };
     }

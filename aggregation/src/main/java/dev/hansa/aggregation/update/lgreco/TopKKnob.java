@@ -1,5 +1,6 @@
 package dev.hansa.aggregation.update.lgreco;
 
+import dev.hansa.aggregation.config.InvalidValueException;
 import dev.hansa.aggregation.tensor.ModelSpec;
 import dev.hansa.aggregation.tensor.TensorSpec;
 import dev.hansa.aggregation.tensor.Tensors;
@@ -24,11 +25,11 @@ public final class TopKKnob implements LGreCoKnob {
     private final double[] options;
 
     /**
-     * @throws IllegalArgumentException naming {@code update.lgreco} unless k is a fraction in (0, {@value #MAX_K})
+     * @throws InvalidValueException naming {@code update.lgreco} unless k is a fraction in (0, {@value #MAX_K})
      */
     public TopKKnob(double k, LGreCoSettings settings) {
         if (!(k > 0 && k < MAX_K)) {
-            throw new IllegalArgumentException("update.lgreco plans topk's per-tensor density around a fraction"
+            throw new InvalidValueException(FIELD, FIELD + " plans topk's per-tensor density around a fraction"
                     + " update.k in (0, " + MAX_K + ") (its grid reaches twice update.k); got k " + k);
         }
         this.k = k;

@@ -92,7 +92,7 @@ def main(image, summary, specs, keep):
             mean = statistics.mean(r["accuracy"])
             ax.errorbar([r["bytes"] / 1e6], [mean],
                         yerr=[[mean - min(r["accuracy"])], [max(r["accuracy"]) - mean]],
-                        fmt="o" if name.endswith(("-ef", "-decayed")) or name == "dense" else "s",
+                        fmt="o" if "-ef" in name or "-decayed" in name or name == "dense" else "s",
                         color=colours[name], label=name, capsize=3, markersize=5)
         ax.set_xscale("log")
         ax.set_xlabel("uploaded MB, all clients (log)")
@@ -102,7 +102,7 @@ def main(image, summary, specs, keep):
         ax.set_title("{}, {} seed(s)".format(label, len(dirs)), fontsize=10)
         ax.grid(alpha=0.3, which="both")
         ax.legend(fontsize=7, loc="lower right", ncol=2)
-    fig.suptitle("FedAvg, Fashion-MNIST, 100 clients (10 per round), MLP, 50 rounds: circles with error feedback "
+    fig.suptitle("FedAvg, Fashion-MNIST, 100 clients (10 per round), MLP, 50 rounds:\ncircles with error feedback "
                  "(dense: none), squares without", fontsize=10)
     fig.tight_layout()
     os.makedirs(os.path.dirname(image) or ".", exist_ok=True)

@@ -19,7 +19,8 @@ import java.util.Map;
  * flat index i uses word i of the Philox stream {@code (plan seed, }{@value #STREAM_HEX}{@code )}: rounds up iff
  * {@code word < (r - floor(r)) 2^32} as unsigned, so encoding is a function of the values and the participant's seed,
  * and {@link #reconstruct} equals what the server decodes. Levels travel as the code {@code s + sign(v) l} in the
- * fewest bits that hold 0..2s. Frame: docs/protocol.md.
+ * fewest bits that hold 0..2s. With L-GreCo each tensor may have its own s ({@link #perTensor}), its codes then in
+ * its own width. Frame: docs/protocol.md.
  */
 public final class QsgdCodec implements UpdateCodec {
 
@@ -84,7 +85,7 @@ public final class QsgdCodec implements UpdateCodec {
      * decision's resolution of 2^-32 are not modelled.
      */
     public static double expectedSquaredError(float[] v, int from, int to, int levels) {
-        double n = bucketNorm(v, from, to, -1);
+        double n = bucketNorm(v, from, to);
         if (n == 0) {
             return 0;
         }
@@ -231,16 +232,16 @@ public final class QsgdCodec implements UpdateCodec {
     private float[] norms(Tensors values) {
         float[] v = values.values();
         float[] norms = new float[buckets(values.spec())];
-        Buckets.forEach(values.spec(), bucket, (b, from, to) -> norms[b] = bucketNorm(v, from, to, b));
+        Buckets.forEach(values.spec(), bucket, (b, from, to) -> norms[b] = bucketNorm(v, from, to));
         return norms;
     }
 
     /**
      * The L2 norm of {@code v[from, to)}, computed in double and rounded up to float32 (so that {@code |v| <= n}).
      *
-     * @throws IllegalArgumentException for a non-finite value or a norm beyond float32, naming bucket {@code b}
+     * @throws IllegalArgumentException for a non-finite value or a norm beyond float32
      */
-    private static float bucketNorm(float[] v, int from, int to, int b) {
+    private static float bucketNorm(float[] v, int from, int to) {
         double sum = 0;
         for (int i = from; i < to; i++) {
             if (!Float.isFinite(v[i])) {
@@ -255,7 +256,8 @@ public final class QsgdCodec implements UpdateCodec {
             up = Math.nextUp(up);
         }
         if (Float.isInfinite(up)) {
-            throw new IllegalArgumentException("qsgd bucket " + b + " has a norm beyond float32: " + norm);
+            throw new IllegalArgumentException("the qsgd bucket of parameters [" + from + ", " + to
+                    + ") has a norm beyond float32: " + norm);
         }
         return up;
     }

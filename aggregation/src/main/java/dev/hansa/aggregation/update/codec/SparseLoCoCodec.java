@@ -21,8 +21,8 @@ import java.util.Map;
  * {@code scale = 6 std(c) / 4} (sample std; 1 when it is 0 or undefined), bin {@code clamp(rint(c / scale + 2), 0, 3)},
  * and each bin decodes to the mean of its c (0 if empty) plus the shift. The decayed error feedback that replaces
  * DiLoCo's outer momentum in SparseLoCo is a transform ({@code update.errorFeedbackRule} {@code decayed}).
- * Frame: docs/protocol.md. Decodes to sparse {@link Tensors} (the server folds the kept entries without expanding
- * them).
+ * With L-GreCo each tensor may keep its own count per chunk ({@link #perTensor}). Frame: docs/protocol.md. Decodes
+ * to sparse {@link Tensors} (the server folds the kept entries without expanding them).
  */
 public final class SparseLoCoCodec implements UpdateCodec {
 

@@ -68,6 +68,9 @@ if [ "$mode" != plot ]; then
   done
 fi
 /usr/bin/python3 docs/experiments/plot_diloco.py "$results" docs/img/diloco.png
-# Each log's last line is /usr/bin/time's; the total is the runs' user + system CPU time.
-grep -H '^time ' "$results"/*.log | sed "s|^$results/||" > "$results/times.txt" || true
+# Each log's last line is /usr/bin/time's; the total is the runs' user + system CPU time. A run whose log is not
+# here (logs are not committed) keeps its line from the times.txt already there.
+{ grep -H '^time ' "$results"/*.log | sed "s|^$results/||" || true; grep -v '^total' "$results/times.txt" || true; } \
+  | sort -s -u -t: -k1,1 > "$results/times.new"
+mv "$results/times.new" "$results/times.txt"
 awk '{cpu += $5 + $8} END {printf "total %.1f CPU-minutes\n", cpu / 60}' "$results/times.txt" >> "$results/times.txt"

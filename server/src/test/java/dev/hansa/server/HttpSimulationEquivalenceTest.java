@@ -113,9 +113,10 @@ class HttpSimulationEquivalenceTest extends EmbeddedServerTest {
                 // Codec parameters travel in the plan; qsgd rounds on each participant's seed on both sides.
                 new Case("fedavg", Map.of(), Map.of("codec", "qsgd", "params", Map.of("levels", 4, "bucket", 64),
                         "errorFeedback", true), Map.of(), Samplers.UNIFORM),
-                // Streaming DiLoCo's rounds upload one fragment (update.tensors) through the plan's codec, and its
-                // clients keep their own weights in their state. SparseLoCo's compression comes with the preset.
-                new Case("streamingdiloco", Map.of(), Map.of("codec", "bf16"), Map.of(), Samplers.UNIFORM),
+                // Streaming DiLoCo's rounds upload one fragment (update.tensors) through the plan's codec, here
+                // the paper's 4-bit floats, and its clients keep their own weights in their state. SparseLoCo's
+                // compression comes with the preset.
+                new Case("streamingdiloco", Map.of(), Map.of("codec", "e3m0"), Map.of(), Samplers.UNIFORM),
                 // EF21's estimate lives in the client state and, on the server, in the strategy state.
                 new Case("fedavg", Map.of(), Map.of("codec", "sign", "errorFeedback", true,
                         "errorFeedbackRule", "ef21"), Map.of(), Samplers.UNIFORM),

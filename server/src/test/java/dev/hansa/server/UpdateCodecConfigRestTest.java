@@ -36,7 +36,7 @@ class UpdateCodecConfigRestTest extends EmbeddedServerTest {
 
     @ParameterizedTest(name = "{1} -> {2}")
     @CsvSource(delimiter = '|', value = {
-            "1 | {\"codec\": \"sign\", \"lgreco\": {\"every\": 2}}                         | update.lgreco plans a codec's knob",
+            "1 | {\"codec\": \"sign\", \"lgreco\": {\"every\": 2}}              | update.lgreco plans a codec's knob",
             "1 | {\"codec\": \"randk\", \"k\": 0.1, \"lgreco\": {\"every\": 2}}            | randk has none",
             "1 | {\"codec\": \"topk\", \"k\": 0.5, \"lgreco\": {\"every\": 2}}             | update.lgreco plans topk",
             "1 | {\"codec\": \"topk\", \"k\": 0.1, \"lgreco\": {\"every\": 0}}             | update.lgreco.every",

@@ -156,7 +156,8 @@ class UpdatePipelineServerTest extends EmbeddedServerTest {
         orchestrator.tick(); // opens round 2
         var plan = f.assignment(f.clients.get(0)).json().get("plan");
         Map<String, Double> planned = new HashMap<>();
-        plan.get("update").get("tensorKnob").properties().forEach(e -> planned.put(e.getKey(), e.getValue().asDouble()));
+        plan.get("update").get("tensorKnob").properties()
+                .forEach(e -> planned.put(e.getKey(), e.getValue().asDouble()));
         assertEquals(Map.of("fc1.weight", 1.0, "fc1.bias", 1.0, "fc2.weight", 1.0, "fc2.bias", 1.0), planned);
         long seed = plan.get("seed").asLong();
         Tensors delta = randomDelta(22);

@@ -79,8 +79,8 @@ public final class QsgdCodec implements UpdateCodec {
     /**
      * The expected squared error {@code E||Q(x) - x||^2} of quantising {@code v[from, to)} as one bucket to s levels,
      * in closed form: the norm n is the bucket's as the encoder takes it (float32, rounded up), and a value with
-     * {@code r = |v| s / n} and {@code p = r - floor(r)} decodes to {@code n floor(r) / s} with probability 1 - p and to
-     * {@code n (floor(r) + 1) / s} with probability p, so its squared error's expectation is
+     * {@code r = |v| s / n} and {@code p = r - floor(r)} decodes to {@code n floor(r) / s} with probability 1 - p and
+     * to {@code n (floor(r) + 1) / s} with probability p, so its squared error's expectation is
      * {@code (n / s)^2 p (1 - p)}; summed over the bucket in double. The decoded value's rounding to float32 and the
      * decision's resolution of 2^-32 are not modelled.
      */

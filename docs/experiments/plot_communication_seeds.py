@@ -14,6 +14,7 @@ final accuracy of each run against its uploaded bytes (log axis), the bar spanni
 """
 import csv
 import glob
+import math
 import os
 import re
 import statistics
@@ -23,14 +24,15 @@ FINAL_WINDOW = 5
 
 
 def read(path):
-    """(uploaded bytes, final accuracy) of one run, or None if it has no evaluation."""
-    uploaded, accuracies = 0, []
+    """(uploaded bytes, final accuracy, rounds) of one run, or None if it has no evaluation."""
+    uploaded, accuracies, rounds = 0, [], 0
     with open(path) as f:
         for r in csv.DictReader(f):
             uploaded += int(r["bytes_up"])
+            rounds = int(r["round"])
             if r["test_accuracy"]:
                 accuracies.append(float(r["test_accuracy"]))
-    return (uploaded, statistics.mean(accuracies[-FINAL_WINDOW:])) if accuracies else None
+    return (uploaded, statistics.mean(accuracies[-FINAL_WINDOW:]), rounds) if accuracies else None
 
 
 def seed_runs(directories, keep):
@@ -56,7 +58,7 @@ def summarise(directories, keep):
     common = set.intersection(*(set(s) for s in seeds))
     if "dense" not in common:
         raise SystemExit("no dense run in every one of " + ", ".join(directories))
-    rows = {}
+    rows = {"rounds": max(s["dense"][2] for s in seeds)}
     for name in common:
         rows[name] = {
             "bytes": statistics.mean(s[name][0] for s in seeds),
@@ -75,9 +77,10 @@ def main(image, summary, specs, keep):
         label, dirs = spec.split("=", 1)
         labels.append((label, dirs.split(",")))
     fig, axes = plt.subplots(1, len(labels), figsize=(6.5 * len(labels), 5.5), squeeze=False)
-    lines = []
+    lines, rounds, lowest, highest = [], set(), 1.0, 0.0
     for (label, dirs), ax in zip(labels, axes[0]):
         rows = summarise(dirs, keep)
+        rounds.add(rows.pop("rounds"))
         dense_bytes = rows["dense"]["bytes"]
         lines += ["", "**{}**, {} seed(s):".format(label, len(dirs)), "",
                   "| run | uploaded MB | dense / run (bytes) | final acc. (%) | vs dense (points) |",
@@ -90,6 +93,7 @@ def main(image, summary, specs, keep):
                 name, r["bytes"] / 1e6, dense_bytes / r["bytes"], spread(r["accuracy"], 100),
                 spread(r["gap"], 100, "{:+.2f}")))
             mean = statistics.mean(r["accuracy"])
+            lowest, highest = min(lowest, min(r["accuracy"])), max(highest, max(r["accuracy"]))
             ax.errorbar([r["bytes"] / 1e6], [mean],
                         yerr=[[mean - min(r["accuracy"])], [max(r["accuracy"]) - mean]],
                         fmt="o" if "-ef" in name or "-decayed" in name or name == "dense" else "s",
@@ -97,13 +101,14 @@ def main(image, summary, specs, keep):
         ax.set_xscale("log")
         ax.set_xlabel("uploaded MB, all clients (log)")
         ax.set_ylabel("final test accuracy (mean of seeds, bar: min to max)")
-        if keep.pattern == ".":
-            ax.set_ylim(0.2, 0.9)
         ax.set_title("{}, {} seed(s)".format(label, len(dirs)), fontsize=10)
         ax.grid(alpha=0.3, which="both")
         ax.legend(fontsize=7, loc="lower right", ncol=2)
-    fig.suptitle("FedAvg, Fashion-MNIST, 100 clients (10 per round), MLP, 50 rounds:\ncircles with error feedback "
-                 "(dense: none), squares without", fontsize=10)
+    # One accuracy range for every panel, in steps of 0.05 around what the runs reached.
+    for ax in axes[0]:
+        ax.set_ylim(max(0.0, math.floor((lowest - 0.02) * 20) / 20), min(1.0, math.ceil((highest + 0.02) * 20) / 20))
+    fig.suptitle("FedAvg, Fashion-MNIST, 100 clients (10 per round), MLP, {} rounds:\ncircles with error feedback "
+                 "(dense: none), squares without".format("/".join(str(r) for r in sorted(rounds))), fontsize=10)
     fig.tight_layout()
     os.makedirs(os.path.dirname(image) or ".", exist_ok=True)
     fig.savefig(image, dpi=110)

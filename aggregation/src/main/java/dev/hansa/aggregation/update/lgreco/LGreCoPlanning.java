@@ -22,6 +22,11 @@ public final class LGreCoPlanning {
 
     /** The state scalar that holds tensor l's planned knob value is this prefix and l. */
     public static final String STATE_PREFIX = "lgreco.knob.";
+    /**
+     * Where builds before the knob generalisation kept topk's planned densities (the only knob then): read when the
+     * current prefix is absent, so a federation planned by such a build keeps its plan after an upgrade.
+     */
+    static final String TOPK_STATE_PREFIX = "lgreco.k.";
 
     private LGreCoPlanning() {
     }
@@ -30,7 +35,7 @@ public final class LGreCoPlanning {
     public static Map<String, Double> current(State state, ModelSpec spec) {
         Map<String, Double> perTensor = new LinkedHashMap<>();
         for (int l = 0; l < spec.tensors().size(); l++) {
-            Double k = state.scalars().get(STATE_PREFIX + l);
+            Double k = state.scalars().getOrDefault(STATE_PREFIX + l, state.scalars().get(TOPK_STATE_PREFIX + l));
             if (k != null) {
                 perTensor.put(spec.tensors().get(l).name(), k);
             }

@@ -214,4 +214,14 @@ class LGreCoRoundsTest {
         assertTrue(assertThrows(IllegalArgumentException.class, () -> new LGreCoSettings(1, 5).checkModel(wide))
                 .getMessage().startsWith("update.lgreco.options"));
     }
+
+    @Test
+    void aPlanStoredUnderTheTopkOnlyPrefixIsStillRead() {
+        String first = SPEC.tensors().getFirst().name();
+        State older = new State(Map.of(), Map.of(LGreCoPlanning.TOPK_STATE_PREFIX + 0, 0.02));
+        assertEquals(Map.of(first, 0.02), LGreCoPlanning.current(older, SPEC));
+        State both = new State(Map.of(), Map.of(LGreCoPlanning.TOPK_STATE_PREFIX + 0, 0.02,
+                LGreCoPlanning.STATE_PREFIX + 0, 0.005));
+        assertEquals(Map.of(first, 0.005), LGreCoPlanning.current(both, SPEC), "the current prefix wins");
+    }
 }

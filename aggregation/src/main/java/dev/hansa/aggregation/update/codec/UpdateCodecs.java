@@ -39,7 +39,8 @@ public final class UpdateCodecs {
             SignCodec.NAME, new Entry(false, (k, p) -> new SignCodec()),
             QsgdCodec.NAME, new Entry(false, (k, p) -> QsgdCodec.of(p)),
             SparseLoCoCodec.NAME, new Entry(false, (k, p) -> SparseLoCoCodec.of(p)),
-            CountSketchCodec.NAME, new Entry(true, CountSketchCodec::of)));
+            CountSketchCodec.NAME, new Entry(true, CountSketchCodec::of),
+            FetchSgdCodec.NAME, new Entry(false, (k, p) -> FetchSgdCodec.of(p))));
 
     private UpdateCodecs() {
     }

@@ -26,6 +26,7 @@ import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -67,6 +68,21 @@ class FetchSgdTest {
             a.add(new Update("c" + c, FetchSgd.TRAIN, table, samples[c], Map.of()));
         }
         return a.result();
+    }
+
+    @Test
+    void matchesTheTestVectorInTheProtocol() {
+        // One row of 2 columns, hashSeed 1: (column, sign) of the 4 coordinates (0, +), (1, -), (0, -), (0, +), as
+        // `philox_reference.py countsketch 0x1 1 2 4` prints them. x = {4, 1, -2, 0.5}: S = {4 + 2 + 0.5, -1}.
+        ModelSpec vector = ModelSpec.of(new TensorSpec("w", new int[] {4}));
+        UpdateCodec codec = update(1, 2, 1).createCodec().forParticipant(99);
+        byte[] bytes = codec.encode(new Tensors(vector, new float[] {4, 1, -2, 0.5f}), Map.of("num_samples", "7"));
+        assertEquals("48554601" + "08" + "6665746368736764" + "04000000" + "0100" + "0b00"
+                + "6e756d5f73616d706c6573" + "0100" + "37" + "08000000" + "0000d040" + "000080bf",
+                HexFormat.of().formatHex(bytes));
+        Tensors table = codec.decode(MemorySegment.ofArray(bytes), vector).values();
+        assertEquals(ModelSpec.of(new TensorSpec(FetchSgdCodec.TABLE, new int[] {1, 2})), table.spec());
+        assertArrayEquals(new float[] {6.5f, -1}, table.values());
     }
 
     @ParameterizedTest

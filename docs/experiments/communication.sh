@@ -7,7 +7,7 @@
 #
 #   docs/experiments/communication.sh          every run (skipping those whose CSV is complete), then the plot
 #   docs/experiments/communication.sh plot     the plot and table from the CSVs already there
-#   docs/experiments/communication.sh fetchsgd only dense, topk-1pct-ef, countsketch-5x3200 and FetchSGD's runs
+#   docs/experiments/communication.sh fetchsgd only dense, FetchSGD's runs, topk-1pct-ef and countsketch-5x3200
 #
 # Needs JDK 25 (JAVA_HOME), Debian's dataset-fashion-mnist and python3-matplotlib. Environment: ROUNDS (50),
 # SEED (1), ALPHA (0.5), PER_ROUND (10), EVAL_EVERY (5), RESULTS (docs/experiments/results/communication), JAR (else
@@ -87,9 +87,10 @@ fetchsgd_runs() {
 
 if [ "$mode" = fetchsgd ]; then
   run "$results/dense.csv"
+  run "$results/fetchsgd-5x3200.csv" --strategy fetchsgd --codec-params rows=5,columns=3200 --strategy-param k=0.01
   run "$results/topk-1pct-ef.csv" --codec topk --codec-k 0.01 --error-feedback true
-  run "$results/countsketch-5x3200.csv" --codec countsketch --codec-k 0.01 --codec-params rows=5,columns=3200
   fetchsgd_runs
+  run "$results/countsketch-5x3200.csv" --codec countsketch --codec-k 0.01 --codec-params rows=5,columns=3200
 elif [ "$mode" != plot ]; then
   run "$results/dense.csv"
   for entry in "${codecs[@]}"; do

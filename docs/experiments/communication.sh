@@ -11,7 +11,8 @@
 #
 # Needs JDK 25 (JAVA_HOME), Debian's dataset-fashion-mnist and python3-matplotlib. Environment: ROUNDS (50),
 # SEED (1), ALPHA (0.5), PER_ROUND (10), EVAL_EVERY (5), RESULTS (docs/experiments/results/communication), JAR (else
-# server/target's, built if absent).
+# server/target's, built if absent), ONLY (space-separated run labels, e.g. "dense sparseloco-decayed": only those
+# runs; default every run), PLOT (the PNG to draw, docs/img/communication.png).
 set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 cd "$root"
@@ -58,6 +59,9 @@ common=(--dataset fashion-mnist --clients 100 --per-round "$per_round" --model m
 
 run() {
   local csv="$1"; shift
+  if [ -n "${ONLY:-}" ] && [[ " $ONLY " != *" $(basename "$csv" .csv) "* ]]; then
+    return
+  fi
   if [ -f "$csv" ] && [ "$(tail -n 1 "$csv" | cut -d, -f1)" = "$rounds" ]; then
     echo "done already: $csv" >&2
     return
@@ -107,4 +111,4 @@ elif [ "$mode" != plot ]; then
   run "$results/sparseloco-decayed.csv" --codec sparseloco --error-feedback true --error-feedback-rule decayed
   fetchsgd_runs
 fi
-/usr/bin/python3 docs/experiments/plot_communication.py "$results" docs/img/communication.png
+/usr/bin/python3 docs/experiments/plot_communication.py "$results" "${PLOT:-docs/img/communication.png}"

@@ -61,4 +61,23 @@ class FederationConfigRestTest extends EmbeddedServerTest {
         assertEquals("invalid-field", nul.problem().get("reason").asString());
         assertEquals("name", nul.problem().get("field").asString());
     }
+
+    @Test
+    void aValueOfTheWrongTypeOrOutOfRangeIsNamedInTheFieldMember() throws Exception {
+        String[][] cases = {
+                {"\"rounds\": 1", "\"rounds\": \"ten\"", "schedule.rounds"},
+                {"\"rounds\": 1", "\"rounds\": 1, \"clientFraction\": 1.5", "schedule.clientFraction"},
+                {"\"name\": \"fedavg\"}", "\"name\": \"fedavg\", \"params\": {\"serverLearningRate\": \"fast\"}}",
+                        "strategy.params.serverLearningRate"},
+                {"\"schedule\"", "\"update\": {\"lgreco\": {\"every\": true}}, \"schedule\"", "update.lgreco.every"},
+        };
+        for (String[] c : cases) {
+            String json = CONFIG.formatted("typed", 4, 3).replace(c[0], c[1]);
+            Answer a = create(json);
+            assertEquals(400, a.status(), json);
+            assertEquals("invalid-request", a.problem().get("reason").asString(), a.problem().toString());
+            assertEquals(c[2], a.problem().get("field").asString(), a.problem().toString());
+            assertTrue(a.problem().get("detail").asString().startsWith(c[2]), a.problem().toString());
+        }
+    }
 }

@@ -37,8 +37,7 @@ public final class Hyperparameters {
         this.subject = subject;
         for (var e : values.entrySet()) {
             if (e.getKey() == null || e.getValue() == null) {
-                throw new IllegalArgumentException(field(String.valueOf(e.getKey()))
-                        + " is null; leave it out to use the default");
+                throw invalid(String.valueOf(e.getKey()), " is null; leave it out to use the default");
             }
         }
         this.values = Map.copyOf(values);
@@ -60,7 +59,7 @@ public final class Hyperparameters {
         double v = number(name, raw).doubleValue();
         boolean ok = Double.isFinite(v) && (minInclusive ? v >= min : v > min) && (maxInclusive ? v <= max : v < max);
         if (!ok) {
-            throw new IllegalArgumentException(field(name) + " must be in " + (minInclusive ? "[" : "(")
+            throw invalid(name, " must be in " + (minInclusive ? "[" : "(")
                     + format(min) + ", " + format(max) + (maxInclusive ? "]" : ")") + ", got " + raw);
         }
         effective.put(name, v);
@@ -80,11 +79,11 @@ public final class Hyperparameters {
         try {
             v = (n instanceof BigDecimal b ? b : new BigDecimal(n.toString())).longValueExact();
         } catch (ArithmeticException | NumberFormatException e) {
-            throw new IllegalArgumentException(field(name) + " must be an integer in [" + min + ", " + max
+            throw invalid(name, " must be an integer in [" + min + ", " + max
                     + "], got " + raw);
         }
         if (v < min || v > max) {
-            throw new IllegalArgumentException(field(name) + " must be an integer in [" + min + ", " + max
+            throw invalid(name, " must be an integer in [" + min + ", " + max
                     + "], got " + raw);
         }
         effective.put(name, v);
@@ -100,7 +99,7 @@ public final class Hyperparameters {
             return fallback;
         }
         if (!(raw instanceof String s) || !allowed.contains(s)) {
-            throw new IllegalArgumentException(field(name) + " must be one of " + allowed + ", got " + raw);
+            throw invalid(name, " must be one of " + allowed + ", got " + raw);
         }
         effective.put(name, s);
         return s;
@@ -115,7 +114,7 @@ public final class Hyperparameters {
             return fallback;
         }
         if (!(raw instanceof Boolean b)) {
-            throw new IllegalArgumentException(field(name) + " must be true or false, got " + raw);
+            throw invalid(name, " must be true or false, got " + raw);
         }
         effective.put(name, b);
         return b;
@@ -133,12 +132,12 @@ public final class Hyperparameters {
             return List.of();
         }
         if (!(raw instanceof List<?> list) || list.size() > maxSize) {
-            throw new IllegalArgumentException(field(name) + " must be an array of at most " + maxSize + " objects, got " + raw);
+            throw invalid(name, " must be an array of at most " + maxSize + " objects, got " + raw);
         }
         List<Hyperparameters> out = new ArrayList<>();
         for (int i = 0; i < list.size(); i++) {
             if (!(list.get(i) instanceof Map<?, ?> map) || !map.keySet().stream().allMatch(k -> k instanceof String)) {
-                throw new IllegalArgumentException(field(name) + "[" + i + "] must be an object, got " + list.get(i));
+                throw invalid(name, "[" + i + "] must be an object, got " + list.get(i));
             }
             @SuppressWarnings("unchecked")
             Map<String, ?> entry = (Map<String, ?>) map;
@@ -159,7 +158,7 @@ public final class Hyperparameters {
             return new Hyperparameters(field(name), subjectOfSection, Map.of());
         }
         if (!(raw instanceof Map<?, ?> map) || !map.keySet().stream().allMatch(k -> k instanceof String)) {
-            throw new IllegalArgumentException(field(name) + " must be an object, got " + raw);
+            throw invalid(name, " must be an object, got " + raw);
         }
         @SuppressWarnings("unchecked")
         Map<String, ?> entries = (Map<String, ?>) map;
@@ -206,8 +205,13 @@ public final class Hyperparameters {
         if (raw instanceof Number n) {
             return n;
         }
-        throw new IllegalArgumentException(field(name) + " must be a number, got "
+        throw invalid(name, " must be a number, got "
                 + (raw == null ? "null" : raw.getClass().getSimpleName() + " " + raw));
+    }
+
+    /** A refusal of field {@code name}'s value: {@code why} follows its path in the message. */
+    private InvalidValueException invalid(String name, String why) {
+        return new InvalidValueException(field(name), field(name) + why);
     }
 
     private static String format(double v) {

@@ -1,6 +1,7 @@
 package dev.hansa.server.federation;
 
 import dev.hansa.aggregation.architecture.Architectures;
+import dev.hansa.aggregation.config.InvalidValueException;
 import dev.hansa.aggregation.config.UnknownFieldException;
 import dev.hansa.aggregation.round.RoundConfig;
 import dev.hansa.aggregation.sampling.Samplers;
@@ -146,7 +147,7 @@ public record FederationConfig(String name, String architecture, Map<String, Obj
                 "privacy", "schedule", "seed"));
         String name = root.string("name");
         if (name.isBlank() || name.length() > 200) {
-            throw new IllegalArgumentException("name must hold 1..200 characters");
+            throw new InvalidValueException("name", "name must hold 1..200 characters");
         }
         Fields model = root.object("model", Set.of("architecture", "params", "seed"));
         String architecture = model.string("architecture");
@@ -170,13 +171,15 @@ public record FederationConfig(String name, String architecture, Map<String, Obj
                 s.real("quorumFraction", 0.5),
                 (int) s.integer("maxAttempts", 3L, 1, 1000));
         if (!(schedule.clientFraction() > 0 && schedule.clientFraction() <= 1)) {
-            throw new IllegalArgumentException("schedule.clientFraction must be in (0, 1]: " + schedule.clientFraction());
+            throw new InvalidValueException("schedule.clientFraction",
+                    "schedule.clientFraction must be in (0, 1]: " + schedule.clientFraction());
         }
         if (!(schedule.quorumFraction() > 0 && schedule.quorumFraction() <= 1)) {
-            throw new IllegalArgumentException("schedule.quorumFraction must be in (0, 1]: " + schedule.quorumFraction());
+            throw new InvalidValueException("schedule.quorumFraction",
+                    "schedule.quorumFraction must be in (0, 1]: " + schedule.quorumFraction());
         }
         if (schedule.minClients() > schedule.maxClients()) {
-            throw new IllegalArgumentException("schedule.minClients (" + schedule.minClients()
+            throw new InvalidValueException("schedule.minClients", "schedule.minClients (" + schedule.minClients()
                     + ") must not exceed schedule.maxClients (" + schedule.maxClients() + ")");
         }
         FederationConfig config = new FederationConfig(name, architecture, modelParams,
@@ -254,14 +257,14 @@ public record FederationConfig(String name, String architecture, Map<String, Obj
                 return fallback;
             }
             if (!(value instanceof String str)) {
-                throw new IllegalArgumentException(name(key) + " must be a string");
+                throw invalid(key, " must be a string");
             }
             return str;
         }
 
         String string(String key) {
             if (!(map.get(key) instanceof String s)) {
-                throw new IllegalArgumentException(name(key) + " is required and must be a string");
+                throw invalid(key, " is required and must be a string");
             }
             return s;
         }
@@ -270,7 +273,7 @@ public record FederationConfig(String name, String architecture, Map<String, Obj
         Fields object(String key, Set<String> keys) {
             Object value = map.get(key);
             if (!(value instanceof Map<?, ?>)) {
-                throw new IllegalArgumentException(name(key) + " is required and must be an object");
+                throw invalid(key, " is required and must be an object");
             }
             return new Fields(name(key), (Map<String, Object>) value, keys);
         }
@@ -282,7 +285,7 @@ public record FederationConfig(String name, String architecture, Map<String, Obj
                 return Map.of();
             }
             if (!(value instanceof Map<?, ?>)) {
-                throw new IllegalArgumentException(name(key) + " must be an object");
+                throw invalid(key, " must be an object");
             }
             return (Map<String, Object>) value;
         }
@@ -291,7 +294,7 @@ public record FederationConfig(String name, String architecture, Map<String, Obj
             Object value = map.get(key);
             if (value == null) {
                 if (fallback == null) {
-                    throw new IllegalArgumentException(name(key) + " is required");
+                    throw invalid(key, " is required");
                 }
                 return fallback;
             }
@@ -313,8 +316,13 @@ public record FederationConfig(String name, String architecture, Map<String, Obj
             return exact;
         }
 
-        private IllegalArgumentException notAnInteger(String key, long min, long max, Object value) {
-            return new IllegalArgumentException(name(key) + " must be an integer in [" + min + ", " + max + "]: " + value);
+        private InvalidValueException notAnInteger(String key, long min, long max, Object value) {
+            return invalid(key, " must be an integer in [" + min + ", " + max + "]: " + value);
+        }
+
+        /** A refusal of {@code key}'s value: {@code why} follows its path in the message. */
+        private InvalidValueException invalid(String key, String why) {
+            return new InvalidValueException(name(key), name(key) + why);
         }
 
         double real(String key, double fallback) {
@@ -323,7 +331,7 @@ public record FederationConfig(String name, String architecture, Map<String, Obj
                 return fallback;
             }
             if (!(value instanceof Number n) || !Double.isFinite(n.doubleValue())) {
-                throw new IllegalArgumentException(name(key) + " must be a finite number: " + value);
+                throw invalid(key, " must be a finite number: " + value);
             }
             return n.doubleValue();
         }

@@ -1,5 +1,6 @@
 package dev.hansa.server.system;
 
+import dev.hansa.aggregation.config.InvalidValueException;
 import dev.hansa.aggregation.config.UnknownFieldException;
 import dev.hansa.aggregation.tensor.InvalidInputException;
 import jakarta.servlet.ServletException;
@@ -55,6 +56,14 @@ class ProblemAdvice {
     @ExceptionHandler(UnknownFieldException.class)
     ResponseEntity<ProblemDetail> unknownField(UnknownFieldException e) {
         return respond(InputProblems.unknownField(e.field(), e.getMessage()), HttpHeaders.EMPTY);
+    }
+
+    /** A value of the wrong type or out of range in a federation config or another body read by hand. */
+    @ExceptionHandler(InvalidValueException.class)
+    ResponseEntity<ProblemDetail> invalidValue(InvalidValueException e) {
+        ProblemDetail problem = Problems.of(HttpStatus.BAD_REQUEST, "invalid-request", e.getMessage());
+        problem.setProperty("field", e.field());
+        return respond(problem, HttpHeaders.EMPTY);
     }
 
     @ExceptionHandler(IllegalArgumentException.class)

@@ -68,6 +68,7 @@ class ConsolePrivacyTest extends EmbeddedServerTest {
         String body = viewer.get(page).body();
         assertTrue(body.contains(String.format(Locale.ROOT, "Privacy budget: epsilon %.3f of %.3f at delta 0.00001",
                 afterTwo, BUDGET)), body);
+        assertTrue(body.contains("Mechanism: DP-FedAvg, noise multiplier 1.2"), body);
         assertTrue(body.contains("id=\"chart-epsilon\""));
         Matcher series = SERIES.matcher(body);
         assertTrue(series.find());
@@ -100,6 +101,7 @@ class ConsolePrivacyTest extends EmbeddedServerTest {
         String body = viewer.get(page).body();
         assertTrue(body.contains(String.format(Locale.ROOT, "Privacy budget: epsilon %.3f of %.3f at delta 0.00001",
                 afterTwo, BUDGET)), body);
+        assertTrue(body.contains("Mechanism: DP-FTRL, efficient tree, noise multiplier 1.2"), body);
         Matcher series = SERIES.matcher(body);
         assertTrue(series.find());
         JsonNode epsilon = new ObjectMapper().readTree(HtmlUtils.htmlUnescape(series.group(1))).get("epsilon");

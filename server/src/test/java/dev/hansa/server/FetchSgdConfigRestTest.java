@@ -57,5 +57,8 @@ class FetchSgdConfigRestTest extends EmbeddedServerTest {
         assertEquals("invalid-request", r.reason());
         assertTrue(r.json().get("detail").asString().contains(field), r.json().get("detail").asString());
         assertEquals(before, federations(), "nothing created");
+        if (field.startsWith("strategy.params.") || field.startsWith("update.params.")) {
+            assertEquals(field, r.json().get("field").asString(), "a value out of range names its path");
+        }
     }
 }

@@ -1,5 +1,7 @@
 package dev.hansa.aggregation.update.codec;
 
+import dev.hansa.aggregation.config.InvalidValueException;
+
 /**
  * How many coordinates a sparsifying codec keeps, as the {@code update.k} field states it: a fraction of the model in
  * (0, 1), or a count (an integer >= 1, capped at the model's size). A fraction f keeps {@code max(1, floor(f d +
@@ -22,7 +24,8 @@ public record SparseSize(double k) {
         boolean fraction = k > 0 && k < 1;
         boolean count = k >= 1 && k <= Integer.MAX_VALUE && k == Math.rint(k);
         if (!fraction && !count) {
-            throw new IllegalArgumentException(field + " must be a fraction in (0, 1) or a whole count >= 1, got " + k);
+            throw new InvalidValueException(field, field + " must be a fraction in (0, 1) or a whole count >= 1, got "
+                    + k);
         }
     }
 

@@ -128,7 +128,7 @@ public final class FetchSgd implements Strategy {
 
     @Override
     public State initialState(Tensors model) {
-        ModelSpec table = tableSpec(model.spec());
+        ModelSpec table = tableSpec();
         return new State(Map.of(MOMENTUM, Tensors.zeros(table), ERROR, Tensors.zeros(table)), Map.of());
     }
 
@@ -155,7 +155,7 @@ public final class FetchSgd implements Strategy {
         if (trained.isEmpty()) {
             return new RoundResult(model, state, Map.of("clients", 0.0));
         }
-        ModelSpec table = tableSpec(model.spec());
+        ModelSpec table = tableSpec();
         double[] s = trained.get().mean();
         float[] u = state.require(MOMENTUM, table).clone();
         float[] e = state.require(ERROR, table).clone();
@@ -187,10 +187,10 @@ public final class FetchSgd implements Strategy {
                 state.scalars()), trained.get().metrics(applied));
     }
 
-    private ModelSpec tableSpec(ModelSpec model) {
+    private ModelSpec tableSpec() {
         if (sketch == null) {
             throw new IllegalStateException("strategy fetchsgd runs on its codec's sketch: bind it with forUpdate");
         }
-        return new FetchSgdCodec(sketch).decodedSpec(model);
+        return FetchSgdCodec.tableSpec(sketch);
     }
 }

@@ -52,9 +52,14 @@ public final class FetchSgdCodec implements UpdateCodec {
         return false;
     }
 
+    /** The layout of {@code sketch}'s table: one tensor {@value #TABLE} of shape [rows, columns]. */
+    public static ModelSpec tableSpec(CountSketch sketch) {
+        return ModelSpec.of(new TensorSpec(TABLE, new int[] {sketch.rows(), sketch.columns()}));
+    }
+
     @Override
     public ModelSpec decodedSpec(ModelSpec model) {
-        return ModelSpec.of(new TensorSpec(TABLE, new int[] {sketch.rows(), sketch.columns()}));
+        return tableSpec(sketch);
     }
 
     @Override

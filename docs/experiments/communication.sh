@@ -46,9 +46,11 @@ fetchsgd=(
   "fetchsgd-5x3200|--codec-params rows=5,columns=3200 --strategy-param k=0.01"
   "fetchsgd-5x560|--codec-params rows=5,columns=560 --strategy-param k=0.001"
 )
-# Seed 1 only: no server momentum, the paper's subtraction instead of the code's zeroing, and k = 0.2% (FetchSGD's
-# own ratio of columns to k, 10).
+# Seed 1 only: no server momentum, the paper's subtraction instead of the code's zeroing, k = 0.2% (FetchSGD's own
+# ratio of columns to k, 10), and two more sizes: 5 x 1600 cells (32 KB) with k = 0.2%, 5 x 6400 (128 KB) with k = 1%.
 fetchsgd_seed1=(
+  "fetchsgd-5x1600|--codec-params rows=5,columns=1600 --strategy-param k=0.002"
+  "fetchsgd-5x6400|--codec-params rows=5,columns=6400 --strategy-param k=0.01"
   "fetchsgd-5x3200-rho0|--codec-params rows=5,columns=3200 --strategy-param k=0.01 --strategy-param serverMomentum=0"
   "fetchsgd-5x3200-subtract|--codec-params rows=5,columns=3200 --strategy-param k=0.01 --strategy-param errorReset=subtract"
   "fetchsgd-5x3200-k0.2pct|--codec-params rows=5,columns=3200 --strategy-param k=0.002"

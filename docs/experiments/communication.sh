@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The first accuracy-versus-uploaded-bytes runs of docs/communication.md: FedAvg on Fashion-MNIST, 100 clients, 10 per
 # round, Dirichlet 0.5, MLP 784-200-10 (the protocol of docs/experiments.md), dense against every codec with error
-# feedback and the biased ones (top-k, sign, rand-k, count sketch) and qsgd also without, and FetchSGD (strategy
+# feedback and the biased ones (top-k, sign, rand-k, count sketch, e3m0) and qsgd also without, and FetchSGD (strategy
 # fetchsgd, its sketches merged on the server) at the bytes of countsketch and of topk, one seed. Then the plot and
 # table (plot_communication.py). Runs in order of interest, so an interrupted run has the important ones.
 #
@@ -27,7 +27,7 @@ mode="${1:-run}"
 
 # label|codec options|with error feedback only (1) or also without (0). k = 1% for the sparse codecs; qsgd with
 # s = 1 (2-bit codes); sparseloco at SparseLoCo's settings; a 5 x 3200 count sketch (64 KB, a tenth of the dense
-# upload) unsketched to 1%.
+# upload) unsketched to 1%; e3m0 (4-bit floats, Streaming DiLoCo's exchange) with scales per 512 values.
 codecs=(
   "topk-1pct|--codec topk --codec-k 0.01|0"
   "sparseloco|--codec sparseloco|1"
@@ -37,6 +37,7 @@ codecs=(
   "randk-1pct|--codec randk --codec-k 0.01|0"
   "bf16|--codec bf16|1"
   "fp16|--codec fp16|1"
+  "e3m0|--codec e3m0|0"
 )
 # FetchSGD (strategy fetchsgd, docs/algorithms.md): the server sums the clients' count sketches and unsketches once per
 # round, with momentum (rho = 0.9) and error in sketch space. label|options; the later --strategy wins over common's

@@ -20,7 +20,8 @@ mode="${1:-run}"
 # label|options. SGD runs take FedAvg's local rate 0.2 (docs/experiments.md); the AdamW runs the inner rate 3e-3 with
 # the papers' betas (0.9, 0.95), weight decay 0.1 and gradient clip 1 (the strategies' defaults). Outer optimisers
 # at their published defaults: DiLoCo and Streaming DiLoCo Nesterov 0.7 / 0.9, SparseLoCo SGD 1.0. Streaming DiLoCo
-# also with mixing 0 (a merged fragment takes the global value), against the staleness of sampled clients' weights.
+# also with mixing 0 (a merged fragment takes the global value), against the staleness of sampled clients' weights,
+# and with the paper's 4-bit exchange (e3m0, scales per 512 values, no error feedback) at both mixings.
 runs=(
   "fedavg|--strategy fedavg --lr 0.2"
   "diloco|--strategy diloco --lr 3e-3"
@@ -28,6 +29,8 @@ runs=(
   "streamingdiloco|--strategy streamingdiloco --lr 3e-3"
   "streamingdiloco-bf16|--strategy streamingdiloco --lr 3e-3 --codec bf16"
   "streamingdiloco-alpha0|--strategy streamingdiloco --lr 3e-3 --strategy-param mixing=0"
+  "streamingdiloco-e3m0|--strategy streamingdiloco --lr 3e-3 --codec e3m0"
+  "streamingdiloco-e3m0-alpha0|--strategy streamingdiloco --lr 3e-3 --codec e3m0 --strategy-param mixing=0"
   "sparseloco|--strategy sparseloco --lr 3e-3"
   "sparseloco-sgd|--strategy fedavg --lr 0.2 --codec sparseloco --error-feedback true --error-feedback-rule decayed"
 )
@@ -64,6 +67,10 @@ if [ "$mode" != plot ]; then
   done
 fi
 /usr/bin/python3 docs/experiments/plot_diloco.py "$results" docs/img/diloco.png
-# Each log's last line is /usr/bin/time's; the total is the runs' user + system CPU time.
-grep -H '^time ' "$results"/*.log | sed "s|^$results/||" > "$results/times.txt" || true
-awk '{cpu += $5 + $8} END {printf "total %.1f CPU-minutes\n", cpu / 60}' "$results/times.txt" >> "$results/times.txt"
+# Each log's last line is /usr/bin/time's; a run whose log is not here (logs are not committed) keeps its line from
+# the times.txt already there. The total is the runs' user + system CPU time.
+times="$(mktemp)"
+{ grep -H '^time ' "$results"/*.log | sed "s|^$results/||" || true
+  grep -v '^total' "$results/times.txt" 2>/dev/null || true; } | sort -s -t: -k1,1 -u > "$times"
+awk '{cpu += $5 + $8} END {printf "total %.1f CPU-minutes\n", cpu / 60}' "$times" >> "$times"
+mv "$times" "$results/times.txt"

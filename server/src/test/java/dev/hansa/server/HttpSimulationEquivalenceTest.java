@@ -113,9 +113,10 @@ class HttpSimulationEquivalenceTest extends EmbeddedServerTest {
                 // Codec parameters travel in the plan; qsgd rounds on each participant's seed on both sides.
                 new Case("fedavg", Map.of(), Map.of("codec", "qsgd", "params", Map.of("levels", 4, "bucket", 64),
                         "errorFeedback", true), Map.of(), Samplers.UNIFORM),
-                // Streaming DiLoCo's rounds upload one fragment (update.tensors) through the plan's codec, and its
-                // clients keep their own weights in their state. SparseLoCo's compression comes with the preset.
-                new Case("streamingdiloco", Map.of(), Map.of("codec", "bf16"), Map.of(), Samplers.UNIFORM),
+                // Streaming DiLoCo's rounds upload one fragment (update.tensors) through the plan's codec, here
+                // the paper's 4-bit floats, and its clients keep their own weights in their state. SparseLoCo's
+                // compression comes with the preset.
+                new Case("streamingdiloco", Map.of(), Map.of("codec", "e3m0"), Map.of(), Samplers.UNIFORM),
                 // FetchSGD: the round sums sketch tables; momentum and error live in sketch space in the state.
                 new Case("fetchsgd", Map.of("k", 0.1, "errorReset", "subtract"), Map.of("params",
                         Map.of("rows", 3, "columns", 64, "hashSeed", 11)), Map.of(), Samplers.UNIFORM),

@@ -1,6 +1,7 @@
 package dev.hansa.aggregation.aggregate;
 
 import dev.hansa.compute.cpu.WeightedSum;
+import java.util.Arrays;
 import java.util.List;
 
 /** An {@link UpdateBatch} over rows held as float arrays on the heap (the updates a round decoded). */
@@ -59,6 +60,14 @@ public final class HeapBatch implements UpdateBatch {
         for (int i = 0; i < rows.length; i++) {
             System.arraycopy(rows[i], from, out, i * width, width);
         }
+    }
+
+    /** Combines the rows where they lie, without copying the block. */
+    @Override
+    public void readMixedColumns(double[][] mix, int from, int to, float[] out) {
+        int[] offsets = new int[rows.length];
+        Arrays.fill(offsets, from);
+        ColumnMixing.mix(mix, rows, offsets, to - from, out);
     }
 
     /**

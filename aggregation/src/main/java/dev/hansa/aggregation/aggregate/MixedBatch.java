@@ -1,18 +1,21 @@
 package dev.hansa.aggregation.aggregate;
 
-import java.util.Arrays;
-
 /**
  * Rows that are combinations of another batch's rows, {@code y_i = sum_k mix[i][k] x_k}, never materialised: what
  * bucketing, nearest-neighbour mixing and clipping produce. Its geometry comes from the base batch's
  * ({@link RowGeometry#mixed}) and its combinations are the base's ({@code sum_i a_i y_i = sum_k (mix^T a)_k x_k}),
- * so a chain of pre-aggregators costs n x n numbers, not rows.
+ * so a chain of pre-aggregators costs n x n numbers, not rows. Column reads skip the chain: a mix of a mixed batch
+ * keeps the product of the two mixes (computed once, n x n x n), so a block of columns is one combination of the
+ * rows below every mix, and each value is rounded to float once instead of once per level.
  */
 public final class MixedBatch implements UpdateBatch {
 
     private final UpdateBatch base;
     private final double[][] mix;
     private final double[] weights;
+    /** The batch the column reads go to, below every level of mixing, and this batch's rows as its combinations. */
+    private final UpdateBatch source;
+    private final double[][] sourceMix;
     private RowGeometry geometry;
 
     /** {@code mix} is n' x base.size(); {@code weights} has n' entries. Neither is copied. */
@@ -28,6 +31,13 @@ public final class MixedBatch implements UpdateBatch {
         this.base = base;
         this.mix = mix;
         this.weights = weights;
+        if (base instanceof MixedBatch mixed) {
+            this.source = mixed.source;
+            this.sourceMix = product(mix, mixed.sourceMix, mixed.source.size());
+        } else {
+            this.source = base;
+            this.sourceMix = mix;
+        }
     }
 
     @Override
@@ -45,27 +55,34 @@ public final class MixedBatch implements UpdateBatch {
         return weights.clone();
     }
 
-    /** Each value is its combination in double precision, rounded once to float. */
+    /**
+     * Each value is its combination of the first batch below that is not mixed (a heap or mapped batch) in double
+     * precision, rounded once to float.
+     */
     @Override
     public void readColumns(int from, int to, float[] out) {
-        int width = to - from;
-        float[] x = new float[base.size() * width];
-        base.readColumns(from, to, x);
-        double[] y = new double[width];
-        for (int i = 0; i < mix.length; i++) {
-            Arrays.fill(y, 0);
-            for (int k = 0; k < mix[i].length; k++) {
-                double m = mix[i][k];
+        source.readMixedColumns(sourceMix, from, to, out);
+    }
+
+    @Override
+    public void readMixedColumns(double[][] outer, int from, int to, float[] out) {
+        source.readMixedColumns(product(outer, sourceMix, source.size()), from, to, out);
+    }
+
+    /** {@code a b} in double ({@code b} has {@code columns} columns), each entry summed in k order. */
+    private static double[][] product(double[][] a, double[][] b, int columns) {
+        double[][] c = new double[a.length][columns];
+        for (int i = 0; i < a.length; i++) {
+            for (int k = 0; k < b.length; k++) {
+                double m = a[i][k];
                 if (m != 0) {
-                    for (int j = 0; j < width; j++) {
-                        y[j] += m * x[k * width + j];
+                    for (int j = 0; j < columns; j++) {
+                        c[i][j] += m * b[k][j];
                     }
                 }
             }
-            for (int j = 0; j < width; j++) {
-                out[i * width + j] = (float) y[j];
-            }
         }
+        return c;
     }
 
     @Override

@@ -24,6 +24,27 @@ public interface UpdateBatch {
      */
     void readColumns(int from, int to, float[] out);
 
+    /**
+     * Columns {@code [from, to)} of the combinations {@code y_i = sum_k mix[i][k] x_k} of the rows, written as
+     * {@link #readColumns} writes rows: {@code out[i * (to - from) + (j - from)] = y_i[j]}, each value summed in double
+     * precision in k order and rounded once to float; rows with a zero coefficient in every combination need not be
+     * read. {@code mix} has rows of {@link #size()} entries. What a {@link MixedBatch} reads its columns through: a
+     * batch that holds its rows can combine them where they lie, without copying the block first.
+     */
+    default void readMixedColumns(double[][] mix, int from, int to, float[] out) {
+        int n = size();
+        int width = to - from;
+        float[] block = new float[n * width];
+        readColumns(from, to, block);
+        float[][] rows = new float[n][];
+        int[] offsets = new int[n];
+        for (int k = 0; k < n; k++) {
+            rows[k] = block;
+            offsets[k] = k * width;
+        }
+        ColumnMixing.mix(mix, rows, offsets, width, out);
+    }
+
     /** {@code sum_i a[i] x_i} in double precision, added in row order; {@code a} has {@link #size()} entries. */
     double[] combine(double[] a);
 

@@ -11,6 +11,7 @@ import dev.hansa.aggregation.tensor.TensorSpec;
 import dev.hansa.aggregation.tensor.Tensors;
 import dev.hansa.aggregation.update.codec.Bf16Codec;
 import dev.hansa.aggregation.update.codec.CountSketchCodec;
+import dev.hansa.aggregation.update.codec.E3m0Codec;
 import dev.hansa.aggregation.update.codec.QsgdCodec;
 import dev.hansa.aggregation.update.codec.SparseLoCoCodec;
 import dev.hansa.aggregation.update.codec.TopKCodec;
@@ -47,6 +48,7 @@ class CodecsTest {
 
     /** Parameters for the codecs that require some, small enough that the 7-value model spans several chunks. */
     static final Map<String, Map<String, Object>> PARAMS = Map.of(QsgdCodec.NAME, Map.of("levels", 3, "bucket", 4),
+            E3m0Codec.NAME, Map.of("bucket", 4),
             SparseLoCoCodec.NAME, Map.of("chunk", 2, "kPerChunk", 2), CountSketchCodec.NAME, Map.of("columns", 3));
 
     /** The codec {@code name}, keeping half the coordinates where it takes a size, bound to a participant seed. */

@@ -125,6 +125,8 @@ class FederationOptionsTest {
         IllegalArgumentException unknown = assertThrows(IllegalArgumentException.class,
                 () -> read(FROM_STRATEGY, "--codec", "qsgd", "--codec-params", "levels=4,bits=2").rounds(1.0, 1, 1));
         assertTrue(unknown.getMessage().startsWith("update.params: unknown field(s) [bits]"), unknown.getMessage());
+        assertEquals(Map.of("bucket", 512.0), read(FROM_STRATEGY, "--codec", "e3m0").rounds(1.0, 1, 1).protocol()
+                .update().params(), "e3m0 with its default bucket");
         FederationOptions ef = read(FROM_STRATEGY, "--codec", "sign", "--error-feedback", "true",
                 "--error-feedback-rule", "decayed", "--error-feedback-params", "decay=0.9");
         assertEquals(Map.of("decay", 0.9), ef.rounds(1.0, 1, 1).protocol().update().errorFeedbackParams());

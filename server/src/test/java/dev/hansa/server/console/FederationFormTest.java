@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.hansa.aggregation.update.codec.UpdateCodecs;
 import dev.hansa.server.federation.FederationConfig;
 import java.util.List;
 import java.util.Map;
@@ -162,6 +163,28 @@ class FederationFormTest {
     /** A number as a double (the parser may keep 3 as a long or an int), anything else as it is. */
     private static Object comparable(Object value) {
         return value instanceof Number n ? n.doubleValue() : value;
+    }
+
+    /** The codec box offers every registered codec; Streaming DiLoCo's 4-bit exchange takes its bucket as JSON. */
+    @Test
+    void everyCodecIsAChoiceAndE3m0TakesItsBucketThroughTheParametersBox() {
+        List<String> codecs = new FederationFormController(null, null).choices().get("codec");
+        assertEquals(UpdateCodecs.names(), codecs);
+        assertTrue(codecs.contains("e3m0"), codecs::toString);
+        FederationForm form = new FederationForm();
+        form.setName("four bits");
+        form.setStrategy("streamingdiloco");
+        form.setCodec("e3m0");
+        form.setCodecParams("{\"bucket\": 64}");
+        FederationConfig config = FederationConfig.parse(JSON.writeValueAsBytes(submit(form)));
+        @SuppressWarnings("unchecked")
+        Map<String, Object> update = (Map<String, Object>) config.toMap().get("update");
+        assertEquals("e3m0", update.get("codec"));
+        assertEquals(Map.of("bucket", 64.0), Map.of("bucket", comparable(((Map<?, ?>) update.get("params"))
+                .get("bucket"))));
+        FederationForm shown = FederationForm.of(config.toMap(), JSON);
+        assertEquals("e3m0", shown.getCodec());
+        assertEquals(config.toMap(), FederationConfig.parse(JSON.writeValueAsBytes(submit(shown))).toMap());
     }
 
     @Test

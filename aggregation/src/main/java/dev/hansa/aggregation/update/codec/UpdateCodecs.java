@@ -8,8 +8,9 @@ import java.util.TreeMap;
 /**
  * The codecs by name, as a federation's {@code update.codec} and a participant's plan name them, each built from
  * the section's size parameter {@code update.k} where it takes one ({@code topk}, {@code randk},
- * {@code countsketch}) and from its own knobs in the {@code update.params} object ({@code qsgd}'s levels, ...),
- * which the codec validates and fills with its defaults: errors name the field ({@code update.params.levels}).
+ * {@code countsketch}) and from its own knobs in the {@code update.params} object ({@code qsgd}'s levels,
+ * {@code e3m0}'s bucket, ...), which the codec validates and fills with its defaults: errors name the field
+ * ({@code update.params.levels}).
  */
 public final class UpdateCodecs {
 
@@ -38,6 +39,7 @@ public final class UpdateCodecs {
             Fp16Codec.NAME, new Entry(false, (k, p) -> new Fp16Codec()),
             SignCodec.NAME, new Entry(false, (k, p) -> new SignCodec()),
             QsgdCodec.NAME, new Entry(false, (k, p) -> QsgdCodec.of(p)),
+            E3m0Codec.NAME, new Entry(false, (k, p) -> E3m0Codec.of(p)),
             SparseLoCoCodec.NAME, new Entry(false, (k, p) -> SparseLoCoCodec.of(p)),
             CountSketchCodec.NAME, new Entry(true, CountSketchCodec::of),
             FetchSgdCodec.NAME, new Entry(false, (k, p) -> FetchSgdCodec.of(p))));

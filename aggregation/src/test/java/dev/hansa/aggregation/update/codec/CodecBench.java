@@ -31,6 +31,7 @@ public final class CodecBench {
         codecs.put("fp16", new Fp16Codec());
         codecs.put("sign", new SignCodec());
         codecs.put("qsgd (s = 4, bucket 512)", new QsgdCodec(4, 512).forParticipant(1));
+        codecs.put("e3m0 (bucket 512)", new E3m0Codec(512));
         codecs.put("sparseloco (64, 128)", new SparseLoCoCodec(64, 128));
         codecs.put("topk (k = 1%)", new TopKCodec(0.01));
         codecs.put("randk (k = 1%)", new RandKCodec(0.01).forParticipant(1));

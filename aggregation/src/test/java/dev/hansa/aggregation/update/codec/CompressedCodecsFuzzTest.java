@@ -28,7 +28,8 @@ class CompressedCodecsFuzzTest {
     private static final UpdateCodec FP16 = new Fp16Codec();
     private static final UpdateCodec SPARSE_LO_CO = new SparseLoCoCodec(8, 16);
     private static final UpdateCodec COUNT_SKETCH = new CountSketchCodec(20, 3, 16).forParticipant(7);
-    private static final List<UpdateCodec> CODECS = List.of(QSGD, SIGN, FP16, SPARSE_LO_CO, COUNT_SKETCH);
+    private static final UpdateCodec E3M0 = new E3m0Codec(64);
+    private static final List<UpdateCodec> CODECS = List.of(QSGD, SIGN, FP16, SPARSE_LO_CO, COUNT_SKETCH, E3M0);
 
     /** Raw bytes as a qsgd upload. */
     @FuzzTest
@@ -60,6 +61,12 @@ class CompressedCodecsFuzzTest {
         check(COUNT_SKETCH, input);
     }
 
+    /** Raw bytes as an e3m0 upload. */
+    @FuzzTest
+    void e3m0DecodeIsTotal(byte[] input) {
+        check(E3M0, input);
+    }
+
     /** Payloads in a valid envelope for one of the codecs, so mutations explore the codecs' own fields. */
     @FuzzTest
     void payloadsInAValidFrameAreDecodedOrRefused(FuzzedDataProvider data) {
@@ -74,7 +81,7 @@ class CompressedCodecsFuzzTest {
     void theValidSeedsDecode() throws IOException {
         Map<String, UpdateCodec> byTarget = Map.of("qsgdDecodeIsTotal", QSGD, "signDecodeIsTotal", SIGN,
                 "fp16DecodeIsTotal", FP16, "sparseLoCoDecodeIsTotal", SPARSE_LO_CO,
-                "countSketchDecodeIsTotal", COUNT_SKETCH);
+                "countSketchDecodeIsTotal", COUNT_SKETCH, "e3m0DecodeIsTotal", E3M0);
         for (var e : byTarget.entrySet()) {
             try (InputStream in = getClass().getResourceAsStream("CompressedCodecsFuzzTestInputs/" + e.getKey()
                     + "/valid")) {

@@ -48,7 +48,8 @@ public interface Strategy {
     default Strategy forUpdate(UpdateSpec update) {
         if (update.codec().equals(FetchSgdCodec.NAME)) {
             throw new IllegalArgumentException("update.codec: fetchsgd sends count sketch tables, which only strategy "
-                    + "fetchsgd merges and unsketches; strategy " + name() + " needs updates in the model's coordinates");
+                    + "fetchsgd merges and unsketches; strategy " + name()
+                    + " needs updates in the model's coordinates");
         }
         return this;
     }

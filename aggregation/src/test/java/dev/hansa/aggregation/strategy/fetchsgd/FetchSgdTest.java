@@ -241,8 +241,9 @@ class FetchSgdTest {
 
     @Test
     void recoversHeavyHittersThatNoClientSendsAloneFromTheMergedSketch() {
-        // 20 heavy coordinates among 100,000 (a 5 x 2500 sketch), each sent by one of 5 clients (4 each), all with noise: the merged
-        // table's 20 largest estimates are exactly those coordinates, at their means over the clients.
+        // 20 heavy coordinates among 100,000 (a 5 x 2500 sketch), each sent by one of 5 clients (4 each), all with
+        // noise: the merged table's 20 largest estimates are exactly those coordinates, at their means over the
+        // clients.
         int d = 100_000;
         ModelSpec model = ModelSpec.of(new TensorSpec("v", new int[] {d}));
         Random r = new Random(63);

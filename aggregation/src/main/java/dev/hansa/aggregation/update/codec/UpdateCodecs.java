@@ -42,7 +42,7 @@ public final class UpdateCodecs {
             Map.entry(E3m0Codec.NAME, new Entry(false, (k, p) -> E3m0Codec.of(p))),
             Map.entry(SparseLoCoCodec.NAME, new Entry(false, (k, p) -> SparseLoCoCodec.of(p))),
             Map.entry(CountSketchCodec.NAME, new Entry(true, CountSketchCodec::of)),
-            Map.entry(FetchSgdCodec.NAME, new Entry(false, (k, p) -> FetchSgdCodec.of(p))));
+            Map.entry(FetchSgdCodec.NAME, new Entry(false, (k, p) -> FetchSgdCodec.of(p)))));
 
     private UpdateCodecs() {
     }

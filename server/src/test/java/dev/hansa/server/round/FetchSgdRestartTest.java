@@ -40,6 +40,18 @@ class FetchSgdRestartTest extends EmbeddedServerTest {
     @Autowired
     RunningAggregates aggregates;
 
+    /** Ticks until the client holds an assignment: the round after a close may open on a later tick. */
+    private void awaitAssignment(FederationFixture f, int client) throws InterruptedException {
+        for (int attempt = 0; attempt < 100; attempt++) {
+            if ("ASSIGNED".equals(f.assignment(f.clients.get(client)).json().get("state").asString())) {
+                return;
+            }
+            orchestrator.tick();
+            Thread.sleep(20);
+        }
+        throw new AssertionError("no round was assigned to client " + client);
+    }
+
     private Api.Reply put(FederationFixture f, int client, byte[] body, String key) {
         String round = f.roundIdOf(f.clients.get(client));
         return api.put("/api/v1/client/rounds/" + round + "/update", f.clients.get(client).credential(), body, key);
@@ -52,7 +64,7 @@ class FetchSgdRestartTest extends EmbeddedServerTest {
     }
 
     @Test
-    void twoRoundsWithACrashInEachEndWhereTheStrategyInProcessEnds() {
+    void twoRoundsWithACrashInEachEndWhereTheStrategyInProcessEnds() throws InterruptedException {
         Map<String, Object> config = FederationFixture.config(2, 2, 60, 1.0, "fetchsgd");
         config.put("strategy", Map.of("name", "fetchsgd", "params", STRATEGY));
         config.put("update", UPDATE);
@@ -73,6 +85,8 @@ class FetchSgdRestartTest extends EmbeddedServerTest {
             Tensors d2 = randomDelta(20 + round);
             Map<String, String> meta1 = Map.of("num_samples", "5");
             Map<String, String> meta2 = Map.of("num_samples", "15");
+            awaitAssignment(f, 0);
+            awaitAssignment(f, 1);
             assertEquals(202, put(f, 0, codec.encode(d1, meta1), "a" + round).status());
             aggregates.clear(); // what a crash does to memory; PostgreSQL keeps the accepted upload
             assertEquals(202, put(f, 1, codec.encode(d2, meta2), "b" + round).status());

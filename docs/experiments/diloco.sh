@@ -21,7 +21,9 @@ mode="${1:-run}"
 # the papers' betas (0.9, 0.95), weight decay 0.1 and gradient clip 1 (the strategies' defaults). Outer optimisers
 # at their published defaults: DiLoCo and Streaming DiLoCo Nesterov 0.7 / 0.9, SparseLoCo SGD 1.0. Streaming DiLoCo
 # also with mixing 0 (a merged fragment takes the global value), against the staleness of sampled clients' weights,
-# and with the paper's 4-bit exchange (e3m0, scales per 512 values, no error feedback) at both mixings.
+# and with the paper's 4-bit exchange (e3m0, scales per 512 values, no error feedback) at both mixings. Both SparseLoCo
+# runs also with L-GreCo re-planning each tensor's kPerChunk every 5 rounds (docs/algorithms.md).
+sgd_sparseloco="--strategy fedavg --lr 0.2 --codec sparseloco --error-feedback true --error-feedback-rule decayed"
 runs=(
   "fedavg|--strategy fedavg --lr 0.2"
   "diloco|--strategy diloco --lr 3e-3"
@@ -32,7 +34,9 @@ runs=(
   "streamingdiloco-e3m0|--strategy streamingdiloco --lr 3e-3 --codec e3m0"
   "streamingdiloco-e3m0-alpha0|--strategy streamingdiloco --lr 3e-3 --codec e3m0 --strategy-param mixing=0"
   "sparseloco|--strategy sparseloco --lr 3e-3"
-  "sparseloco-sgd|--strategy fedavg --lr 0.2 --codec sparseloco --error-feedback true --error-feedback-rule decayed"
+  "sparseloco-sgd|$sgd_sparseloco"
+  "sparseloco-lgreco|--strategy sparseloco --lr 3e-3 --lgreco-every 5"
+  "sparseloco-sgd-lgreco|$sgd_sparseloco --lgreco-every 5"
 )
 common=(--dataset fashion-mnist --clients 100 --per-round 10 --model mlp --hidden 200 --steps 20 --batch 32
         --backend cpu --partition dirichlet:0.5 --rounds "$rounds" --eval-every 2 --threads 2)

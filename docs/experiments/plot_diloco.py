@@ -67,7 +67,9 @@ def main(results, image):
               "vs FedAvg (points)"] + ["at {} MB".format(b) for b in BUDGETS_MB]
     table = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
     fig, (by_bytes, by_round) = plt.subplots(1, 2, figsize=(13, 5.2))
-    colours = {name: plt.get_cmap("tab10")(i % 10) for i, name in enumerate(sorted(curves))}
+    # A run with L-GreCo takes its base run's colour (and a dotted line).
+    bases = sorted({name.replace("-lgreco", "") for name in curves})
+    colours = {name: plt.get_cmap("tab10")(bases.index(name.replace("-lgreco", "")) % 10) for name in curves}
     fedavg_final = statistics.mean(c[2] for c in fedavg[-FINAL_WINDOW:]) if fedavg else None
     for name, curve in sorted(curves.items(), key=lambda kv: -kv[1][-1][1]):
         final = statistics.mean(c[2] for c in curve[-FINAL_WINDOW:])
@@ -79,7 +81,7 @@ def main(results, image):
         table.append("| " + " | ".join([name, str(seeds[name]), "{:.1f}".format(total / 1e6), ratio,
                                         "{:.2f}".format(100 * final), per_seed, gap]
                                        + [at_budget(curve, b) for b in BUDGETS_MB]) + " |")
-        style = "--" if "sgd" in name or name == "fedavg" else "-"
+        style = ":" if "lgreco" in name else "--" if "sgd" in name or name == "fedavg" else "-"
         for ax, x in ((by_bytes, [c[1] / 1e6 for c in curve]), (by_round, [c[0] for c in curve])):
             ax.plot(x, [c[2] for c in curve], style, color=colours[name], label=name, linewidth=1.4)
             ax.fill_between(x, [c[3] for c in curve], [c[4] for c in curve], color=colours[name], alpha=0.12)
@@ -92,7 +94,8 @@ def main(results, image):
         ax.grid(alpha=0.3, which="both")
     by_round.legend(loc="lower right", fontsize=8)
     fig.suptitle("DiLoCo family vs FedAvg: Fashion-MNIST, 100 clients (10 per round), Dirichlet 0.5, MLP, 20 local "
-                 "steps per round, mean of {} seeds (band: min to max)\nsolid: AdamW inner optimiser, dashed: SGD"
+                 "steps per round, mean of {} seeds (band: min to max)\nsolid: AdamW inner optimiser, dashed: SGD, "
+                 "dotted: SparseLoCo with L-GreCo"
                  .format(max(seeds.values())), fontsize=9)
     fig.tight_layout()
     os.makedirs(os.path.dirname(image) or ".", exist_ok=True)

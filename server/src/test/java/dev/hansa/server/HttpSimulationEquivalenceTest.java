@@ -110,6 +110,10 @@ class HttpSimulationEquivalenceTest extends EmbeddedServerTest {
                 // server state, and rounds 3 and 4 send the per-tensor densities in the plan JSON.
                 new Case("fedavg", Map.of(), Map.of("codec", "topk", "k", 0.1, "errorFeedback", true,
                         "lgreco", Map.of("every", 2)), Map.of(), Samplers.UNIFORM),
+                // L-GreCo on qsgd's levels: the per-tensor code widths in the frames, rounded on each
+                // participant's seed, decode on the server as in the simulation.
+                new Case("fedavg", Map.of(), Map.of("codec", "qsgd", "params", Map.of("levels", 3, "bucket", 64),
+                        "lgreco", Map.of("every", 2)), Map.of(), Samplers.UNIFORM),
                 // Codec parameters travel in the plan; qsgd rounds on each participant's seed on both sides.
                 new Case("fedavg", Map.of(), Map.of("codec", "qsgd", "params", Map.of("levels", 4, "bucket", 64),
                         "errorFeedback", true), Map.of(), Samplers.UNIFORM),

@@ -36,7 +36,8 @@ class UpdateCodecConfigRestTest extends EmbeddedServerTest {
 
     @ParameterizedTest(name = "{1} -> {2}")
     @CsvSource(delimiter = '|', value = {
-            "1 | {\"codec\": \"qsgd\", \"params\": {\"levels\": 4}, \"lgreco\": {\"every\": 2}} | update.lgreco plans topk",
+            "1 | {\"codec\": \"sign\", \"lgreco\": {\"every\": 2}}              | update.lgreco plans a codec's knob",
+            "1 | {\"codec\": \"randk\", \"k\": 0.1, \"lgreco\": {\"every\": 2}}            | randk has none",
             "1 | {\"codec\": \"topk\", \"k\": 0.5, \"lgreco\": {\"every\": 2}}             | update.lgreco plans topk",
             "1 | {\"codec\": \"topk\", \"k\": 0.1, \"lgreco\": {\"every\": 0}}             | update.lgreco.every",
             "1 | {\"codec\": \"topk\", \"k\": 0.1, \"lgreco\": {\"options\": 3}}           | update.lgreco.every is required",
@@ -51,12 +52,20 @@ class UpdateCodecConfigRestTest extends EmbeddedServerTest {
         // A member nobody reads is unknown-field (naming it in "field" too); a bad value is invalid-request.
         assertEquals(field.contains("unknown field") ? "unknown-field" : "invalid-request", r.reason());
         assertTrue(r.json().get("detail").asString().contains(field), r.json().get("detail").asString());
+        if (field.contains("has none") || field.contains("plans")) {
+            assertEquals("update.lgreco", r.json().get("field").asString(), "the problem names the section");
+        }
         assertEquals(before, federations(), "nothing created");
     }
 
-    @Test
-    void aValidLgrecoSectionIsAccepted() {
-        Api.Reply r = create(List.of(3), Map.of("codec", "topk", "k", 0.1, "lgreco", Map.of("every", 3)));
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+            "{\"codec\": \"topk\", \"k\": 0.1, \"lgreco\": {\"every\": 3}}",
+            "{\"codec\": \"qsgd\", \"params\": {\"levels\": 7}, \"lgreco\": {\"every\": 3}}",
+            "{\"codec\": \"sparseloco\", \"errorFeedback\": true, \"lgreco\": {\"every\": 3, \"options\": 3}}"})
+    @SuppressWarnings("unchecked")
+    void aValidLgrecoSectionIsAcceptedOnEveryCodecWithAKnob(String update) {
+        Api.Reply r = create(List.of(3), Api.JSON.readValue(update, Map.class));
         assertEquals(201, r.status(), () -> new String(r.bytes()));
     }
 }

@@ -25,6 +25,8 @@ public record RowGeometry(double[][] centred, double[] withCentre, double centre
 
     /** Columns per block of the Gram computation: the block copy is n x BLOCK_COLUMNS floats. */
     public static final int BLOCK_COLUMNS = 4096;
+    /** Columns per block of {@link #inDouble}: n rows of them stay in L1/L2 while their n(n+1)/2 products run. */
+    static final int DOUBLE_BLOCK = 512;
 
     public RowGeometry {
         if (centred.length != withCentre.length) {
@@ -177,27 +179,36 @@ public record RowGeometry(double[][] centred, double[] withCentre, double centre
     /**
      * The geometry of rows held in double precision, computed in double around {@code centre} (any vector: the
      * products are exact up to double rounding, so it need not be the rows' mean; a centre near the rows keeps the
-     * distances between them free of cancellation). One pass over the columns, n(n+1)/2 products per column: for
-     * the few rows of a trial (a round's honest updates and the two vectors of an attack's line), not for a round.
+     * distances between them free of cancellation). n(n+1)/2 products per column: for the few rows of a trial (a
+     * round's honest updates and the two vectors of an attack's line), not for a round. The columns go in blocks of
+     * {@value #DOUBLE_BLOCK}, centred once, and each inner product of a block is summed in four interleaved partial
+     * sums, which the core overlaps where one running sum would wait on each add.
      */
     public static RowGeometry inDouble(List<double[]> rows, double[] centre) {
         int n = rows.size();
         double[][] g = new double[n][n];
         double[] p = new double[n];
         double cc = 0;
-        double[] centred = new double[n];
-        for (int j = 0; j < centre.length; j++) {
-            double c = centre[j];
+        for (double c : centre) {
             cc += c * c;
+        }
+        double[][] centred = new double[n][DOUBLE_BLOCK];
+        for (int from = 0; from < centre.length; from += DOUBLE_BLOCK) {
+            int width = Math.min(DOUBLE_BLOCK, centre.length - from);
             for (int i = 0; i < n; i++) {
-                centred[i] = rows.get(i)[j] - c;
-                p[i] += centred[i] * c;
+                double[] row = rows.get(i);
+                double[] v = centred[i];
+                double pi = p[i];
+                for (int j = 0; j < width; j++) {
+                    double c = centre[from + j];
+                    v[j] = row[from + j] - c;
+                    pi += v[j] * c;
+                }
+                p[i] = pi;
             }
             for (int i = 0; i < n; i++) {
-                double v = centred[i];
-                double[] gi = g[i];
                 for (int k = i; k < n; k++) {
-                    gi[k] += v * centred[k];
+                    g[i][k] += dot(centred[i], centred[k], width);
                 }
             }
         }
@@ -207,6 +218,25 @@ public record RowGeometry(double[][] centred, double[] withCentre, double centre
             }
         }
         return new RowGeometry(g, p, cc);
+    }
+
+    /** {@code sum_j x[j] y[j]} over {@code [0, width)} in four interleaved partial sums. */
+    private static double dot(double[] x, double[] y, int width) {
+        double s0 = 0;
+        double s1 = 0;
+        double s2 = 0;
+        double s3 = 0;
+        int j = 0;
+        for (; j + 4 <= width; j += 4) {
+            s0 += x[j] * y[j];
+            s1 += x[j + 1] * y[j + 1];
+            s2 += x[j + 2] * y[j + 2];
+            s3 += x[j + 3] * y[j + 3];
+        }
+        for (; j < width; j++) {
+            s0 += x[j] * y[j];
+        }
+        return (s0 + s1) + (s2 + s3);
     }
 
     /** The geometry of {@code batch} on a CPU backend shared by the process. */

@@ -39,8 +39,8 @@ import java.util.Optional;
  * federation's update preparation; the aggregation pipeline takes the updates; closing applies the strategy's
  * server update and refuses a result that is not finite. In a DP federation ({@link CentralPrivacy}, or
  * {@link TreePrivacy} for DP-FTRL) every plan's update spec carries the round's clip and the round's aggregate is
- * noised before the strategy sees it. With {@code update.lgreco} every plan carries the per-tensor top-k densities of
- * the current L-GreCo plan (kept in the server state), and closing a re-plan round plans them anew
+ * noised before the strategy sees it. With {@code update.lgreco} every plan carries the per-tensor knob values of the
+ * current L-GreCo plan (kept in the server state), and closing a re-plan round plans them anew
  * ({@link LGreCoPlanning}).
  */
 public final class RoundProtocol {
@@ -225,7 +225,7 @@ public final class RoundProtocol {
                 .orElse(update).withTensors(planned.uploadedTensors());
         if (update.lgreco() != null) {
             update.lgreco().checkModel(model.spec());
-            spec = spec.withTensorK(LGreCoPlanning.current(state, model.spec()));
+            spec = spec.withTensorKnob(LGreCoPlanning.current(state, model.spec()));
         }
         Map<String, TrainingPlan> plans = new LinkedHashMap<>();
         for (String id : participants) {
@@ -294,8 +294,8 @@ public final class RoundProtocol {
         if (update.lgreco() != null) {
             List<LGreCoPlanning.Reports> roles = aggregate.byRole().values().stream()
                     .map(g -> new LGreCoPlanning.Reports(g.metricMeans(), g.totalWeight())).toList();
-            LGreCoPlanning.Replanned replanned = LGreCoPlanning.replan(update.k(), update.lgreco(), context.round(),
-                    roles, result.state(), model.spec());
+            LGreCoPlanning.Replanned replanned = LGreCoPlanning.replan(update.lgrecoKnob(), update.lgreco(),
+                    context.round(), roles, result.state(), model.spec());
             Map<String, Double> metrics = new HashMap<>(result.metrics());
             metrics.putAll(replanned.metrics());
             result = new RoundResult(result.model(), replanned.state(), metrics);

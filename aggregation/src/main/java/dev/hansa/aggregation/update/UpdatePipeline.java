@@ -52,7 +52,7 @@ public final class UpdatePipeline {
             chain.add(ErrorFeedbackRules.create(spec.errorFeedbackRule(), spec.errorFeedbackParams(), codec));
         }
         if (spec.lgreco() != null) {
-            chain.add(new LGreCoReport(spec.k(), spec.lgreco()));
+            chain.add(new LGreCoReport(spec.lgrecoKnob()));
         }
         return new UpdatePipeline(chain, codec);
     }

@@ -4,9 +4,9 @@ import dev.hansa.aggregation.tensor.TensorSpec;
 import dev.hansa.aggregation.update.codec.DenseCodec;
 import dev.hansa.aggregation.update.codec.FetchSgdCodec;
 import dev.hansa.aggregation.update.codec.TensorSubsetCodec;
-import dev.hansa.aggregation.update.codec.TopKCodec;
 import dev.hansa.aggregation.update.codec.UpdateCodec;
 import dev.hansa.aggregation.update.codec.UpdateCodecs;
+import dev.hansa.aggregation.update.lgreco.LGreCoKnob;
 import dev.hansa.aggregation.update.lgreco.LGreCoReport;
 import dev.hansa.aggregation.update.lgreco.LGreCoSettings;
 import dev.hansa.aggregation.update.transform.ErrorFeedbackRules;
@@ -29,20 +29,19 @@ import java.util.TreeMap;
  *                      the codec's defaults filled in; empty for a codec without any
  * @param errorFeedbackRule   which error feedback ({@link ErrorFeedbackRules}): {@code classic} by default
  * @param errorFeedbackParams the rule's parameters with its defaults filled in ({@code decayed}'s {@code decay}, ...)
- * @param lgreco        L-GreCo's per-tensor planning of {@code topk}'s density ({@code update.lgreco}), or null when
- *                      off; on, top-k runs tensor by tensor and the client reports its errors ({@link LGreCoReport})
- * @param tensorK       the round's plan: the density each named tensor keeps, where it is not {@code k}; only with
- *                      {@code lgreco}, filled in by the server per round, never by a config
+ * @param lgreco        L-GreCo's per-tensor planning of the codec's knob ({@code update.lgreco}: topk's density, qsgd's
+ *                      levels, sparseloco's kPerChunk; {@link LGreCoKnob}), or null when off; on, the codec runs
+ *                      each tensor at its own knob value and the client reports its errors ({@link LGreCoReport})
+ * @param tensorKnob    the round's plan: the knob value each named tensor runs with, where it is not the uniform
+ *                      one; only with {@code lgreco}, filled in by the server per round, never by a config
  * @param tensors       the tensors the update carries, the others being zero and not sent; empty: all. Set per round
  *                      by a fragment-wise strategy (Streaming DiLoCo), never by the {@code update} section
  */
 public record UpdateSpec(String codec, double clipNorm, boolean errorFeedback, double k, Map<String, Double> params,
                          String errorFeedbackRule, Map<String, Double> errorFeedbackParams, LGreCoSettings lgreco,
-                         Map<String, Double> tensorK, List<String> tensors) {
+                         Map<String, Double> tensorKnob, List<String> tensors) {
 
     public static final UpdateSpec DENSE = new UpdateSpec(DenseCodec.NAME, 0, false);
-    /** The largest {@code update.k} L-GreCo plans around: twice it must stay a fraction below 1. */
-    public static final double MAX_LGRECO_K = 0.5;
 
     /** A spec for a codec that takes no size and no parameters. */
     public UpdateSpec(String codec, double clipNorm, boolean errorFeedback) {
@@ -68,13 +67,13 @@ public record UpdateSpec(String codec, double clipNorm, boolean errorFeedback, d
     /** A spec of the whole model. */
     public UpdateSpec(String codec, double clipNorm, boolean errorFeedback, double k, Map<String, Double> params,
                       String errorFeedbackRule, Map<String, Double> errorFeedbackParams, LGreCoSettings lgreco,
-                      Map<String, Double> tensorK) {
-        this(codec, clipNorm, errorFeedback, k, params, errorFeedbackRule, errorFeedbackParams, lgreco, tensorK,
+                      Map<String, Double> tensorKnob) {
+        this(codec, clipNorm, errorFeedback, k, params, errorFeedbackRule, errorFeedbackParams, lgreco, tensorKnob,
                 List.of());
     }
 
-    /** This spec with the round's per-tensor densities (L-GreCo's plan). */
-    public UpdateSpec withTensorK(Map<String, Double> perTensor) {
+    /** This spec with the round's per-tensor knob values (L-GreCo's plan). */
+    public UpdateSpec withTensorKnob(Map<String, Double> perTensor) {
         return new UpdateSpec(codec, clipNorm, errorFeedback, k, params, errorFeedbackRule, errorFeedbackParams,
                 lgreco, perTensor, tensors);
     }
@@ -82,7 +81,7 @@ public record UpdateSpec(String codec, double clipNorm, boolean errorFeedback, d
     /** This spec for an update that carries only {@code names} (empty: all). */
     public UpdateSpec withTensors(List<String> names) {
         return new UpdateSpec(codec, clipNorm, errorFeedback, k, params, errorFeedbackRule, errorFeedbackParams,
-                lgreco, tensorK, names);
+                lgreco, tensorKnob, names);
     }
 
     /**
@@ -113,11 +112,19 @@ public record UpdateSpec(String codec, double clipNorm, boolean errorFeedback, d
         return Collections.unmodifiableMap(map);
     }
 
-    /** The codec this spec names, with its size and parameters; {@link UpdateCodec#forParticipant} binds a seed. */
+    /**
+     * The codec this spec names, with its size and parameters and, with L-GreCo, the round's per-tensor knob values;
+     * {@link UpdateCodec#forParticipant} binds a seed.
+     */
     public UpdateCodec createCodec() {
-        UpdateCodec whole = lgreco != null ? TopKCodec.perTensor(k, tensorK)
+        UpdateCodec whole = lgreco != null ? lgrecoKnob().codec(tensorKnob)
                 : UpdateCodecs.configure(codec, k, params).codec();
         return tensors.isEmpty() ? whole : new TensorSubsetCodec(whole, tensors);
+    }
+
+    /** The codec's knob L-GreCo plans, or null without {@code lgreco}. */
+    public LGreCoKnob lgrecoKnob() {
+        return lgreco == null ? null : LGreCoKnob.of(codec, k, params, lgreco);
     }
 
     public UpdateSpec {
@@ -144,21 +151,13 @@ public record UpdateSpec(String codec, double clipNorm, boolean errorFeedback, d
             throw new IllegalArgumentException("update.errorFeedbackRule and update.errorFeedbackParams apply only"
                     + " with update.errorFeedback true");
         }
-        tensorK = tensorK == null ? Map.of() : Map.copyOf(new TreeMap<>(tensorK));
-        if (lgreco != null && !(codec.equals(TopKCodec.NAME) && k > 0 && k < MAX_LGRECO_K)) {
-            throw new IllegalArgumentException("update.lgreco plans topk's per-tensor density around a fraction"
-                    + " update.k in (0, " + MAX_LGRECO_K + ") (its grid reaches twice update.k); got codec " + codec
-                    + " with k " + k);
+        tensorKnob = tensorKnob == null ? Map.of() : Map.copyOf(new TreeMap<>(tensorKnob));
+        if (lgreco != null) {
+            // Refuses a codec without a knob and, through the codec, a plan value it cannot take.
+            LGreCoKnob.of(codec, k, params, lgreco).codec(tensorKnob);
+        } else if (!tensorKnob.isEmpty()) {
+            throw new IllegalArgumentException("update.tensorKnob is L-GreCo's plan; it needs update.lgreco");
         }
-        if (lgreco == null && !tensorK.isEmpty()) {
-            throw new IllegalArgumentException("update.tensorK is L-GreCo's plan; it needs update.lgreco");
-        }
-        tensorK.forEach((name, fraction) -> {
-            if (!(fraction > 0 && fraction < 1)) {
-                throw new IllegalArgumentException("update.tensorK." + name + " must be a fraction in (0, 1), got "
-                        + fraction);
-            }
-        });
         tensors = tensors == null ? List.of() : List.copyOf(tensors);
         if (Set.copyOf(tensors).size() != tensors.size()
                 || !tensors.stream().allMatch(TensorSpec::isValidName)) {

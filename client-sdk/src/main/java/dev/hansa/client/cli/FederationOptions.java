@@ -98,9 +98,9 @@ public record FederationOptions(String dataset, String partition, double synthet
                 .option("error-feedback-rule", "", "with --error-feedback: classic (default), decayed, ef21 or econtrol")
                 .option("error-feedback-params", "", "the rule's parameters: decay=0.95 (decayed), strength=0.1"
                         + " (econtrol)")
-                .option("lgreco-every", "", "L-GreCo with topk: re-plan each tensor's density after every N-th"
-                        + " round (update.lgreco.every)")
-                .option("lgreco-options", "", "L-GreCo: densities per tensor to choose from, odd, 3 to 9"
+                .option("lgreco-every", "", "L-GreCo with topk, qsgd or sparseloco: re-plan each tensor's"
+                        + " density, levels or kPerChunk after every N-th round (update.lgreco.every)")
+                .option("lgreco-options", "", "L-GreCo: settings per tensor to choose from, odd, 3 to 9"
                         + " (update.lgreco.options, default 5)")
                 .option("aggregator", WeightedMean.NAME, "aggregation rule: one of " + Aggregators.names())
                 .option("aggregator-params", "", "the aggregator's parameters: k=v[,k=v...]")

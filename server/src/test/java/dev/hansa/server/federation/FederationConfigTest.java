@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.hansa.aggregation.architecture.Architectures;
 import dev.hansa.server.system.HansaProblem;
 import java.nio.charset.StandardCharsets;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -144,5 +145,14 @@ class FederationConfigTest {
         String custom = example("\"architecture\": \"mlp\", \"params\": {\"inputSize\": 784, \"hiddenLayers\": [200], "
                 + "\"numClasses\": 10}", "\"architecture\": \"custom\"");
         assertEquals(FederationConfig.CUSTOM, parse(custom).architecture());
+    }
+
+    @Test
+    void streamingDiLoCosFourBitCodecTakesItsBucketAndNamesItInErrors() {
+        String update = "\"seed\": 7, \"update\": {\"codec\": \"e3m0\", \"params\": {\"bucket\": %s}}";
+        assertEquals(Map.of("bucket", 64.0),
+                parse(example("\"seed\": 7", update.formatted("64"))).rounds().protocol().update().params());
+        refused(example("\"seed\": 7", update.formatted("0")), "update.params.bucket must be an integer in [1, ");
+        refused(example("\"seed\": 7", update.formatted("2.5")), "update.params.bucket must be an integer in [1, ");
     }
 }

@@ -11,6 +11,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.hansa.aggregation.tensor.Safetensors;
 import dev.hansa.aggregation.tensor.Tensors;
 import dev.hansa.aggregation.update.codec.Bf16Codec;
+import dev.hansa.aggregation.update.codec.QsgdCodec;
+import dev.hansa.aggregation.update.codec.UpdateCodec;
+import dev.hansa.aggregation.update.lgreco.LGreCoReport;
 import dev.hansa.server.Api;
 import dev.hansa.server.EmbeddedServerTest;
 import dev.hansa.server.FederationFixture;
@@ -20,6 +23,7 @@ import java.io.OutputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -128,6 +132,42 @@ class UpdatePipelineServerTest extends EmbeddedServerTest {
         for (int i = 0; i < r1.length; i++) {
             assertEquals((float) (before.values()[i] + ((double) r1[i] + r2[i]) / 2), after.values()[i], "parameter " + i);
         }
+    }
+
+    @Test
+    void anUploadIsDecodedAndCheckedWithTheLGreCoPlanOfItsRound() {
+        Map<String, Object> config = FederationFixture.config(2, 2, 60, 1.0, "fedavg");
+        config.put("update", Map.of("codec", "qsgd", "params", Map.of("levels", 7), "lgreco", Map.of("every", 1)));
+        FederationFixture f = start(config, 2);
+        // The reports give every tensor's options the error 0.5 but the uniform one's 1 (s = 7), so the least plan
+        // within the budget (the uniform errors' sum, 4) is option 0 everywhere: s = 1, 2-bit codes.
+        Map<String, String> reports = new HashMap<>(Map.of("num_samples", "1"));
+        for (int l = 0; l < 4; l++) {
+            for (int j = 0; j < 5; j++) {
+                reports.put(LGreCoReport.metric(l, j), j == 2 ? "1" : "0.5");
+            }
+        }
+        for (int c = 0; c < 2; c++) {
+            long seed = f.assignment(f.clients.get(c)).json().get("plan").get("seed").asLong();
+            byte[] frame = new QsgdCodec(7, 512).forParticipant(seed).encode(randomDelta(20 + c), reports);
+            assertEquals(202, put(f, c, frame, "r1-" + c).status());
+        }
+        orchestrator.tick(); // closes round 1 and re-plans
+        orchestrator.tick(); // opens round 2
+        var plan = f.assignment(f.clients.get(0)).json().get("plan");
+        Map<String, Double> planned = new HashMap<>();
+        plan.get("update").get("tensorKnob").properties()
+                .forEach(e -> planned.put(e.getKey(), e.getValue().asDouble()));
+        assertEquals(Map.of("fc1.weight", 1.0, "fc1.bias", 1.0, "fc2.weight", 1.0, "fc2.bias", 1.0), planned);
+        long seed = plan.get("seed").asLong();
+        Tensors delta = randomDelta(22);
+        Map<String, String> meta = Map.of("num_samples", "1");
+        Api.Reply uniform = put(f, 0, new QsgdCodec(7, 512).forParticipant(seed).encode(delta, meta), "r2-uniform");
+        assertEquals(400, uniform.status(), "4-bit codes where the plan says 2");
+        assertEquals("malformed-frame", uniform.reason());
+        UpdateCodec codec = QsgdCodec.perTensor(7, 512, Map.of("fc1.weight", 1, "fc1.bias", 1, "fc2.weight", 1,
+                "fc2.bias", 1)).forParticipant(seed);
+        assertEquals(202, put(f, 0, codec.encode(delta, meta), "r2-planned").status());
     }
 
     @Test

@@ -3,6 +3,7 @@ package dev.hansa.aggregation.update.codec;
 import dev.hansa.aggregation.config.Hyperparameters;
 import dev.hansa.aggregation.random.Philox;
 import dev.hansa.aggregation.tensor.ModelSpec;
+import dev.hansa.aggregation.tensor.TensorSpec;
 import dev.hansa.aggregation.tensor.Tensors;
 import java.lang.foreign.MemorySegment;
 import java.util.Map;
@@ -18,7 +19,8 @@ import java.util.Map;
  * flat index i uses word i of the Philox stream {@code (plan seed, }{@value #STREAM_HEX}{@code )}: rounds up iff
  * {@code word < (r - floor(r)) 2^32} as unsigned, so encoding is a function of the values and the participant's seed,
  * and {@link #reconstruct} equals what the server decodes. Levels travel as the code {@code s + sign(v) l} in the
- * fewest bits that hold 0..2s. Frame: docs/protocol.md.
+ * fewest bits that hold 0..2s. With L-GreCo each tensor may have its own s ({@link #perTensor}), its codes then in
+ * its own width. Frame: docs/protocol.md.
  */
 public final class QsgdCodec implements UpdateCodec {
 
@@ -26,31 +28,74 @@ public final class QsgdCodec implements UpdateCodec {
     /** The Philox stream id of the rounding decisions: "qsgd" in ASCII. */
     public static final long STREAM = 0x71736764L;
     static final String STREAM_HEX = "0x71736764";
-    static final int MAX_LEVELS = 32767;
+    public static final int MAX_LEVELS = 32767;
     static final int DEFAULT_BUCKET = 512;
 
     private final int levels;
     private final int bucket;
-    private final int width;
+    private final Map<String, Integer> perTensor;
     private final Long seed;
 
     /** QSGD with {@code levels} levels (s) per sign and buckets of {@code bucket} values; not yet bound to a seed. */
     public QsgdCodec(int levels, int bucket) {
-        this(levels, bucket, null);
+        this(levels, bucket, Map.of(), null);
     }
 
-    private QsgdCodec(int levels, int bucket, Long seed) {
-        if (levels < 1 || levels > MAX_LEVELS) {
-            throw new IllegalArgumentException("update.params.levels must be an integer in [1, " + MAX_LEVELS
-                    + "], got " + levels);
-        }
+    private QsgdCodec(int levels, int bucket, Map<String, Integer> perTensor, Long seed) {
+        checkLevels("update.params.levels", levels);
         if (bucket < 1) {
             throw new IllegalArgumentException("update.params.bucket must be >= 1, got " + bucket);
         }
+        perTensor.forEach((name, s) -> checkLevels("update.tensorKnob." + name, s));
         this.levels = levels;
         this.bucket = bucket;
-        this.width = BitPacking.width(2L * levels);
+        this.perTensor = Map.copyOf(perTensor);
         this.seed = seed;
+    }
+
+    /**
+     * Levels tensor by tensor (L-GreCo's per-layer setting): tensor t's values take {@code perTensor.get(t)} levels
+     * where the map names it, else {@code levels}, each in the code width its own level count needs. The frame is
+     * the same; only the width of each tensor's codes differs.
+     *
+     * @throws IllegalArgumentException naming {@code update.tensorKnob.<tensor>} for a level count out of range
+     */
+    public static QsgdCodec perTensor(int levels, int bucket, Map<String, Integer> perTensor) {
+        return new QsgdCodec(levels, bucket, perTensor, null);
+    }
+
+    private static void checkLevels(String field, int levels) {
+        if (levels < 1 || levels > MAX_LEVELS) {
+            throw new IllegalArgumentException(field + " must be qsgd's levels, an integer in [1, " + MAX_LEVELS
+                    + "], got " + levels);
+        }
+    }
+
+    /** The bits of one code for s levels as the frame packs it: the fewest that hold 0..2s. */
+    public static int width(int levels) {
+        return BitPacking.width(2L * levels);
+    }
+
+    /**
+     * The expected squared error {@code E||Q(x) - x||^2} of quantising {@code v[from, to)} as one bucket to s levels,
+     * in closed form: the norm n is the bucket's as the encoder takes it (float32, rounded up), and a value with
+     * {@code r = |v| s / n} and {@code p = r - floor(r)} decodes to {@code n floor(r) / s} with probability 1 - p and
+     * to {@code n (floor(r) + 1) / s} with probability p, so its squared error's expectation is
+     * {@code (n / s)^2 p (1 - p)}; summed over the bucket in double. The decoded value's rounding to float32 and the
+     * decision's resolution of 2^-32 are not modelled.
+     */
+    public static double expectedSquaredError(float[] v, int from, int to, int levels) {
+        double n = bucketNorm(v, from, to);
+        if (n == 0) {
+            return 0;
+        }
+        double sum = 0;
+        for (int i = from; i < to; i++) {
+            double r = Math.abs((double) v[i]) * levels / n;
+            double p = r - Math.floor(r);
+            sum += p * (1 - p);
+        }
+        return n / levels * (n / levels) * sum;
     }
 
     /** From {@code update.params}: {@code levels} (required) and {@code bucket} (default {@value #DEFAULT_BUCKET}). */
@@ -76,12 +121,20 @@ public final class QsgdCodec implements UpdateCodec {
 
     @Override
     public UpdateCodec forParticipant(long participantSeed) {
-        return new QsgdCodec(levels, bucket, participantSeed);
+        return new QsgdCodec(levels, bucket, perTensor, participantSeed);
     }
 
-    /** The bits per value's code: the fewest that hold 0..2s. */
-    int width() {
-        return width;
+    /** The levels of each bucket, in the spec's order of buckets ({@link Buckets}). */
+    private int[] bucketLevels(ModelSpec spec) {
+        int[] out = new int[buckets(spec)];
+        int b = 0;
+        for (TensorSpec t : spec.tensors()) {
+            int s = perTensor.getOrDefault(t.name(), levels);
+            for (long n = (t.elementCount() + (long) bucket - 1) / bucket; n > 0; n--) {
+                out[b++] = s;
+            }
+        }
+        return out;
     }
 
     @Override
@@ -93,7 +146,7 @@ public final class QsgdCodec implements UpdateCodec {
                 out.putFloat(n);
             }
             BitPacking.Writer bits = new BitPacking.Writer(out);
-            quantise(values, norms, (i, norm, code) -> bits.put(code, width));
+            quantise(values, norms, (i, norm, s, code) -> bits.put(code, width(s)));
             bits.finish();
         });
     }
@@ -108,23 +161,26 @@ public final class QsgdCodec implements UpdateCodec {
         int d = spec.parameterCount();
         UpdateFrame.Parsed frame = UpdateFrame.read(bytes, NAME, d);
         MemorySegment payload = UpdateFrame.exactPayload(frame, payloadBytes(spec), () -> "a qsgd payload for " + d
-                + " parameters in " + buckets(spec) + " buckets of " + bucket + " at " + width + " bits per code");
+                + " parameters in " + buckets(spec) + " buckets of " + bucket + " at the plan's levels");
         long codesAt = 4L * buckets(spec);
         BitPacking.Reader codes = new BitPacking.Reader(payload.asSlice(codesAt));
         float[] out = new float[d];
+        int[] bucketLevels = bucketLevels(spec);
         Buckets.forEach(spec, bucket, (b, from, to) -> {
             float norm = payload.get(SparseValues.F32, 4L * b);
             if (!Float.isFinite(norm) || Float.floatToRawIntBits(norm) < 0) {
                 throw UpdateFrame.malformed("qsgd bucket " + b + " has norm " + norm
                         + "; a norm is a finite, non-negative float32");
             }
+            int s = bucketLevels[b];
+            int width = width(s);
             for (int i = from; i < to; i++) {
                 int code = codes.get(width);
-                if (code > 2 * levels) {
+                if (code > 2 * s) {
                     throw UpdateFrame.malformed("qsgd code " + code + " at parameter " + i + " is above 2s = "
-                            + 2 * levels);
+                            + 2 * s);
                 }
-                out[i] = value(norm, code);
+                out[i] = value(norm, s, code);
             }
         });
         codes.end("the qsgd codes");
@@ -134,18 +190,18 @@ public final class QsgdCodec implements UpdateCodec {
     @Override
     public Tensors reconstruct(Tensors values) {
         float[] out = new float[values.values().length];
-        quantise(values, norms(values), (i, norm, code) -> out[i] = value(norm, code));
+        quantise(values, norms(values), (i, norm, s, code) -> out[i] = value(norm, s, code));
         return new Tensors(values.spec(), out);
     }
 
     /** The value the code stands for: {@code n (code - s) / s}, in double, rounded once to float32. */
-    private float value(float norm, int code) {
+    private static float value(float norm, int levels, int code) {
         return (float) ((double) norm * (code - levels) / levels);
     }
 
-    /** Receives the code of the value at flat index {@code i}, whose bucket's norm is {@code norm}. */
+    /** Receives the code of the value at flat index {@code i}, whose bucket's norm is {@code norm} and levels s. */
     private interface CodeSink {
-        void accept(int i, float norm, int code);
+        void accept(int i, float norm, int levels, int code);
     }
 
     /** The codes of every value in flat order, each rounding decision on its own word of the participant's stream. */
@@ -156,8 +212,10 @@ public final class QsgdCodec implements UpdateCodec {
         }
         Philox stream = Philox.stream(seed, STREAM);
         float[] v = values.values();
+        int[] bucketLevels = bucketLevels(values.spec());
         Buckets.forEach(values.spec(), bucket, (b, from, to) -> {
             float norm = norms[b];
+            int levels = bucketLevels[b];
             for (int i = from; i < to; i++) {
                 double word = Integer.toUnsignedLong(stream.nextWord());
                 double r = norm == 0 ? 0 : Math.abs((double) v[i]) * levels / norm;
@@ -165,7 +223,7 @@ public final class QsgdCodec implements UpdateCodec {
                 if (word < (r - level) * 0x1p32) {
                     level++;
                 }
-                sink.accept(i, norm, v[i] < 0 ? levels - level : levels + level);
+                sink.accept(i, norm, levels, v[i] < 0 ? levels - level : levels + level);
             }
         });
     }
@@ -174,30 +232,42 @@ public final class QsgdCodec implements UpdateCodec {
     private float[] norms(Tensors values) {
         float[] v = values.values();
         float[] norms = new float[buckets(values.spec())];
-        Buckets.forEach(values.spec(), bucket, (b, from, to) -> {
-            double sum = 0;
-            for (int i = from; i < to; i++) {
-                if (!Float.isFinite(v[i])) {
-                    throw new IllegalArgumentException("qsgd cannot encode the non-finite value " + v[i]
-                            + " at parameter " + i);
-                }
-                sum += (double) v[i] * v[i];
-            }
-            double norm = Math.sqrt(sum);
-            float up = (float) norm;
-            if (up < norm) {
-                up = Math.nextUp(up);
-            }
-            if (Float.isInfinite(up)) {
-                throw new IllegalArgumentException("qsgd bucket " + b + " has a norm beyond float32: " + norm);
-            }
-            norms[b] = up;
-        });
+        Buckets.forEach(values.spec(), bucket, (b, from, to) -> norms[b] = bucketNorm(v, from, to));
         return norms;
     }
 
+    /**
+     * The L2 norm of {@code v[from, to)}, computed in double and rounded up to float32 (so that {@code |v| <= n}).
+     *
+     * @throws IllegalArgumentException for a non-finite value or a norm beyond float32
+     */
+    private static float bucketNorm(float[] v, int from, int to) {
+        double sum = 0;
+        for (int i = from; i < to; i++) {
+            if (!Float.isFinite(v[i])) {
+                throw new IllegalArgumentException("qsgd cannot encode the non-finite value " + v[i]
+                        + " at parameter " + i);
+            }
+            sum += (double) v[i] * v[i];
+        }
+        double norm = Math.sqrt(sum);
+        float up = (float) norm;
+        if (up < norm) {
+            up = Math.nextUp(up);
+        }
+        if (Float.isInfinite(up)) {
+            throw new IllegalArgumentException("the qsgd bucket of parameters [" + from + ", " + to
+                    + ") has a norm beyond float32: " + norm);
+        }
+        return up;
+    }
+
     private long payloadBytes(ModelSpec spec) {
-        return 4L * buckets(spec) + BitPacking.bytes((long) spec.parameterCount() * width);
+        long bits = 0;
+        for (TensorSpec t : spec.tensors()) {
+            bits += (long) t.elementCount() * width(perTensor.getOrDefault(t.name(), levels));
+        }
+        return 4L * buckets(spec) + BitPacking.bytes(bits);
     }
 
     private int buckets(ModelSpec spec) {

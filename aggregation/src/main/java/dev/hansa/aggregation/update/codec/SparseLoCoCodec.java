@@ -21,8 +21,8 @@ import java.util.Map;
  * {@code scale = 6 std(c) / 4} (sample std; 1 when it is 0 or undefined), bin {@code clamp(rint(c / scale + 2), 0, 3)},
  * and each bin decodes to the mean of its c (0 if empty) plus the shift. The decayed error feedback that replaces
  * DiLoCo's outer momentum in SparseLoCo is a transform ({@code update.errorFeedbackRule} {@code decayed}).
- * Frame: docs/protocol.md. Decodes to sparse {@link Tensors} (the server folds the kept entries without expanding
- * them).
+ * With L-GreCo each tensor may keep its own count per chunk ({@link #perTensor}). Frame: docs/protocol.md. Decodes
+ * to sparse {@link Tensors} (the server folds the kept entries without expanding them).
  */
 public final class SparseLoCoCodec implements UpdateCodec {
 
@@ -34,17 +34,56 @@ public final class SparseLoCoCodec implements UpdateCodec {
 
     private final int chunk;
     private final int kPerChunk;
+    private final Map<String, Integer> perTensor;
 
     public SparseLoCoCodec(int chunk, int kPerChunk) {
+        this(chunk, kPerChunk, Map.of());
+    }
+
+    private SparseLoCoCodec(int chunk, int kPerChunk, Map<String, Integer> perTensor) {
         if (chunk < 1 || chunk > 4096) {
             throw new IllegalArgumentException("update.params.chunk must be an integer in [1, 4096], got " + chunk);
         }
-        if (kPerChunk < 1 || kPerChunk > chunk * chunk) {
-            throw new IllegalArgumentException("update.params.kPerChunk must be an integer in [1, chunk^2 = "
-                    + chunk * chunk + "], got " + kPerChunk);
-        }
+        checkKPerChunk("update.params.kPerChunk", kPerChunk, chunk);
+        perTensor.forEach((name, k) -> checkKPerChunk("update.tensorKnob." + name, k, chunk));
         this.chunk = chunk;
         this.kPerChunk = kPerChunk;
+        this.perTensor = Map.copyOf(perTensor);
+    }
+
+    /**
+     * The kept entries per full chunk tensor by tensor (L-GreCo's per-layer setting): tensor t keeps
+     * {@code perTensor.get(t)} per chunk of {@code chunk^2} (scaled to its chunks' size as {@code kPerChunk} is)
+     * where the map names it, else {@code kPerChunk}. The frame is the same; only each tensor's k per chunk differs.
+     *
+     * @throws IllegalArgumentException naming {@code update.tensorKnob.<tensor>} for a count out of range
+     */
+    public static SparseLoCoCodec perTensor(int chunk, int kPerChunk, Map<String, Integer> perTensor) {
+        return new SparseLoCoCodec(chunk, kPerChunk, perTensor);
+    }
+
+    private static void checkKPerChunk(String field, int k, int chunk) {
+        if (k < 1 || k > chunk * chunk) {
+            throw new IllegalArgumentException(field + " must be sparseloco's kPerChunk, an integer in [1, chunk^2 = "
+                    + chunk * chunk + "], got " + k);
+        }
+    }
+
+    /**
+     * Each tensor's part of the payload in bits, in the spec's order (0 for an empty tensor): its 5 float32 (shift
+     * and table) and, per kept entry, its index within the chunk and its 2-bit code. The payload is the sum rounded
+     * up to whole bytes, so {@link #encodedSize} is this sum's bytes plus the frame.
+     */
+    public long[] tensorBits(ModelSpec spec) {
+        long[] bits = new long[spec.tensors().size()];
+        List<Layout> layouts = layouts(spec);
+        for (int t = 0, j = 0; t < bits.length; t++) {
+            if (spec.tensors().get(t).elementCount() > 0) {
+                Layout l = layouts.get(j++);
+                bits[t] = 8L * TENSOR_HEADER + (long) l.kept() * (l.indexBits() + CODE_BITS);
+            }
+        }
+        return bits;
     }
 
     /** From {@code update.params}: {@code chunk} (default 64) and {@code kPerChunk} (default 128), SparseLoCo's. */
@@ -98,8 +137,9 @@ public final class SparseLoCoCodec implements UpdateCodec {
                 int columns = n / rows;
                 int height = largestDivisor(rows);
                 int width = largestDivisor(columns);
+                int perChunk = perTensor.getOrDefault(t.name(), kPerChunk);
                 int k = (int) Math.min((long) height * width,
-                        Math.max(1, (long) Math.rint((double) height * width * kPerChunk / ((double) chunk * chunk))));
+                        Math.max(1, (long) Math.rint((double) height * width * perChunk / ((double) chunk * chunk))));
                 layouts.add(new Layout(offset, rows, columns, height, width, k));
             }
             offset += n;

@@ -35,7 +35,12 @@ public final class TopKCodec implements UpdateCodec {
 
     private TopKCodec(double k, Map<String, Double> perTensor) {
         this.size = new SparseSize(k);
-        perTensor.values().forEach(SparseSize::new);
+        perTensor.forEach((name, fraction) -> {
+            if (!(fraction > 0 && fraction < 1)) {
+                throw new IllegalArgumentException("update.tensorKnob." + name + " must be topk's density, a fraction"
+                        + " in (0, 1), got " + fraction);
+            }
+        });
         this.perTensor = Map.copyOf(perTensor);
     }
 
@@ -43,6 +48,8 @@ public final class TopKCodec implements UpdateCodec {
      * Top-k within each tensor instead of over the whole model (L-GreCo's per-layer setting): tensor t keeps
      * {@code perTensor.get(t)} of its entries where the map names it, else {@code k} of them. The frame is the same;
      * only which indices it holds differs.
+     *
+     * @throws IllegalArgumentException naming {@code update.tensorKnob.<tensor>} for a density outside (0, 1)
      */
     public static TopKCodec perTensor(double k, Map<String, Double> perTensor) {
         return new TopKCodec(k, perTensor);
@@ -121,6 +128,9 @@ public final class TopKCodec implements UpdateCodec {
             default -> throw UpdateFrame.malformed("unknown top-k index coding " + (coding & 0xff)
                     + " (0: delta, 1: bitmap)");
         }
+        if (perTensor != null) {
+            checkPlannedCounts(spec, at);
+        }
         return new Decoded(Tensors.sparse(spec, new SparseEntries(at, kept)), frame.metadata());
     }
 
@@ -152,6 +162,23 @@ public final class TopKCodec implements UpdateCodec {
             }
         }
         return kept;
+    }
+
+    /** Refuses a per-tensor frame that does not keep, in every tensor, the count the plan gives it. */
+    private void checkPlannedCounts(ModelSpec spec, int[] ascending) {
+        int j = 0;
+        for (int t = 0; t < spec.tensors().size(); t++) {
+            TensorSpec tensor = spec.tensors().get(t);
+            int end = spec.offset(t) + tensor.elementCount();
+            int from = j;
+            while (j < ascending.length && ascending[j] < end) {
+                j++;
+            }
+            if (j - from != keptOf(tensor)) {
+                throw UpdateFrame.malformed("topk keeps " + (j - from) + " entries of tensor '" + tensor.name()
+                        + "'; the plan's per-tensor density keeps " + keptOf(tensor));
+            }
+        }
     }
 
     private int keptOf(TensorSpec tensor) {

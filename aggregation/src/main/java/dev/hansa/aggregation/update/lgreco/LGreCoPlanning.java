@@ -9,28 +9,33 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The server's part of L-GreCo for {@code topk}: the plan lives in the server state as one scalar per tensor,
- * {@code lgreco.k.<l>}, the density tensor l keeps (absent before the first plan: every tensor keeps
- * {@code update.k}); each round's plans carry it as {@code update.tensorK}. After every {@code every}-th round the
- * server re-plans: the errors are the means of what that round's participants reported ({@link LGreCoReport}; over
- * every role, weighted by the roles' total weights), the sizes those of {@link TopKErrors}, the budget the summed
- * error of the uniform option {@code E_max = sum_l e_l(update.k)} (alpha = 1), and {@link LGreCoPlanner} the
- * solver. A round without reports (none accepted, or from clients that do not measure) or without a feasible plan
- * keeps the plan it had.
+ * The server's part of L-GreCo: the plan lives in the server state as one scalar per tensor,
+ * {@code lgreco.knob.<l>}, the knob value tensor l runs with (topk's density, qsgd's levels, sparseloco's
+ * kPerChunk; absent before the first plan: every tensor runs the uniform setting); each round's plans carry it as
+ * {@code update.tensorKnob}. After every {@code every}-th round the server re-plans: the errors are the means of what
+ * that round's participants reported ({@link LGreCoReport}; over every role, weighted by the roles' total weights),
+ * the sizes the knob's payload model ({@link LGreCoKnob#sizes}), the budget the summed error of the uniform option
+ * {@code E_max = sum_l e_l(uniform)} (alpha = 1), and {@link LGreCoPlanner} the solver. A round without reports
+ * (none accepted, or from clients that do not measure) or without a feasible plan keeps the plan it had.
  */
 public final class LGreCoPlanning {
 
-    /** The state scalar that holds tensor l's planned density is this prefix and l. */
-    public static final String STATE_PREFIX = "lgreco.k.";
+    /** The state scalar that holds tensor l's planned knob value is this prefix and l. */
+    public static final String STATE_PREFIX = "lgreco.knob.";
+    /**
+     * Where builds before the knob generalisation kept topk's planned densities (the only knob then): read when the
+     * current prefix is absent, so a federation planned by such a build keeps its plan after an upgrade.
+     */
+    static final String TOPK_STATE_PREFIX = "lgreco.k.";
 
     private LGreCoPlanning() {
     }
 
-    /** The planned density of each tensor by name, from the server state; empty before the first plan. */
+    /** The planned knob value of each tensor by name, from the server state; empty before the first plan. */
     public static Map<String, Double> current(State state, ModelSpec spec) {
         Map<String, Double> perTensor = new LinkedHashMap<>();
         for (int l = 0; l < spec.tensors().size(); l++) {
-            Double k = state.scalars().get(STATE_PREFIX + l);
+            Double k = state.scalars().getOrDefault(STATE_PREFIX + l, state.scalars().get(TOPK_STATE_PREFIX + l));
             if (k != null) {
                 perTensor.put(spec.tensors().get(l).name(), k);
             }
@@ -60,7 +65,7 @@ public final class LGreCoPlanning {
      * else {@code state} as it is. Reports the planned and the uniform setting's payload bits
      * ({@code lgreco_planned_bits}, {@code lgreco_uniform_bits}) when it plans.
      */
-    public static Replanned replan(double k, LGreCoSettings settings, long round, Collection<Reports> roles,
+    public static Replanned replan(LGreCoKnob knob, LGreCoSettings settings, long round, Collection<Reports> roles,
                                    State state, ModelSpec spec) {
         if (round % settings.every() != 0) {
             return new Replanned(state, Map.of());
@@ -69,7 +74,7 @@ public final class LGreCoPlanning {
         if (errors.isEmpty()) {
             return new Replanned(state, Map.of());
         }
-        long[][] sizes = TopKErrors.sizes(spec, k, settings);
+        long[][] sizes = knob.sizes(spec);
         double budget = 0;
         for (double[] layer : errors.get()) {
             budget += layer[settings.uniform()];
@@ -82,7 +87,7 @@ public final class LGreCoPlanning {
         long planned = 0;
         long uniform = 0;
         for (int l = 0; l < sizes.length; l++) {
-            scalars.put(STATE_PREFIX + l, TopKErrors.fraction(k, settings, plan.get()[l]));
+            scalars.put(STATE_PREFIX + l, knob.options()[plan.get()[l]]);
             planned += sizes[l][plan.get()[l]];
             uniform += sizes[l][settings.uniform()];
         }

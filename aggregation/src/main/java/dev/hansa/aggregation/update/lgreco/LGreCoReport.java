@@ -9,18 +9,17 @@ import java.util.Map;
 
 /**
  * The client's part of L-GreCo: the last step of the update pipeline, after error feedback, passes the update on
- * unchanged and reports, for every tensor l and option j of the grid, the top-k error {@link TopKErrors} measures on
- * it, as the metric {@code lgreco.<l>.<j>}. The server averages each over the round's participants (with their
- * update weights, as every metric) and plans from the means ({@link LGreCoPlanning}). Stateless.
+ * unchanged and reports, for every tensor l and option j of the grid, the error its codec's knob measures on it
+ * ({@link LGreCoKnob#errors}), as the metric {@code lgreco.<l>.<j>}. The server averages each over the round's
+ * participants (with their update weights, as every metric) and plans from the means ({@link LGreCoPlanning}).
+ * Stateless.
  */
 public final class LGreCoReport implements UpdateTransform {
 
-    private final double k;
-    private final LGreCoSettings settings;
+    private final LGreCoKnob knob;
 
-    public LGreCoReport(double k, LGreCoSettings settings) {
-        this.k = k;
-        this.settings = settings;
+    public LGreCoReport(LGreCoKnob knob) {
+        this.knob = knob;
     }
 
     /** The metric that carries tensor l's error at option j. */
@@ -40,7 +39,7 @@ public final class LGreCoReport implements UpdateTransform {
 
     @Override
     public Step apply(Tensors update, State state, long seed) {
-        double[][] errors = TopKErrors.of(update, k, settings);
+        double[][] errors = knob.errors(update);
         Map<String, Double> metrics = new HashMap<>();
         for (int l = 0; l < errors.length; l++) {
             for (int j = 0; j < errors[l].length; j++) {

@@ -5,13 +5,15 @@ import dev.hansa.aggregation.tensor.ModelSpec;
 import java.util.Map;
 
 /**
- * The {@code update.lgreco} section: L-GreCo's per-tensor planning of {@code topk}'s density ({@link LGreCoPlanning}).
+ * The {@code update.lgreco} section: L-GreCo's per-tensor planning of a codec's knob ({@link LGreCoKnob},
+ * {@link LGreCoPlanning}).
  *
  * @param every   re-plan after every {@code every}-th round (rounds {@code every}, {@code 2 every}, ...), from the
  *                errors that round's participants measured
- * @param options the size of each tensor's option grid: {@code update.k} times {@code 2^(2j/(options-1) - 1)},
- *                j = 0..options-1, from half to twice the uniform density with the uniform one in the middle (the
- *                range [0.5 r, 2 r] the official code searches around PowerSGD's rank r); odd, 3 to 9
+ * @param options the size of each tensor's option grid, the uniform setting in the middle: for topk's density and
+ *                sparseloco's kPerChunk the uniform value times {@code 2^(2j/(options-1) - 1)}, j = 0..options-1,
+ *                from half to twice it (the range [0.5 r, 2 r] the official code searches around PowerSGD's rank
+ *                r); for qsgd's levels one code bit more or less per step ({@link QsgdKnob}); odd, 3 to 9
  */
 public record LGreCoSettings(int every, int options) {
 
@@ -51,7 +53,7 @@ public record LGreCoSettings(int every, int options) {
         return Map.of("every", every, "options", options);
     }
 
-    /** The option grid's factors on {@code update.k}, ascending, 1 in the middle. */
+    /** The geometric grid's factors on the uniform value, ascending, 1 in the middle. */
     public double[] factors() {
         double[] f = new double[options];
         int half = (options - 1) / 2;

@@ -34,6 +34,19 @@ class QsgdCodecTest {
     }
 
     @Test
+    void perTensorLevelsMatchTheirTestVectorInTheProtocol() {
+        // w {3, -4} at s = 5 (norm 5, codes 8 and 1 in 4 bits), b {1} at s = 1 (norm 1, r = 1: code 2 in 2 bits).
+        ModelSpec spec = ModelSpec.of(new TensorSpec("w", new int[] {2}), new TensorSpec("b", new int[] {1}));
+        UpdateCodec codec = QsgdCodec.perTensor(5, 512, Map.of("b", 1)).forParticipant(SEED);
+        byte[] bytes = codec.encode(new Tensors(spec, new float[] {3, -4, 1}), TopKCodecTest.META);
+        assertEquals("48554601" + "04" + "71736764" + "03000000" + "0100" + "0b00" + "6e756d5f73616d706c6573"
+                + "0100" + "37" + "0a000000" + "0000a040" + "0000803f" + "1802", HexFormat.of().formatHex(bytes));
+        assertArrayEquals(new float[] {3, -4, 1}, codec.decode(MemorySegment.ofArray(bytes), spec).values().values());
+        // Read at 2 bits per code, as a plan of s = 1 everywhere would, the payload is a byte too long.
+        assertRefused(new QsgdCodec(1, 512).forParticipant(SEED), spec, bytes, "a qsgd payload");
+    }
+
+    @Test
     void levelsAreTheTwoNeighboursOfTheScaledValueChosenByTheParticipantsWords() {
         // Independent recomputation in double: bucket norms, r = |v| s / n, and the rounding word of each index.
         Random r = new Random(11);
@@ -109,11 +122,11 @@ class QsgdCodecTest {
 
     @Test
     void packsCodesInTheFewestBits() {
-        assertEquals(2, new QsgdCodec(1, 8).width(), "codes 0..2");
-        assertEquals(3, new QsgdCodec(2, 8).width(), "codes 0..4");
-        assertEquals(4, new QsgdCodec(7, 8).width(), "codes 0..14");
-        assertEquals(5, new QsgdCodec(8, 8).width(), "codes 0..16");
-        assertEquals(16, new QsgdCodec(QsgdCodec.MAX_LEVELS, 8).width());
+        assertEquals(2, QsgdCodec.width(1), "codes 0..2");
+        assertEquals(3, QsgdCodec.width(2), "codes 0..4");
+        assertEquals(4, QsgdCodec.width(7), "codes 0..14");
+        assertEquals(5, QsgdCodec.width(8), "codes 0..16");
+        assertEquals(16, QsgdCodec.width(QsgdCodec.MAX_LEVELS));
         ModelSpec spec = TopKCodecTest.vector(1000);
         // 1000 values at 2 bits, two buckets of 512 and 488: 250 + 8 bytes of payload.
         assertEquals(258, new QsgdCodec(1, 512).encodedSize(spec, Map.of()) - UpdateFrame.size("qsgd", Map.of(), 0));

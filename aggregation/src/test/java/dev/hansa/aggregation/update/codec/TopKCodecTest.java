@@ -131,6 +131,25 @@ class TopKCodecTest {
     }
 
     @Test
+    void perTensorFramesMustKeepThePlannedCountInEveryTensor() {
+        // w[10] keeps 0.3 (3 entries), b[10] keeps update.k = 0.1 (1 entry). A global top-k of 4 over the same
+        // values keeps 2 and 2: the total is right, the split is not, and the plan's decoder refuses it.
+        ModelSpec spec = ModelSpec.of(new TensorSpec("w", new int[] {10}), new TensorSpec("b", new int[] {10}));
+        float[] v = {9, 1, 1, 1, 1, 1, 1, 1, 1, 8, 7, 0, 0, 0, 0, 0, 0, 0, 0, 6};
+        TopKCodec planned = TopKCodec.perTensor(0.1, Map.of("w", 0.3));
+        byte[] own = planned.encode(new Tensors(spec, v), META);
+        assertArrayEquals(new float[] {9, 1, 0, 0, 0, 0, 0, 0, 0, 8, 7, 0, 0, 0, 0, 0, 0, 0, 0, 0},
+                planned.decode(MemorySegment.ofArray(own), spec).values().values());
+        byte[] global = new TopKCodec(4).encode(new Tensors(spec, v), META);
+        InvalidTensorsException e = assertThrows(InvalidTensorsException.class,
+                () -> planned.decode(MemorySegment.ofArray(global), spec));
+        assertTrue(e.getMessage().contains("topk keeps 2 entries of tensor 'w'; the plan's per-tensor density keeps 3"),
+                e.getMessage());
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> TopKCodec.perTensor(0.1, Map.of("w", 1.0)))
+                .getMessage().startsWith("update.tensorKnob.w must be topk's density"));
+    }
+
+    @Test
     void sizesAreFractionsOrCounts() {
         assertEquals(7, new SparseSize(0.07).of(100), "rounded, not ceiled");
         assertEquals(1, new SparseSize(0.001).of(100), "at least one");

@@ -5,6 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.hansa.aggregation.tensor.ModelSpec;
+import dev.hansa.aggregation.tensor.TensorSpec;
+import dev.hansa.aggregation.tensor.Tensors;
+import java.util.List;
 import java.util.Optional;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
@@ -81,6 +85,47 @@ class LGreCoPlannerTest {
             }
         }
         assertTrue(feasible > 100, "most trials have a plan: " + feasible);
+    }
+
+    /**
+     * The same against exhaustive search on the knobs' own size models and errors: 3 tensors of different shapes
+     * and spreads, 5 options each, budget the uniform setting's summed error, 20 random updates per knob.
+     */
+    @Test
+    void findsTheSmallestPlanOnEveryKnobsSizeModelLikeExhaustiveSearch() {
+        ModelSpec spec = ModelSpec.of(new TensorSpec("w1", new int[] {12, 20}), new TensorSpec("b1", new int[] {12}),
+                new TensorSpec("w2", new int[] {4, 30}));
+        LGreCoSettings settings = new LGreCoSettings(1, 5);
+        Random r = new Random(21);
+        int planned = 0;
+        for (LGreCoKnob knob : List.of(new TopKKnob(0.1, settings), new QsgdKnob(7, 16, settings),
+                new SparseLoCoKnob(8, 16, settings))) {
+            long[][] sizes = knob.sizes(spec);
+            for (int trial = 0; trial < 20; trial++) {
+                float[] v = new float[spec.parameterCount()];
+                for (int i = 0; i < v.length; i++) {
+                    v[i] = (float) (r.nextGaussian() * Math.exp(3 * r.nextGaussian() * (i % 3)));
+                }
+                double[][] errors = knob.errors(new Tensors(spec, v));
+                double budget = errors[0][2] + errors[1][2] + errors[2][2];
+                // The uniform setting itself may miss the budget by the rounding of its buckets, so a plan may not
+                // exist; when it does, it is the least size, as exhaustive search finds it.
+                Optional<int[]> found = LGreCoPlanner.plan(sizes, errors, budget);
+                long want = bruteForce(sizes, errors, budget);
+                assertEquals(want >= 0, found.isPresent(), knob + " trial " + trial);
+                if (found.isEmpty()) {
+                    continue;
+                }
+                int[] plan = found.get();
+                long size = 0;
+                for (int l = 0; l < 3; l++) {
+                    size += sizes[l][plan[l]];
+                }
+                assertEquals(want, size, knob + " trial " + trial);
+                planned++;
+            }
+        }
+        assertTrue(planned > 40, "most trials have a plan: " + planned);
     }
 
     @Test

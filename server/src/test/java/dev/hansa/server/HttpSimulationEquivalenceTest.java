@@ -65,6 +65,9 @@ class HttpSimulationEquivalenceTest extends EmbeddedServerTest {
             "fedprox", Map.of("mu", 0.5),
             "fedamd", Map.of("anchorProbability", 0.5),
             "diff2", Map.of("restartPeriod", 2, "serverLearningRate", 0.5));
+    /** Update sections where the default would not fit this server's 64 KB uploads (fetchsgd's 5 x 10,000 table). */
+    private static final Map<String, Map<String, Object>> UPDATES = Map.of(
+            "fetchsgd", Map.of("params", Map.of("columns", 256)));
 
     @TempDir
     Path stateDirs;
@@ -90,7 +93,8 @@ class HttpSimulationEquivalenceTest extends EmbeddedServerTest {
 
     static Stream<Case> cases() {
         Stream<Case> strategies = Strategies.names().stream()
-                .map(s -> new Case(s, PARAMS.getOrDefault(s, Map.of()), Map.of(), Map.of(), Samplers.UNIFORM));
+                .map(s -> new Case(s, PARAMS.getOrDefault(s, Map.of()), UPDATES.getOrDefault(s, Map.of()), Map.of(),
+                        Samplers.UNIFORM));
         Stream<Case> pipelines = Stream.of(
                 new Case("fedavg", Map.of(), Map.of(), Map.of(), Samplers.POISSON),
                 new Case("fedavg", Map.of(), Map.of(), Map.of(), Samplers.BERNOULLI),
@@ -117,6 +121,9 @@ class HttpSimulationEquivalenceTest extends EmbeddedServerTest {
                 // the paper's 4-bit floats, and its clients keep their own weights in their state. SparseLoCo's
                 // compression comes with the preset.
                 new Case("streamingdiloco", Map.of(), Map.of("codec", "e3m0"), Map.of(), Samplers.UNIFORM),
+                // FetchSGD: the round sums sketch tables; momentum and error live in sketch space in the state.
+                new Case("fetchsgd", Map.of("k", 0.1, "errorReset", "subtract"), Map.of("params",
+                        Map.of("rows", 3, "columns", 64, "hashSeed", 11)), Map.of(), Samplers.UNIFORM),
                 // EF21's estimate lives in the client state and, on the server, in the strategy state.
                 new Case("fedavg", Map.of(), Map.of("codec", "sign", "errorFeedback", true,
                         "errorFeedbackRule", "ef21"), Map.of(), Samplers.UNIFORM),

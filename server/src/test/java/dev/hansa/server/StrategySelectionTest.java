@@ -33,6 +33,8 @@ class StrategySelectionTest extends EmbeddedServerTest {
             Map.entry("streamingdiloco", Map.of("fragments", 2, "mixing", 0.5, "overlapSteps", 1,
                     "serverLearningRate", 0.7, "serverMomentum", 0.9, "weighting", "samples")),
             Map.entry("sparseloco", Map.of("serverLearningRate", 1.0, "weighting", "samples")),
+            Map.entry("fetchsgd", Map.of("k", 0.01, "serverMomentum", 0.9, "serverLearningRate", 1.0,
+                    "errorReset", "zero", "weighting", "samples")),
             Map.entry("fedadam", Map.of("serverLearningRate", 0.1, "beta1", 0.9, "beta2", 0.99, "tau", 0.001,
                     "weighting", "samples")),
             Map.entry("fedyogi", Map.of("serverLearningRate", 0.01, "beta1", 0.9, "beta2", 0.99, "tau", 0.001,

@@ -154,6 +154,10 @@ public final class LocalFederation {
             throw new IllegalArgumentException("the adversary's clients " + adversary.clients()
                     + " are not all members");
         }
+        if (adversary != null && !protocol.decodedSpec(from.model().spec()).equals(from.model().spec())) {
+            throw new IllegalArgumentException("attack: the attacks forge updates in the model's coordinates; codec "
+                    + protocol.update().codec() + " sends sketch tables");
+        }
         this.protocol = protocol;
         this.federationSeed = federationSeed;
         this.members = new TreeMap<>(members);

@@ -24,6 +24,7 @@ import dev.hansa.aggregation.tensor.ModelSpec;
 import dev.hansa.aggregation.tensor.Tensors;
 import dev.hansa.aggregation.update.UpdateSpec;
 import dev.hansa.aggregation.update.codec.DenseCodec;
+import dev.hansa.aggregation.update.codec.FetchSgdCodec;
 import dev.hansa.aggregation.update.lgreco.LGreCoPlanning;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -84,17 +85,23 @@ public final class RoundProtocol {
     private RoundProtocol(Strategy strategy, ClientSampler sampler, UpdateSpec update,
                           AggregationPipeline.Settings robustness, Optional<CentralPrivacy> privacy,
                           Optional<TreePrivacy> tree) {
+        Strategy bound = strategy.forUpdate(update);
+        if ((privacy.isPresent() || tree.isPresent()) && update.codec().equals(FetchSgdCodec.NAME)) {
+            throw new IllegalArgumentException("privacy: strategy fetchsgd sums count sketches, whose norm the clip "
+                    + "does not bound (colliding coordinates add up in a cell), and keeps its error and momentum in "
+                    + "sketch space; central DP is not built for it");
+        }
         boolean plainMean = robustness.aggregator() instanceof WeightedMean && robustness.preAggregators().isEmpty();
-        if (!plainMean && !strategy.acceptsRobustAggregation()) {
-            throw new IllegalArgumentException("robustness.aggregator: strategy " + strategy.name() + " needs the exact "
+        if (!plainMean && !bound.acceptsRobustAggregation()) {
+            throw new IllegalArgumentException("robustness.aggregator: strategy " + bound.name() + " needs the exact "
                     + "sum of its participants' updates, so only the plain mean without pre-aggregators applies");
         }
-        privacy.ifPresent(p -> checkPrivacy(p, strategy, sampler, update, plainMean));
-        tree.ifPresent(t -> checkSumOfClippedUpdates(strategy, update, plainMean));
-        this.strategy = strategy;
+        privacy.ifPresent(p -> checkPrivacy(p, bound, sampler, update, plainMean));
+        tree.ifPresent(t -> checkSumOfClippedUpdates(bound, update, plainMean));
+        this.strategy = bound;
         this.sampler = sampler;
         this.update = update;
-        this.aggregation = new AggregationPipeline(robustness, strategy.weighting());
+        this.aggregation = new AggregationPipeline(robustness, bound.weighting());
         this.privacy = privacy;
         this.tree = tree;
     }
@@ -227,14 +234,22 @@ public final class RoundProtocol {
         return new Opened(context, participants, new RoundPlan(plans, planned.broadcast(), planned.uploadedTensors()));
     }
 
-    /** An empty aggregation for the round (a whole-round pipeline keeps its updates on the heap). */
+    /**
+     * An empty aggregation for the round of a model of {@code spec}, over the codec's decoded updates (the model's
+     * coordinates, or FetchSGD's sketch tables); a whole-round pipeline keeps its updates on the heap.
+     */
     public RoundAggregation startAggregation(RoundContext context, ModelSpec spec) {
-        return aggregation.start(spec, context.seed());
+        return aggregation.start(decodedSpec(spec), context.seed());
     }
 
     /** An empty aggregation for the round whose whole-round rows are kept in {@code rows}. */
     public RoundAggregation startAggregation(RoundContext context, ModelSpec spec, RowStore rows) {
-        return aggregation.start(spec, context.seed(), rows);
+        return aggregation.start(decodedSpec(spec), context.seed(), rows);
+    }
+
+    /** The layout of the round's decoded updates for a model of {@code spec}: what the aggregation sums. */
+    public ModelSpec decodedSpec(ModelSpec spec) {
+        return update.createCodec().decodedSpec(spec);
     }
 
     /** How a round ended. */

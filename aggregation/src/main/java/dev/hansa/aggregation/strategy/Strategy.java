@@ -4,6 +4,8 @@ import dev.hansa.aggregation.aggregate.RoundAggregate;
 import dev.hansa.aggregation.aggregate.UpdateWeighting;
 import dev.hansa.aggregation.state.State;
 import dev.hansa.aggregation.tensor.Tensors;
+import dev.hansa.aggregation.update.UpdateSpec;
+import dev.hansa.aggregation.update.codec.FetchSgdCodec;
 import java.util.List;
 
 /**
@@ -35,6 +37,22 @@ public interface Strategy {
      * gradients, whose running sum must match what the clients hold).
      */
     boolean acceptsRobustAggregation();
+
+    /**
+     * This strategy for rounds whose updates travel as {@code update} says. The default takes any codec whose
+     * decoded updates are in the model's coordinates and returns itself; FetchSGD binds the sketch its codec's
+     * tables are in.
+     *
+     * @throws IllegalArgumentException naming {@code update.codec} when the strategy cannot run with it
+     */
+    default Strategy forUpdate(UpdateSpec update) {
+        if (update.codec().equals(FetchSgdCodec.NAME)) {
+            throw new IllegalArgumentException("update.codec: fetchsgd sends count sketch tables, which only strategy "
+                    + "fetchsgd merges and unsketches; strategy " + name()
+                    + " needs updates in the model's coordinates");
+        }
+        return this;
+    }
 
     /** Applies the round's aggregate: the server update producing the next model and state. */
     RoundResult finishRound(RoundContext round, Tensors model, State state, RoundAggregate aggregate);

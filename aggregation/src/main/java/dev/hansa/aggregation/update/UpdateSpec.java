@@ -2,6 +2,7 @@ package dev.hansa.aggregation.update;
 
 import dev.hansa.aggregation.tensor.TensorSpec;
 import dev.hansa.aggregation.update.codec.DenseCodec;
+import dev.hansa.aggregation.update.codec.FetchSgdCodec;
 import dev.hansa.aggregation.update.codec.TensorSubsetCodec;
 import dev.hansa.aggregation.update.codec.UpdateCodec;
 import dev.hansa.aggregation.update.codec.UpdateCodecs;
@@ -137,6 +138,10 @@ public record UpdateSpec(String codec, double clipNorm, boolean errorFeedback, d
         if (errorFeedback && lossless) {
             throw new IllegalArgumentException("update.errorFeedback applies to lossy codecs only; " + codec
                     + " is lossless");
+        }
+        if (errorFeedback && codec.equals(FetchSgdCodec.NAME)) {
+            throw new IllegalArgumentException("update.errorFeedback: with codec fetchsgd the error is the server's,"
+                    + " kept in sketch space (FetchSGD's virtual error), and clients keep none; leave it out");
         }
         errorFeedbackRule = errorFeedbackRule == null ? ErrorFeedbackRules.CLASSIC : errorFeedbackRule;
         errorFeedbackParams = ErrorFeedbackRules.params(errorFeedbackRule,

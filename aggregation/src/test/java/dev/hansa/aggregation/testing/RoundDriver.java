@@ -2,6 +2,7 @@ package dev.hansa.aggregation.testing;
 
 import dev.hansa.aggregation.aggregate.AggregationPipeline;
 import dev.hansa.aggregation.round.LocalFederation;
+import dev.hansa.aggregation.round.RoundConfig;
 import dev.hansa.aggregation.round.RoundProtocol;
 import dev.hansa.aggregation.sampling.UniformSampler;
 import dev.hansa.aggregation.state.State;
@@ -30,8 +31,9 @@ public final class RoundDriver {
     private LocalFederation.RoundReport last;
     private int round;
 
+    /** Rounds whose updates travel as a federation of the strategy sends them when its config leaves them out. */
     public RoundDriver(Strategy strategy, Map<String, QuadraticModel> clients, Tensors initial) {
-        this(strategy, clients, initial, UpdateSpec.DENSE);
+        this(strategy, clients, initial, RoundConfig.updateSpec(Strategies.defaultUpdate(strategy.name())));
     }
 
     /** Rounds whose clients prepare their updates with {@code update} (codec, error feedback). */

@@ -92,7 +92,9 @@ public record FederationOptions(String dataset, String partition, double synthet
                         + " false, or the strategy preset's)")
                 .option("codec-k", "", "coordinates topk, randk and countsketch keep (update.k): a fraction in (0, 1)"
                         + " or a count")
-                .option("codec-params", "", "the codec's parameters (update.params): k=v[,k=v...], e.g. levels=4")
+                .option("codec-params", "", "the codec's parameters (update.params): k=v[,k=v...], e.g. levels=4;"
+                        + " rows=5,columns=20000 for countsketch and fetchsgd (strategy fetchsgd takes its k,"
+                        + " serverMomentum and errorReset as --strategy-param)")
                 .option("error-feedback-rule", "", "with --error-feedback: classic (default), decayed, ef21 or econtrol")
                 .option("error-feedback-params", "", "the rule's parameters: decay=0.95 (decayed), strength=0.1"
                         + " (econtrol)")

@@ -22,7 +22,9 @@ import dev.hansa.aggregation.strategy.fedopt.FedAvgM;
 import dev.hansa.aggregation.strategy.fedopt.ServerOptimizer;
 import dev.hansa.aggregation.strategy.fedopt.ServerSgd;
 import dev.hansa.aggregation.strategy.fedspeed.FedSpeed;
+import dev.hansa.aggregation.strategy.fetchsgd.FetchSgd;
 import dev.hansa.aggregation.strategy.fedspeed.FedSpeedClient;
+import dev.hansa.aggregation.update.codec.SparseSize;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -86,6 +88,13 @@ public final class Strategies {
                     (h, t) -> new FedAvg(new LocalAdamW(SparseLoCo.NAME), t, Map.of(),
                             new ServerSgd(eta(h, SparseLoCo.OUTER_LEARNING_RATE)), weighting(h)),
                     LocalAdamW::new, SparseLoCo.UPDATE)),
+            Map.entry(FetchSgd.NAME, new Entry(sgdDefaults(0.05),
+                    (h, t) -> new FetchSgd(LocalSgd.plain(FetchSgd.NAME), t,
+                            SparseSize.named(h.field("k"), h.real("k", FetchSgd.K, 0, false, Integer.MAX_VALUE, true)),
+                            h.real("serverMomentum", FetchSgd.MOMENTUM_DEFAULT, 0, true, 1, false), eta(h, 1.0),
+                            FetchSgd.ErrorReset.of(h.choice("errorReset", "zero", FetchSgd.ErrorReset.names())),
+                            weighting(h)),
+                    LocalSgd::plain, FetchSgd.UPDATE)),
             Map.entry("fedadam", new Entry(sgdDefaults(0.1),
                     (h, t) -> serverOptimized("fedadam", h, t,
                             AdaptiveServerOptimizer.fedAdam(eta(h, 0.1), beta1(h, 0.9), beta2(h, 0.99), tau(h, 1e-3))),

@@ -45,6 +45,15 @@ public interface UpdateCodec {
      */
     Decoded decode(MemorySegment bytes, ModelSpec spec);
 
+    /**
+     * The layout of what {@link #decode} and {@link #reconstruct} return for a model of {@code model}, which the
+     * round aggregates: the model's own for every codec but {@code fetchsgd}, whose decoded update is the count
+     * sketch's table that FetchSGD's server sums before unsketching.
+     */
+    default ModelSpec decodedSpec(ModelSpec model) {
+        return model;
+    }
+
     /** What the server decodes from {@code encode(values, ...)}, computed directly: {@code values} itself when lossless. */
     Tensors reconstruct(Tensors values);
 

@@ -31,17 +31,18 @@ public final class UpdateCodecs {
         }
     }
 
-    private static final Map<String, Entry> BY_NAME = new TreeMap<>(Map.of(
-            DenseCodec.NAME, new Entry(false, (k, p) -> new DenseCodec()),
-            Bf16Codec.NAME, new Entry(false, (k, p) -> new Bf16Codec()),
-            TopKCodec.NAME, new Entry(true, (k, p) -> new TopKCodec(k)),
-            RandKCodec.NAME, new Entry(true, (k, p) -> new RandKCodec(k)),
-            Fp16Codec.NAME, new Entry(false, (k, p) -> new Fp16Codec()),
-            SignCodec.NAME, new Entry(false, (k, p) -> new SignCodec()),
-            QsgdCodec.NAME, new Entry(false, (k, p) -> QsgdCodec.of(p)),
-            E3m0Codec.NAME, new Entry(false, (k, p) -> E3m0Codec.of(p)),
-            SparseLoCoCodec.NAME, new Entry(false, (k, p) -> SparseLoCoCodec.of(p)),
-            CountSketchCodec.NAME, new Entry(true, CountSketchCodec::of)));
+    private static final Map<String, Entry> BY_NAME = new TreeMap<>(Map.ofEntries(
+            Map.entry(DenseCodec.NAME, new Entry(false, (k, p) -> new DenseCodec())),
+            Map.entry(Bf16Codec.NAME, new Entry(false, (k, p) -> new Bf16Codec())),
+            Map.entry(TopKCodec.NAME, new Entry(true, (k, p) -> new TopKCodec(k))),
+            Map.entry(RandKCodec.NAME, new Entry(true, (k, p) -> new RandKCodec(k))),
+            Map.entry(Fp16Codec.NAME, new Entry(false, (k, p) -> new Fp16Codec())),
+            Map.entry(SignCodec.NAME, new Entry(false, (k, p) -> new SignCodec())),
+            Map.entry(QsgdCodec.NAME, new Entry(false, (k, p) -> QsgdCodec.of(p))),
+            Map.entry(E3m0Codec.NAME, new Entry(false, (k, p) -> E3m0Codec.of(p))),
+            Map.entry(SparseLoCoCodec.NAME, new Entry(false, (k, p) -> SparseLoCoCodec.of(p))),
+            Map.entry(CountSketchCodec.NAME, new Entry(true, CountSketchCodec::of)),
+            Map.entry(FetchSgdCodec.NAME, new Entry(false, (k, p) -> FetchSgdCodec.of(p)))));
 
     private UpdateCodecs() {
     }

@@ -53,7 +53,7 @@ class CountSketchCodecTest {
     private static int[][] hashes(long seed, int rows, int columns, int d) {
         int[][] out = new int[rows * d][];
         for (int j = 0; j < rows; j++) {
-            Philox s = Philox.stream(seed, CountSketchCodec.STREAM << 8 | j);
+            Philox s = Philox.stream(seed, CountSketch.STREAM << 8 | j);
             for (int i = 0; i < d; i++) {
                 out[j * d + i] = new int[] {s.nextInt(columns), s.nextSign()};
             }

@@ -60,26 +60,13 @@ common=(--dataset fashion-mnist --clients 100 --per-round "$per_round" --model m
         --backend cpu --strategy fedavg --lr 0.2 --partition "dirichlet:$alpha" --seed "$seed" --rounds "$rounds"
         --eval-every "$eval_every" --threads 2)
 
+# shellcheck source=simulate_run.sh
+source "$root/docs/experiments/simulate_run.sh"
+# With ONLY set, only the runs it names (a run's name is its CSV's without .csv).
 run() {
-  local csv="$1"; shift
-  if [ -n "${ONLY:-}" ] && [[ " $ONLY " != *" $(basename "$csv" .csv) "* ]]; then
-    return
+  if [ -z "${ONLY:-}" ] || [[ " $ONLY " == *" $(basename "$1" .csv) "* ]]; then
+    simulate_run "$@"
   fi
-  if [ -f "$csv" ] && [ "$(tail -n 1 "$csv" | cut -d, -f1)" = "$rounds" ]; then
-    echo "done already: $csv" >&2
-    return
-  fi
-  if [ -z "${JAR:-}" ]; then
-    [ -f server/target/hansa-server-0.1.0-SNAPSHOT.jar ] || ./mvnw -q -B -ntp -o package -DskipTests -pl server -am
-    JAR=server/target/hansa-server-0.1.0-SNAPSHOT.jar
-  fi
-  mkdir -p "$(dirname "$csv")"
-  echo "hansa simulate ${common[*]} $* --csv $csv" >> "$(dirname "$csv")/commands.txt"
-  echo "== $csv" >&2
-  "$JAVA_HOME/bin/java" --add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED -XX:+UseParallelGC \
-    -jar "$JAR" simulate "${common[@]}" "$@" --csv "$csv" 2>&1 | grep -v '^\[[#.]*\] ' > "${csv%.csv}.log" \
-    || { echo "FAILED: $csv (see ${csv%.csv}.log)" >&2; return 1; }
-  tail -n 1 "${csv%.csv}.log" >&2
 }
 
 fetchsgd_runs() {

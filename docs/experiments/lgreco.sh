@@ -39,25 +39,8 @@ common=(--dataset fashion-mnist --clients 100 --per-round 10 --model mlp --hidde
         --backend cpu --strategy fedavg --lr 0.2 --partition dirichlet:0.5 --rounds "$rounds" --eval-every 5
         --threads 2)
 
-run() {
-  local csv="$1"; shift
-  if [ -f "$csv" ] && [ "$(tail -n 1 "$csv" | cut -d, -f1)" = "$rounds" ]; then
-    echo "done already: $csv" >&2
-    return
-  fi
-  if [ -z "${JAR:-}" ]; then
-    [ -f server/target/hansa-server-0.1.0-SNAPSHOT.jar ] || ./mvnw -q -B -ntp -o package -DskipTests -pl server -am
-    JAR=server/target/hansa-server-0.1.0-SNAPSHOT.jar
-  fi
-  mkdir -p "$(dirname "$csv")"
-  echo "hansa simulate ${common[*]} $* --csv $csv" >> "$(dirname "$csv")/commands.txt"
-  echo "== $csv" >&2
-  # The log's last line is /usr/bin/time's: wall seconds, then user + system CPU seconds.
-  /usr/bin/time -f "time %e s wall, %U s user, %S s system" "$JAVA_HOME/bin/java" --add-modules jdk.incubator.vector \
-    --enable-native-access=ALL-UNNAMED -XX:+UseParallelGC -jar "$JAR" simulate "${common[@]}" "$@" --csv "$csv" 2>&1 \
-    | grep -v '^\[[#.]*\] ' > "${csv%.csv}.log" || { echo "FAILED: $csv (see ${csv%.csv}.log)" >&2; return 1; }
-  tail -n 2 "${csv%.csv}.log" >&2
-}
+# shellcheck source=simulate_run.sh
+source "$root/docs/experiments/simulate_run.sh"
 
 if [ "$mode" != plot ]; then
   for seed in $seeds; do

@@ -7,8 +7,8 @@ RESULTS is the grid's results CSV (one row per finished run), CURVES its curves 
 every run at each evaluation). Only runs that have a row in RESULTS count (their curves are complete).
 
 ByzFL's procedure (byzfl/benchmark/evaluate_results.py), with the clipping bound c as the tuned hyperparameter:
-- a run's accuracy curve is averaged over the seeds present; "best" is the maximum of that mean curve over the
-  evaluations;
+- a run's accuracy curve is averaged over the seeds that every attack of its cell has finished at its c (so the
+  attacks are compared on the same seeds); "best" is the maximum of that mean curve over the evaluations;
 - per cell (aggregator, f, heterogeneity), the c kept is the one whose smallest best *validation* accuracy over the
   attacks is largest (the c that resists the strongest attack best); only values of c with every attack finished
   compete;
@@ -50,9 +50,19 @@ def read(results_path, curves_path):
     return runs
 
 
-def mean_curve(points, which):
-    """[(step, mean over seeds)] of validation (which=0) or test (which=1) accuracy."""
-    return [(step, sum(v[which] for v in seeds.values()) / len(seeds)) for step, seeds in sorted(points.items())]
+def mean_curve(points, which, only=None):
+    """[(step, mean over seeds)] of validation (which=0) or test (which=1) accuracy; over the seeds in `only` if
+    given."""
+    out = []
+    for step, seeds in sorted(points.items()):
+        values = [v[which] for s, v in seeds.items() if only is None or s in only]
+        out.append((step, sum(values) / len(values)))
+    return out
+
+
+def seeds_of(points):
+    """The seeds with a point at every evaluation of a run."""
+    return set.intersection(*(set(seeds) for seeds in points.values()))
 
 
 def cells(runs):
@@ -65,18 +75,20 @@ def cells(runs):
     for cell, by_clip in grouped.items():
         best = None
         for clip, by_attack in sorted(by_clip.items()):
-            if set(by_attack) != set(attacks):
+            # Attacks are compared on the same seeds: those every attack has finished at this c.
+            common = set.intersection(*(seeds_of(p) for p in by_attack.values()))
+            if set(by_attack) != set(attacks) or not common:
                 continue
-            val = {a: max(v for _, v in mean_curve(p, 0)) for a, p in by_attack.items()}
-            test = {a: max(v for _, v in mean_curve(p, 1)) for a, p in by_attack.items()}
+            val = {a: max(v for _, v in mean_curve(p, 0, common)) for a, p in by_attack.items()}
+            test = {a: max(v for _, v in mean_curve(p, 1, common)) for a, p in by_attack.items()}
             score = min(val.values())
             if best is None or score > best["score"]:
                 strongest = min(test, key=test.get)
-                seeds = min(len(s) for p in by_attack.values() for s in p.values())
-                best = {"score": score, "clip": clip, "worst": test[strongest], "attack": strongest, "seeds": seeds,
-                        "curve": mean_curve(by_attack[min(val, key=val.get)], 1),
+                best = {"score": score, "clip": clip, "worst": test[strongest], "attack": strongest,
+                        "seeds": len(common), "curve": mean_curve(by_attack[min(val, key=val.get)], 1, common),
                         "curve_attack": min(val, key=val.get), "per_attack": test}
         if best is not None:
+            best["clips"] = sorted(c for c, by_attack in by_clip.items() if set(by_attack) == set(attacks))
             out[cell] = best
     return out, attacks
 
@@ -156,7 +168,8 @@ def markdown(table, attacks, path, runs):
     fs = sorted({c[1] for c in table})
     aggs = [a for a in AGGREGATORS if any(c[0] == a for c in table)]
     lines = ["Worst-case test accuracy over %s" % ", ".join(attacks),
-             "(the strongest attack, and the c that validation chose, in brackets); `-`: not finished.", "",
+             "(the strongest attack, and the c that validation chose, of those run where more than one was, in",
+             "brackets); `-`: not finished.", "",
              "| aggregator | f | " + " | ".join(HET_LABEL[h] for h in HETEROGENEITY) + " |",
              "|---|---|" + "---|" * len(HETEROGENEITY)]
     for agg in aggs:
@@ -164,8 +177,9 @@ def markdown(table, attacks, path, runs):
             row = []
             for h in HETEROGENEITY:
                 cell = table.get((agg, f, h))
-                row.append("-" if cell is None else "%.3f (%s, c=%g%s)" % (
+                row.append("-" if cell is None else "%.3f (%s, c=%g%s%s)" % (
                     cell["worst"], ATTACK_LABEL.get(cell["attack"], cell["attack"]), cell["clip"],
+                    "" if len(cell["clips"]) == 1 else " of " + "/".join("%g" % c for c in cell["clips"]),
                     "" if cell["seeds"] == 1 else ", %d seeds" % cell["seeds"]))
             lines.append("| %s | %d | %s |" % (agg, f, " | ".join(row)))
     lines += per_attack(runs)

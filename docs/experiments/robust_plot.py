@@ -164,6 +164,27 @@ def per_attack(runs):
     return lines
 
 
+def summary(table):
+    """Per rule, over the cells every rule finished: the mean worst case, the lowest, and the cells where the rule is
+    within half a point of the best rule's worst case."""
+    aggs = [a for a in AGGREGATORS if any(c[0] == a for c in table)]
+    shared = sorted({c[1:] for c in table if all((a,) + c[1:] in table for a in aggs)})
+    if not shared:
+        return []
+    lines = ["", "Over the %d cells (f, heterogeneity) every rule finished:" % len(shared), "",
+             "| aggregator | mean worst case | lowest worst case (cell) | cells within 0.005 of the best rule |",
+             "|---|---|---|---|"]
+    best = {cell: max(table[(a,) + cell]["worst"] for a in aggs) for cell in shared}
+    for agg in aggs:
+        worst = {cell: table[(agg,) + cell]["worst"] for cell in shared}
+        lowest = min(worst, key=worst.get)
+        near = sum(1 for cell in shared if worst[cell] >= best[cell] - 0.005)
+        lines.append("| %s | %.3f | %.3f (f = %d, %s) | %d of %d |" % (
+            agg, sum(worst.values()) / len(shared), worst[lowest], lowest[0], HET_LABEL[lowest[1]], near,
+            len(shared)))
+    return lines
+
+
 def markdown(table, attacks, path, runs):
     fs = sorted({c[1] for c in table})
     aggs = [a for a in AGGREGATORS if any(c[0] == a for c in table)]
@@ -182,6 +203,7 @@ def markdown(table, attacks, path, runs):
                     "" if len(cell["clips"]) == 1 else " of " + "/".join("%g" % c for c in cell["clips"]),
                     "" if cell["seeds"] == 1 else ", %d seeds" % cell["seeds"]))
             lines.append("| %s | %d | %s |" % (agg, f, " | ".join(row)))
+    lines += summary(table)
     lines += per_attack(runs)
     with open(path, "w") as fh:
         fh.write("\n".join(lines) + "\n")

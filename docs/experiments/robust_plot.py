@@ -11,8 +11,10 @@ ByzFL's procedure (byzfl/benchmark/evaluate_results.py), with the clipping bound
   attacks are compared on the same seeds); "best" is the maximum of that mean curve over the evaluations;
 - per cell (aggregator, f, heterogeneity), the c kept is the one whose smallest best *validation* accuracy over the
   attacks is largest (the c that resists the strongest attack best); only values of c with every attack finished
-  compete;
-- the cell's number is the smallest best *test* accuracy over the attacks at that c: the worst case.
+  compete, on the seeds they all have (all of them when the grid is complete; seed 1 alone when the later seeds ran
+  at the chosen c only, as robust_chosen.py lists them);
+- the cell's number is the smallest best *test* accuracy over the attacks at that c, over all its seeds: the worst
+  case.
 
 Writes IMAGES/robust-heatmaps.png (a panel per aggregator: f x heterogeneity), IMAGES/robust-curves-<heterogeneity>.png
 (test accuracy against steps under the attack that validation found strongest, per f) and the markdown table TABLE.
@@ -73,23 +75,28 @@ def cells(runs):
         grouped[(agg, f, het)][clip][attack] = points
     out = {}
     for cell, by_clip in grouped.items():
+        # Attacks are compared on the same seeds: those every attack has finished at a c.
+        common = {clip: set.intersection(*(seeds_of(p) for p in by_attack.values()))
+                  for clip, by_attack in by_clip.items() if set(by_attack) == set(attacks)}
+        common = {clip: seeds for clip, seeds in common.items() if seeds}
+        if not common:
+            continue
+        # The values of c compete on the seeds they all have (the later seeds may run at the chosen c alone).
+        shared = set.intersection(*common.values())
         best = None
-        for clip, by_attack in sorted(by_clip.items()):
-            # Attacks are compared on the same seeds: those every attack has finished at this c.
-            common = set.intersection(*(seeds_of(p) for p in by_attack.values()))
-            if set(by_attack) != set(attacks) or not common:
-                continue
-            val = {a: max(v for _, v in mean_curve(p, 0, common)) for a, p in by_attack.items()}
-            test = {a: max(v for _, v in mean_curve(p, 1, common)) for a, p in by_attack.items()}
-            score = min(val.values())
-            if best is None or score > best["score"]:
-                strongest = min(test, key=test.get)
-                best = {"score": score, "clip": clip, "worst": test[strongest], "attack": strongest,
-                        "seeds": len(common), "curve": mean_curve(by_attack[min(val, key=val.get)], 1, common),
-                        "curve_attack": min(val, key=val.get), "per_attack": test}
-        if best is not None:
-            best["clips"] = sorted(c for c, by_attack in by_clip.items() if set(by_attack) == set(attacks))
-            out[cell] = best
+        for clip in sorted(common):
+            on = shared or common[clip]
+            score = min(max(v for _, v in mean_curve(p, 0, on)) for p in by_clip[clip].values())
+            if best is None or score > best[1]:
+                best = (clip, score)
+        clip = best[0]
+        by_attack, seeds = by_clip[clip], common[clip]
+        val = {a: max(v for _, v in mean_curve(p, 0, seeds)) for a, p in by_attack.items()}
+        test = {a: max(v for _, v in mean_curve(p, 1, seeds)) for a, p in by_attack.items()}
+        strongest = min(test, key=test.get)
+        out[cell] = {"clip": clip, "worst": test[strongest], "attack": strongest, "seeds": len(seeds),
+                     "curve": mean_curve(by_attack[min(val, key=val.get)], 1, seeds),
+                     "curve_attack": min(val, key=val.get), "per_attack": test, "clips": sorted(common)}
     return out, attacks
 
 

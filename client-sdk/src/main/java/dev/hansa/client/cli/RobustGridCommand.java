@@ -26,7 +26,9 @@ import java.util.concurrent.Future;
  * a run whose row is already in the results file is skipped, so an interrupted grid goes on where it stopped.
  *
  * <p>Runs go in this order, so that a grid cut short has whole cells: seed, then clipping bound (the first value is
- * the default, the others the validation sweep), heterogeneity, f, aggregator, attack.
+ * the default, the others the validation sweep), heterogeneity, f, aggregator, attack. {@code --runs} replaces that
+ * product with a list, such as the later seeds at the bound validation chose per cell
+ * ({@code docs/experiments/robust_chosen.py}).
  */
 public final class RobustGridCommand {
 
@@ -73,6 +75,9 @@ public final class RobustGridCommand {
                 .option("seeds", "1,2,3", "training seeds, comma separated")
                 .option("clip", "0.2,1", "clipping bounds c, comma separated: the default first, then the values "
                         + "the validation sweep tries")
+                .option("runs", "", "a CSV of the runs to make instead of the product of the lists above: "
+                        + "aggregator,f,heterogeneity,attack,seed,clip per line (a results file's first six columns; "
+                        + "a header line is skipped)")
                 .option("honest", "10", "honest clients")
                 .option("steps", "800", "rounds of one local step")
                 .option("eval-every", "50", "steps between evaluations")
@@ -140,7 +145,10 @@ public final class RobustGridCommand {
     }
 
     /** Every run of the grid, in the order they go. */
-    static List<ByzantineBenchmark.Run> runs(Options o) {
+    static List<ByzantineBenchmark.Run> runs(Options o) throws IOException {
+        if (!o.string("runs").isEmpty()) {
+            return listed(Path.of(o.string("runs")));
+        }
         List<ByzantineBenchmark.Run> out = new ArrayList<>();
         for (long seed : longs(o, "seeds")) {
             for (double clip : reals(o, "clip")) {
@@ -154,6 +162,32 @@ public final class RobustGridCommand {
                     }
                 }
             }
+        }
+        return out;
+    }
+
+    /** The runs a {@code --runs} file lists, in its order. */
+    static List<ByzantineBenchmark.Run> listed(Path file) throws IOException {
+        List<ByzantineBenchmark.Run> out = new ArrayList<>();
+        List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+        for (int k = 0; k < lines.size(); k++) {
+            String line = lines.get(k).strip();
+            if (line.isEmpty() || (k == 0 && line.startsWith("aggregator,"))) {
+                continue;
+            }
+            String[] fields = line.split(",");
+            String where = "--runs " + file + " line " + (k + 1);
+            if (fields.length < 6) {
+                throw new IllegalArgumentException(where + " needs aggregator,f,heterogeneity,attack,seed,clip: "
+                        + line);
+            }
+            int f = parse(where + ": f must be an integer", fields[1], Integer::parseInt);
+            long seed = parse(where + ": seed must be an integer", fields[4], Long::parseLong);
+            double clip = parse(where + ": clip must be a number", fields[5], Double::parseDouble);
+            out.add(new ByzantineBenchmark.Run(fields[0], f, fields[2], fields[3], seed, clip));
+        }
+        if (out.isEmpty()) {
+            throw new IllegalArgumentException("--runs " + file + " lists no run");
         }
         return out;
     }
@@ -203,23 +237,28 @@ public final class RobustGridCommand {
         return out;
     }
 
+    private static String list(String name) {
+        return "--" + name + " must be numbers separated by commas";
+    }
+
     private static List<Integer> integers(Options o, String name) {
-        return words(o, name).stream().map(w -> parse(name, w, Integer::parseInt)).toList();
+        return words(o, name).stream().map(w -> parse(list(name), w, Integer::parseInt)).toList();
     }
 
     private static List<Long> longs(Options o, String name) {
-        return words(o, name).stream().map(w -> parse(name, w, Long::parseLong)).toList();
+        return words(o, name).stream().map(w -> parse(list(name), w, Long::parseLong)).toList();
     }
 
     private static List<Double> reals(Options o, String name) {
-        return words(o, name).stream().map(w -> parse(name, w, Double::parseDouble)).toList();
+        return words(o, name).stream().map(w -> parse(list(name), w, Double::parseDouble)).toList();
     }
 
-    private static <T> T parse(String name, String word, java.util.function.Function<String, T> parser) {
+    /** {@code parser}'s value of {@code word}, or an error: {@code problem: word}. */
+    private static <T> T parse(String problem, String word, java.util.function.Function<String, T> parser) {
         try {
             return parser.apply(word);
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("--" + name + " must be numbers separated by commas: " + word);
+            throw new IllegalArgumentException(problem + ": " + word);
         }
     }
 }

@@ -13,17 +13,17 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The grid's order (whole cells first) and its resumption from the results file. */
+/** The grid's order (whole cells first), a listed grid, and its resumption from the results file. */
 class RobustGridCommandTest {
 
-    private static List<ByzantineBenchmark.Run> runs(String... args) {
+    private static List<ByzantineBenchmark.Run> runs(String... args) throws IOException {
         Options o = RobustGridCommand.options();
         assertTrue(o.parse(args));
         return RobustGridCommand.runs(o);
     }
 
     @Test
-    void runsGoSeedThenClipThenHeterogeneityThenFThenAggregatorThenAttack() {
+    void runsGoSeedThenClipThenHeterogeneityThenFThenAggregatorThenAttack() throws IOException {
         List<ByzantineBenchmark.Run> runs = runs("--aggregators", "krum,median", "--f", "1,3", "--heterogeneity",
                 "iid,dirichlet:0.1", "--attacks", "sign-flipping,optimal-ipm", "--seeds", "1,2", "--clip", "0.2,1");
         assertEquals(2 * 2 * 2 * 2 * 2 * 2, runs.size());
@@ -45,6 +45,33 @@ class RobustGridCommandTest {
                 + "median,4,dirichlet:0.1,optimal-alie,2,1.0,0.1,0.9,1.0E-4,25,800,0.5,0.6,0.5,0.6,70.0\n");
         assertEquals(Set.of("krum,1,iid,sign-flipping,1,0.2", "median,4,dirichlet:0.1,optimal-alie,2,1.0"),
                 RobustGridCommand.finished(results));
+    }
+
+    @Test
+    void aRunsFileReplacesTheProductAndKeepsItsOrder(@TempDir Path dir) throws IOException {
+        Path list = dir.resolve("runs.csv");
+        Files.writeString(list, RobustGridCommand.RESULTS_HEADER + "\n"
+                + "median,4,dirichlet:0.1,optimal-alie,2,1.0,0.1,0.9,1.0E-4,25,800,0.5,0.6,0.5,0.6,70.0\n"
+                + "\n"
+                + "krum,1,iid,sign-flipping,3,0.2\n");
+        assertEquals(List.of("median,4,dirichlet:0.1,optimal-alie,2,1.0", "krum,1,iid,sign-flipping,3,0.2"),
+                runs("--runs", list.toString(), "--f", "2").stream().map(ByzantineBenchmark.Run::key).toList());
+    }
+
+    @Test
+    void aBadRunsLineNamesTheFileTheLineAndTheField(@TempDir Path dir) throws IOException {
+        Path list = dir.resolve("runs.csv");
+        Files.writeString(list, "krum,1,iid,sign-flipping,3,0.2\nkrum,x,iid,sign-flipping,3,0.2\n");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> runs("--runs", list.toString()));
+        assertEquals("--runs " + list + " line 2: f must be an integer: x", e.getMessage());
+        Files.writeString(list, "krum,1,iid,sign-flipping\n");
+        e = assertThrows(IllegalArgumentException.class, () -> runs("--runs", list.toString()));
+        assertEquals("--runs " + list + " line 1 needs aggregator,f,heterogeneity,attack,seed,clip: "
+                + "krum,1,iid,sign-flipping", e.getMessage());
+        Files.writeString(list, RobustGridCommand.RESULTS_HEADER + "\n");
+        e = assertThrows(IllegalArgumentException.class, () -> runs("--runs", list.toString()));
+        assertEquals("--runs " + list + " lists no run", e.getMessage());
     }
 
     @Test

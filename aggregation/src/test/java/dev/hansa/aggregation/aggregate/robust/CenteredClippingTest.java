@@ -66,6 +66,82 @@ class CenteredClippingTest {
     }
 
     /**
+     * Below the bound on every row's distance to any iterate (the farthest row from the mean plus the root of the
+     * summed squared distances) nothing is clipped and the rule returns the mean without reading a column; just above
+     * it the full iteration runs, and both match the reference iteration.
+     */
+    @Test
+    void returnsTheMeanWithoutAColumnPassWhereNoRowCanBeClipped() {
+        int n = 9;
+        int d = 3 * ColumnSorter.COLUMNS_PER_READ + 5;
+        List<float[]> rows = RobustRows.gaussian(n, d, 4, 300, 2);
+        double[][] x = RobustRows.doubles(rows);
+        double[] mean = new double[d];
+        for (double[] row : x) {
+            for (int j = 0; j < d; j++) {
+                mean[j] += row[j] / n;
+            }
+        }
+        double farthest = 0;
+        double summed = 0;
+        for (double[] row : x) {
+            double distance = RobustRows.distance(row, mean);
+            farthest = Math.max(farthest, distance);
+            summed += distance * distance;
+        }
+        double bound = farthest + Math.sqrt(summed);
+        for (double tau : new double[] {1.01 * bound, 0.99 * bound}) {
+            ColumnCounter batch = new ColumnCounter(RobustRows.batch(rows));
+            double[] out = new CenteredClipping(2, tau, 3, Start.MEDIAN).aggregate(batch);
+            assertClose(centeredClipping(x, median(x), tau, 3), out, 1e-6);
+            assertEquals(tau > bound, batch.reads == 0, "tau = " + tau + " of bound " + bound);
+        }
+        assertClose(mean, new CenteredClipping(2, 1.01 * bound, 3, Start.MEDIAN).aggregate(RobustRows.batch(rows)),
+                1e-6);
+    }
+
+    /** A batch that counts its column reads. */
+    private static final class ColumnCounter implements UpdateBatch {
+        private final UpdateBatch rows;
+        int reads;
+
+        ColumnCounter(UpdateBatch rows) {
+            this.rows = rows;
+        }
+
+        @Override
+        public int size() {
+            return rows.size();
+        }
+
+        @Override
+        public int dimension() {
+            return rows.dimension();
+        }
+
+        @Override
+        public double[] weights() {
+            return rows.weights();
+        }
+
+        @Override
+        public void readColumns(int from, int to, float[] out) {
+            reads++;
+            rows.readColumns(from, to, out);
+        }
+
+        @Override
+        public double[] combine(double[] a) {
+            return rows.combine(a);
+        }
+
+        @Override
+        public RowGeometry geometry() {
+            return rows.geometry();
+        }
+    }
+
+    /**
      * Expected values from a plain numpy (float64) reimplementation of the iteration (start: np.median or zeros), run
      * once with Debian's python3 (numpy 1.24.2) on {@link GeometricMedianTest#FIXED}, and pasted here.
      */

@@ -142,37 +142,7 @@ class MixedBatchTest {
         int n = 7;
         int d = 1500;
         HeapBatch heap = heap(rows(n, d, r), d);
-        UpdateBatch columnsOnly = new UpdateBatch() {
-            @Override
-            public int size() {
-                return heap.size();
-            }
-
-            @Override
-            public int dimension() {
-                return heap.dimension();
-            }
-
-            @Override
-            public double[] weights() {
-                return heap.weights();
-            }
-
-            @Override
-            public void readColumns(int from, int to, float[] out) {
-                heap.readColumns(from, to, out);
-            }
-
-            @Override
-            public double[] combine(double[] a) {
-                return heap.combine(a);
-            }
-
-            @Override
-            public RowGeometry geometry() {
-                return heap.geometry();
-            }
-        };
+        UpdateBatch columnsOnly = new ForwardingBatch(heap);
         double[][] m = mix(5, n, r);
         assertArrayEquals(read(mixed(heap, m), 100, 1337), read(mixed(columnsOnly, m), 100, 1337));
     }

@@ -1,9 +1,9 @@
 package dev.hansa.aggregation.bench;
 
 import dev.hansa.aggregation.aggregate.Aggregator;
+import dev.hansa.aggregation.aggregate.ForwardingBatch;
 import dev.hansa.aggregation.aggregate.HeapBatch;
 import dev.hansa.aggregation.aggregate.RowGeometry;
-import dev.hansa.aggregation.aggregate.UpdateBatch;
 import dev.hansa.aggregation.aggregate.WholeRoundAggregator;
 import dev.hansa.aggregation.aggregate.robust.Aggregators;
 import dev.hansa.compute.Backend;
@@ -107,40 +107,14 @@ public final class RobustBenchmark {
     }
 
     /** A heap batch whose geometry is computed on a given backend, and timed. */
-    private static final class TimedBatch implements UpdateBatch {
-        private final HeapBatch rows;
+    private static final class TimedBatch extends ForwardingBatch {
         private final Backend backend;
         private RowGeometry geometry;
         long geometryNanos;
 
         TimedBatch(HeapBatch rows, Backend backend) {
-            this.rows = rows;
+            super(rows);
             this.backend = backend;
-        }
-
-        @Override
-        public int size() {
-            return rows.size();
-        }
-
-        @Override
-        public int dimension() {
-            return rows.dimension();
-        }
-
-        @Override
-        public double[] weights() {
-            return rows.weights();
-        }
-
-        @Override
-        public void readColumns(int from, int to, float[] out) {
-            rows.readColumns(from, to, out);
-        }
-
-        @Override
-        public double[] combine(double[] a) {
-            return rows.combine(a);
         }
 
         @Override

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.hansa.aggregation.aggregate.Aggregator;
+import dev.hansa.aggregation.aggregate.ForwardingBatch;
 import dev.hansa.aggregation.aggregate.RowGeometry;
 import dev.hansa.aggregation.aggregate.UpdateBatch;
 import dev.hansa.aggregation.aggregate.robust.CenteredClipping.Start;
@@ -101,43 +102,17 @@ class CenteredClippingTest {
     }
 
     /** A batch that counts its column reads. */
-    private static final class ColumnCounter implements UpdateBatch {
-        private final UpdateBatch rows;
+    private static final class ColumnCounter extends ForwardingBatch {
         int reads;
 
         ColumnCounter(UpdateBatch rows) {
-            this.rows = rows;
-        }
-
-        @Override
-        public int size() {
-            return rows.size();
-        }
-
-        @Override
-        public int dimension() {
-            return rows.dimension();
-        }
-
-        @Override
-        public double[] weights() {
-            return rows.weights();
+            super(rows);
         }
 
         @Override
         public void readColumns(int from, int to, float[] out) {
             reads++;
-            rows.readColumns(from, to, out);
-        }
-
-        @Override
-        public double[] combine(double[] a) {
-            return rows.combine(a);
-        }
-
-        @Override
-        public RowGeometry geometry() {
-            return rows.geometry();
+            super.readColumns(from, to, out);
         }
     }
 

@@ -158,7 +158,7 @@ public final class CenteredClipping extends TolerantRule {
      * point that was taken from), {@code e_i = <x_i - c, c - m>} and {@code q = ||c - m||^2}, the two small terms from
      * one column pass (c taken per column there), and K given.
      */
-    private static RowGeometry fromPoint(UpdateBatch batch, double[] m, double[][] g) {
+    private static RowGeometry fromPoint(UpdateBatch batch, double[] m, double[][] k) {
         int n = batch.size();
         int d = batch.dimension();
         double[] e = new double[n];
@@ -184,7 +184,7 @@ public final class CenteredClipping extends TolerantRule {
         double[][] h = new double[n][n];
         for (int i = 0; i < n; i++) {
             for (int j = 0; j < n; j++) {
-                h[i][j] = g[i][j] + e[i] + e[j] + q;
+                h[i][j] = k[i][j] + e[i] + e[j] + q;
             }
         }
         return new RowGeometry(h, new double[n], 0);

@@ -192,6 +192,29 @@ def summary(table):
     return lines
 
 
+def validation(runs, table):
+    """Per rule, over the cells where more than one c finished: how often validation chose a larger c than the
+    smallest, and the mean worst case at the chosen c against the smallest c alone."""
+    smallest = min(k[4] for k in runs)
+    fixed, _ = cells({k: p for k, p in runs.items() if k[4] == smallest})
+    swept = [c for c in table if len(table[c]["clips"]) > 1 and c in fixed]
+    if not swept:
+        return []
+    lines = ["", "Validation's choice over the %d (rule, cell) pairs where more than one c finished:" % len(swept), "",
+             "| aggregator | pairs | c > %g chosen | mean worst case, chosen c | mean worst case, c = %g |" % (
+                 smallest, smallest), "|---|---|---|---|---|"]
+    for agg in [a for a in AGGREGATORS if any(c[0] == a for c in swept)]:
+        mine = [c for c in swept if c[0] == agg]
+        lines.append("| %s | %d | %d | %.3f | %.3f |" % (
+            agg, len(mine), sum(table[c]["clip"] != smallest for c in mine),
+            sum(table[c]["worst"] for c in mine) / len(mine), sum(fixed[c]["worst"] for c in mine) / len(mine)))
+    change = [table[c]["worst"] - fixed[c]["worst"] for c in swept]
+    lines += ["", "Against c = %g alone, %d pairs gain more than 0.0005, %d lose more, %d keep their worst case." % (
+        smallest, sum(d > 0.0005 for d in change), sum(d < -0.0005 for d in change),
+        sum(abs(d) <= 0.0005 for d in change))]
+    return lines
+
+
 def markdown(table, attacks, path, runs):
     fs = sorted({c[1] for c in table})
     aggs = [a for a in AGGREGATORS if any(c[0] == a for c in table)]
@@ -211,6 +234,7 @@ def markdown(table, attacks, path, runs):
                     "" if cell["seeds"] == 1 else ", %d seeds" % cell["seeds"]))
             lines.append("| %s | %d | %s |" % (agg, f, " | ".join(row)))
     lines += summary(table)
+    lines += validation(runs, table)
     lines += per_attack(runs)
     with open(path, "w") as fh:
         fh.write("\n".join(lines) + "\n")

@@ -186,12 +186,12 @@ def run_level1(runner, reps, sizes, log):
 def run_mlp(runner, reps, log, with_java):
     rows = []
     for rep in range(reps):
-        for entry in runner.jmh("client-sdk", "MlpStepBenchmark", {"backend": ["cpu"]}, seconds=2):
+        for entry in runner.jmh("client-sdk", "TrainingStepBenchmark", {"backend": ["cpu"]}, seconds=2):
             ms = entry["primaryMetric"]["score"]
             rows.append({"rep": rep, "backend": "cpu", "ms": ms, "samples_per_s": 256 / ms * 1e3})
         log(f"mlp cpu rep {rep + 1}/{reps} done")
     if with_java:
-        for entry in runner.jmh("client-sdk", "MlpStepBenchmark", {"backend": ["java"]}, warmups=1, iterations=3,
+        for entry in runner.jmh("client-sdk", "TrainingStepBenchmark", {"backend": ["java"]}, warmups=1, iterations=3,
                                 mode="ss"):
             for ms in entry["primaryMetric"]["rawData"][0]:
                 rows.append({"rep": 0, "backend": "java", "ms": ms, "samples_per_s": 256 / ms * 1e3})

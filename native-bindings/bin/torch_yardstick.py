@@ -1,13 +1,14 @@
 #!/usr/bin/env python3
 """PyTorch eager yardsticks for the GPU benchmarks (bin/gpu-check runs it), one JSON line per measurement:
 
-- mlp: MlpStepBenchmark's step in PyTorch: the same MLP (784-1024-1024-10, nn.Linear init, ReLU), batch 256, softmax
+- mlp: TrainingStepBenchmark's step in PyTorch: the same MLP (784-1024-1024-10, nn.Linear init, ReLU), batch 256, softmax
   cross-entropy, plain SGD, loss.item() every step (one host sync, as Hansa's step has), in two variants:
   staged (the batch is copied from host memory every step, as Hansa's step does) and resident (already on the GPU).
+  With --model cnn, the step of ByzFL's cnn_mnist (TrainingStepBenchmark -p model=cnn -p hidden=500) instead.
 - sgemm: torch.matmul on float32 for SgemmBenchmark's shapes, in GFLOP/s.
 Matmuls are FP32 (TF32 off), like CudaBackend's default.
 
-Usage: torch_yardstick.py [--device cuda|cpu] [--steps 200] [--reps 5] [--sections mlp,sgemm]
+Usage: torch_yardstick.py [--device cuda|cpu] [--steps 200] [--reps 5] [--sections mlp,sgemm] [--model mlp|cnn]
 """
 import argparse
 import json
@@ -25,6 +26,7 @@ def main():
     ap.add_argument("--reps", type=int, default=5)
     ap.add_argument("--batch", type=int, default=256)
     ap.add_argument("--sections", default="mlp,sgemm")
+    ap.add_argument("--model", default="mlp", choices=["mlp", "cnn"])
     args = ap.parse_args()
     dev = torch.device(args.device)
     torch.backends.cuda.matmul.allow_tf32 = False
@@ -74,8 +76,15 @@ def sgemm(dev, reps):
 
 def mlp(dev, args):
     torch.manual_seed(7)
-    model = torch.nn.Sequential(torch.nn.Linear(784, 1024), torch.nn.ReLU(), torch.nn.Linear(1024, 1024),
-                                torch.nn.ReLU(), torch.nn.Linear(1024, 10)).to(dev)
+    if args.model == "cnn":
+        # ByzFL's cnn_mnist; the images are the same 784 values per sample, seen as 1 x 28 x 28.
+        model = torch.nn.Sequential(torch.nn.Unflatten(1, (1, 28, 28)), torch.nn.Conv2d(1, 20, 5), torch.nn.ReLU(),
+                                    torch.nn.MaxPool2d(2), torch.nn.Conv2d(20, 50, 5), torch.nn.ReLU(),
+                                    torch.nn.MaxPool2d(2), torch.nn.Flatten(), torch.nn.Linear(800, 500),
+                                    torch.nn.ReLU(), torch.nn.Linear(500, 10)).to(dev)
+    else:
+        model = torch.nn.Sequential(torch.nn.Linear(784, 1024), torch.nn.ReLU(), torch.nn.Linear(1024, 1024),
+                                    torch.nn.ReLU(), torch.nn.Linear(1024, 10)).to(dev)
     opt = torch.optim.SGD(model.parameters(), lr=0.01)
     samples = 4096
     x_host = torch.rand(samples, 784).pin_memory() if dev.type == "cuda" else torch.rand(samples, 784)
@@ -109,7 +118,7 @@ def mlp(dev, args):
             sync(dev)
             times.append((time.perf_counter() - t0) / args.steps * 1e3)
         print(json.dumps({
-            "section": "mlp", "variant": "staged" if staged else "resident", "device": str(dev),
+            "section": "mlp", "model": args.model, "variant": "staged" if staged else "resident", "device": str(dev),
             "name": torch.cuda.get_device_name(dev) if dev.type == "cuda" else "cpu",
             "torch": torch.__version__, "batch": args.batch, "ms_per_step_median": statistics.median(times),
             "ms_per_step_min": min(times), "ms_per_step_max": max(times),

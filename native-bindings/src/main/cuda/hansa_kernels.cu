@@ -1,4 +1,5 @@
-// Element-wise and small reduction kernels for dev.hansa.compute.cuda.CudaBackend; cuBLAS does the BLAS work.
+// Element-wise, small reduction and convolution helper kernels for dev.hansa.compute.cuda.CudaBackend; cuBLAS does
+// the BLAS work.
 //
 // Compiled to PTX by native-bindings/bin/build-ptx (the PTX is committed as a resource and JIT-compiled by the
 // driver at load time). Every kernel is extern "C" so its PTX entry name is the plain name CudaKernels looks up, and
@@ -146,6 +147,117 @@ __global__ void hansa_gram_to_distances(int n, float *g) {
 __global__ void hansa_zero_diagonal(int n, float *g) {
     GRID_STRIDE(i, n) {
         g[i * n + i] = 0.0f;
+    }
+}
+
+// Convolution helpers. Images are channel-major (CNHW: plane c * batch + n is sample n's channel c); see
+// dev.hansa.compute.Backend for the layouts. Each thread writes one output element, so none needs atomics.
+
+// columns[(c k + ki) k + kj][(n oh + y) ow + x] = images[c batch + n][y + ki][x + kj] with oh = height - k + 1,
+// ow = width - k + 1: one thread per column entry.
+__global__ void hansa_im2col(int channels, int batch, int height, int width, int kernel, const float *images,
+                             float *columns) {
+    int oh = height - kernel + 1, ow = width - kernel + 1;
+    long long rowLength = (long long) batch * oh * ow;
+    GRID_STRIDE(i, (long long) channels * kernel * kernel * rowLength) {
+        int x = (int) (i % ow);
+        long long t = i / ow;
+        int y = (int) (t % oh);
+        t /= oh;
+        int n = (int) (t % batch);
+        t /= batch;
+        int kj = (int) (t % kernel);
+        t /= kernel;
+        int ki = (int) (t % kernel);
+        long long c = t / kernel;
+        columns[i] = images[((c * batch + n) * height + y + ki) * width + x + kj];
+    }
+}
+
+// The adjoint of hansa_im2col: one thread per pixel sums the column entries im2col copies it to, in ascending
+// (ki, kj) as the host backends do, so the result is deterministic.
+__global__ void hansa_col2im(int channels, int batch, int height, int width, int kernel, const float *columns,
+                             float *images) {
+    int oh = height - kernel + 1, ow = width - kernel + 1;
+    long long rowLength = (long long) batch * oh * ow;
+    GRID_STRIDE(i, (long long) channels * batch * height * width) {
+        int px = (int) (i % width);
+        long long t = i / width;
+        int py = (int) (t % height);
+        t /= height;
+        int n = (int) (t % batch);
+        long long c = t / batch;
+        // Patch offsets (ki, kj) whose output position (py - ki, px - kj) lies inside oh x ow.
+        int kiFirst = max(0, py - oh + 1), kiLast = min(kernel - 1, py);
+        int kjFirst = max(0, px - ow + 1), kjLast = min(kernel - 1, px);
+        float sum = 0.0f;
+        for (int ki = kiFirst; ki <= kiLast; ki++) {
+            for (int kj = kjFirst; kj <= kjLast; kj++) {
+                long long row = (c * kernel + ki) * kernel + kj;
+                sum += columns[row * rowLength + ((long long) n * oh + py - ki) * ow + px - kj];
+            }
+        }
+        images[i] = sum;
+    }
+}
+
+// candidate if its value beats best's (greater, or NaN against a number), else best: offsets from one corner.
+static __device__ __forceinline__ int hansa_better(const float *corner, int best, int candidate) {
+    float v = corner[candidate], b = corner[best];
+    return v > b || (isnan(v) && !isnan(b)) ? candidate : best;
+}
+
+// The offset from corner of the first maximum of a 2 x 2 window, in the order top-left, top-right, bottom-left,
+// bottom-right (0, 1, width, width + 1); a NaN wins, as in the host backends and PyTorch.
+static __device__ __forceinline__ int hansa_first_max(const float *corner, int width) {
+    int best = hansa_better(corner, 0, 1);
+    best = hansa_better(corner, best, width);
+    return hansa_better(corner, best, width + 1);
+}
+
+// out[p][y][x] = max of in[p][2y..2y+1][2x..2x+1]; an odd last row or column is never read.
+__global__ void hansa_max_pool(int planes, int height, int width, const float *in, float *out) {
+    int ph = height / 2, pw = width / 2;
+    GRID_STRIDE(i, (long long) planes * ph * pw) {
+        int x = (int) (i % pw);
+        long long t = i / pw;
+        int y = (int) (t % ph);
+        long long p = t / ph;
+        const float *corner = in + (p * height + 2 * y) * width + 2 * x;
+        out[i] = corner[hansa_first_max(corner, width)];
+    }
+}
+
+// One thread per input pixel, so all of gradIn is written: gradOut's value where the pixel is its window's first
+// maximum, else 0 (also for a dropped odd last row or column).
+__global__ void hansa_max_pool_backward(int planes, int height, int width, const float *in, const float *gradOut,
+                                        float *gradIn) {
+    int ph = height / 2, pw = width / 2;
+    GRID_STRIDE(i, (long long) planes * height * width) {
+        int px = (int) (i % width);
+        long long t = i / width;
+        int py = (int) (t % height);
+        long long p = t / height;
+        float g = 0.0f;
+        int wy = py / 2, wx = px / 2;
+        if (wy < ph && wx < pw) {
+            const float *corner = in + (p * height + 2 * wy) * width + 2 * wx;
+            if (hansa_first_max(corner, width) == (py & 1) * width + (px & 1)) {
+                g = gradOut[(p * ph + wy) * pw + wx];
+            }
+        }
+        gradIn[i] = g;
+    }
+}
+
+// out[j][i][:] = in[i][j][:] for an a x b x block in: one thread per element of out, so writes are contiguous.
+__global__ void hansa_swap_axes(int a, int b, int block, const float *in, float *out) {
+    GRID_STRIDE(o, (long long) a * b * block) {
+        int e = (int) (o % block);
+        long long t = o / block;
+        int i = (int) (t % a);
+        long long j = t / a;
+        out[o] = in[((long long) i * b + j) * block + e];
     }
 }
 

@@ -75,6 +75,39 @@ public interface Backend extends AutoCloseable {
     /** grad[i] = 0 where activation[i] <= 0 (activation is the ReLU output). */
     void reluBackward(FloatArray activation, FloatArray grad);
 
+    // ---- convolution helpers; images are stored channel-major ("CNHW"): plane c * batch + n is sample n's channel c
+
+    /**
+     * Unfolds {@code kernel x kernel} patches (stride 1, no padding) for a convolution as one product: {@code images}
+     * is channels x batch x height x width, {@code columns} is (channels * kernel^2) x (batch * oh * ow) with
+     * oh = height - kernel + 1 and ow = width - kernel + 1; row {@code (c * kernel + ki) * kernel + kj} (PyTorch's
+     * weight order) and column {@code (n * oh + y) * ow + x} hold pixel (y + ki, x + kj) of sample n's channel c.
+     */
+    void im2col(int channels, int batch, int height, int width, int kernel, FloatArray images, FloatArray columns);
+
+    /**
+     * The adjoint of {@link #im2col} with the same dimensions: overwrites {@code images} with, per pixel, the sum of
+     * the entries of {@code columns} that {@code im2col} would have copied it to (an input gradient from a patch one).
+     */
+    void col2im(int channels, int batch, int height, int width, int kernel, FloatArray columns, FloatArray images);
+
+    /**
+     * 2 x 2 max pooling with stride 2 over {@code planes} planes of height x width ({@code out}: planes x
+     * (height / 2) x (width / 2); an odd last row or column is dropped, as PyTorch's {@code max_pool2d} does). A NaN in
+     * a window is its maximum.
+     */
+    void maxPool(int planes, int height, int width, FloatArray in, FloatArray out);
+
+    /**
+     * The gradient of {@link #maxPool}: overwrites {@code gradIn} (planes x height x width) with each window's
+     * {@code gradOut} value at the first position, in row-major order within the window, that holds the window's
+     * maximum of {@code in}, and 0 everywhere else.
+     */
+    void maxPoolBackward(int planes, int height, int width, FloatArray in, FloatArray gradOut, FloatArray gradIn);
+
+    /** Swaps the outer axes of an a x b x block array: {@code out[j][i][:] = in[i][j][:]}, out being b x a x block. */
+    void swapAxes(int a, int b, int block, FloatArray in, FloatArray out);
+
     /**
      * Row-wise softmax cross-entropy over a rows x cols matrix of logits. Writes (softmax - onehot(label)) into
      * {@code gradOut} (same shape; may alias {@code logits}) and returns the summed loss over the rows, in double.

@@ -111,6 +111,40 @@ public abstract class CheckedBackend<A extends FloatArray> implements Backend {
         return implSoftmaxCrossEntropy(rows, cols, own(logits, "logits"), labels, own(gradOut, "gradOut"));
     }
 
+    @Override
+    public final void im2col(int channels, int batch, int height, int width, int kernel, FloatArray images,
+                             FloatArray columns) {
+        Shapes.checkIm2col(channels, batch, height, width, kernel, images, columns);
+        implIm2col(channels, batch, height, width, kernel, own(images, "images"), own(columns, "columns"));
+    }
+
+    @Override
+    public final void col2im(int channels, int batch, int height, int width, int kernel, FloatArray columns,
+                             FloatArray images) {
+        Shapes.checkIm2col(channels, batch, height, width, kernel, images, columns);
+        implCol2im(channels, batch, height, width, kernel, own(columns, "columns"), own(images, "images"));
+    }
+
+    @Override
+    public final void maxPool(int planes, int height, int width, FloatArray in, FloatArray out) {
+        Shapes.checkPool(planes, height, width, in, out);
+        implMaxPool(planes, height, width, own(in, "in"), own(out, "out"));
+    }
+
+    @Override
+    public final void maxPoolBackward(int planes, int height, int width, FloatArray in, FloatArray gradOut,
+                                      FloatArray gradIn) {
+        Shapes.checkPool(planes, height, width, in, gradOut);
+        Shapes.checkLength("gradIn", in.length(), gradIn);
+        implMaxPoolBackward(planes, height, width, own(in, "in"), own(gradOut, "gradOut"), own(gradIn, "gradIn"));
+    }
+
+    @Override
+    public final void swapAxes(int a, int b, int block, FloatArray in, FloatArray out) {
+        Shapes.checkSwapAxes(a, b, block, in, out);
+        implSwapAxes(a, b, block, own(in, "in"), own(out, "out"));
+    }
+
     protected abstract void implGemm(Transpose transA, Transpose transB, int m, int n, int k,
                                      float alpha, A a, int lda, A b, int ldb, float beta, A c, int ldc);
 
@@ -137,6 +171,18 @@ public abstract class CheckedBackend<A extends FloatArray> implements Backend {
     protected abstract void implRelu(A x);
 
     protected abstract void implReluBackward(A activation, A grad);
+
+    protected abstract void implIm2col(int channels, int batch, int height, int width, int kernel, A images,
+                                       A columns);
+
+    protected abstract void implCol2im(int channels, int batch, int height, int width, int kernel, A columns,
+                                       A images);
+
+    protected abstract void implMaxPool(int planes, int height, int width, A in, A out);
+
+    protected abstract void implMaxPoolBackward(int planes, int height, int width, A in, A gradOut, A gradIn);
+
+    protected abstract void implSwapAxes(int a, int b, int block, A in, A out);
 
     protected abstract double implSoftmaxCrossEntropy(int rows, int cols, A logits, int[] labels, A gradOut);
 }

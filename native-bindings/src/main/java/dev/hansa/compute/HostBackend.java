@@ -4,8 +4,8 @@ import java.util.Arrays;
 
 /**
  * What the two heap-array backends ({@link JavaBackend}, {@link CpuBackend}) share: {@link HostFloatArray}
- * allocation, copies, fills, and the row-wise softmax cross-entropy in double (rows x classes is tiny next to the
- * GEMMs around it, so the precise reference is fast enough for both).
+ * allocation, copies, fills, the convolution helpers ({@link ImageKernels}), and the row-wise softmax cross-entropy
+ * in double (rows x classes is tiny next to the GEMMs around it, so the precise reference is fast enough for both).
  */
 abstract class HostBackend extends CheckedBackend<HostFloatArray> {
 
@@ -26,6 +26,37 @@ abstract class HostBackend extends CheckedBackend<HostFloatArray> {
     @Override
     protected final void implFill(HostFloatArray x, float value) {
         Arrays.fill(x.data(), x.offset(), x.offset() + (int) x.length(), value);
+    }
+
+    @Override
+    protected final void implIm2col(int channels, int batch, int height, int width, int kernel,
+                                    HostFloatArray images, HostFloatArray columns) {
+        ImageKernels.im2col(channels, batch, height, width, kernel, images.data(), images.offset(), columns.data(),
+                columns.offset());
+    }
+
+    @Override
+    protected final void implCol2im(int channels, int batch, int height, int width, int kernel,
+                                    HostFloatArray columns, HostFloatArray images) {
+        ImageKernels.col2im(channels, batch, height, width, kernel, columns.data(), columns.offset(), images.data(),
+                images.offset());
+    }
+
+    @Override
+    protected final void implMaxPool(int planes, int height, int width, HostFloatArray in, HostFloatArray out) {
+        ImageKernels.maxPool(planes, height, width, in.data(), in.offset(), out.data(), out.offset());
+    }
+
+    @Override
+    protected final void implMaxPoolBackward(int planes, int height, int width, HostFloatArray in,
+                                             HostFloatArray gradOut, HostFloatArray gradIn) {
+        ImageKernels.maxPoolBackward(planes, height, width, in.data(), in.offset(), gradOut.data(), gradOut.offset(),
+                gradIn.data(), gradIn.offset());
+    }
+
+    @Override
+    protected final void implSwapAxes(int a, int b, int block, HostFloatArray in, HostFloatArray out) {
+        ImageKernels.swapAxes(a, b, block, in.data(), in.offset(), out.data(), out.offset());
     }
 
     @Override

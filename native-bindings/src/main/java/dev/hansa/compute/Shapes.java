@@ -53,6 +53,42 @@ public final class Shapes {
         }
     }
 
+    /** {@link Backend#im2col}: images channels x batch x height x width, columns (channels k^2) x (batch oh ow). */
+    public static void checkIm2col(int channels, int batch, int height, int width, int kernel, FloatArray images,
+                                   FloatArray columns) {
+        checkPositive("channels", channels);
+        checkNonNegative("batch", batch);
+        checkPositive("kernel", kernel);
+        if (height < kernel || width < kernel) {
+            throw new IllegalArgumentException("a " + kernel + " x " + kernel + " kernel does not fit a " + height
+                    + " x " + width + " image");
+        }
+        long pixels = (long) height * width;
+        long outputs = (long) (height - kernel + 1) * (width - kernel + 1);
+        checkLength("images", (long) channels * batch * pixels, images);
+        checkLength("columns", (long) channels * kernel * kernel * batch * outputs, columns);
+    }
+
+    /** {@link Backend#maxPool}: in planes x height x width, out planes x (height / 2) x (width / 2). */
+    public static void checkPool(int planes, int height, int width, FloatArray in, FloatArray out) {
+        checkNonNegative("planes", planes);
+        if (height < 2 || width < 2) {
+            throw new IllegalArgumentException("2 x 2 pooling needs planes of at least 2 x 2, got " + height + " x "
+                    + width);
+        }
+        checkLength("in", (long) planes * height * width, in);
+        checkLength("out", (long) planes * (height / 2) * (width / 2), out);
+    }
+
+    /** {@link Backend#swapAxes}: in and out both hold a x b x block floats. */
+    public static void checkSwapAxes(int a, int b, int block, FloatArray in, FloatArray out) {
+        checkNonNegative("a", a);
+        checkNonNegative("b", b);
+        checkNonNegative("block", block);
+        checkLength("in", (long) a * b * block, in);
+        checkLength("out", (long) a * b * block, out);
+    }
+
     public static void checkLabels(int rows, int cols, int[] labels) {
         if (labels.length < rows) {
             throw new IllegalArgumentException("labels has " + labels.length + " entries, needs " + rows);
@@ -72,6 +108,12 @@ public final class Shapes {
         if (array.length() < needed) {
             throw new IllegalArgumentException(name + " holds " + array.length() + " floats, needs " + needed
                     + " for " + rows + " x " + cols + " with leading dimension " + ld);
+        }
+    }
+
+    private static void checkPositive(String name, int value) {
+        if (value < 1) {
+            throw new IllegalArgumentException(name + " must be >= 1: " + value);
         }
     }
 

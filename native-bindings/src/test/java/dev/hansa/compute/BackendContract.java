@@ -409,6 +409,172 @@ public interface BackendContract {
         }
     }
 
+    // ---------------------------------------------------------------- convolution helpers
+
+    /** channels, batch, height, width, kernel: odd and even sides, a kernel the image's size, a 1 x 1 kernel. */
+    int[][] IMAGE_SHAPES = {{1, 1, 5, 5, 3}, {3, 2, 7, 6, 3}, {2, 3, 4, 9, 4}, {4, 1, 6, 6, 6}, {2, 2, 3, 5, 1},
+        {5, 4, 12, 12, 5}, {1, 0, 4, 4, 2}};
+
+    @Test
+    default void im2colCopiesEachPatchToItsColumn() {
+        SplittableRandom r = new SplittableRandom(23);
+        Backend be = backend();
+        for (int[] s : IMAGE_SHAPES) {
+            int c = s[0], b = s[1], h = s[2], w = s[3], k = s[4], oh = h - k + 1, ow = w - k + 1;
+            String what = java.util.Arrays.toString(s);
+            float[] images = Reference.random(r, c * b * h * w);
+            try (Guarded gi = Guarded.of(be, images, 2);
+                 Guarded cols = Guarded.of(be, Reference.filled(c * k * k * b * oh * ow, Float.NaN), 3)) {
+                be.im2col(c, b, h, w, k, gi.view, cols.view);
+                float[] got = cols.content();
+                int width = b * oh * ow;
+                for (int ch = 0; ch < c; ch++) {
+                    for (int ki = 0; ki < k; ki++) {
+                        for (int kj = 0; kj < k; kj++) {
+                            for (int n = 0; n < b; n++) {
+                                for (int y = 0; y < oh; y++) {
+                                    for (int x = 0; x < ow; x++) {
+                                        float want = images[((ch * b + n) * h + y + ki) * w + x + kj];
+                                        int at = ((ch * k + ki) * k + kj) * width + (n * oh + y) * ow + x;
+                                        assertEquals(want, got[at], what + ": im2col at " + at);
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+                cols.assertGuardsIntact("im2col " + what);
+            }
+        }
+    }
+
+    @Test
+    default void col2imSumsEveryPatchEntryBackIntoItsPixel() {
+        SplittableRandom r = new SplittableRandom(29);
+        Backend be = backend();
+        for (int[] s : IMAGE_SHAPES) {
+            int c = s[0], b = s[1], h = s[2], w = s[3], k = s[4], oh = h - k + 1, ow = w - k + 1;
+            String what = java.util.Arrays.toString(s);
+            float[] columns = Reference.random(r, c * k * k * b * oh * ow);
+            double[] want = new double[c * b * h * w];
+            double[] abs = new double[want.length];
+            int width = b * oh * ow;
+            for (int ch = 0; ch < c; ch++) {
+                for (int ki = 0; ki < k; ki++) {
+                    for (int kj = 0; kj < k; kj++) {
+                        for (int n = 0; n < b; n++) {
+                            for (int y = 0; y < oh; y++) {
+                                for (int x = 0; x < ow; x++) {
+                                    float v = columns[((ch * k + ki) * k + kj) * width + (n * oh + y) * ow + x];
+                                    int pixel = ((ch * b + n) * h + y + ki) * w + x + kj;
+                                    want[pixel] += v;
+                                    abs[pixel] += Math.abs(v);
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            try (Guarded gc = Guarded.of(be, columns, 2);
+                 Guarded images = Guarded.of(be, Reference.filled(want.length, Float.NaN), 3)) {
+                be.col2im(c, b, h, w, k, gc.view, images.view);
+                float[] got = images.content();
+                for (int i = 0; i < want.length; i++) {
+                    double bound = slack() * (k * k + 1) * Reference.U * abs[i];
+                    assertTrue(Math.abs(got[i] - want[i]) <= bound, what + ": col2im at " + i + " got " + got[i]
+                            + ", want " + want[i]);
+                }
+                images.assertGuardsIntact("col2im " + what);
+            }
+        }
+    }
+
+    @Test
+    default void maxPoolTakesEachWindowsMaximumAndRoutesItsGradientToTheFirstOne() {
+        SplittableRandom r = new SplittableRandom(31);
+        Backend be = backend();
+        int[][] shapes = {{1, 2, 2}, {3, 5, 7}, {6, 8, 8}, {2, 24, 24}, {0, 4, 4}};
+        for (int[] s : shapes) {
+            int planes = s[0], h = s[1], w = s[2], ph = h / 2, pw = w / 2;
+            String what = java.util.Arrays.toString(s);
+            float[] in = new float[planes * h * w];
+            for (int i = 0; i < in.length; i++) {
+                in[i] = r.nextInt(3) - 1; // -1, 0, 1: ties in most windows
+            }
+            if (in.length > w + 1) {
+                in[w + 1] = Float.NaN; // the first window's bottom-right
+            }
+            float[] gradOut = Reference.random(r, planes * ph * pw);
+            float[] wantOut = new float[gradOut.length];
+            float[] wantGrad = new float[in.length];
+            for (int p = 0; p < planes; p++) {
+                for (int y = 0; y < ph; y++) {
+                    for (int x = 0; x < pw; x++) {
+                        int best = -1;
+                        for (int dy = 0; dy < 2; dy++) {
+                            for (int dx = 0; dx < 2; dx++) {
+                                int at = (p * h + 2 * y + dy) * w + 2 * x + dx;
+                                boolean wins = best < 0 || in[at] > in[best]
+                                        || (Float.isNaN(in[at]) && !Float.isNaN(in[best]));
+                                best = wins ? at : best;
+                            }
+                        }
+                        int o = (p * ph + y) * pw + x;
+                        wantOut[o] = in[best];
+                        wantGrad[best] = gradOut[o];
+                    }
+                }
+            }
+            try (Guarded gi = Guarded.of(be, in, 2); Guarded go = Guarded.of(be, gradOut, 2);
+                 Guarded out = Guarded.of(be, Reference.filled(wantOut.length, 7f), 3);
+                 Guarded grad = Guarded.of(be, Reference.filled(in.length, 7f), 3)) {
+                be.maxPool(planes, h, w, gi.view, out.view);
+                assertArrayEqualsExactly(wantOut, out.content(), "maxPool " + what);
+                be.maxPoolBackward(planes, h, w, gi.view, go.view, grad.view);
+                assertArrayEqualsExactly(wantGrad, grad.content(), "maxPoolBackward " + what);
+                out.assertGuardsIntact("maxPool " + what);
+                grad.assertGuardsIntact("maxPoolBackward " + what);
+            }
+        }
+    }
+
+    @Test
+    default void swapAxesTransposesTheOuterTwoAxes() {
+        SplittableRandom r = new SplittableRandom(37);
+        Backend be = backend();
+        for (int[] s : new int[][] {{1, 1, 1}, {3, 5, 16}, {50, 25, 16}, {7, 2, 1}, {4, 3, 0}}) {
+            int a = s[0], b = s[1], block = s[2];
+            float[] in = Reference.random(r, a * b * block);
+            float[] want = new float[in.length];
+            for (int i = 0; i < a; i++) {
+                for (int j = 0; j < b; j++) {
+                    System.arraycopy(in, (i * b + j) * block, want, (j * a + i) * block, block);
+                }
+            }
+            try (Guarded gi = Guarded.of(be, in, 2); Guarded out = Guarded.of(be, Reference.filled(in.length, 7f), 3)) {
+                be.swapAxes(a, b, block, gi.view, out.view);
+                assertArrayEqualsExactly(want, out.content(), "swapAxes " + java.util.Arrays.toString(s));
+                out.assertGuardsIntact("swapAxes");
+            }
+        }
+    }
+
+    @Test
+    default void convolutionHelpersRejectShapesThatDoNotFit() {
+        Backend be = backend();
+        try (FloatArray images = be.allocate(2 * 16); FloatArray columns = be.allocate(2 * 9 * 4)) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> be.im2col(2, 1, 4, 4, 5, images, columns));
+            assertTrue(e.getMessage().contains("5 x 5 kernel"), e.getMessage());
+            e = assertThrows(IllegalArgumentException.class, () -> be.col2im(2, 1, 4, 4, 1, columns, images));
+            assertTrue(e.getMessage().contains("columns"), e.getMessage());
+            e = assertThrows(IllegalArgumentException.class, () -> be.maxPool(2, 4, 4, images, columns));
+            assertTrue(e.getMessage().contains("out"), e.getMessage());
+            e = assertThrows(IllegalArgumentException.class, () -> be.swapAxes(3, 4, 2, images, columns));
+            assertTrue(e.getMessage().contains("in"), e.getMessage());
+        }
+    }
+
     @Test
     default void softmaxCrossEntropyMatchesTheReference() {
         SplittableRandom r = new SplittableRandom(23);

@@ -50,6 +50,19 @@ class FederationConfigRestTest extends EmbeddedServerTest {
     }
 
     @Test
+    void aCnnFederationIsCreatedAndACnnThatDoesNotFitItsImageIsRefusedNamingTheField() throws Exception {
+        String cnn = """
+                {"name": "rest cnn %s", "model": {"architecture": "cnn", "params": {"inputChannels": 1,
+                 "inputHeight": 28, "inputWidth": 28, "convChannels": [20, 50], "kernelSize": %d,
+                 "hiddenLayers": [500], "numClasses": 10}}, "strategy": {"name": "fedavg"}, "schedule": {"rounds": 1}}""";
+        assertEquals(201, create(cnn.formatted("mnist", 5)).status());
+        Answer wide = create(cnn.formatted("wide kernel", 12));
+        assertEquals(400, wide.status(), () -> wide.problem().toString());
+        assertTrue(wide.problem().get("detail").asString().startsWith("model.params.kernelSize: conv block 2 gets a "
+                + "8 x 8 input, too small for a 12 x 12 convolution"), wide.problem().toString());
+    }
+
+    @Test
     void malformedOrAmbiguousJsonIsRefusedNamingWhere() throws Exception {
         Answer duplicate = create(CONFIG.formatted("twice", 4, 3).replace("\"rounds\": 1", "\"rounds\": 1, \"rounds\": 2"));
         assertEquals(400, duplicate.status());

@@ -11,6 +11,9 @@ import java.util.Set;
  * <ul>
  *   <li>{@code softmax}: multinomial logistic regression; params {@code inputSize}, {@code numClasses}</li>
  *   <li>{@code mlp}: ReLU multilayer perceptron; params {@code inputSize}, {@code hiddenLayers} (list), {@code numClasses}</li>
+ *   <li>{@code cnn}: conv blocks then dense layers ({@link ConvArchitecture}); params {@code inputChannels},
+ *       {@code inputHeight}, {@code inputWidth}, {@code convChannels} (list, one per block), {@code kernelSize},
+ *       {@code hiddenLayers} (list), {@code numClasses}</li>
  * </ul>
  * Parameters are checked, and the model's size computed exactly, before anything is allocated: a configuration whose
  * model could not be held is refused by {@link #parameterCount} and {@link #create} with a message naming the field.
@@ -19,7 +22,7 @@ public final class Architectures {
 
     /** Largest layer width (and input size, and class count). */
     public static final int MAX_WIDTH = 1 << 20;
-    /** Most hidden layers an {@code mlp} may have. */
+    /** Most entries of a list of widths: an {@code mlp}'s hidden layers, a {@code cnn}'s blocks or hidden layers. */
     public static final int MAX_HIDDEN_LAYERS = 1000;
     /**
      * Most parameters of a built-in model: its float32 values (2 GB) and its safetensors file must each fit one Java
@@ -31,7 +34,7 @@ public final class Architectures {
     }
 
     public static List<String> names() {
-        return List.of("mlp", "softmax");
+        return List.of("mlp", "softmax", ConvArchitecture.NAME);
     }
 
     /**
@@ -41,17 +44,44 @@ public final class Architectures {
      *                                  range, or a model above {@link #MAX_PARAMETERS}
      */
     public static long parameterCount(String name, Map<String, ?> params) {
+        if (ConvArchitecture.NAME.equals(name)) {
+            return cnn(params).spec().parameterCount();
+        }
         return count(checkedWidths(name, params));
     }
 
     /** The architecture, after {@link #parameterCount}'s checks. */
     public static Architecture create(String name, Map<String, ?> params) {
+        if (ConvArchitecture.NAME.equals(name)) {
+            return cnn(params);
+        }
         int[] widths = checkedWidths(name, params);
         int classes = widths[widths.length - 1];
         return switch (name) {
             case "softmax" -> DenseArchitecture.softmaxRegression(widths[0], classes);
             default -> DenseArchitecture.mlp(widths[0], Arrays.copyOfRange(widths, 1, widths.length - 1), classes);
         };
+    }
+
+    /** A {@code cnn} from its params, each checked; its constructor checks that the blocks fit and its size. */
+    private static ConvArchitecture cnn(Map<String, ?> params) {
+        checkKeys(ConvArchitecture.NAME, params, Set.of("inputChannels", "inputHeight", "inputWidth", "convChannels",
+                "kernelSize", "hiddenLayers", "numClasses"));
+        int channels = positiveInt(params, "inputChannels");
+        int height = positiveInt(params, "inputHeight");
+        int width = positiveInt(params, "inputWidth");
+        long features = (long) channels * height * width;
+        if (features > MAX_WIDTH) {
+            throw new IllegalArgumentException("model.params: inputChannels x inputHeight x inputWidth is " + features
+                    + " input values, more than the " + MAX_WIDTH + " a model may read");
+        }
+        int[] blocks = widthList(params.get("convChannels"), "convChannels");
+        if (blocks.length == 0) {
+            throw new IllegalArgumentException("model.params.convChannels must list at least one block");
+        }
+        int kernel = positiveInt(params, "kernelSize");
+        int[] hidden = widthList(params.get("hiddenLayers"), "hiddenLayers");
+        return new ConvArchitecture(channels, height, width, blocks, kernel, hidden, classes(params));
     }
 
     private static int[] checkedWidths(String name, Map<String, ?> params) {
@@ -82,23 +112,32 @@ public final class Architectures {
         if ("mlp".equals(name)) {
             allowed.add("hiddenLayers");
         }
-        for (String key : params.keySet()) {
-            if (!allowed.contains(key)) {
-                throw new IllegalArgumentException("model.params." + key + ": unknown parameter for architecture '"
-                        + name + "'; allowed: " + allowed);
-            }
-        }
+        checkKeys(name, params, allowed);
         int input = positiveInt(params, "inputSize");
-        int classes = positiveInt(params, "numClasses");
-        if (classes < 2) {
-            throw new IllegalArgumentException("model.params.numClasses must be >= 2: " + classes);
-        }
-        int[] hidden = "mlp".equals(name) ? hidden(params.get("hiddenLayers")) : new int[0];
+        int classes = classes(params);
+        int[] hidden = "mlp".equals(name) ? widthList(params.get("hiddenLayers"), "hiddenLayers") : new int[0];
         int[] widths = new int[hidden.length + 2];
         widths[0] = input;
         System.arraycopy(hidden, 0, widths, 1, hidden.length);
         widths[widths.length - 1] = classes;
         return widths;
+    }
+
+    private static void checkKeys(String name, Map<String, ?> params, Set<String> allowed) {
+        for (String key : params.keySet()) {
+            if (!allowed.contains(key)) {
+                throw new IllegalArgumentException("model.params." + key + ": unknown parameter for architecture '"
+                        + name + "'; allowed: " + allowed.stream().sorted().toList());
+            }
+        }
+    }
+
+    private static int classes(Map<String, ?> params) {
+        int classes = positiveInt(params, "numClasses");
+        if (classes < 2) {
+            throw new IllegalArgumentException("model.params.numClasses must be >= 2: " + classes);
+        }
+        return classes;
     }
 
     private static int positiveInt(Map<String, ?> params, String key) {
@@ -109,20 +148,21 @@ public final class Architectures {
         return toPositiveInt(value, "model.params." + key);
     }
 
-    private static int[] hidden(Object value) {
+    /** A list of layer widths (hidden layers, conv channels), each in [1, {@link #MAX_WIDTH}]. */
+    private static int[] widthList(Object value, String key) {
         if (value == null) {
-            throw new IllegalArgumentException("model.params.hiddenLayers is required (a list of layer widths)");
+            throw new IllegalArgumentException("model.params." + key + " is required (a list of layer widths)");
         }
         if (!(value instanceof List<?> list)) {
-            throw new IllegalArgumentException("model.params.hiddenLayers must be a list of positive integers");
+            throw new IllegalArgumentException("model.params." + key + " must be a list of positive integers");
         }
         if (list.size() > MAX_HIDDEN_LAYERS) {
-            throw new IllegalArgumentException("model.params.hiddenLayers holds " + list.size()
-                    + " layers, more than the " + MAX_HIDDEN_LAYERS + " an mlp may have");
+            throw new IllegalArgumentException("model.params." + key + " holds " + list.size()
+                    + " layers, more than the " + MAX_HIDDEN_LAYERS + " a model may have");
         }
         int[] widths = new int[list.size()];
         for (int i = 0; i < widths.length; i++) {
-            widths[i] = toPositiveInt(list.get(i), "model.params.hiddenLayers[" + i + "]");
+            widths[i] = toPositiveInt(list.get(i), "model.params." + key + "[" + i + "]");
         }
         return widths;
     }

@@ -12,8 +12,7 @@ import java.util.SplittableRandom;
  * regression (no hidden layer) and the MLP. Tensors follow PyTorch's {@code nn.Linear}: {@code <layer>.weight} is
  * [out, in], {@code <layer>.bias} is [out], so a downloaded model loads into torch directly.
  *
- * <p>Initialisation matches {@code nn.Linear}'s default, weights and biases U(-1/sqrt(fan_in), 1/sqrt(fan_in)),
- * drawn from {@link SplittableRandom} seeded with the model seed, tensor by tensor in spec order.
+ * <p>Initialisation matches {@code nn.Linear}'s default ({@link TorchInit}), tensor by tensor in spec order.
  */
 public final class DenseArchitecture implements Architecture {
 
@@ -76,11 +75,7 @@ public final class DenseArchitecture implements Architecture {
         float[] values = new float[spec.parameterCount()];
         int at = 0;
         for (int l = 0; l < layerNames.length; l++) {
-            double bound = 1 / Math.sqrt(widths[l]);
-            int count = widths[l + 1] * widths[l] + widths[l + 1];
-            for (int i = 0; i < count; i++) {
-                values[at++] = (float) ((2 * random.nextDouble() - 1) * bound);
-            }
+            at = TorchInit.layer(values, at, widths[l + 1], widths[l], random);
         }
         return new Tensors(spec, values);
     }

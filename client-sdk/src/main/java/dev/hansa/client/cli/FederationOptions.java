@@ -3,6 +3,7 @@ package dev.hansa.client.cli;
 import dev.hansa.aggregation.aggregate.WeightedMean;
 import dev.hansa.aggregation.aggregate.robust.Aggregators;
 import dev.hansa.aggregation.architecture.Architectures;
+import dev.hansa.aggregation.architecture.ConvArchitecture;
 import dev.hansa.aggregation.round.RoundConfig;
 import dev.hansa.aggregation.sampling.Samplers;
 import dev.hansa.aggregation.strategy.TrainingConfig;
@@ -12,6 +13,7 @@ import dev.hansa.aggregation.update.codec.UpdateCodecs;
 import dev.hansa.client.simulation.FederatedData;
 import dev.hansa.compute.Backends;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -23,6 +25,8 @@ import java.util.function.Function;
  * its split into clients, the model, the strategy and its local training, the seed and the compute backend. The
  * strategy and training come out JSON-shaped, as a federation's config carries them (docs/protocol.md).
  *
+ * @param convolution    the cnn's shape as model params: {@code inputChannels}, {@code inputHeight}, {@code inputWidth},
+ *                       {@code convChannels}, {@code kernelSize} (read only when the model is the cnn)
  * @param strategyParams the strategy section's {@code params}: a number where the value parses as one, else the word
  * @param training       the training section: only the settings given, the strategy's defaults fill the rest
  * @param update         the update section: how clients prepare their updates (codec, clip, error feedback)
@@ -30,7 +34,8 @@ import java.util.function.Function;
  *                       client may send, as the REST API's config carries it (the flags' syntax: {@link ParamList})
  */
 public record FederationOptions(String dataset, String partition, double syntheticAlpha, double syntheticBeta,
-                                int clients, int rounds, String model, List<Integer> hidden, String strategy,
+                                int clients, int rounds, String model, List<Integer> hidden,
+                                Map<String, Object> convolution, String strategy,
                                 Map<String, Object> strategyParams, Map<String, Object> training,
                                 Map<String, Object> update, Map<String, Object> robustness, String sampler, long seed,
                                 String backend) {
@@ -54,6 +59,7 @@ public record FederationOptions(String dataset, String partition, double synthet
         update = Map.copyOf(update);
         robustness = Map.copyOf(robustness);
         hidden = List.copyOf(hidden);
+        convolution = Collections.unmodifiableMap(new LinkedHashMap<>(convolution)); // in the order it prints
     }
 
     /** Declares the shared flags on {@code options} with {@code defaults}; returns {@code options}. */
@@ -68,7 +74,10 @@ public record FederationOptions(String dataset, String partition, double synthet
                 .option("clients", Integer.toString(defaults.clients()), "number of clients")
                 .option("rounds", Integer.toString(defaults.rounds()), "rounds")
                 .option("model", "mlp", "one of " + Architectures.names())
-                .option("hidden", "200", "hidden layer widths of the mlp, comma separated")
+                .option("hidden", "200", "hidden layer widths of the mlp or of the cnn's dense head, comma separated")
+                .option("image", "1x28x28", "the cnn's input, CxHxW (channels x height x width)")
+                .option("conv-channels", "20,50", "output channels of the cnn's conv blocks, comma separated")
+                .option("kernel-size", "5", "side of the cnn's square convolution kernels")
                 .option("strategy", "fedavg", "one of " + Strategies.names())
                 .option("strategy-param", "", "strategy hyperparameter k=v, a number or a word (repeatable)")
                 .option("lr", defaults.learningRate(), orStrategys(defaults.learningRate(), "local learning rate"))
@@ -176,7 +185,8 @@ public record FederationOptions(String dataset, String partition, double synthet
         robustness.put("onNormExceeded", o.string("on-norm-exceeded"));
         return new FederationOptions(o.string("dataset"), o.string("partition"), o.real("synthetic-alpha"),
                 o.real("synthetic-beta"), o.integer("clients"), o.integer("rounds"), o.string("model"),
-                widths(o.string("hidden")), o.string("strategy"), strategyParams, training, update, robustness,
+                widths("hidden", o.string("hidden")), convolution(o), o.string("strategy"), strategyParams, training,
+                update, robustness,
                 o.string("sampler"), o.longValue("seed"), o.string("backend"));
     }
 
@@ -188,7 +198,21 @@ public record FederationOptions(String dataset, String partition, double synthet
     /** The model section's {@code params} for {@code data}'s features and classes. */
     public Map<String, Object> modelParams(FederatedData data) {
         Map<String, Object> params = new LinkedHashMap<>();
-        params.put("inputSize", data.featureCount());
+        if (model.equals(ConvArchitecture.NAME)) {
+            long values = 1;
+            for (String key : List.of("inputChannels", "inputHeight", "inputWidth")) {
+                values *= (Integer) convolution.get(key);
+            }
+            if (values != data.featureCount()) {
+                throw new IllegalArgumentException("--image " + convolution.get("inputChannels") + "x"
+                        + convolution.get("inputHeight") + "x" + convolution.get("inputWidth") + " holds " + values
+                        + " values per example; the " + dataset + " data has " + data.featureCount() + " features");
+            }
+            params.putAll(convolution);
+            params.put("hiddenLayers", hidden);
+        } else {
+            params.put("inputSize", data.featureCount());
+        }
         if (model.equals("mlp")) {
             params.put("hiddenLayers", hidden);
         }
@@ -242,16 +266,36 @@ public record FederationOptions(String dataset, String partition, double synthet
         };
     }
 
-    private static List<Integer> widths(String raw) {
+    private static List<Integer> widths(String flag, String raw) {
         List<Integer> widths = new ArrayList<>();
         for (String part : raw.split(",")) {
             try {
                 widths.add(Integer.parseInt(part.trim()));
             } catch (NumberFormatException e) {
-                throw new IllegalArgumentException("--hidden must be integers separated by commas: " + raw);
+                throw new IllegalArgumentException("--" + flag + " must be integers separated by commas: " + raw);
             }
         }
         return widths;
+    }
+
+    /** The cnn's shape from {@code --image}, {@code --conv-channels} and {@code --kernel-size}, as model params. */
+    private static Map<String, Object> convolution(Options o) {
+        String image = o.string("image");
+        String[] sides = image.split("x", -1);
+        Map<String, Object> shape = new LinkedHashMap<>();
+        try {
+            if (sides.length != 3) {
+                throw new NumberFormatException();
+            }
+            shape.put("inputChannels", Integer.parseInt(sides[0]));
+            shape.put("inputHeight", Integer.parseInt(sides[1]));
+            shape.put("inputWidth", Integer.parseInt(sides[2]));
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("--image must be CxHxW, three integers such as 1x28x28: " + image);
+        }
+        shape.put("convChannels", widths("conv-channels", o.string("conv-channels")));
+        shape.put("kernelSize", o.integer("kernel-size"));
+        return shape;
     }
 
     /** A strategy parameter as JSON would carry it: a number or a boolean when it parses as one, else the word. */

@@ -85,7 +85,9 @@ public final class RobustGridCommand {
                 .option("momentum", "0.9", "worker momentum, kept across rounds")
                 .option("weight-decay", "1e-4", "weight decay")
                 .option("batch", "25", "batch size")
-                .option("hidden", "200", "hidden layer widths of the MLP, comma separated")
+                .option("model", "mlp", "mlp, or cnn: ByzFL's cnn_mnist conv blocks with --hidden as its dense head "
+                        + "(ByzFL's: 500); use other --results and --curves files for each model")
+                .option("hidden", "200", "hidden layer widths of the MLP or of the CNN's dense head, comma separated")
                 .option("validation", "6000", "training samples held out as the validation split")
                 .option("data-seed", "1", "seed of the validation split and of the data's split among clients")
                 .option("parallel", "1", "runs at a time (each on one thread)");
@@ -97,7 +99,8 @@ public final class RobustGridCommand {
                         + "HANSA_FASHION_MNIST_DIR"));
         ByzantineBenchmark benchmark = new ByzantineBenchmark(data, new ByzantineBenchmark.Protocol(
                 o.integer("honest"), o.integer("steps"), o.integer("eval-every"), o.real("lr"), o.real("momentum"),
-                o.real("weight-decay"), o.integer("batch"), integers(o, "hidden"), o.integer("validation"),
+                o.real("weight-decay"), o.integer("batch"), o.string("model"), integers(o, "hidden"),
+                o.integer("validation"),
                 o.longValue("data-seed")));
         Path results = Path.of(o.string("results"));
         Path curves = Path.of(o.string("curves"));

@@ -1,5 +1,8 @@
 package dev.hansa.client.simulation;
 
+import dev.hansa.aggregation.architecture.Architecture;
+import dev.hansa.aggregation.architecture.ConvArchitecture;
+import dev.hansa.aggregation.architecture.DenseArchitecture;
 import dev.hansa.aggregation.attack.Adversary;
 import dev.hansa.aggregation.attack.Attacks;
 import dev.hansa.aggregation.config.Hyperparameters;
@@ -46,15 +49,31 @@ public final class ByzantineBenchmark {
      * @param honest     honest clients (ByzFL: 10)
      * @param steps      rounds, one local step each (ByzFL: 800)
      * @param evalEvery  steps between evaluations on the validation and test sets
-     * @param hidden     hidden layer widths of the MLP
+     * @param model      {@code mlp}, or {@code cnn}: ByzFL's {@code cnn_mnist} conv blocks (20 and 50 channels, 5 x 5
+     *                   kernels) on the 1 x 28 x 28 images, with {@code hidden} as its dense head (ByzFL: 500)
+     * @param hidden     hidden layer widths of the MLP or of the CNN's dense head
      * @param dataSeed   seed of the validation split and of the split among clients (one data distribution, as
      *                   ByzFL's {@code nb_data_distribution_seeds} = 1)
      */
     public record Protocol(int honest, int steps, int evalEvery, double learningRate, double momentum,
-                           double weightDecay, int batchSize, List<Integer> hidden, int validationSize,
+                           double weightDecay, int batchSize, String model, List<Integer> hidden, int validationSize,
                            long dataSeed) {
         public Protocol {
+            if (!model.equals("mlp") && !model.equals(ConvArchitecture.NAME)) {
+                throw new IllegalArgumentException("--model must be mlp or cnn: " + model);
+            }
             hidden = List.copyOf(hidden);
+        }
+
+        /** The model for images of {@code features} values in {@code classes} classes. */
+        Architecture architecture(int features, int classes) {
+            int[] widths = hidden.stream().mapToInt(Integer::intValue).toArray();
+            if (model.equals(ConvArchitecture.NAME)) {
+                ConvArchitecture mnist = ConvArchitecture.mnist(classes);
+                return new ConvArchitecture(mnist.inputChannels(), mnist.inputHeight(), mnist.inputWidth(),
+                        mnist.convChannels(), mnist.kernel(), widths, classes);
+            }
+            return DenseArchitecture.mlp(features, widths, classes);
         }
     }
 
@@ -143,8 +162,7 @@ public final class ByzantineBenchmark {
             // A Byzantine client trains on nothing; it holds one sample only because every member holds data.
             clients.put(id, byzantine.contains(id) ? pool.subset(new int[] {0}) : honestData.get(next++));
         }
-        TrainableModel model = TrainableModels.create("mlp", Map.of("inputSize", test.featureCount(),
-                "hiddenLayers", protocol.hidden(), "numClasses", test.numClasses()));
+        TrainableModel model = TrainableModels.of(protocol.architecture(test.featureCount(), test.numClasses()));
         List<Point> curve = new ArrayList<>();
         double[] validationAccuracy = {Double.NaN};
         try (Backend backend = Backends.choose("cpu", 1).backend()) {

@@ -2,6 +2,7 @@ package dev.hansa.client.training;
 
 import dev.hansa.aggregation.architecture.Architecture;
 import dev.hansa.aggregation.architecture.Architectures;
+import dev.hansa.aggregation.architecture.ConvArchitecture;
 import dev.hansa.aggregation.architecture.DenseArchitecture;
 import java.util.Map;
 
@@ -19,6 +20,9 @@ public final class TrainableModels {
     public static TrainableModel of(Architecture architecture) {
         if (architecture instanceof DenseArchitecture dense) {
             return new DenseNetwork(dense);
+        }
+        if (architecture instanceof ConvArchitecture conv) {
+            return new ConvNetwork(conv);
         }
         throw new IllegalArgumentException("no trainer for architecture " + architecture.name());
     }

@@ -32,7 +32,8 @@ class FederationOptionsTest {
         assertEquals(Map.of(), f.training());
         assertEquals(Strategies.defaultTraining("fedspeed"), f.trainingConfig());
         assertEquals(new FederationOptions("fashion-mnist", "dirichlet:0.5", 1, 1, 100, 100, "mlp", List.of(200),
-                "fedspeed", Map.of(), Map.of(), Map.of(),
+                Map.of("inputChannels", 1, "inputHeight", 28, "inputWidth", 28, "convChannels", List.of(20, 50),
+                        "kernelSize", 5), "fedspeed", Map.of(), Map.of(), Map.of(),
                 Map.of("aggregator", "mean", "aggregatorParams", Map.of(), "preAggregators", List.of(), "f", 0,
                         "maxUpdateNorm", 0.0, "onNormExceeded", "reject"), "uniform", 1, ""), f);
     }

@@ -57,6 +57,28 @@ class SimulateCommandTest {
     }
 
     @Test
+    void theCnnTrainsOnDataOfItsImageShapeAndRefusesOtherData() throws IOException {
+        Path csv = dir.resolve("cnn.csv");
+        // Synthetic's 60 features as one 6 x 10 image: conv 3 x 3 -> 4 x 8 -> pool 2 x 4, then a dense head of 8.
+        String[] cnn = {"--model", "cnn", "--image", "1x6x10", "--conv-channels", "3", "--kernel-size", "3",
+            "--hidden", "8", "--lr", "0.1"};
+        assertEquals(0, SimulateCommand.run(with(cnn[0], cnn[1], cnn[2], cnn[3], cnn[4], cnn[5], cnn[6], cnn[7],
+                cnn[8], cnn[9], cnn[10], cnn[11], "--csv", csv.toString())));
+        List<String> rounds = Files.readAllLines(csv);
+        assertEquals(4, rounds.size(), "header and three rounds");
+        // Each of the 3 uploads per round is the whole model and a header: 3 x 9 + 3 = 30 conv, then a flat 3 x 2 x 4
+        // into 8 x 25 + 10 x 9 = 290 dense.
+        long bytesUp = Long.parseLong(rounds.get(1).split(",", -1)[5]);
+        assertTrue(bytesUp >= 3L * 4 * (30 + 290) && bytesUp < 3L * 4 * (30 + 290) + 3 * 1024, rounds.get(1));
+        String err = capturingStandardError(() -> assertEquals(2, SimulateCommand.run(with("--model", "cnn"))));
+        assertTrue(err.contains("--image 1x28x28 holds 784 values per example; the synthetic data has 60 features"),
+                err);
+        err = capturingStandardError(() -> assertEquals(2, SimulateCommand.run(with("--model", "cnn", "--image",
+                "28x28"))));
+        assertTrue(err.contains("--image must be CxHxW, three integers such as 1x28x28: 28x28"), err);
+    }
+
+    @Test
     void byzantineClientsAreRecordedAndTheirInfiniteUpdatesRefusedByAdmission() throws IOException {
         Path csv = dir.resolve("infinity.csv");
         String err = capturingStandardError(() -> assertEquals(0,

@@ -18,7 +18,7 @@ class ByzantineBenchmarkTest {
 
     private static final Dataset DATA = SyntheticDataset.pooledTest(SyntheticDataset.generate(0, 0, 30, true, 5));
     private static final ByzantineBenchmark BENCHMARK = new ByzantineBenchmark(new FashionMnist.Splits(DATA, DATA),
-            new ByzantineBenchmark.Protocol(6, 30, 10, 0.1, 0.9, 1e-4, 10, List.of(16), 100, 1));
+            new ByzantineBenchmark.Protocol(6, 30, 10, 0.1, 0.9, 1e-4, 10, "mlp", List.of(16), 100, 1));
 
     private static ByzantineBenchmark.Outcome run(String aggregator, String attack, long seed) {
         return BENCHMARK.run(new ByzantineBenchmark.Run(aggregator, 2, "iid", attack, seed, 0.5));

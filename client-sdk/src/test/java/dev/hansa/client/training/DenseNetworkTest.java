@@ -157,7 +157,7 @@ class DenseNetworkTest {
                 Map.of("inputSize", 784, "hiddenLayers", List.of(200), "numClasses", 10L)).spec().parameterCount());
         assertEquals(7_850, TrainableModels.create("softmax",
                 Map.of("inputSize", 784.0, "numClasses", 10)).spec().parameterCount());
-        assertTrue(assertThrows(IllegalArgumentException.class, () -> TrainableModels.create("cnn", Map.of(
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> TrainableModels.create("transformer", Map.of(
                 "inputSize", 1, "numClasses", 2))).getMessage().contains("model.architecture"));
         assertTrue(assertThrows(IllegalArgumentException.class, () -> TrainableModels.create("mlp", Map.of(
                 "inputSize", 784, "hiddenLayers", List.of(0), "numClasses", 10))).getMessage().contains("hiddenLayers[0]"));

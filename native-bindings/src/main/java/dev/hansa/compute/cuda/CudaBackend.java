@@ -259,6 +259,37 @@ public final class CudaBackend extends CheckedBackend<DeviceFloatArray> {
         context.run(() -> context.kernels.reluBackward(dg.length(), da.address(), dg.address()));
     }
 
+    @Override
+    protected void implIm2col(int channels, int batch, int height, int width, int kernel, DeviceFloatArray images,
+                              DeviceFloatArray columns) {
+        context.run(() -> context.kernels.im2col(channels, batch, height, width, kernel, images.address(),
+                columns.address()));
+    }
+
+    @Override
+    protected void implCol2im(int channels, int batch, int height, int width, int kernel, DeviceFloatArray columns,
+                              DeviceFloatArray images) {
+        context.run(() -> context.kernels.col2im(channels, batch, height, width, kernel, columns.address(),
+                images.address()));
+    }
+
+    @Override
+    protected void implMaxPool(int planes, int height, int width, DeviceFloatArray in, DeviceFloatArray out) {
+        context.run(() -> context.kernels.maxPool(planes, height, width, in.address(), out.address()));
+    }
+
+    @Override
+    protected void implMaxPoolBackward(int planes, int height, int width, DeviceFloatArray in,
+                                       DeviceFloatArray gradOut, DeviceFloatArray gradIn) {
+        context.run(() -> context.kernels.maxPoolBackward(planes, height, width, in.address(), gradOut.address(),
+                gradIn.address()));
+    }
+
+    @Override
+    protected void implSwapAxes(int a, int b, int block, DeviceFloatArray in, DeviceFloatArray out) {
+        context.run(() -> context.kernels.swapAxes(a, b, block, in.address(), out.address()));
+    }
+
     /**
      * Uploads the labels (queued, no wait), runs one warp per row, sums the row losses in double on the device in a
      * fixed order, and waits for that one double: the only host round trip of a training step.

@@ -10,9 +10,9 @@ import java.lang.foreign.ValueLayout;
 import java.util.Map;
 
 /**
- * The element-wise kernels of {@code src/main/cuda/hansa_kernels.cu}, loaded from the committed PTX resource through
- * the driver API ({@code cuModuleLoadData}, JIT-compiled for the device) and launched with {@code cuLaunchKernel} on
- * the context's stream. One typed method per kernel mirrors its C parameter list; callers hold the context's lock.
+ * The kernels of {@code src/main/cuda/hansa_kernels.cu}, loaded from the committed PTX resource through the driver
+ * API ({@code cuModuleLoadData}, JIT-compiled for the device) and launched with {@code cuLaunchKernel} on the
+ * context's stream. One typed method per kernel mirrors its C parameter list; callers hold the context's lock.
  */
 final class CudaKernels implements AutoCloseable {
 
@@ -35,7 +35,12 @@ final class CudaKernels implements AutoCloseable {
             Map.entry("hansa_sum_to_double", "i32 ptr ptr"),
             Map.entry("hansa_centre_block", "i32 i32 i32 i32 ptr ptr ptr"),
             Map.entry("hansa_gram_to_distances", "i32 ptr"),
-            Map.entry("hansa_zero_diagonal", "i32 ptr"));
+            Map.entry("hansa_zero_diagonal", "i32 ptr"),
+            Map.entry("hansa_im2col", "i32 i32 i32 i32 i32 ptr ptr"),
+            Map.entry("hansa_col2im", "i32 i32 i32 i32 i32 ptr ptr"),
+            Map.entry("hansa_max_pool", "i32 i32 i32 ptr ptr"),
+            Map.entry("hansa_max_pool_backward", "i32 i32 i32 ptr ptr ptr"),
+            Map.entry("hansa_swap_axes", "i32 i32 i32 ptr ptr"));
 
     /** A loaded kernel. */
     private record Kernel(String name, String signature, MemorySegment function) {
@@ -56,6 +61,11 @@ final class CudaKernels implements AutoCloseable {
     private final Kernel centreBlock;
     private final Kernel gramToDistances;
     private final Kernel zeroDiagonal;
+    private final Kernel im2col;
+    private final Kernel col2im;
+    private final Kernel maxPool;
+    private final Kernel maxPoolBackward;
+    private final Kernel swapAxes;
     private boolean closed;
 
     CudaKernels(Arena arena, MemorySegment stream, int multiprocessors) {
@@ -77,6 +87,11 @@ final class CudaKernels implements AutoCloseable {
             this.centreBlock = kernel(arena, "hansa_centre_block");
             this.gramToDistances = kernel(arena, "hansa_gram_to_distances");
             this.zeroDiagonal = kernel(arena, "hansa_zero_diagonal");
+            this.im2col = kernel(arena, "hansa_im2col");
+            this.col2im = kernel(arena, "hansa_col2im");
+            this.maxPool = kernel(arena, "hansa_max_pool");
+            this.maxPoolBackward = kernel(arena, "hansa_max_pool_backward");
+            this.swapAxes = kernel(arena, "hansa_swap_axes");
         } catch (RuntimeException e) {
             cuda_h.cuModuleUnload(module);
             throw e;
@@ -180,6 +195,58 @@ final class CudaKernels implements AutoCloseable {
             int tiles = (n + 15) / 16;
             launch(gramToDistances, tiles, tiles, 16, 16, args.reset().i32(n).ptr(g));
             launch1d(zeroDiagonal, n, args.reset().i32(n).ptr(g));
+        }
+    }
+
+    /**
+     * hansa_im2col(int channels, int batch, int height, int width, int kernel, const float *images, float *columns),
+     * one thread per column entry.
+     */
+    void im2col(int channels, int batch, int height, int width, int kernel, long images, long columns) {
+        long work = (long) channels * kernel * kernel * batch * (height - kernel + 1) * (width - kernel + 1);
+        if (work > 0) {
+            launch1d(im2col, work,
+                    args.reset().i32(channels).i32(batch).i32(height).i32(width).i32(kernel).ptr(images).ptr(columns));
+        }
+    }
+
+    /**
+     * hansa_col2im(int channels, int batch, int height, int width, int kernel, const float *columns, float *images),
+     * one thread per pixel.
+     */
+    void col2im(int channels, int batch, int height, int width, int kernel, long columns, long images) {
+        long work = (long) channels * batch * height * width;
+        if (work > 0) {
+            launch1d(col2im, work,
+                    args.reset().i32(channels).i32(batch).i32(height).i32(width).i32(kernel).ptr(columns).ptr(images));
+        }
+    }
+
+    /** hansa_max_pool(int planes, int height, int width, const float *in, float *out), one thread per window. */
+    void maxPool(int planes, int height, int width, long in, long out) {
+        long work = (long) planes * (height / 2) * (width / 2);
+        if (work > 0) {
+            launch1d(maxPool, work, args.reset().i32(planes).i32(height).i32(width).ptr(in).ptr(out));
+        }
+    }
+
+    /**
+     * hansa_max_pool_backward(int planes, int height, int width, const float *in, const float *gradOut,
+     * float *gradIn), one thread per input pixel.
+     */
+    void maxPoolBackward(int planes, int height, int width, long in, long gradOut, long gradIn) {
+        long work = (long) planes * height * width;
+        if (work > 0) {
+            launch1d(maxPoolBackward, work,
+                    args.reset().i32(planes).i32(height).i32(width).ptr(in).ptr(gradOut).ptr(gradIn));
+        }
+    }
+
+    /** hansa_swap_axes(int a, int b, int block, const float *in, float *out), one thread per element. */
+    void swapAxes(int a, int b, int block, long in, long out) {
+        long work = (long) a * b * block;
+        if (work > 0) {
+            launch1d(swapAxes, work, args.reset().i32(a).i32(b).i32(block).ptr(in).ptr(out));
         }
     }
 

@@ -1,0 +1,38 @@
+package dev.hansa.client.training;
+
+import dev.hansa.client.data.Dataset;
+import dev.hansa.compute.FloatArray;
+
+/**
+ * A network's buffers on its backend for batches of up to {@link #capacity()} examples, reused across calls: the
+ * forward pass and, when built for training, the backward pass, the loss gradient and the per-example clipped sums of
+ * {@link PerExampleObjective}. Returned sums of losses are over the batch, not means.
+ */
+interface BatchBuffers extends AutoCloseable {
+
+    int capacity();
+
+    /** Stages examples [from, from + rows) on the backend and returns their labels. */
+    int[] loadRange(Dataset data, int from, int rows);
+
+    /** Stages the given examples on the backend and returns their labels. */
+    int[] load(Dataset data, int[] rows);
+
+    /** Runs the staged batch through the network; returns the logits (batch x classes). */
+    FloatArray forward(FloatArray params, int batch);
+
+    /** Writes the gradient of the batch's mean loss into {@code grad}; returns the mean loss. */
+    double lossAndGradient(FloatArray params, int batch, int[] labels, FloatArray grad);
+
+    /** {@link PerExampleObjective#clippedGradientSum} on the staged batch; returns the summed loss. */
+    double clippedSum(FloatArray params, int batch, int[] labels, double clip, PerExampleClipping mode,
+                      FloatArray sumOut);
+
+    @Override
+    void close();
+
+    /** The clipping factor of DP-SGD: min(1, clip / (norm + 1e-6)). */
+    static float clipFactor(double norm, double clip) {
+        return (float) Math.min(1, clip / (norm + PerExampleObjective.NORM_EPSILON));
+    }
+}

@@ -31,6 +31,28 @@ interface BatchBuffers extends AutoCloseable {
     @Override
     void close();
 
+    /** Copies examples [from, from + rows) to the start of {@code target} in one copy; returns their labels. */
+    static int[] stageRange(Dataset data, int from, int rows, FloatArray target) {
+        data.copyFeatures(from, rows, target);
+        int[] labels = new int[rows];
+        for (int i = 0; i < rows; i++) {
+            labels[i] = data.label(from + i);
+        }
+        return labels;
+    }
+
+    /** Gathers the examples' features in {@code staging} on the host, copies them to {@code target}; their labels. */
+    static int[] stageRows(Dataset data, int[] rows, float[] staging, FloatArray target) {
+        int features = data.featureCount();
+        int[] labels = new int[rows.length];
+        for (int i = 0; i < rows.length; i++) {
+            data.copyFeatures(rows[i], staging, i * features);
+            labels[i] = data.label(rows[i]);
+        }
+        target.copyFromHost(staging, 0, 0, rows.length * features);
+        return labels;
+    }
+
     /** The clipping factor of DP-SGD: min(1, clip / (norm + 1e-6)). */
     static float clipFactor(double norm, double clip) {
         return (float) Math.min(1, clip / (norm + PerExampleObjective.NORM_EPSILON));

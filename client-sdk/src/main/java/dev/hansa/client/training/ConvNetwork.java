@@ -184,24 +184,12 @@ public final class ConvNetwork implements TrainableModel {
 
         @Override
         public int[] loadRange(Dataset data, int from, int rows) {
-            data.copyFeatures(from, rows, images);
-            int[] labels = new int[rows];
-            for (int i = 0; i < rows; i++) {
-                labels[i] = data.label(from + i);
-            }
-            return labels;
+            return BatchBuffers.stageRange(data, from, rows, images);
         }
 
         @Override
         public int[] load(Dataset data, int[] rows) {
-            int[] labels = new int[rows.length];
-            int values = inputValues(0);
-            for (int i = 0; i < rows.length; i++) {
-                data.copyFeatures(rows[i], staging, i * values);
-                labels[i] = data.label(rows[i]);
-            }
-            images.copyFromHost(staging, 0, 0, rows.length * values);
-            return labels;
+            return BatchBuffers.stageRows(data, rows, staging, images);
         }
 
         /** The first {@code count} values of {@code array}: the part a batch smaller than the capacity uses. */

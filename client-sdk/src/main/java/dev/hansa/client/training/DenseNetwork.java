@@ -90,27 +90,14 @@ public final class DenseNetwork implements TrainableModel {
             return capacity;
         }
 
-        /** Stages samples [from, from + rows) on the backend in one copy and returns their labels. */
         @Override
         public int[] loadRange(Dataset data, int from, int rows) {
-            data.copyFeatures(from, rows, layers.input());
-            int[] labels = new int[rows];
-            for (int i = 0; i < rows; i++) {
-                labels[i] = data.label(from + i);
-            }
-            return labels;
+            return BatchBuffers.stageRange(data, from, rows, layers.input());
         }
 
-        /** Gathers the rows' features on the host, stages them on the backend and returns their labels. */
         @Override
         public int[] load(Dataset data, int[] rows) {
-            int[] labels = new int[rows.length];
-            for (int i = 0; i < rows.length; i++) {
-                data.copyFeatures(rows[i], staging, i * widths[0]);
-                labels[i] = data.label(rows[i]);
-            }
-            layers.input().copyFromHost(staging, 0, 0, rows.length * widths[0]);
-            return labels;
+            return BatchBuffers.stageRows(data, rows, staging, layers.input());
         }
 
         @Override

@@ -201,18 +201,41 @@ __global__ void hansa_col2im(int channels, int batch, int height, int width, int
     }
 }
 
-// candidate if its value beats best's (greater, or NaN against a number), else best: offsets from one corner.
-static __device__ __forceinline__ int hansa_better(const float *corner, int best, int candidate) {
-    float v = corner[candidate], b = corner[best];
-    return v > b || (isnan(v) && !isnan(b)) ? candidate : best;
+// Java's Math.max(float, float), as the host backends take a window's maximum: a NaN wins (the first one), and +0 is
+// above -0. (CUDA's fmaxf returns the number when one operand is NaN.)
+static __device__ __forceinline__ float hansa_max(float a, float b) {
+    if (isnan(a)) {
+        return a;
+    }
+    if (isnan(b)) {
+        return b;
+    }
+    if (a == 0.0f && b == 0.0f) {
+        return signbit(a) ? b : a;
+    }
+    return a >= b ? a : b;
 }
 
-// The offset from corner of the first maximum of a 2 x 2 window, in the order top-left, top-right, bottom-left,
-// bottom-right (0, 1, width, width + 1); a NaN wins, as in the host backends and PyTorch.
+// The maximum of the 2 x 2 window at corner, grouped as the host backends group it.
+static __device__ __forceinline__ float hansa_window_max(const float *corner, int width) {
+    return hansa_max(hansa_max(corner[0], corner[1]), hansa_max(corner[width], corner[width + 1]));
+}
+
+// Java's Float.compare(v, m) == 0: the same number with the same sign of zero, or both NaN.
+static __device__ __forceinline__ bool hansa_same(float v, float m) {
+    return (isnan(v) && isnan(m)) || (v == m && signbit(v) == signbit(m));
+}
+
+// The offset from corner (0, 1, width, width + 1) of the window's first value equal to its maximum.
 static __device__ __forceinline__ int hansa_first_max(const float *corner, int width) {
-    int best = hansa_better(corner, 0, 1);
-    best = hansa_better(corner, best, width);
-    return hansa_better(corner, best, width + 1);
+    float m = hansa_window_max(corner, width);
+    if (hansa_same(corner[0], m)) {
+        return 0;
+    }
+    if (hansa_same(corner[1], m)) {
+        return 1;
+    }
+    return hansa_same(corner[width], m) ? width : width + 1;
 }
 
 // out[p][y][x] = max of in[p][2y..2y+1][2x..2x+1]; an odd last row or column is never read.
@@ -224,7 +247,7 @@ __global__ void hansa_max_pool(int planes, int height, int width, const float *i
         int y = (int) (t % ph);
         long long p = t / ph;
         const float *corner = in + (p * height + 2 * y) * width + 2 * x;
-        out[i] = corner[hansa_first_max(corner, width)];
+        out[i] = hansa_window_max(corner, width);
     }
 }
 

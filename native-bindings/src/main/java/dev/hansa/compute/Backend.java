@@ -93,15 +93,15 @@ public interface Backend extends AutoCloseable {
 
     /**
      * 2 x 2 max pooling with stride 2 over {@code planes} planes of height x width ({@code out}: planes x
-     * (height / 2) x (width / 2); an odd last row or column is dropped, as PyTorch's {@code max_pool2d} does). A NaN in
-     * a window is its maximum.
+     * (height / 2) x (width / 2); an odd last row or column is dropped, as PyTorch's {@code max_pool2d} does). The
+     * maximum is {@link Math#max(float, float)}'s: a NaN in a window is its maximum, and +0 is above -0.
      */
     void maxPool(int planes, int height, int width, FloatArray in, FloatArray out);
 
     /**
      * The gradient of {@link #maxPool}: overwrites {@code gradIn} (planes x height x width) with each window's
-     * {@code gradOut} value at the first position, in row-major order within the window, that holds the window's
-     * maximum of {@code in}, and 0 everywhere else.
+     * {@code gradOut} value at the first position, in row-major order within the window, whose value is the window's
+     * maximum ({@link Float#compare} equal to it), and 0 everywhere else.
      */
     void maxPoolBackward(int planes, int height, int width, FloatArray in, FloatArray gradOut, FloatArray gradIn);
 

@@ -154,8 +154,8 @@ public final class ConvNetwork implements TrainableModel {
             this.outputs = new FloatArray[blocks];
             this.outputGradients = new FloatArray[blocks];
             this.inputGradients = new FloatArray[blocks + 1];
-            int widestColumns = 0;
-            int widestPixels = 0;
+            long widestColumns = 0;
+            long widestPixels = 0;
             for (int b = 0; b <= blocks; b++) {
                 // Block 0's input is the staged batch itself when it has one channel (CNHW and NCHW agree then).
                 inputs[b] = b == 0 && inChannels[0] == 1 ? images : backend.allocate((long) capacity * inputValues(b));
@@ -165,8 +165,8 @@ public final class ConvNetwork implements TrainableModel {
                     columns[b] = backend.allocate(patch(b) * pixels);
                     outputs[b] = backend.allocate(outChannels[b] * pixels);
                     outputGradients[b] = training ? backend.allocate(outChannels[b] * pixels) : null;
-                    widestColumns = Math.max(widestColumns, (int) (patch(b) * pixels));
-                    widestPixels = Math.max(widestPixels, (int) pixels);
+                    widestColumns = Math.max(widestColumns, patch(b) * pixels);
+                    widestPixels = Math.max(widestPixels, pixels);
                 }
             }
             this.columnGradient = training && blocks > 1 ? backend.allocate(widestColumns) : null;

@@ -31,6 +31,21 @@ interface BatchBuffers extends AutoCloseable {
     @Override
     void close();
 
+    /**
+     * Refuses data a network cannot read: other than {@code features} values per example ({@code shape} describes
+     * them in the message), or more classes than it outputs.
+     */
+    static void checkData(Dataset data, int features, String shape, int classes) {
+        if (data.featureCount() != features) {
+            throw new IllegalArgumentException("data has " + data.featureCount() + " features, the model expects "
+                    + shape);
+        }
+        if (data.numClasses() > classes) {
+            throw new IllegalArgumentException("data has " + data.numClasses() + " classes, the model outputs "
+                    + classes);
+        }
+    }
+
     /** Copies examples [from, from + rows) to the start of {@code target} in one copy; returns their labels. */
     static int[] stageRange(Dataset data, int from, int rows, FloatArray target) {
         data.copyFeatures(from, rows, target);

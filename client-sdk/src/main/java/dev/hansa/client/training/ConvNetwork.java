@@ -111,14 +111,8 @@ public final class ConvNetwork implements TrainableModel {
     }
 
     private void checkData(Dataset data) {
-        if (data.featureCount() != inputValues(0)) {
-            throw new IllegalArgumentException("data has " + data.featureCount() + " features, the model expects "
-                    + inChannels[0] + " x " + inHeight[0] + " x " + inWidth[0] + " = " + inputValues(0));
-        }
-        if (data.numClasses() > denseWidths[denseWidths.length - 1]) {
-            throw new IllegalArgumentException("data has " + data.numClasses() + " classes, the model outputs "
-                    + denseWidths[denseWidths.length - 1]);
-        }
+        BatchBuffers.checkData(data, inputValues(0), inChannels[0] + " x " + inHeight[0] + " x " + inWidth[0] + " = "
+                + inputValues(0), denseWidths[denseWidths.length - 1]);
     }
 
     /**

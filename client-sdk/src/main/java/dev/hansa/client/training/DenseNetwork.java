@@ -57,13 +57,7 @@ public final class DenseNetwork implements TrainableModel {
     }
 
     private void checkData(Dataset data) {
-        if (data.featureCount() != widths[0]) {
-            throw new IllegalArgumentException("data has " + data.featureCount() + " features, the model expects " + widths[0]);
-        }
-        if (data.numClasses() > widths[widths.length - 1]) {
-            throw new IllegalArgumentException("data has " + data.numClasses() + " classes, the model outputs "
-                    + widths[widths.length - 1]);
-        }
+        BatchBuffers.checkData(data, widths[0], Integer.toString(widths[0]), widths[widths.length - 1]);
     }
 
     /**

@@ -59,6 +59,10 @@ class HttpSimulationEquivalenceTest extends EmbeddedServerTest {
     private static final long MODEL_SEED = 5;
     private static final Map<String, Object> MODEL_PARAMS = Map.of("inputSize", SyntheticDataset.FEATURES,
             "hiddenLayers", List.of(6), "numClasses", SyntheticDataset.CLASSES);
+    /** Synthetic's 60 features as one 6 x 10 image: a 3 x 3 conv block of 3 channels, then a dense head of 4. */
+    private static final Map<String, Object> CNN_PARAMS = Map.of("inputChannels", 1, "inputHeight", 6,
+            "inputWidth", 10, "convChannels", List.of(3), "kernelSize", 3, "hiddenLayers", List.of(4),
+            "numClasses", SyntheticDataset.CLASSES);
     private static final Map<String, Object> TRAINING = Map.of("learningRate", 0.05, "batchSize", 8, "localSteps", 4);
     /** Non-default values where the default would hide the strategy's client-side term. */
     private static final Map<String, Map<String, Object>> PARAMS = Map.of(
@@ -76,7 +80,13 @@ class HttpSimulationEquivalenceTest extends EmbeddedServerTest {
      * A federation to run both ways: a strategy with its params, and the update, robustness and sampler settings.
      */
     record Case(String strategy, Map<String, Object> params, Map<String, Object> update,
-                Map<String, Object> robustness, String sampler, Map<String, Object> training) {
+                Map<String, Object> robustness, String sampler, Map<String, Object> training, String architecture,
+                Map<String, Object> modelParams) {
+
+        Case(String strategy, Map<String, Object> params, Map<String, Object> update, Map<String, Object> robustness,
+             String sampler, Map<String, Object> training) {
+            this(strategy, params, update, robustness, sampler, training, "mlp", MODEL_PARAMS);
+        }
 
         Case(String strategy, Map<String, Object> params, Map<String, Object> update, Map<String, Object> robustness,
              String sampler) {
@@ -87,7 +97,8 @@ class HttpSimulationEquivalenceTest extends EmbeddedServerTest {
         public String toString() {
             return strategy + (update.isEmpty() && robustness.isEmpty() && sampler.equals(Samplers.UNIFORM)
                     && training.equals(TRAINING) ? "" : " " + update + " " + robustness + " " + sampler
-                    + (training.equals(TRAINING) ? "" : " " + training.get("params")));
+                    + (training.equals(TRAINING) ? "" : " " + training.get("params")))
+                    + (architecture.equals("mlp") ? "" : " " + architecture);
         }
     }
 
@@ -138,7 +149,10 @@ class HttpSimulationEquivalenceTest extends EmbeddedServerTest {
                 // Gram matrix from the round file.
                 new Case("fedavg", Map.of(), Map.of(), Map.of("aggregator", "krum", "preAggregators",
                         List.of(Map.of("name", "clipping", "c", 1.0), Map.of("name", "nnm"))), Samplers.UNIFORM,
-                        withParams(Map.of("workerMomentum", 0.9))));
+                        withParams(Map.of("workerMomentum", 0.9))),
+                // The CNN's blocks train the same on both sides (the trainer is the SDK's, the model file the
+                // server's).
+                new Case("fedavg", Map.of(), Map.of(), Map.of(), Samplers.UNIFORM, TRAINING, "cnn", CNN_PARAMS));
         return Stream.concat(strategies, pipelines);
     }
 
@@ -155,7 +169,7 @@ class HttpSimulationEquivalenceTest extends EmbeddedServerTest {
         Map<String, Object> params = c.params();
         List<Dataset> data = SyntheticDataset.generate(1, 1, CLIENTS, false, 3).stream()
                 .map(SyntheticDataset.UserData::train).toList();
-        TrainableModel architecture = TrainableModels.create("mlp", MODEL_PARAMS);
+        TrainableModel architecture = TrainableModels.create(c.architecture(), c.modelParams());
         String federation = createFederation(c);
 
         Map<String, HansaClient> clients = new LinkedHashMap<>();
@@ -224,7 +238,7 @@ class HttpSimulationEquivalenceTest extends EmbeddedServerTest {
     private String createFederation(Case c) {
         Api.Reply created = api.post("/api/v1/admin/federations", ADMIN, Map.of(
                 "name", "equivalence " + c.strategy(),
-                "model", Map.of("architecture", "mlp", "params", MODEL_PARAMS, "seed", MODEL_SEED),
+                "model", Map.of("architecture", c.architecture(), "params", c.modelParams(), "seed", MODEL_SEED),
                 "strategy", Map.of("name", c.strategy(), "params", c.params()),
                 "training", c.training(),
                 "update", c.update(),

@@ -117,6 +117,12 @@ class FederationConfigFuzzTest {
 
         private final FuzzedDataProvider data;
         private final StringBuilder out = new StringBuilder();
+        /** The architecture this config names, so that its params are mostly that architecture's. */
+        private String architecture = "mlp";
+
+        private static final List<String> DENSE_PARAMS = List.of("inputSize", "hiddenLayers", "numClasses");
+        private static final List<String> CNN_PARAMS = List.of("inputChannels", "inputHeight", "inputWidth",
+                "convChannels", "kernelSize", "hiddenLayers", "numClasses");
 
         Assembler(FuzzedDataProvider data) {
             this.data = data;
@@ -137,12 +143,19 @@ class FederationConfigFuzzTest {
                 case "name" -> string("federation");
                 case "model" -> object(List.of("architecture", "params", "seed"), true, f -> {
                     switch (f) {
-                        case "architecture" -> string(rarely(3) ? "custom" : rarely(1) ? "softmax" : "mlp");
-                        case "params" -> object(List.of("inputSize", "hiddenLayers", "numClasses"), true, p -> {
-                            if (p.equals("hiddenLayers")) {
-                                array(() -> number("64"));
-                            } else {
-                                number(p.equals("numClasses") ? "10" : "784");
+                        case "architecture" -> {
+                            architecture = rarely(3) ? "custom" : rarely(2) ? "cnn" : rarely(1) ? "softmax" : "mlp";
+                            string(architecture);
+                        }
+                        case "params" -> object(architecture.equals("cnn") ? CNN_PARAMS : DENSE_PARAMS, true, p -> {
+                            switch (p) {
+                                case "hiddenLayers" -> array(() -> number("64"));
+                                case "convChannels" -> array(() -> number("8"));
+                                case "numClasses" -> number("10");
+                                case "inputChannels" -> number("1");
+                                case "inputHeight", "inputWidth" -> number("28");
+                                case "kernelSize" -> number("5");
+                                default -> number("784");
                             }
                         });
                         default -> number("42");

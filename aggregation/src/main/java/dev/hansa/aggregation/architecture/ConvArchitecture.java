@@ -69,9 +69,12 @@ public final class ConvArchitecture implements Architecture {
         this.spec = new ModelSpec(tensors);
     }
 
-    /** ByzFL's {@code cnn_mnist}: 1 x 28 x 28 input, blocks of 20 and 50 channels, 5 x 5 kernels, 500 hidden. */
-    public static ConvArchitecture mnist(int classes) {
-        return new ConvArchitecture(1, 28, 28, new int[] {20, 50}, 5, new int[] {500}, classes);
+    /**
+     * ByzFL's {@code cnn_mnist} conv blocks on a 1 x 28 x 28 input (20 and 50 channels, 5 x 5 kernels) with the
+     * dense head {@code hidden} ({@code cnn_mnist}'s is {500}).
+     */
+    public static ConvArchitecture mnist(int[] hidden, int classes) {
+        return new ConvArchitecture(1, 28, 28, new int[] {20, 50}, 5, hidden, classes);
     }
 
     /** Pixels per channel after the last block; checks that every block's convolution output can be pooled. */

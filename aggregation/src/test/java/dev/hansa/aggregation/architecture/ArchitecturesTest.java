@@ -69,7 +69,7 @@ class ArchitecturesTest {
         // conv1 20*(1*25+1), conv2 50*(20*25+1), fc1 500*(50*4*4+1), fc2 10*(500+1), by hand: 28 -> 24 -> 12 -> 8 -> 4.
         assertEquals(520 + 25_050 + 400_500 + 5_010, Architectures.parameterCount("cnn", params));
         Architecture built = Architectures.create("cnn", params);
-        assertEquals(ConvArchitecture.mnist(10).spec(), built.spec());
+        assertEquals(ConvArchitecture.mnist(new int[] {500}, 10).spec(), built.spec());
         assertEquals(List.of("conv1.weight [20, 1, 5, 5]", "conv1.bias [20]", "conv2.weight [50, 20, 5, 5]",
                 "conv2.bias [50]", "fc1.weight [500, 800]", "fc1.bias [500]", "fc2.weight [10, 500]", "fc2.bias [10]"),
                 built.spec().tensors().stream().map(t -> t.name() + " " + java.util.Arrays.toString(t.shape()))
@@ -83,7 +83,7 @@ class ArchitecturesTest {
 
     @Test
     void theCnnsInitialisationIsTorchsBoundPerLayerAndTheSameForTheSameSeed() {
-        ConvArchitecture net = ConvArchitecture.mnist(10);
+        ConvArchitecture net = ConvArchitecture.mnist(new int[] {500}, 10);
         float[] values = net.initialize(7).values();
         assertArrayEqualsBits(values, net.initialize(7).values());
         int[] fanIns = {25, 25, 500, 500, 800, 800, 500, 500};

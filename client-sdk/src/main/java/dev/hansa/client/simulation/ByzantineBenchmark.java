@@ -69,9 +69,7 @@ public final class ByzantineBenchmark {
         Architecture architecture(int features, int classes) {
             int[] widths = hidden.stream().mapToInt(Integer::intValue).toArray();
             if (model.equals(ConvArchitecture.NAME)) {
-                ConvArchitecture mnist = ConvArchitecture.mnist(classes);
-                return new ConvArchitecture(mnist.inputChannels(), mnist.inputHeight(), mnist.inputWidth(),
-                        mnist.convChannels(), mnist.kernel(), widths, classes);
+                return ConvArchitecture.mnist(widths, classes);
             }
             return DenseArchitecture.mlp(features, widths, classes);
         }

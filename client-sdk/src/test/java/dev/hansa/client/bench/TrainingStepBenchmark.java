@@ -64,7 +64,7 @@ public class TrainingStepBenchmark {
         int[] widths = Arrays.stream(hidden.split("x")).mapToInt(Integer::parseInt).toArray();
         TrainableModel net = switch (model) {
             case "mlp" -> DenseNetwork.mlp(784, widths, 10);
-            case "cnn" -> new ConvNetwork(new ConvArchitecture(1, 28, 28, new int[] {20, 50}, 5, widths, 10));
+            case "cnn" -> new ConvNetwork(ConvArchitecture.mnist(widths, 10));
             default -> throw new IllegalArgumentException("model must be mlp or cnn: " + model);
         };
         SplittableRandom r = new SplittableRandom(7);

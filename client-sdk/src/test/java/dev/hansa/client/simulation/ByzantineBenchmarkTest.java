@@ -2,8 +2,11 @@ package dev.hansa.client.simulation;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.hansa.aggregation.architecture.ConvArchitecture;
+import dev.hansa.aggregation.architecture.DenseArchitecture;
 import dev.hansa.client.data.Dataset;
 import dev.hansa.client.data.FashionMnist;
 import dev.hansa.client.data.SyntheticDataset;
@@ -50,5 +53,18 @@ class ByzantineBenchmarkTest {
     void theKeyNamesEveryFieldOfTheRun() {
         assertEquals("geomed,3,dirichlet:0.1,optimal-ipm,2,0.2",
                 new ByzantineBenchmark.Run("geomed", 3, "dirichlet:0.1", "optimal-ipm", 2, 0.2).key());
+    }
+
+    @Test
+    void theProtocolsModelIsTheMlpOrByzflsCnnWithItsHiddenLayers() {
+        ByzantineBenchmark.Protocol cnn = new ByzantineBenchmark.Protocol(10, 800, 100, 0.1, 0.9, 1e-4, 25, "cnn",
+                List.of(500), 6000, 1);
+        assertEquals(ConvArchitecture.mnist(new int[] {500}, 10).spec(), cnn.architecture(784, 10).spec());
+        ByzantineBenchmark.Protocol mlp = new ByzantineBenchmark.Protocol(10, 800, 100, 0.1, 0.9, 1e-4, 25, "mlp",
+                List.of(200), 6000, 1);
+        assertEquals(DenseArchitecture.mlp(784, new int[] {200}, 10).spec(), mlp.architecture(784, 10).spec());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new ByzantineBenchmark.Protocol(
+                10, 800, 100, 0.1, 0.9, 1e-4, 25, "resnet", List.of(200), 6000, 1));
+        assertEquals("--model must be mlp or cnn: resnet", e.getMessage());
     }
 }

@@ -39,7 +39,7 @@ class ConvNetworkTorchTest {
     void pytorchLoadsTheModelFileAndComputesTheSameLossAndGradient() throws Exception {
         assumeTrue(Files.isExecutable(PYTHON) && run(List.of(PYTHON.toString(), "-c", "import torch, numpy")) != null,
                 "skipped: " + PYTHON + " has no torch and numpy (apt-get install python3-torch)");
-        ConvArchitecture net = ConvArchitecture.mnist(10);
+        ConvArchitecture net = ConvArchitecture.mnist(new int[] {500}, 10);
         Tensors weights = net.initialize(3);
         Dataset data = RandomDatasets.uniform(8, 784, 10, 5);
         int[] batch = {0, 1, 2, 3, 4, 5, 6, 7};

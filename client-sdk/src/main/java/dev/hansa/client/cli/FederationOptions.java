@@ -25,8 +25,8 @@ import java.util.function.Function;
  * its split into clients, the model, the strategy and its local training, the seed and the compute backend. The
  * strategy and training come out JSON-shaped, as a federation's config carries them (docs/protocol.md).
  *
- * @param convolution    the cnn's shape as model params: {@code inputChannels}, {@code inputHeight}, {@code inputWidth},
- *                       {@code convChannels}, {@code kernelSize} (read only when the model is the cnn)
+ * @param convolution    the cnn's shape as model params: {@code inputChannels}, {@code inputHeight},
+ *                       {@code inputWidth}, {@code convChannels}, {@code kernelSize} (read only for the cnn)
  * @param strategyParams the strategy section's {@code params}: a number where the value parses as one, else the word
  * @param training       the training section: only the settings given, the strategy's defaults fill the rest
  * @param update         the update section: how clients prepare their updates (codec, clip, error feedback)
@@ -186,8 +186,7 @@ public record FederationOptions(String dataset, String partition, double synthet
         return new FederationOptions(o.string("dataset"), o.string("partition"), o.real("synthetic-alpha"),
                 o.real("synthetic-beta"), o.integer("clients"), o.integer("rounds"), o.string("model"),
                 widths("hidden", o.string("hidden")), convolution(o), o.string("strategy"), strategyParams, training,
-                update, robustness,
-                o.string("sampler"), o.longValue("seed"), o.string("backend"));
+                update, robustness, o.string("sampler"), o.longValue("seed"), o.string("backend"));
     }
 
     /** The clients' data and the pooled test set; {@code notice} hears of a fallback to synthetic data. */

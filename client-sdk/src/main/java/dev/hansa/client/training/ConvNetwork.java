@@ -27,7 +27,7 @@ import dev.hansa.compute.Transpose;
  */
 public final class ConvNetwork implements TrainableModel {
 
-    /** Test samples per forward pass of {@link #evaluate}: the second block's columns for 200 MNIST images are 26 MB. */
+    /** Test samples per forward pass of {@link #evaluate}: cnn_mnist's second-block columns for 200 are 26 MB. */
     private static final int EVAL_CHUNK = 200;
 
     private final ConvArchitecture architecture;

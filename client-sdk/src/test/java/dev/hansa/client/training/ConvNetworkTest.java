@@ -37,7 +37,7 @@ class ConvNetworkTest {
     }
 
     static Stream<Arguments> networks() {
-        // 1 x 12 x 11 -> conv 3 x 3 -> 10 x 9 -> pool 5 x 4 -> conv -> 3 x 2 -> pool 1 x 1: flat 5, 6 hidden, 4 classes.
+        // 1 x 12 x 11 -> conv 3 x 3 -> 10 x 9 -> pool 5 x 4 -> conv -> 3 x 2 -> pool 1 x 1: flat 5, 6 hidden, 4 classes
         ConvArchitecture gray = new ConvArchitecture(1, 12, 11, new int[] {4, 5}, 3, new int[] {6}, 4);
         // 3 x 7 x 8 -> conv 2 -> 6 x 7 -> pool 3 x 3: flat 4 * 9, no hidden layer.
         ConvArchitecture colour = new ConvArchitecture(3, 7, 8, new int[] {4}, 2, new int[0], 3);

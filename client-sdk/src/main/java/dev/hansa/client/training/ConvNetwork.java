@@ -2,7 +2,6 @@ package dev.hansa.client.training;
 
 import dev.hansa.aggregation.architecture.ConvArchitecture;
 import dev.hansa.aggregation.tensor.ModelSpec;
-import dev.hansa.aggregation.tensor.Tensors;
 import dev.hansa.client.data.Dataset;
 import dev.hansa.compute.Backend;
 import dev.hansa.compute.FloatArray;
@@ -25,7 +24,7 @@ import dev.hansa.compute.Transpose;
  * every stored output gradient of each example by its factor before one batched weight-gradient pass; the naive path
  * materialises each example's whole gradient.
  */
-public final class ConvNetwork implements TrainableModel {
+public final class ConvNetwork extends BufferedNetwork {
 
     /** Test samples per forward pass of {@link #evaluate}: cnn_mnist's second-block columns for 200 are 26 MB. */
     private static final int EVAL_CHUNK = 200;
@@ -98,21 +97,24 @@ public final class ConvNetwork implements TrainableModel {
     }
 
     @Override
-    public PerExampleObjective bind(Dataset trainData, Backend backend) {
-        checkData(trainData);
-        return new BufferedObjective(spec, trainData, backend, capacity -> new Buffers(backend, capacity, true));
+    BatchBuffers buffers(Backend backend, int capacity, boolean training) {
+        return new Buffers(backend, capacity, training);
     }
 
     @Override
-    public Evaluation evaluate(Tensors weights, Dataset data, Backend backend) {
-        checkData(data);
-        return Evaluator.evaluate(this, weights, data, backend, EVAL_CHUNK, denseWidths[denseWidths.length - 1],
-                capacity -> new Buffers(backend, capacity, false));
+    int evaluationChunk() {
+        return EVAL_CHUNK;
     }
 
-    private void checkData(Dataset data) {
+    @Override
+    int classes() {
+        return denseWidths[denseWidths.length - 1];
+    }
+
+    @Override
+    void checkData(Dataset data) {
         BatchBuffers.checkData(data, inputValues(0), inChannels[0] + " x " + inHeight[0] + " x " + inWidth[0] + " = "
-                + inputValues(0), denseWidths[denseWidths.length - 1]);
+                + inputValues(0), classes());
     }
 
     /**

@@ -2,7 +2,6 @@ package dev.hansa.client.training;
 
 import dev.hansa.aggregation.architecture.DenseArchitecture;
 import dev.hansa.aggregation.tensor.ModelSpec;
-import dev.hansa.aggregation.tensor.Tensors;
 import dev.hansa.client.data.Dataset;
 import dev.hansa.compute.Backend;
 import dev.hansa.compute.FloatArray;
@@ -11,7 +10,7 @@ import dev.hansa.compute.FloatArray;
  * The forward and backward passes of a {@link DenseArchitecture} (softmax regression and the MLP): ReLU between
  * layers, softmax cross-entropy on top, every vector operation on the given {@link Backend}.
  */
-public final class DenseNetwork implements TrainableModel {
+public final class DenseNetwork extends BufferedNetwork {
 
     private final DenseArchitecture architecture;
     private final int[] widths;
@@ -44,20 +43,23 @@ public final class DenseNetwork implements TrainableModel {
     }
 
     @Override
-    public PerExampleObjective bind(Dataset trainData, Backend backend) {
-        checkData(trainData);
-        return new BufferedObjective(spec, trainData, backend, capacity -> new Buffers(backend, capacity, true));
+    BatchBuffers buffers(Backend backend, int capacity, boolean training) {
+        return new Buffers(backend, capacity, training);
     }
 
     @Override
-    public Evaluation evaluate(Tensors weights, Dataset data, Backend backend) {
-        checkData(data);
-        return Evaluator.evaluate(this, weights, data, backend, EVAL_CHUNK, widths[widths.length - 1],
-                capacity -> new Buffers(backend, capacity, false));
+    int evaluationChunk() {
+        return EVAL_CHUNK;
     }
 
-    private void checkData(Dataset data) {
-        BatchBuffers.checkData(data, widths[0], Integer.toString(widths[0]), widths[widths.length - 1]);
+    @Override
+    int classes() {
+        return widths[widths.length - 1];
+    }
+
+    @Override
+    void checkData(Dataset data) {
+        BatchBuffers.checkData(data, widths[0], Integer.toString(widths[0]), classes());
     }
 
     /**

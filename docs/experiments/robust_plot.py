@@ -192,15 +192,34 @@ def summary(table):
     return lines
 
 
-def validation(runs, table):
-    """Per rule, over the cells where more than one c finished: how often validation chose a larger c than the
-    smallest, and the mean worst case at the chosen c against the smallest c alone."""
+def on_shared_seeds(runs, attacks):
+    """The runs of every value of c that finished all attacks of its cell, each kept to the seeds that all of them
+    have, so that the values of c compare on the same seeds (seed 1 alone when the later seeds ran at the chosen c)."""
+    by_cell = defaultdict(lambda: defaultdict(list))
+    for key in runs:
+        by_cell[key[:3]][key[4]].append(key)
+    out = {}
+    for by_clip in by_cell.values():
+        complete = [key for keys in by_clip.values() if len(keys) == len(attacks) for key in keys]
+        seeds = set.intersection(*(seeds_of(runs[key]) for key in complete)) if complete else set()
+        for key in complete if seeds else []:
+            out[key] = {step: {s: v for s, v in points.items() if s in seeds} for step, points in runs[key].items()}
+    return out
+
+
+def validation(runs, attacks):
+    """Per rule, over the cells where more than one c finished, on the seeds they share: how often validation chose
+    a larger c than the smallest, and the mean worst case at the chosen c against the smallest c alone."""
     smallest = min(k[4] for k in runs)
-    fixed, _ = cells({k: p for k, p in runs.items() if k[4] == smallest})
+    shared = on_shared_seeds(runs, attacks)
+    table, _ = cells(shared)
+    fixed, _ = cells({k: p for k, p in shared.items() if k[4] == smallest})
     swept = [c for c in table if len(table[c]["clips"]) > 1 and c in fixed]
     if not swept:
         return []
-    lines = ["", "Validation's choice over the %d (rule, cell) pairs where more than one c finished:" % len(swept), "",
+    seeds = sorted({s for points in shared.values() for s in seeds_of(points)}, key=int)
+    lines = ["", "Validation's choice over the %d (rule, cell) pairs where more than one c finished, on the seeds "
+             "every c of a pair ran (%s):" % (len(swept), ", ".join(seeds)), "",
              "| aggregator | pairs | c > %g chosen | mean worst case, chosen c | mean worst case, c = %g |" % (
                  smallest, smallest), "|---|---|---|---|---|"]
     for agg in [a for a in AGGREGATORS if any(c[0] == a for c in swept)]:
@@ -234,7 +253,7 @@ def markdown(table, attacks, path, runs):
                     "" if cell["seeds"] == 1 else ", %d seeds" % cell["seeds"]))
             lines.append("| %s | %d | %s |" % (agg, f, " | ".join(row)))
     lines += summary(table)
-    lines += validation(runs, table)
+    lines += validation(runs, attacks)
     lines += per_attack(runs)
     with open(path, "w") as fh:
         fh.write("\n".join(lines) + "\n")

@@ -171,11 +171,18 @@ def per_attack(runs):
     return lines
 
 
+def shared_cells(table):
+    """The rules in the table, and the cells (f, heterogeneity) every one of them finished, by f then heterogeneity."""
+    aggs = [a for a in AGGREGATORS if any(c[0] == a for c in table)]
+    shared = sorted({c[1:] for c in table if all((a,) + c[1:] in table for a in aggs)},
+                    key=lambda c: (c[0], HETEROGENEITY.index(c[1]) if c[1] in HETEROGENEITY else 99))
+    return aggs, shared
+
+
 def summary(table):
     """Per rule, over the cells every rule finished: the mean worst case, the lowest, and the cells where the rule is
     within half a point of the best rule's worst case."""
-    aggs = [a for a in AGGREGATORS if any(c[0] == a for c in table)]
-    shared = sorted({c[1:] for c in table if all((a,) + c[1:] in table for a in aggs)})
+    aggs, shared = shared_cells(table)
     if not shared:
         return []
     lines = ["", "Over the %d cells (f, heterogeneity) every rule finished:" % len(shared), "",

@@ -19,7 +19,7 @@ import sys
 from collections import Counter
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from robust_plot import AGGREGATORS, ATTACK_LABEL, HET_LABEL, HETEROGENEITY, cells, read  # noqa: E402
+from robust_plot import ATTACK_LABEL, HET_LABEL, HETEROGENEITY, cells, read, shared_cells  # noqa: E402
 
 TIE = 0.0005
 
@@ -30,13 +30,6 @@ def per_seed_worst(runs, cell, row):
     points = {a: runs[(agg, f, het, a, row["clip"])] for a in row["per_attack"]}
     seeds = set.intersection(*(set.intersection(*(set(s) for s in p.values())) for p in points.values()))
     return {s: min(max(v[s][1] for v in p.values()) for p in points.values()) for s in seeds}
-
-
-def shared_cells(table):
-    aggs = [a for a in AGGREGATORS if any(c[0] == a for c in table)]
-    shared = sorted({c[1:] for c in table if all((a,) + c[1:] in table for a in aggs)},
-                    key=lambda c: (c[0], HETEROGENEITY.index(c[1]) if c[1] in HETEROGENEITY else 99))
-    return aggs, shared
 
 
 def by_f_and_heterogeneity(table, aggs, shared):
